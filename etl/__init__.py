@@ -1,0 +1,1 @@
+"""Write side: loaders for each source and the atomic warehouse build (`python -m etl ...`)."""

@@ -1,0 +1,170 @@
+-- Warehouse schema: the public interface researchers query (documented in README.md).
+-- Tables hold what the loaders produce; the views named in the README are the stable contract.
+
+-- ICO row-level release, exactly as read (one row per Data Subject Type x Data Type of a report).
+CREATE TABLE ico_rows (
+    source_row        INTEGER NOT NULL,   -- line number in the source file (header is line 1)
+    incident_id       VARCHAR NOT NULL,   -- BI Reference + Year + Quarter, e.g. 'BI12345/2021/Q3'
+    bi_reference      VARCHAR NOT NULL,
+    year              INTEGER NOT NULL,
+    quarter           INTEGER NOT NULL,   -- calendar quarter 1-4 ('Qtr 1'..'Qtr 4' in the file)
+    data_subject_type VARCHAR NOT NULL,
+    data_type         VARCHAR NOT NULL,
+    decision          VARCHAR NOT NULL,
+    incident_category VARCHAR NOT NULL,
+    incident_type     VARCHAR NOT NULL,
+    subjects_band     VARCHAR NOT NULL,
+    sector            VARCHAR NOT NULL,
+    time_to_report    VARCHAR NOT NULL
+);
+
+-- One row per incident; conflicting sector/category values resolved by the rule in etl/sources/ico_rows.py.
+CREATE TABLE incident_facts (
+    incident_id       VARCHAR PRIMARY KEY,
+    bi_reference      VARCHAR NOT NULL,
+    year              INTEGER NOT NULL,
+    quarter           INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),
+    period_start      DATE NOT NULL,      -- first day of the calendar quarter
+    comparable        BOOLEAN NOT NULL,   -- false for Q1 2019 (ICO: comparable from Q2 2019)
+    sector            VARCHAR NOT NULL,
+    incident_category VARCHAR NOT NULL,
+    incident_type     VARCHAR NOT NULL,
+    subjects_band     VARCHAR NOT NULL,
+    time_to_report    VARCHAR NOT NULL,
+    decision          VARCHAR NOT NULL,
+    source_rows       INTEGER NOT NULL,   -- how many file rows the incident spans
+    had_conflict      BOOLEAN NOT NULL    -- rows disagreed on a single-valued field
+);
+
+CREATE TABLE incident_data_subjects (
+    incident_id       VARCHAR NOT NULL,
+    data_subject_type VARCHAR NOT NULL,
+    PRIMARY KEY (incident_id, data_subject_type)
+);
+
+CREATE TABLE incident_data_types (
+    incident_id VARCHAR NOT NULL,
+    data_type   VARCHAR NOT NULL,
+    PRIMARY KEY (incident_id, data_type)
+);
+
+-- The ICO's older quarterly incident-type x sector tables (financial-year quarters).
+CREATE TABLE legacy_incident_counts (
+    fy_label          VARCHAR NOT NULL,   -- e.g. '2019-20'
+    fy_quarter        INTEGER NOT NULL,   -- 1 = April-June
+    year              INTEGER NOT NULL,   -- calendar year of the quarter
+    quarter           INTEGER NOT NULL,   -- calendar quarter (FY Q1 2019-20 = 2019 Q2)
+    period_start      DATE NOT NULL,
+    sheet             VARCHAR NOT NULL,   -- worksheet the figure came from
+    incident_type     VARCHAR NOT NULL,   -- as labelled in the sheet, e.g. 'Unauthorised access (cyber)'
+    incident_category VARCHAR NOT NULL,   -- 'Cyber' or 'Non Cyber'
+    sector            VARCHAR NOT NULL,
+    incident_count    INTEGER NOT NULL
+);
+
+-- Council information-governance survey results (tidy: one figure per row, every row cited).
+CREATE TABLE survey_results (
+    survey_id          VARCHAR NOT NULL,
+    survey_name        VARCHAR NOT NULL,
+    publisher          VARCHAR NOT NULL,
+    fieldwork_start    DATE,
+    fieldwork_end      DATE,
+    published          DATE,
+    population         VARCHAR NOT NULL,
+    base_n             INTEGER,
+    topic              VARCHAR NOT NULL,  -- e.g. 'DPO', 'Training', 'PIA/DPIA', 'Data sharing'
+    indicator          VARCHAR NOT NULL,  -- short label, phrased so value_pct is the share saying yes
+    question           VARCHAR NOT NULL,  -- question or indicator wording as published
+    value_pct          DOUBLE,
+    value_count        INTEGER,
+    value_text         VARCHAR NOT NULL,  -- the figure as reported, verbatim
+    source_url         VARCHAR NOT NULL,
+    licence            VARCHAR NOT NULL,
+    notes              VARCHAR,
+    source_file        VARCHAR NOT NULL,
+    source_line        INTEGER NOT NULL
+);
+
+-- Public-opinion poll results on trust in how organisations handle personal data.
+CREATE TABLE poll_results (
+    poll_id             VARCHAR NOT NULL,
+    poll_name           VARCHAR NOT NULL,
+    publisher           VARCHAR NOT NULL,  -- who commissioned / published it
+    pollster            VARCHAR NOT NULL,
+    fieldwork_start     DATE,
+    fieldwork_end       DATE,
+    published           DATE,
+    population          VARCHAR NOT NULL,
+    base_n              INTEGER,
+    question            VARCHAR NOT NULL,
+    organisation        VARCHAR NOT NULL,  -- whose handling of data is asked about
+    organisation_type   VARCHAR NOT NULL,  -- e.g. 'Central government', 'Local government', 'NHS', 'Companies'
+    response            VARCHAR NOT NULL,  -- e.g. 'trust', 'high (4-5 of 5)'
+    value_pct           DOUBLE,
+    value_text          VARCHAR NOT NULL,
+    source_url          VARCHAR NOT NULL,
+    licence             VARCHAR NOT NULL,
+    notes               VARCHAR,
+    source_file         VARCHAR NOT NULL,
+    source_line         INTEGER NOT NULL
+);
+
+-- Other cited figures that give context (e.g. Big Brother Watch council breach counts 2011-14).
+CREATE TABLE context_figures (
+    figure_id       VARCHAR NOT NULL,
+    publisher       VARCHAR NOT NULL,
+    title           VARCHAR NOT NULL,
+    period_start    DATE,
+    period_end      DATE,
+    population      VARCHAR NOT NULL,
+    indicator       VARCHAR NOT NULL,
+    category        VARCHAR,
+    value           DOUBLE,
+    unit            VARCHAR NOT NULL,
+    value_text      VARCHAR NOT NULL,
+    source_url      VARCHAR NOT NULL,
+    licence         VARCHAR NOT NULL,
+    notes           VARCHAR,
+    source_file     VARCHAR NOT NULL,
+    source_line     INTEGER NOT NULL
+);
+
+-- Socitm data-maturity checklist questions (reference, not results).
+CREATE TABLE maturity_checklist (
+    item_id     VARCHAR NOT NULL,
+    theme       VARCHAR NOT NULL,
+    question    VARCHAR NOT NULL,
+    source_url  VARCHAR NOT NULL,
+    licence     VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL
+);
+
+-- One row per source loaded by a build.
+CREATE TABLE provenance (
+    source        VARCHAR NOT NULL,  -- e.g. 'ico_rows', 'ico_legacy', 'survey_results'
+    title         VARCHAR NOT NULL,
+    publisher     VARCHAR NOT NULL,
+    file          VARCHAR NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    rows_read     INTEGER NOT NULL,
+    rows_kept     INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    loaded_at     TIMESTAMP NOT NULL,
+    licence       VARCHAR NOT NULL,
+    release_date  DATE,              -- the publisher's release date where known
+    source_url    VARCHAR,
+    is_sample     BOOLEAN NOT NULL,  -- simulated data: the app shows a banner
+    load_report   VARCHAR NOT NULL   -- JSON: rejections, conflicts, unknown values, incident counts
+);
+
+-- Build facts: schema version, build time, latest comparable quarter.
+CREATE TABLE warehouse_meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE VIEW incidents AS
+SELECT incident_id, year, quarter, period_start, comparable, sector, incident_category,
+       incident_type, subjects_band, time_to_report, decision
+FROM incident_facts;

@@ -1,0 +1,24 @@
+"""One place for every path and environment setting, anchored on this file, never on the working directory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+SAMPLE_DIR = DATA_DIR / "sample"
+RAW_DIR = DATA_DIR / "raw"
+DEFAULT_WAREHOUSE = DATA_DIR / "warehouse.duckdb"
+SCHEMA_SQL = PROJECT_ROOT / "etl" / "schema.sql"
+
+# ../shared beside the checkout holds published data used by some tests (never copied into the project).
+SHARED_DIR = Path(os.environ.get("SHARED_DIR", PROJECT_ROOT.parent / "shared"))
+
+WAREHOUSE_ENV = "DASHBOARD_WAREHOUSE"
+
+
+def warehouse_path() -> Path:
+    """The warehouse the app reads: $DASHBOARD_WAREHOUSE when set, else data/warehouse.duckdb."""
+    value = os.environ.get(WAREHOUSE_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else DEFAULT_WAREHOUSE

@@ -1,0 +1,74 @@
+"""Opening the warehouse for reading.
+
+The file is opened read-only. A rebuild renames a new file over the old one, so each call checks the file's
+identity (inode, size, mtime) and reopens when it changed: readers keep the old, complete file until then and never
+see a half-built one.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from govdata import settings
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse is missing or unreadable; the message tells the user how to build it."""
+
+
+BUILD_HINT = "Build it with:  python -m etl build   (see README.md)"
+
+
+@dataclass
+class _Open:
+    identity: tuple
+    connection: duckdb.DuckDBPyConnection
+
+
+_lock = threading.Lock()
+_open: dict[Path, _Open] = {}
+
+
+def _identity(path: Path) -> tuple:
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A cursor on the warehouse at `path` (default: settings.warehouse_path()), read-only.
+
+    Each caller gets its own cursor: a single DuckDB connection is not safe to share between threads.
+    """
+    path = Path(path) if path is not None else settings.warehouse_path()
+    try:
+        identity = _identity(path)
+    except FileNotFoundError:
+        raise WarehouseUnavailable(f"No warehouse at {path}. {BUILD_HINT}") from None
+    with _lock:
+        current = _open.get(path)
+        if current is None or current.identity != identity:
+            try:
+                con = duckdb.connect(str(path), read_only=True)
+                con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema_version'").fetchone()
+            except (duckdb.Error, OSError) as exc:
+                raise WarehouseUnavailable(
+                    f"The warehouse at {path} cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0]}). "
+                    f"{BUILD_HINT}"
+                ) from None
+            if current is not None:
+                current.connection.close()
+            current = _open[path] = _Open(identity, con)
+        return current.connection.cursor()
+
+
+def identity(path: Path | None = None) -> tuple:
+    """A value that changes whenever the warehouse file is replaced (use it in cache keys)."""
+    path = Path(path) if path is not None else settings.warehouse_path()
+    try:
+        return (str(path),) + _identity(path)
+    except FileNotFoundError:
+        return (str(path), None)

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Set-up and run in one command, on a machine with only Python 3.11+.
+
+    python3 run.py dashboard   # venv + packages, builds the warehouse if missing, starts the app
+    python3 run.py test        # venv + packages (+ Debian's chromium when root), runs the whole test suite
+
+Everything is installed into .venv beside this file; nothing global is touched except, for the browser
+tests, Debian's chromium package when run as root on a machine that has apt-get.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / ".requirements.sha256"
+CHROMIUM_PACKAGES = ["chromium", "fonts-dejavu-core"]
+
+
+def _say(msg: str) -> None:
+    print(f"[run.py] {msg}", flush=True)
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    if not PY.exists():
+        _say(f"creating virtual environment in {VENV}")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        _say("installing pinned packages from requirements.txt")
+        subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+        subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)], check=True)
+        STAMP.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    """Browser tests need a Chromium; install Debian's when we can, else say loudly what is missing."""
+    if shutil.which("chromium") or os.environ.get("CHROMIUM_PATH"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        _say("installing Debian's chromium for the browser tests")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *CHROMIUM_PACKAGES], check=True, env=env)
+    else:
+        _say("WARNING: no chromium found and cannot install it (not root or no apt-get): "
+             "the browser tests and image exports will FAIL. Install chromium or set CHROMIUM_PATH.")
+
+
+def build_if_missing() -> None:
+    warehouse = Path(os.environ.get("DASHBOARD_WAREHOUSE") or ROOT / "data" / "warehouse.duckdb")
+    if not warehouse.exists():
+        _say(f"no warehouse at {warehouse}: building it from what is bundled")
+        subprocess.run([str(PY), "-m", "etl", "build", "--warehouse", str(warehouse)], check=True, cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "help"
+    if command == "dashboard":
+        ensure_venv()
+        build_if_missing()
+        args = [str(PY), "-m", "streamlit", "run", str(ROOT / "dashboard.py"), *argv[1:]]
+        return subprocess.call(args, cwd=ROOT)
+    if command == "test":
+        ensure_venv()
+        ensure_chromium()
+        return subprocess.call([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT)
+    if command == "bench":
+        ensure_venv()
+        return subprocess.call([str(PY), "-m", "bench", *argv[1:]], cwd=ROOT)
+    print(__doc__)
+    return 0 if command in ("help", "-h", "--help") else 2
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except subprocess.CalledProcessError as exc:
+        sys.exit(f"[run.py] step failed ({' '.join(map(str, exc.cmd))}): exit {exc.returncode}")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,51 @@
+"""Shared fixtures: real warehouses built through the real ETL (no mocked database)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from govdata import settings
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ICO_FIXTURE = FIXTURES / "ico" / "ico_rows_small.csv"
+LEGACY_FIXTURE = FIXTURES / "legacy" / "legacy_small.xlsx"
+SAMPLE_TEST_ROWS = 6000
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """../shared/data. Under CI its absence is a failure, never a skip."""
+    path = settings.SHARED_DIR / "data"
+    if not path.is_dir():
+        message = f"published data folder {path} is missing: tests that check real published totals cannot run"
+        if under_ci():
+            pytest.fail(message)
+        pytest.skip("LOUD SKIP: " + message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tmp_path_factory) -> Path:
+    """A warehouse built by the real ETL from the small hand-written fixture files."""
+    from etl.build import build
+
+    path = tmp_path_factory.mktemp("tiny") / "warehouse.duckdb"
+    build(warehouse=path, ico=ICO_FIXTURE, legacy_ico=LEGACY_FIXTURE, raw_dir=tmp_path_factory.mktemp("noraw"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """A warehouse built by the real ETL from a generated (clearly labelled) sample, as on a fresh clone."""
+    from etl.build import build
+
+    root = tmp_path_factory.mktemp("sample")
+    path = root / "warehouse.duckdb"
+    build(warehouse=path, raw_dir=root / "raw", sample_path=root / "ico_sample.csv", sample_rows=SAMPLE_TEST_ROWS)
+    return path
