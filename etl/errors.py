@@ -8,8 +8,9 @@ class SourceError(Exception):
     """Bad input: names the file and, where it applies, the row (line), column and offending value."""
 
     def __init__(self, file: str | Path, problem: str, *, row: int | None = None, column: str | None = None,
-                 value: object = None, hint: str | None = None):
+                 value: object = None, hint: str | None = None, sheet: str | None = None):
         self.file = str(file)
+        self.sheet = sheet
         self.problem = problem
         self.row = row
         self.column = column
@@ -19,6 +20,8 @@ class SourceError(Exception):
 
     def message(self) -> str:
         where = [f"file {self.file}"]
+        if self.sheet is not None:
+            where.append(f"sheet '{self.sheet}'")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:

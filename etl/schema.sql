@@ -73,7 +73,8 @@ CREATE TABLE survey_results (
     population         VARCHAR NOT NULL,
     base_n             INTEGER,
     topic              VARCHAR NOT NULL,  -- e.g. 'DPO', 'Training', 'PIA/DPIA', 'Data sharing'
-    indicator          VARCHAR NOT NULL,  -- short label, phrased so value_pct is the share saying yes
+    indicator          VARCHAR NOT NULL,  -- short label; its polarity says what value_pct is the share of
+    polarity           VARCHAR NOT NULL,  -- 'positive' (has the practice), 'negative' (lacks it), 'neutral'
     question           VARCHAR NOT NULL,  -- question or indicator wording as published
     value_pct          DOUBLE,
     value_count        INTEGER,
@@ -134,6 +135,8 @@ CREATE TABLE maturity_checklist (
     item_id     VARCHAR NOT NULL,
     theme       VARCHAR NOT NULL,
     question    VARCHAR NOT NULL,
+    immature_example VARCHAR,         -- Socitm's 'immature example' answer
+    mature_example   VARCHAR,         -- Socitm's 'mature example' answer
     source_url  VARCHAR NOT NULL,
     licence     VARCHAR NOT NULL,
     source_file VARCHAR NOT NULL,

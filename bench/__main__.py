@@ -1,0 +1,220 @@
+"""python -m bench [--scales 1,10,100] [--quick]: this dashboard against a pandas-in-memory dashboard.
+
+For each scale (N x a full ICO release, ~180,000 rows): ETL build time and peak memory; every page's interactions
+as full AppTest reruns, cold and warm, p50/p95, beside the same interactions in bench/pandas_app.py (whole CSV in
+one DataFrame); each approach measured in its own process for a clean peak RSS. Then app start to health OK and to
+the first full render in Chromium, and the briefing pack of every page. Prints the tables; writes bench/RESULTS.md
+(not with --quick). Generated files stay under /tmp/govdata-bench.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import report
+from bench.data import WORK_DIR, prepare, scale_label
+from bench.proc import run_child
+from govdata import settings
+
+DASHBOARD_PAGES = ("overview", "trends", "sectors", "surveys", "scenarios", "sources")
+PANDAS_PAGES = ("overview", "trends", "sectors", "scenarios")   # the pages computed from the ICO rows
+RESULTS_MD = settings.PROJECT_ROOT / "bench" / "RESULTS.md"
+FINDINGS_MD = settings.PROJECT_ROOT / "bench" / "findings.md"
+RESULTS_DIR = WORK_DIR / "results"
+TARGET = {"cold_ms": 500, "warm_ms": 100, "speedup": 10, "memory": 5, "build_s": 60, "build_mb": 2048,
+          "pack_s": 10}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _pages_present() -> list[str]:
+    return [p for p in DASHBOARD_PAGES if (settings.PROJECT_ROOT / "pages" / f"{p}.py").exists()]
+
+
+def _worker(app: str, page: str, env: dict, reps: int, cold_reps: int) -> dict:
+    child = run_child(["-m", "bench.pages_worker", "--app", app, "--page", page, "--reps", str(reps),
+                       "--cold-reps", str(cold_reps)], env=env, timeout=6 * 3600)
+    try:
+        result = child.json()
+    except (RuntimeError, ValueError) as exc:
+        return {"app": app, "page": page, "error": str(exc).splitlines()[-1][:300], "peak_rss_mb": child.peak_rss_mb}
+    result["peak_rss_mb"] = child.peak_rss_mb      # the kernel's figure for the whole child (wait4)
+    result["seconds"] = child.seconds
+    return result
+
+
+def run_scale(scale: float, args) -> dict:
+    data = prepare(scale, log=log)
+    out: dict = {"scale": scale, "rows": data.rows, "row_count": data.row_count, "incidents": data.incidents,
+                 "csv_mb": data.csv_mb, "warehouse_mb": data.warehouse_mb,
+                 "build_s": data.build.seconds, "build_peak_mb": data.build.peak_rss_mb,
+                 "generate_s": data.generate.seconds if data.generate else None, "pages": [], "pandas": []}
+    log(f"[bench] {scale_label(scale)}: build {data.build.seconds:.1f} s, peak {data.build.peak_rss_mb:,.0f} MB")
+    dash_env = {settings.WAREHOUSE_ENV: str(data.warehouse)}
+    for page in _pages_present():
+        log(f"[bench] {scale_label(scale)}: dashboard page {page}")
+        out["pages"].append(_worker("dashboard", page, dash_env, args.reps, args.cold_reps))
+    for page in PANDAS_PAGES:
+        log(f"[bench] {scale_label(scale)}: pandas page {page}")
+        out["pandas"].append(_worker("pandas", page, {"BENCH_CSV": str(data.csv)}, args.reps, args.cold_reps))
+    if not args.no_browser:
+        log(f"[bench] {scale_label(scale)}: app start in chromium")
+        try:
+            from bench import startup
+            out["startup"] = startup.measure(data.warehouse)
+        except Exception as exc:  # reported in the table, never hidden
+            out["startup"] = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"}
+    if not args.no_packs:
+        out["packs"] = []
+        for page in _pages_present():
+            log(f"[bench] {scale_label(scale)}: briefing pack of {page}")
+            child = run_child(["-m", "bench.packs_worker", "--page", page], env=dash_env, timeout=3600)
+            try:
+                out["packs"].append(child.json())
+            except (RuntimeError, ValueError) as exc:
+                out["packs"].append({"page": page, "error": str(exc).splitlines()[-1][:300]})
+    return out
+
+
+def _stats(values: list[float]) -> tuple[float, float]:
+    return report.percentile(values, 50), report.percentile(values, 95)
+
+
+def render(results: list[dict], args, started: str) -> str:
+    nan = float("nan")
+    lines = ["# Benchmark results", "",
+             f"`python -m bench {' '.join(args.argv)}` — {started}. Reps per interaction: {args.reps} warm, "
+             f"{args.cold_reps} cold. Times are server-side full page reruns (AppTest), in ms; nearest-rank "
+             "percentiles. Generated with `python -m bench`; do not edit by hand (findings: bench/findings.md).", "",
+             "## Machine", *report.machine(), "",
+             "## ETL build (child process: wall time, peak RSS)", ""]
+    lines += report.table(
+        ["scale", "file rows", "incidents", "CSV MB", "build s", "build peak MB", "warehouse MB", "target <60 s, <2 GB"],
+        [[scale_label(r["scale"]), f"{r['row_count']:,}", f"{r['incidents']:,}", r["csv_mb"], r["build_s"],
+          r["build_peak_mb"], r["warehouse_mb"],
+          "met" if r["build_s"] < TARGET["build_s"] and r["build_peak_mb"] < TARGET["build_mb"] else "MISSED"]
+         for r in results])
+    lines += ["", "## Page reruns: this dashboard vs pandas-in-memory", "",
+              "Cold = st.cache_data/st.cache_resource cleared and the DuckDB file reopened before the rerun; warm = "
+              "the same rerun with caches filled. pandas = bench/pandas_app.py (whole CSV in one DataFrame cached "
+              "with st.cache_data, filtered/grouped per rerun). speed-up = pandas p50 / dashboard p50.", ""]
+    rows = []
+    for r in results:
+        pandas = {p["page"]: p for p in r["pandas"]}
+        for page in r["pages"]:
+            if "error" in page:
+                rows.append([scale_label(r["scale"]), page["page"], "ERROR: " + page["error"]] + [""] * 9)
+                continue
+            for name, timing in page["interactions"].items():
+                c50, c95 = _stats(timing["cold_ms"])
+                w50, w95 = _stats(timing["warm_ms"])
+                p = pandas.get(page["page"], {}).get("interactions", {}).get(name)
+                pc50 = _stats(p["cold_ms"])[0] if p else nan
+                pw50 = _stats(p["warm_ms"])[0] if p else nan
+                ok = c95 < TARGET["cold_ms"] and w95 < TARGET["warm_ms"]
+                rows.append([scale_label(r["scale"]), page["page"], name, c50, c95, w50, w95, pc50, pw50,
+                             pc50 / c50 if p else nan, pw50 / w50 if p else nan, "met" if ok else "MISSED"])
+    lines += report.table(["scale", "page", "interaction", "cold p50", "cold p95", "warm p50", "warm p95",
+                           "pandas cold p50", "pandas warm p50", "speed-up cold", "speed-up warm",
+                           "target p95 <500 cold, <100 warm"], rows)
+    lines += ["", "## Peak memory per page process (RSS, MB) and first run in a fresh process (ms, imports "
+                  "included)", ""]
+    rows = []
+    for r in results:
+        pandas = {p["page"]: p for p in r["pandas"]}
+        for page in r["pages"]:
+            p = pandas.get(page["page"])
+            ratio = p["peak_rss_mb"] / page["peak_rss_mb"] if p else nan
+            rows.append([scale_label(r["scale"]), page["page"], page["peak_rss_mb"], p["peak_rss_mb"] if p else nan,
+                         ratio, page.get("first_run_ms", nan), p.get("first_run_ms", nan) if p else nan,
+                         ("met" if ratio >= TARGET["memory"] else "MISSED") if p else "n/a (no ICO rows)"])
+    lines += report.table(["scale", "page", "dashboard peak MB", "pandas peak MB", "less memory x",
+                           "dashboard first run ms", "pandas first run ms", "target >=5x"], rows)
+    starts = [r for r in results if "startup" in r]
+    if starts:
+        lines += ["", "## App start to first page served (real server on 127.0.0.1, Debian chromium via Playwright)",
+                  ""]
+        lines += report.table(
+            ["scale", "to /_stcore/health OK s", "to first full render s", "charts drawn", "note"],
+            [[scale_label(r["scale"]), r["startup"].get("health_s", nan), r["startup"].get("first_render_s", nan),
+              r["startup"].get("charts", ""), r["startup"].get("error", "")] for r in starts])
+    packs = [r for r in results if r.get("packs")]
+    if packs:
+        lines += ["", "## Briefing pack of every chart on a page (govdata.packs.build_pack, one kept-alive "
+                      "renderer; first = renderer start-up included)", ""]
+        rows = []
+        for r in packs:
+            for p in r["packs"]:
+                secs = p.get("seconds") or []
+                warm = min(secs[1:]) if len(secs) > 1 else nan
+                rows.append([scale_label(r["scale"]), p["page"], p.get("charts", ""), secs[0] if secs else nan,
+                             warm, p.get("bytes", 0) / 2**20 if secs else nan,
+                             p.get("error") or ("met" if warm < TARGET["pack_s"] else "MISSED" if secs else
+                                                "no charts")])
+        lines += report.table(["scale", "page", "charts", "first s", "warm s", "ZIP MB", "target warm <10 s"], rows)
+    if FINDINGS_MD.exists():
+        lines += ["", FINDINGS_MD.read_text().strip()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100", help="multiples of a full ICO release, e.g. 1,10,100")
+    parser.add_argument("--quick", action="store_true", help="tiny scale and few reps: checks the harness runs")
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--cold-reps", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true", help="skip the app start-up measurement")
+    parser.add_argument("--no-packs", action="store_true", help="skip the briefing pack timings")
+    parser.add_argument("--include-previous", action="store_true",
+                        help="also report scales saved by earlier runs (e.g. a 100x run done in the background)")
+    parser.add_argument("--write", type=Path, default=None, help=f"Markdown output (default {RESULTS_MD}; "
+                                                                 "not written with --quick)")
+    args = parser.parse_args(argv)
+    args.argv = argv
+    if args.quick:
+        args.scales, args.reps, args.cold_reps = "0.02", min(args.reps, 3), min(args.cold_reps, 1)
+    try:
+        scales = [float(s) for s in args.scales.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--scales takes numbers separated by commas, not {args.scales!r}")
+    if not (settings.PROJECT_ROOT / "dashboard.py").exists():
+        print("dashboard.py is missing: nothing to benchmark yet.", file=sys.stderr)
+        return 2
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    results = []
+    for scale in scales:
+        t = time.perf_counter()
+        try:
+            result = run_scale(scale, args)
+        except RuntimeError as exc:
+            print(f"bench: {scale_label(scale)} failed: {exc}", file=sys.stderr)
+            return 1
+        log(f"[bench] {scale_label(scale)} done in {time.perf_counter() - t:.0f} s")
+        (RESULTS_DIR / f"{scale:g}.json").write_text(json.dumps(result))
+        results.append(result)
+    if args.include_previous:
+        have = {r["scale"] for r in results}
+        for path in RESULTS_DIR.glob("*.json"):
+            saved = json.loads(path.read_text())
+            if saved["scale"] not in have:
+                results.append(saved)
+        results.sort(key=lambda r: r["scale"])
+    text = render(results, args, started)
+    print(text)
+    target = args.write or (None if args.quick else RESULTS_MD)
+    if target:
+        target.write_text(text)
+        log(f"[bench] wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

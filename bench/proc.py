@@ -1,0 +1,67 @@
+"""Running a child process and reading its peak resident memory (the kernel's own figure, via wait4)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from govdata import settings
+
+
+@dataclass
+class ChildResult:
+    returncode: int
+    seconds: float
+    peak_rss_mb: float      # ru_maxrss of the child (largest process in its waited-for tree)
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:
+        """The last line of stdout parsed as JSON (workers print their result there)."""
+        lines = [line for line in self.stdout.splitlines() if line.strip()]
+        if self.returncode != 0 or not lines:
+            raise RuntimeError(f"child failed (exit {self.returncode}):\n{self.stderr[-3000:]}")
+        return json.loads(lines[-1])
+
+
+def run_child(args: list[str], *, env: dict | None = None, timeout: float = 3600) -> ChildResult:
+    """Run `python <args>` from the project root; wall time and peak RSS of exactly this child."""
+    full_env = dict(os.environ, **(env or {}))
+    full_env["PYTHONPATH"] = str(settings.PROJECT_ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    out_path = Path(f"/tmp/govdata-bench/child-{os.getpid()}-{time.monotonic_ns()}")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, *args], cwd=settings.PROJECT_ROOT, env=full_env,
+                                stdout=out, stderr=err)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)   # wait4 reaped it; tell Popen
+        out.seek(0)
+        err.seek(0)
+        result = ChildResult(proc.returncode, seconds, usage.ru_maxrss / 1024, out.read(), err.read())
+    for suffix in (".out", ".err"):
+        Path(f"{out_path}{suffix}").unlink(missing_ok=True)
+    return result
+
+
+def current_peak_rss_mb() -> float:
+    """Peak RSS of this process so far (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,78 @@
+"""App start to first page served: the real server on 127.0.0.1, timed to /_stcore/health OK and to the first full
+render in Debian's chromium (Playwright), i.e. the script finished and every chart drawn."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from govdata import settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# The script has finished (stApp's run state) and every Plotly chart has drawn its SVG.
+RENDERED_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return charts.every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _health_ok(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300) -> dict:
+    """Seconds from launching `streamlit run` to health OK and to the first full render of the default page."""
+    from playwright.sync_api import sync_playwright
+
+    script = script or settings.PROJECT_ROOT / "dashboard.py"
+    port = free_port()
+    env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    # The browser is launched first so its own start-up is not counted as the app's.
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        start = time.perf_counter()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true", "--global.developmentMode", "false"],
+            cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            while not _health_ok(port):
+                if server.poll() is not None:
+                    raise RuntimeError("the server exited: " + server.stderr.read().decode()[-2000:])
+                if time.perf_counter() - start > timeout:
+                    raise TimeoutError("no /_stcore/health OK within the timeout")
+                time.sleep(0.02)
+            health = time.perf_counter() - start
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+            page.wait_for_function(RENDERED_JS, timeout=timeout * 1000, polling=50)
+            rendered = time.perf_counter() - start
+            exceptions = page.locator('[data-testid="stException"]').count()
+            charts = page.locator('[data-testid="stPlotlyChart"]').count()
+        finally:
+            browser.close()
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    return {"health_s": health, "first_render_s": rendered, "charts": charts, "exceptions": exceptions}

@@ -1,0 +1,43 @@
+"""Entry point: `streamlit run dashboard.py`. Navigation over pages/, a shared data-status sidebar, no tracebacks."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # `streamlit run` puts the script's folder first; AppTest and others may not
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from govdata.warehouse import WarehouseUnavailable  # noqa: E402
+from ui import data, layout  # noqa: E402
+
+# (file, title, icon); a page whose file does not exist yet is left out so the app runs meanwhile.
+PAGES = [
+    ("pages/overview.py", "Overview", ":material/dashboard:"),
+    ("pages/trends.py", "Trends", ":material/show_chart:"),
+    ("pages/sectors.py", "Sectors", ":material/domain:"),
+    ("pages/surveys.py", "Surveys", ":material/fact_check:"),
+    ("pages/scenarios.py", "Scenarios", ":material/tune:"),
+    ("pages/sources.py", "Sources", ":material/menu_book:"),
+]
+
+st.set_page_config(page_title="UK data-governance statistics", page_icon=":material/shield:", layout="wide")
+
+pages = [st.Page(ROOT / path, title=title, icon=icon, default=(i == 0))
+         for i, (path, title, icon) in enumerate(PAGES) if (ROOT / path).exists()]
+current = st.navigation(pages)
+
+with st.sidebar:
+    try:
+        meta = data.meta()
+    except WarehouseUnavailable:
+        st.caption("No warehouse built yet.")
+    else:
+        if meta.get("is_sample", "false").lower() == "true":
+            st.warning("Sample data: simulated, not real incidents.", icon="⚠️")
+        st.caption(f"Data to {meta.get('latest_quarter', '?')} · warehouse built {meta.get('built_at', '?')[:16]}")
+
+with layout.guarded(f"the {current.title} page"):
+    current.run()

@@ -1,0 +1,220 @@
+"""Build the warehouse: validate every source, write a new DuckDB file beside the target, then swap it in.
+
+The new file is written to a temporary name in the target's directory and renamed over the old warehouse with
+os.replace only after every source loaded cleanly, so readers see either the old complete file or the new one.
+On any failure the temporary file is removed and the old warehouse stays byte-for-byte as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from etl.errors import SourceError
+from etl.sources import ico_legacy, ico_rows
+from govdata import settings, vocabulary as voc
+
+SCHEMA_VERSION = "1"
+DEFAULT_SAMPLE_ROWS = 169_166   # rows in the ICO's Q1 2019 - Q4 2024 release
+DEFAULT_SAMPLE_PATH = settings.SAMPLE_DIR / "ico_sample.csv"
+RAW_SUFFIXES = (".xlsx", ".csv")
+RELEASE_NAME = re.compile(r"to-q([1-4])-(\d{4})")   # data-security-incidents-trends-q1-2019-to-q4-2024.xlsx
+REFERENCE_TABLES = ("survey_results", "poll_results", "context_figures", "maturity_checklist")  # insert allow-list
+LEGACY_SOURCE_URL = "https://ico.org.uk/action-weve-taken/data-security-incident-trends/"
+
+
+@dataclass
+class SourceSummary:
+    source: str
+    file: str
+    rows_read: int
+    rows_kept: int
+    rows_rejected: int
+    report: dict
+
+
+@dataclass
+class BuildReport:
+    warehouse: Path
+    is_sample: bool
+    seconds: float = 0.0
+    sources: list[SourceSummary] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    ico: ico_rows.IcoLoad | None = None
+    legacy: ico_legacy.LegacyLoad | None = None
+
+
+def display_path(path: Path) -> str:
+    """Paths inside the project are stored relative to it (the warehouse then does not leak a home directory)."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(settings.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def newest_raw_file(raw_dir: Path) -> Path | None:
+    """The newest ICO release (.xlsx/.csv) in raw_dir: the latest quarter in its name ('...-to-q4-2024'), then the
+    latest modified. Hidden files, partial downloads and .sha256 sidecars are ignored."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        return None
+    candidates = [p for p in raw_dir.iterdir() if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
+                  and not p.name.startswith(".")]
+
+    def order(path: Path):
+        found = RELEASE_NAME.search(path.name.lower())
+        release = (int(found.group(2)), int(found.group(1))) if found else (0, 0)
+        return release, path.stat().st_mtime, path.name
+
+    return max(candidates, key=order, default=None)
+
+
+def choose_ico(ico: Path | None, raw_dir: Path, sample_path: Path | None, sample_rows: int) -> tuple[Path, bool]:
+    """(file to load, whether it is simulated): --ico, else the newest raw download, else the (generated) sample."""
+    from etl import sample
+
+    if ico is not None:
+        return Path(ico), sample.is_sample_file(Path(ico))
+    newest = newest_raw_file(raw_dir)
+    if newest is not None:
+        return newest, sample.is_sample_file(newest)
+    path = Path(sample_path) if sample_path is not None else DEFAULT_SAMPLE_PATH
+    if not path.is_file():
+        sample.write_sample(path, sample_rows)
+    return path, True
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(settings.SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+def latest_comparable_year(con: duckdb.DuckDBPyConnection) -> str:
+    """The latest calendar year with all four quarters present and comparable ('' when there is none)."""
+    row = con.execute("""
+        SELECT max(year) FROM (SELECT year FROM incident_facts WHERE comparable
+                               GROUP BY year HAVING count(DISTINCT quarter) = 4)""").fetchall()[0]
+    return "" if row[0] is None else str(row[0])
+
+
+def _load_reference(reference_dir: Path):
+    from etl.sources import reference
+
+    frames = reference.load_reference(reference_dir)
+    unknown = set(frames) - set(REFERENCE_TABLES)
+    if unknown:
+        raise SourceError(reference_dir, "The reference loader returned tables the warehouse does not have",
+                          value=sorted(unknown))
+    return frames, reference.provenance_records(frames)
+
+
+def _insert_provenance(con, rows: list[dict], loaded_at: dt.datetime) -> None:
+    for row in rows:
+        con.execute("""
+            INSERT INTO provenance (source, title, publisher, file, sha256, rows_read, rows_kept, rows_rejected,
+                                    loaded_at, licence, release_date, source_url, is_sample, load_report)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""",
+                    [row["source"], row["title"], row["publisher"], row["file"], row["sha256"], row["rows_read"],
+                     row["rows_kept"], row["rows_rejected"], loaded_at, row["licence"], row.get("release_date"),
+                     row.get("source_url"), bool(row.get("is_sample", False)), row["load_report"]])
+
+
+def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, frames: dict, reference_prov: list[dict],
+          report: BuildReport) -> None:
+    """Load every source into the (temporary) warehouse on `con` and record provenance and build facts."""
+    create_schema(con)
+    loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    provenance: list[dict] = []
+
+    for table, frame in frames.items():
+        con.register("reference_frame", frame)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM reference_frame")  # table from REFERENCE_TABLES
+        con.unregister("reference_frame")
+    for row in reference_prov:
+        provenance.append(row)
+        report.sources.append(SourceSummary(row["source"], row["file"], row["rows_read"], row["rows_kept"],
+                                            row["rows_rejected"], json.loads(row["load_report"])))
+
+    if legacy_ico is not None:
+        legacy = ico_legacy.load(con, legacy_ico)
+        report.legacy = legacy
+        details = legacy.report()
+        provenance.append({
+            "source": ico_legacy.SOURCE, "title": ico_legacy.TITLE, "publisher": voc.ICO_PUBLISHER,
+            "file": display_path(legacy_ico), "sha256": legacy.sha256, "rows_read": legacy.rows_read,
+            "rows_kept": legacy.rows_kept, "rows_rejected": legacy.rows_rejected, "licence": voc.OGL,
+            "release_date": None, "source_url": LEGACY_SOURCE_URL, "is_sample": False,
+            "load_report": json.dumps(details)})
+        report.sources.append(SourceSummary(ico_legacy.SOURCE, display_path(legacy_ico), legacy.rows_read,
+                                            legacy.rows_kept, legacy.rows_rejected, details))
+
+    ico = ico_rows.load(con, ico_path)
+    report.ico = ico
+    details = ico.report() | {"is_sample": is_sample}
+    provenance.append({
+        "source": ico_rows.SOURCE,
+        "title": voc.ICO_TITLE + (" - SIMULATED SAMPLE, not ICO data" if is_sample else ""),
+        "publisher": voc.ICO_PUBLISHER if not is_sample else f"Simulated by etl.sample in the format of the "
+                                                             f"{voc.ICO_PUBLISHER}'s release",
+        "file": display_path(ico_path), "sha256": ico.sha256, "rows_read": ico.rows_read,
+        "rows_kept": ico.rows_kept, "rows_rejected": ico.rows_rejected,
+        "licence": voc.OGL if not is_sample else "Simulated sample (no licence needed; not ICO data)",
+        "release_date": None, "source_url": voc.ICO_LANDING_PAGE, "is_sample": is_sample,
+        "load_report": json.dumps(details)})
+    report.sources.append(SourceSummary(ico_rows.SOURCE, display_path(ico_path), ico.rows_read, ico.rows_kept,
+                                        ico.rows_rejected, details))
+    _insert_provenance(con, provenance, loaded_at)
+
+    latest = ico.latest_quarter
+    report.meta = {
+        "schema_version": SCHEMA_VERSION,
+        "built_at": loaded_at.isoformat() + "Z",
+        "latest_quarter": f"{latest[0]}-Q{latest[1]}" if latest else "",
+        "latest_comparable_year": latest_comparable_year(con),
+        "is_sample": "true" if is_sample else "false",
+    }
+    con.executemany("INSERT INTO warehouse_meta VALUES ($1, $2)", list(report.meta.items()))
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        try:
+            candidate.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def build(warehouse: Path = settings.DEFAULT_WAREHOUSE, ico: Path | None = None, legacy_ico: Path | None = None, *,
+          reference_dir: Path = settings.REFERENCE_DIR, raw_dir: Path = settings.RAW_DIR,
+          sample_path: Path | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS) -> BuildReport:
+    """Validate every source and atomically replace `warehouse`. Raises SourceError; the old file is then untouched."""
+    started = time.perf_counter()
+    warehouse = Path(warehouse)
+    # Cheap checks first: the reference CSVs are validated before any file is created.
+    frames, reference_prov = _load_reference(Path(reference_dir))
+    ico_path, is_sample = choose_ico(ico, Path(raw_dir), sample_path, sample_rows)
+    report = BuildReport(warehouse=warehouse, is_sample=is_sample)
+
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    temp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        con = duckdb.connect(str(temp))
+        try:
+            _fill(con, ico_path=ico_path, is_sample=is_sample,
+                  legacy_ico=Path(legacy_ico) if legacy_ico is not None else None,
+                  frames=frames, reference_prov=reference_prov, report=report)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(temp, warehouse)
+    finally:
+        _remove(temp)
+    report.seconds = time.perf_counter() - started
+    return report

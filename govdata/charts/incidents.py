@@ -1,0 +1,195 @@
+"""Incident trend charts: DataFrame (from govdata.queries.incidents) -> FigureSpec. Never imports streamlit.
+
+Titles, subtitles and summaries are computed from the data handed in; spec.data is exactly that data.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from govdata import vocabulary
+from govdata.charts.base import PALETTE, mark_series_breaks, style
+from govdata.figures import FigureSpec, Source
+from govdata.queries.base import QueryResult
+from govdata.queries.incidents import ALL_INCIDENTS, LEGACY_BREAKDOWNS
+
+MEASURES = {"incidents": "Incidents", "share_pct": "Share of the period's incidents (%)"}
+COUNT_NOTE = "Counts are incidents (distinct BI Reference within a quarter), not rows of the ICO file."
+DASHES = ["solid", "dash", "dot", "dashdot"]
+
+
+def _frame(result: QueryResult | pd.DataFrame) -> tuple[pd.DataFrame, list[QueryResult]]:
+    if isinstance(result, QueryResult):
+        return result.data, [result]
+    return result, []
+
+
+def scope_text(sectors: Sequence[str]) -> str:
+    """'all sectors', 'the Health sector', or 'N sectors (A, B, C)' for subtitles and sentences."""
+    sectors = list(sectors)
+    if not sectors:
+        return "all sectors"
+    if len(sectors) == 1:
+        return f"the {sectors[0]} sector"
+    shown = ", ".join(sectors[:4]) + (", …" if len(sectors) > 4 else "")
+    return f"{len(sectors)} sectors ({shown})"
+
+
+def quarter_label(period: str) -> str:
+    """'2024 Q4' -> 'Q4 2024'; a year label is returned unchanged."""
+    parts = period.split(" Q")
+    return f"Q{parts[1]} {parts[0]}" if len(parts) == 2 else period
+
+
+def _fmt_pct(value: float) -> str:
+    return f"{abs(value):.0f}%"
+
+
+def _change_phrase(change: float | None, earlier: str) -> str:
+    if change is None or pd.isna(change):
+        return ""
+    if round(change) == 0:
+        return f"about the same as {earlier}"
+    return f"{'up' if change > 0 else 'down'} {_fmt_pct(change)} on {earlier}"
+
+
+def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], period: str = "quarter",
+                breakdown: str | None = None, measure: str = "incidents", rolling: bool = False,
+                sectors: Sequence[str] = (), comparable_only: bool = True, key: str | None = None) -> FigureSpec:
+    """Lines (quarterly) or bars (yearly) of incident counts or shares from incident_trend(); FigureSpec.
+
+    Partial years (fewer than four quarters in the data) are marked as such; series breaks are drawn.
+    """
+    frame, queries = _frame(result)
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {list(MEASURES)}")
+    split = vocabulary.BREAKDOWNS.get(breakdown or "", "")
+    unit = "quarter" if period == "quarter" else "year"
+    key = key or f"incidents-by-{unit}" + (f"-{breakdown.replace('_', '-')}" if breakdown else "") + (
+        "-share" if measure == "share_pct" else "")
+    fig = go.Figure()
+    if frame.empty:
+        title = f"No incidents recorded for {scope_text(sectors)}"
+        summary = f"There are no incidents for {scope_text(sectors)} with these filters."
+        span = ""
+    else:
+        groups = list(dict.fromkeys(frame["group"]))
+        order = vocabulary.KNOWN_VALUES.get(breakdown or "", ())
+        groups.sort(key=lambda g: (order.index(g) if g in order else len(order), g))
+        for i, name in enumerate(groups):
+            part = frame[frame["group"] == name]
+            colour = PALETTE[i % len(PALETTE)]
+            x = part["period_start"] if period == "quarter" else part["period"]
+            hover = part["period"]
+            if period == "quarter":
+                fig.add_trace(go.Scatter(
+                    x=x, y=part[measure], name=name, mode="lines+markers", customdata=hover,
+                    line=dict(color=colour, width=2, dash=DASHES[(i // len(PALETTE)) % len(DASHES)]),
+                    marker=dict(size=5), hovertemplate="%{customdata}: %{y:,}<extra>" + name + "</extra>"))
+                if rolling and "rolling_mean_4q" in part and measure == "incidents":
+                    fig.add_trace(go.Scatter(
+                        x=x, y=part["rolling_mean_4q"], name=f"{name}: 4-quarter average", mode="lines",
+                        line=dict(color=colour, width=1, dash="dot"), customdata=hover,
+                        hovertemplate="%{customdata}: %{y:,.1f}<extra>4-quarter average</extra>"))
+            else:
+                partial = ~part["complete"].astype(bool)
+                fig.add_trace(go.Bar(
+                    x=x, y=part[measure], name=name, marker=dict(
+                        color=colour, pattern=dict(shape=["/" if p else "" for p in partial])),
+                    customdata=part["quarters_covered"],
+                    hovertemplate="%{x}: %{y:,} (%{customdata} quarters)<extra>" + name + "</extra>"))
+        if period == "year":
+            fig.update_layout(barmode="stack" if measure == "incidents" else "group")
+            fig.update_xaxes(type="category")
+        else:
+            first, last = frame["period_start"].min(), frame["period_start"].max()
+            mark_series_breaks(fig, str(pd.Timestamp(first).date()), str(pd.Timestamp(last).date()))
+        span = f"{frame['period'].iloc[0]} to {frame['period'].iloc[-1]}"
+        title, summary = _trend_words(frame, period, breakdown, measure, sectors)
+    fig.update_yaxes(title_text=MEASURES[measure], rangemode="tozero", tickformat=",")
+    subtitle = (f"{'Personal data breach reports to the ICO' if measure == 'incidents' else 'Share of reports'} "
+                f"per {unit}{', by ' + split.lower() if split else ''}, {scope_text(sectors)}, "
+                f"{'comparable quarters ' if comparable_only else ''}{span}").rstrip(", ")
+    notes = [COUNT_NOTE]
+    if not comparable_only:
+        notes.append("Includes Q1 2019, which the ICO does not treat as comparable (recorded differently).")
+    if period == "year" and not frame.empty and not frame["complete"].all():
+        partial = sorted(set(frame.loc[~frame["complete"].astype(bool), "period"]))
+        notes.append(f"Hatched bars are partial years with fewer than four quarters of data: {', '.join(partial)}.")
+    if rolling and period == "quarter" and measure == "incidents":
+        notes.append("Dotted lines: mean of the quarter and the three before it.")
+    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=frame, summary=summary,
+                      sources=list(sources), queries=queries, notes=notes,
+                      alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}")
+    return style(spec)
+
+
+def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, measure: str,
+                 sectors: Sequence[str]) -> tuple[str, str]:
+    """Title stating the finding and a one-sentence summary, both from the latest (complete) period."""
+    usable = frame[frame["complete"].astype(bool)] if period == "year" else frame
+    if usable.empty:
+        usable = frame
+    latest_period = usable["period"].iloc[-1]
+    latest = usable[usable["period"] == latest_period]
+    when = quarter_label(latest_period)
+    earlier = quarter_label(f"{int(latest['year'].iloc[0]) - 1}" + (
+        f" Q{int(latest['quarter'].iloc[0])}" if period == "quarter" else ""))
+    total = int(latest["period_total"].iloc[0])
+    scope = scope_text(sectors)
+    if not breakdown:
+        row = latest.iloc[0]
+        change = _change_phrase(row["change_pct"], earlier)
+        title = f"{total:,} personal data breach reports in {when}" + (f", {change}" if change else "")
+        summary = (f"In {when} the ICO received {total:,} personal data breach reports from {scope}"
+                   + (f", {change}" if change else "") + ".")
+        return title, summary
+    top = latest.sort_values(["incidents", "group"], ascending=[False, True]).iloc[0]
+    share = top["share_pct"]
+    share_text = f"{share:.0f}%" if pd.notna(share) else "n/a"
+    label = vocabulary.BREAKDOWNS[breakdown].lower()
+    title = f"{top['group']} was the largest {label} group in {when}: {share_text} of reports"
+    change = _change_phrase(top["change_pct"], earlier)
+    summary = (f"In {when}, {int(top['incidents']):,} of the {total:,} reports from {scope} ({share_text}) "
+               f"had {label} '{top['group']}'" + (f", {change}" if change else "") + ".")
+    return title, summary
+
+
+def legacy_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], breakdown: str = "incident_category",
+                 sectors: Sequence[str] = ()) -> FigureSpec:
+    """The ICO's older quarterly tables (financial-year quarters) as stacked bars, with their own source line."""
+    frame, queries = _frame(result)
+    label = LEGACY_BREAKDOWNS.get(breakdown, "group").lower()
+    fig = go.Figure()
+    groups = list(dict.fromkeys(frame["group"])) if not frame.empty else []
+    for i, name in enumerate(groups):
+        part = frame[frame["group"] == name]
+        fig.add_trace(go.Bar(x=part["period"], y=part["incidents"], name=name,
+                             marker_color=PALETTE[i % len(PALETTE)],
+                             hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", title_text="Financial-year quarter (Q1 = April to June)")
+    fig.update_yaxes(title_text="Incidents", tickformat=",", rangemode="tozero")
+    scope = scope_text(sectors)
+    if frame.empty:
+        title = f"The older quarterly tables hold no figures for {scope}"
+        summary = title + "."
+        span = ""
+    else:
+        totals = frame.groupby("period", sort=False)["incidents"].sum()
+        span = f"{totals.index[0]} to {totals.index[-1]}"
+        peak = totals.idxmax()
+        title = f"Older ICO quarterly tables: {int(totals.sum()):,} incidents, {span}"
+        summary = (f"The ICO's older quarterly tables record {int(totals.sum()):,} incidents for {scope} "
+                   f"from {totals.index[0]} to {totals.index[-1]}; the busiest quarter was {peak} "
+                   f"with {int(totals.max()):,}.")
+    spec = FigureSpec(
+        key=f"legacy-incidents-by-{breakdown.replace('_', '-')}", title=title,
+        subtitle=f"Incidents per financial-year quarter by {label}, {scope}, {span}".rstrip(", "),
+        figure=fig, data=frame, summary=summary, sources=list(sources), queries=queries,
+        notes=["Financial-year quarters from the ICO's earlier published tables; incident types as labelled there, "
+               "which differ from the row-level release. Shown for context, not joined to the row-level series."],
+        alt_text=f"Stacked bar chart. {summary}")
+    return style(spec)

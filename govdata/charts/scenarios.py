@@ -1,0 +1,167 @@
+"""What-if scenario charts: model output frames -> FigureSpec (fan chart, avoided by class, tornado, comparison).
+
+Titles and summaries are computed from the frames; every chart carries the note that the model is illustrative.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from govdata.charts.base import NEUTRAL, PALETTE, style
+from govdata.figures import FigureSpec, Source
+
+MODEL_NOTE = ("Illustrative model, not a causal estimate: observed incidents rescaled by assumed effect sizes "
+              "(see the methods note). Bands are Monte Carlo intervals for the expected annual number.")
+BASELINE_COLOUR, SCENARIO_COLOUR = NEUTRAL, PALETTE[0]
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
+
+
+def _spec(key, title, subtitle, fig, data, summary, sources, notes=None, height=None, queries=None) -> FigureSpec:
+    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
+                      summary=summary, sources=list(sources), queries=list(queries or []),
+                      notes=[MODEL_NOTE] + list(notes or []), alt_text=f"{title}. {summary}")
+    return style(spec, **({"height": height} if height else {}))
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+
+
+def fan_chart(projection: pd.DataFrame, *, sector: str, window_label: str, ramp_years: int,
+              sources: list[Source], queries=None) -> FigureSpec:
+    """Baseline vs scenario incidents per year over the projection years, median with 50% and 90% bands."""
+    fig = go.Figure()
+    for series, colour in (("Baseline", BASELINE_COLOUR), ("Scenario", SCENARIO_COLOUR)):
+        part = projection[projection["series"] == series].sort_values("year")
+        x = part["year"].tolist()
+        for lo, hi, alpha, band in (("p05", "p95", 0.15, "90%"), ("p25", "p75", 0.3, "50%")):
+            fig.add_trace(go.Scatter(x=x + x[::-1], y=part[hi].tolist() + part[lo].tolist()[::-1], fill="toself",
+                                     mode="lines", fillcolor=_rgba(colour, alpha), line=dict(width=0),
+                                     hoverinfo="skip", name=f"{series} {band} interval", legendgroup=series,
+                                     showlegend=False))
+        fig.add_trace(go.Scatter(x=x, y=part["median"], mode="lines+markers", name=f"{series} (median)",
+                                 line=dict(color=colour, width=3, dash="dash" if series == "Baseline" else "solid"),
+                                 legendgroup=series,
+                                 hovertemplate="%{x}: %{y:,.0f} incidents a year<extra>" + series + "</extra>"))
+    last = projection[projection["year"] == projection["year"].max()].set_index("series")
+    base, scen = last.loc["Baseline", "median"], last.loc["Scenario", "median"]
+    year = int(projection["year"].max())
+    first = int(projection["year"].min())
+    change = scen - base
+    direction = "fewer" if change < 0 else "more"
+    title = (f"{sector}: about {_n(abs(change))} {direction} incidents a year by {year} under the scenario"
+             if abs(change) >= 0.05 else f"{sector}: the scenario leaves incidents unchanged")
+    ramp = "immediately" if ramp_years == 0 else f"linearly over {ramp_years} year{'s' if ramp_years != 1 else ''}"
+    subtitle = (f"Expected incidents reported to the ICO per year, median with 50% and 90% intervals; {first} = "
+                f"baseline ({window_label}); coverage reaches the target {ramp}")
+    summary = (f"By {year} the model expects a median of {_n(scen)} incidents a year under the scenario "
+               f"(90% interval {_n(last.loc['Scenario', 'p05'])} to {_n(last.loc['Scenario', 'p95'])}) against "
+               f"{_n(base)} at the baseline rate (held flat).")
+    fig.update_layout(xaxis_title="Year", yaxis_title="Incidents per year", hovermode="x unified")
+    fig.update_xaxes(dtick=1)
+    data = projection[["year", "series", "training_coverage", "dpo_coverage", "median", "p25", "p75", "p05", "p95"]]
+    return _spec("scenario-fan", title, subtitle, fig, data, summary, sources,
+                 notes=["Baseline held at the window's rate: no trend is assumed."], queries=queries)
+
+
+def avoided_chart(by_class: pd.DataFrame, *, sector: str, sources: list[Source], queries=None) -> FigureSpec:
+    """Incidents avoided per year by incident class (median bar, 90% interval whiskers)."""
+    frame = by_class.copy()
+    fig = go.Figure(go.Bar(
+        x=frame["class"], y=frame["avoided_median"], marker_color=PALETTE[2],
+        error_y=dict(type="data", symmetric=False, array=frame["avoided_p95"] - frame["avoided_median"],
+                     arrayminus=frame["avoided_median"] - frame["avoided_p05"], color=NEUTRAL),
+        hovertemplate="%{x}: %{y:,.1f} a year<extra></extra>", name="Incidents avoided per year"))
+    total = frame["avoided_median"].sum()
+    top = frame.sort_values("avoided_median", ascending=False).iloc[0]
+    if abs(total) < 0.05:
+        title = f"{sector}: the scenario avoids no incidents"
+        summary = "With these inputs the scenario changes no class of incident."
+    else:
+        share = top["avoided_median"] / total * 100 if total else 0.0
+        verb = "avoided" if total > 0 else "added"
+        title = f"{sector}: most incidents {verb} would be {top['class']} ({share:.0f}%)"
+        summary = (f"Median incidents avoided per year by class sum to {_n(total)}; the largest is {top['class']} "
+                   f"with {_n(top['avoided_median'])} (90% interval {_n(top['avoided_p05'])} to "
+                   f"{_n(top['avoided_p95'])}).")
+    fig.update_layout(xaxis_title="Incident class", yaxis_title="Incidents avoided per year", showlegend=False)
+    data = frame[["class", "incidents_in_window", "baseline_per_year", "scenario_per_year", "avoided_most_likely",
+                  "avoided_median", "avoided_p05", "avoided_p95"]]
+    return _spec("scenario-avoided-by-class", title,
+                 "Incidents avoided per year by class, Monte Carlo median with 90% interval", fig, data, summary,
+                 sources, notes=["Class medians need not sum to the median of the total."], queries=queries)
+
+
+def _short(assumption: str) -> str:
+    """'Training before system access: effect on other cyber' -> 'Training:<br>other cyber' (narrow axis labels)."""
+    head, _, tail = assumption.partition(": effect on ")
+    if not tail:
+        return assumption.replace(" (", "<br>(")
+    return {"Training before system access": "Training", "Data protection officer": "DPO"}.get(head, head) + \
+        "<br>" + tail
+
+
+def _rewrap_footer(spec: FigureSpec, width: int) -> None:
+    """Re-wrap the printed notes/source footer to `width` characters (a wide y axis narrows the space for it)."""
+    footer_lines = [textwrap.wrap(n, width) for n in spec.notes] + [textwrap.wrap(spec.source_text(), width)]
+    text = "<br>".join("<br>".join(lines) for lines in footer_lines if lines)
+    for annotation in spec.figure.layout.annotations:
+        if annotation.yshift == -45 and annotation.yref == "paper":
+            annotation.text = f"<span style='font-size:11px;color:{NEUTRAL}'>{text}</span>"
+
+
+def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], top: int = 10) -> FigureSpec:
+    """Each assumption low -> high with the rest at most likely: the headline's range, widest at the top."""
+    frame = tornado.head(top).iloc[::-1].reset_index(drop=True)
+    labels = [_short(a) for a in frame["assumption"]]
+    central = float(tornado["central"].iloc[0])
+    headline = str(tornado["headline"].iloc[0])
+    lo = frame[["headline_at_low", "headline_at_high"]].min(axis=1)
+    hi = frame[["headline_at_low", "headline_at_high"]].max(axis=1)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=labels, x=frame["headline_at_low"] - central, base=central,
+                         orientation="h", name="At the low input", marker_color=PALETTE[1],
+                         hovertemplate="%{y}<br>low input: %{customdata:,.1f}<extra></extra>",
+                         customdata=frame["headline_at_low"]))
+    fig.add_trace(go.Bar(y=labels, x=frame["headline_at_high"] - central, base=central,
+                         orientation="h", name="At the high input", marker_color=PALETTE[0],
+                         hovertemplate="%{y}<br>high input: %{customdata:,.1f}<extra></extra>",
+                         customdata=frame["headline_at_high"]))
+    fig.add_vline(x=central, line=dict(color=NEUTRAL, dash="dot"))
+    fig.update_layout(barmode="overlay", xaxis_title=headline, yaxis_title="", yaxis=dict(automargin=True))
+    first = tornado.iloc[0]
+    title = (f"{sector}: '{first['assumption']}' moves the answer most"
+             if first["swing"] > 0 else f"{sector}: no single assumption moves the answer")
+    summary = (f"{headline} is {_n(central)} with every assumption at its most likely value; "
+               f"{first['assumption'].lower()} alone moves it from {_n(lo.iloc[-1])} to {_n(hi.iloc[-1])}.")
+    data = tornado[["assumption", "input_low", "input_high", "headline_at_low", "headline_at_high", "central",
+                    "swing"]]
+    spec = _spec("scenario-tornado", title,
+                 f"{headline}: each assumption from low to high, others at their most likely values", fig, data,
+                 summary, sources, height=160 + 46 * len(frame))
+    _rewrap_footer(spec, 120)
+    return spec
+
+
+def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> FigureSpec:
+    """Saved scenarios side by side: incidents avoided per year (median, 90% interval)."""
+    frame = comparison.copy()
+    fig = go.Figure(go.Bar(
+        x=frame["scenario"], y=frame["avoided_median"], marker_color=PALETTE[: len(frame)],
+        error_y=dict(type="data", symmetric=False, array=frame["avoided_p95"] - frame["avoided_median"],
+                     arrayminus=frame["avoided_median"] - frame["avoided_p05"], color=NEUTRAL),
+        text=[_n(v) for v in frame["avoided_median"]], textposition="outside",
+        hovertemplate="%{x}: %{y:,.1f} avoided a year<extra></extra>"))
+    best = frame.sort_values("avoided_median", ascending=False).iloc[0]
+    title = f"'{best['scenario']}' avoids the most incidents of the {len(frame)} scenarios compared"
+    summary = "; ".join(f"{r.scenario}: {_n(r.avoided_median)} avoided a year (90% interval {_n(r.avoided_p05)} to "
+                        f"{_n(r.avoided_p95)})" for r in frame.itertuples()) + "."
+    fig.update_layout(xaxis_title="Scenario", yaxis_title="Incidents avoided per year", showlegend=False)
+    return _spec("scenario-comparison", title, "Incidents avoided per year, Monte Carlo median with 90% interval",
+                 fig, frame, summary, sources)

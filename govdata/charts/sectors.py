@@ -1,0 +1,375 @@
+"""Sector comparison charts: query results -> FigureSpec. Titles and summaries are computed from the data.
+
+Ranked charts show every sector with the picked ones in colour; mixes and trends show the picked sectors only.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from govdata import vocabulary
+from govdata.charts.base import NEUTRAL, PALETTE, SERIES_BREAKS, style
+from govdata.figures import FigureSpec, Source
+from govdata.queries.base import QueryResult
+from govdata.queries.sectors import ALL_SECTORS, Period, quarter_index, quarter_label
+
+PICKED = PALETTE[0]
+OTHER = "#BBBBBB"
+MEASURES = {  # ranked measure -> (axis label, numerator column shown beside it, is a percentage)
+    "incidents": ("Incidents", None, False),
+    "cyber_pct": ("Cyber incidents, % of the sector's incidents", "cyber_incidents", True),
+    "within_72h_pct": ("Reported within 72 hours, % of the sector's incidents", "within_72h", True),
+}
+MEASURE_WORDS = {
+    "incidents": ("reported the most incidents", "Distinct incidents"),
+    "cyber_pct": ("had the highest cyber share", "Cyber incidents, % of each sector's incidents"),
+    "within_72h_pct": ("reported the largest share within 72 hours", "Reported within 72 hours, % of each sector's"),
+}
+
+
+def _scope(period: Period, comparable_only: bool) -> str:
+    return "comparable quarters" if comparable_only else "incl. Q1 2019 (not comparable)"
+
+
+def _subtitle(measure: str, period: Period, comparable_only: bool) -> str:
+    return f"{measure}, {period.span}, {_scope(period, comparable_only)}"
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _frame(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
+    return result.data if isinstance(result, QueryResult) else result
+
+
+def _queries(result) -> list:
+    return [result] if isinstance(result, QueryResult) else []
+
+
+def _spec(key: str, title: str, subtitle: str, fig: go.Figure, data: pd.DataFrame, summary: str,
+          sources: list[Source], result, notes: list[str] | None = None, height: int | None = None) -> FigureSpec:
+    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
+                      summary=summary, sources=list(sources), queries=_queries(result), notes=list(notes or []),
+                      alt_text=f"{title}. {summary}")
+    return style(spec, **({"height": height} if height else {}))
+
+
+def _empty(key: str, title: str, subtitle: str, data: pd.DataFrame, sources: list[Source], result) -> FigureSpec:
+    fig = go.Figure()
+    fig.add_annotation(text=title, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=16, color=NEUTRAL))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _spec(key, title, subtitle, fig, data, title + ".", sources, result, height=300)
+
+
+def _every(n: int) -> str:
+    return "both" if n == 2 else f"all {n}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# ---------------------------------------------------------------------------------------------- ranked bars
+
+def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sources: list[Source], *,
+           comparable_only: bool = True) -> FigureSpec:
+    """Every sector ranked on `measure` (a column of sector_volume), picked sectors highlighted."""
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}")
+    axis, numerator, is_pct = MEASURES[measure]
+    verb, measure_text = MEASURE_WORDS[measure]
+    frame = _frame(result)
+    columns = ["sector", "selected", "incidents"] + ([numerator, measure] if numerator else [])
+    data = frame[columns].sort_values([measure, "sector"], ascending=[False, True]).reset_index(drop=True)
+    key = f"sectors-ranked-{measure.replace('_', '-')}"
+    subtitle = _subtitle(measure_text + ", picked sectors in colour", period, comparable_only)
+    if data.empty:
+        return _empty(key, f"No incidents in {period.label}", subtitle, data, sources, result)
+
+    fmt = _pct if is_pct else (lambda v: f"{int(v):,}")
+    picked = data[data["selected"]]
+    total = int(data["incidents"].sum())
+    if measure == "incidents":
+        top = data.iloc[0]
+        title = f"{top.sector} {verb} in {period.label}: {int(top.incidents):,}"
+        summary = (f"{len(data)} sectors reported {total:,} incidents in {period.label}; "
+                   f"{top.sector} reported {int(top.incidents):,} ({_pct(100 * top.incidents / total)} of them).")
+    else:
+        pool = picked if not picked.empty else data
+        top = pool.iloc[0]
+        who = "Of the sectors picked, " if not picked.empty else ""
+        title = f"{who}{top.sector} {verb} in {period.label}: {fmt(top[measure])}"
+        overall = 100 * data[numerator].sum() / total
+        summary = (f"{top.sector}: {int(top[numerator]):,} of {int(top.incidents):,} incidents "
+                   f"({fmt(top[measure])}), against {_pct(overall)} across all sectors.")
+    if not picked.empty:
+        ranks = {s: i + 1 for i, s in enumerate(data["sector"])}
+        listed = "; ".join(f"{sector} {_ordinal(ranks[sector])} ({fmt(value)})"
+                           for sector, value in zip(picked["sector"], picked[measure]))
+        summary += f" Ranks of the sectors picked, of {len(data)}: {listed}."
+
+    ordered = data.iloc[::-1]  # plotly draws the first category at the bottom
+    fig = go.Figure(go.Bar(
+        x=ordered[measure], y=ordered["sector"], orientation="h",
+        marker_color=[PICKED if s else OTHER for s in ordered["selected"]],
+        text=[fmt(v) for v in ordered[measure]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=axis, rangemode="tozero", ticksuffix="%" if is_pct else "")
+    fig.update_yaxes(title_text="", automargin=True)
+    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+                 height=max(420, 140 + 24 * len(data)))
+
+
+# ---------------------------------------------------------------------------------------------- trend
+
+def _grid(n: int) -> tuple[int, int]:
+    cols = 1 if n == 1 else 2 if n <= 4 else 3
+    return math.ceil(n / cols), cols
+
+
+def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
+                        comparable_only: bool = True) -> FigureSpec:
+    """Small multiples: one panel per picked sector, incidents per quarter, shared y axis, period shaded."""
+    frame = _frame(result)
+    data = frame[["sector", "year", "quarter", "period_start", "incidents"]].copy()
+    key = "sectors-quarterly-trend"
+    first = quarter_label(int(quarter_index(*data.iloc[0][["year", "quarter"]]))) if not data.empty else ""
+    last = quarter_label(period.last)
+    subtitle = (f"Incidents per quarter, {first} to {last}, same scale; shaded: {period.span}; "
+                f"{_scope(period, comparable_only)}")
+    if data.empty:
+        return _empty(key, "No sectors picked", subtitle, data, sources, result)
+
+    sectors = list(dict.fromkeys(data["sector"]))
+    latest = data[(data["year"] * 4 + data["quarter"] - 1) == data["year"].mul(4).add(data["quarter"] - 1).max()]
+    latest = latest.sort_values(["incidents", "sector"], ascending=[False, True])
+    lead = latest.iloc[0]
+    latest_label = f"{int(lead.year)} Q{int(lead.quarter)}"
+    title = (f"{lead.sector} reported the most incidents of the sectors picked in {latest_label}: "
+             f"{int(lead.incidents):,}" if len(sectors) > 1 else
+             f"{lead.sector} reported {int(lead.incidents):,} incidents in {latest_label}")
+    parts = []
+    for sector in sectors:
+        rows = data[data["sector"] == sector]
+        low = rows.loc[rows["incidents"].idxmin()]
+        high = rows.loc[rows["incidents"].idxmax()]
+        parts.append(f"{sector} from {int(low.incidents):,} ({int(low.year)} Q{int(low.quarter)}) to "
+                     f"{int(high.incidents):,} ({int(high.year)} Q{int(high.quarter)})")
+    summary = f"Quarterly incidents {first} to {last} ranged: " + "; ".join(parts) + "."
+
+    rows_n, cols_n = _grid(len(sectors))
+    fig = make_subplots(rows=rows_n, cols=cols_n, shared_yaxes=True, shared_xaxes=True,
+                        subplot_titles=sectors, vertical_spacing=0.12 if rows_n > 1 else 0.08,
+                        horizontal_spacing=0.04)
+    start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
+    end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
+    x_min, x_max = str(pd.Timestamp(data["period_start"].min()).date()), str(pd.Timestamp(data["period_start"].max()).date())
+    for i, sector in enumerate(sectors):
+        row, col = i // cols_n + 1, i % cols_n + 1
+        rows = data[data["sector"] == sector]
+        fig.add_trace(go.Scatter(x=rows["period_start"], y=rows["incidents"], mode="lines+markers", name=sector,
+                                 line=dict(color=PICKED, width=2), marker=dict(size=4), showlegend=False,
+                                 hovertemplate=f"{sector}, %{{x|%Y}} Q%{{customdata}}: %{{y:,}}<extra></extra>",
+                                 customdata=rows["quarter"]), row=row, col=col)
+        fig.add_vrect(x0=start, x1=end, fillcolor=PALETTE[1], opacity=0.12, line_width=0, row=row, col=col)
+        for when, label in SERIES_BREAKS:  # only the breaks inside the plotted range (Q1 2019 shown)
+            if x_min < when <= x_max:
+                fig.add_vline(x=when, line=dict(color=NEUTRAL, dash="dash", width=1), row=row, col=col)
+    fig.update_yaxes(rangemode="tozero", matches="y")  # one scale across all panels, so sizes compare
+    notes = [label for when, label in SERIES_BREAKS if x_min < when <= x_max]
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
+                 height=max(420, 260 * rows_n))
+
+
+# ---------------------------------------------------------------------------------------------- top types
+
+def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
+              comparable_only: bool = True) -> FigureSpec:
+    """One panel per picked sector: its most frequent incident types as a share of its incidents."""
+    frame = _frame(result)
+    data = frame[["sector", "incident_type", "incidents", "pct_of_sector", "rank"]].copy()
+    key = "sectors-top-incident-types"
+    top_n = int(data["rank"].max()) if not data.empty else 0
+    subtitle = _subtitle(f"Top {top_n} incident types, % of each sector's incidents", period, comparable_only)
+    if data.empty:
+        return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources,
+                      result)
+    sectors = list(dict.fromkeys(data["sector"]))
+    firsts = data[data["rank"] == 1]
+    leaders = firsts["incident_type"].value_counts()
+    common, count = leaders.index[0], int(leaders.iloc[0])
+    if len(sectors) == 1:
+        lead = firsts.iloc[0]
+        title = f"{common} was {lead.sector}'s most common incident type in {period.label}: {_pct(lead.pct_of_sector)}"
+    elif count == len(sectors):
+        title = f"{common} was the most common incident type in {_every(count)} sectors picked, {period.label}"
+    elif count == 1:
+        title = f"The most common incident type differed across the {len(sectors)} sectors picked in {period.label}"
+    else:
+        title = (f"{common} was the most common incident type in {count} of the {len(sectors)} sectors picked, "
+                 f"{period.label}")
+    summary = "Most common type: " + "; ".join(
+        f"{r.sector}, {r.incident_type} ({_pct(r.pct_of_sector)}, {int(r.incidents):,} incidents)"
+        for r in firsts.itertuples(index=False)) + "."
+
+    cols_n = 1 if len(sectors) == 1 else 2  # long type names need the width
+    rows_n = math.ceil(len(sectors) / cols_n)
+    fig = make_subplots(rows=rows_n, cols=cols_n, subplot_titles=sectors, shared_xaxes=True,
+                        horizontal_spacing=0.3 if cols_n > 1 else 0.05, vertical_spacing=0.12)
+    types = list(dict.fromkeys(data.sort_values("rank")["incident_type"]))
+    colours = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
+    for i, sector in enumerate(sectors):
+        rows = data[data["sector"] == sector].sort_values("rank", ascending=False)
+        labels = ["<br>".join(textwrap.wrap(t, 26)) for t in rows["incident_type"]]
+        fig.add_trace(go.Bar(x=rows["pct_of_sector"], y=labels, orientation="h", showlegend=False,
+                             marker_color=[colours[t] for t in rows["incident_type"]],
+                             text=[_pct(v) for v in rows["pct_of_sector"]], textposition="outside",
+                             cliponaxis=False, hovertemplate="%{y}: %{text}<extra>" + sector + "</extra>"),
+                      row=i // cols_n + 1, col=i % cols_n + 1)
+    fig.update_xaxes(ticksuffix="%", range=[0, float(data["pct_of_sector"].max()) * 1.25])
+    fig.update_yaxes(automargin=True, tickfont=dict(size=11))
+    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+                 height=max(420, (60 + 34 * top_n) * rows_n))
+
+
+# ---------------------------------------------------------------------------------------------- mixes
+
+def _mix(result, column: str, period: Period, sources: list[Source], comparable_only: bool, key: str,
+         measure: str) -> tuple[pd.DataFrame, go.Figure | None, str]:
+    frame = _frame(result)
+    data = frame[["sector", column, "incidents", "pct_of_sector"]].copy()
+    subtitle = _subtitle(measure, period, comparable_only)
+    if data.empty:
+        return data, None, subtitle
+    sectors = list(dict.fromkeys(data["sector"]))
+    values = list(dict.fromkeys(data[column]))  # already in the ICO's order (value_order)
+    fig = go.Figure()
+    for i, value in enumerate(values):
+        rows = data[data[column] == value].set_index("sector").reindex(sectors[::-1])
+        fig.add_trace(go.Bar(x=rows["pct_of_sector"], y=rows.index, orientation="h", name=value,
+                             marker_color=PALETTE[i % len(PALETTE)],
+                             customdata=rows["incidents"],
+                             hovertemplate=f"%{{y}}, {value}: %{{x:.1f}}% (%{{customdata:,}})<extra></extra>"))
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(title_text="% of the sector's incidents", range=[0, 100.5], ticksuffix="%")
+    fig.update_yaxes(automargin=True)
+    return data, fig, subtitle
+
+
+def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
+                   comparable_only: bool = True) -> FigureSpec:
+    """The full Time Taken to Report mix per picked sector; the title ranks the share within 72 hours."""
+    key = "sectors-time-to-report"
+    data, fig, subtitle = _mix(result, "time_to_report", period, sources, comparable_only, key,
+                               "Time taken to report, % of each sector's incidents")
+    if fig is None:
+        return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
+    within = data[data["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector")["incidents"].sum()
+    totals = data.groupby("sector")["incidents"].sum()
+    share = (100 * within.reindex(totals.index, fill_value=0) / totals).round(1)
+    share = share.sort_values(ascending=False, kind="stable")
+    lead = share.index[0]
+    if len(share) > 1:
+        title = (f"{lead} reported the largest share within 72 hours of the sectors picked, {period.label}: "
+                 f"{_pct(share.iloc[0])}")
+    else:
+        title = f"{lead} reported {_pct(share.iloc[0])} of its incidents within 72 hours in {period.label}"
+    summary = "Reported within 72 hours: " + "; ".join(
+        f"{s} {_pct(v)} of {int(totals[s]):,}" for s, v in share.items()) + "."
+    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+                 height=max(360, 180 + 50 * len(share)))
+
+
+def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
+              comparable_only: bool = True) -> FigureSpec:
+    """The ICO's decisions per picked sector as a 100% stacked bar."""
+    key = "sectors-decisions"
+    data, fig, subtitle = _mix(result, "decision", period, sources, comparable_only, key,
+                               "Decision taken by the ICO, % of each sector's incidents")
+    if fig is None:
+        return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
+    ranked_rows = data.sort_values(["sector", "incidents", "decision"], ascending=[True, False, True])
+    firsts = ranked_rows.groupby("sector", sort=False).head(1)
+    counts = firsts["decision"].value_counts()
+    common, n = counts.index[0], int(counts.iloc[0])
+    sectors = firsts["sector"].tolist()
+    if len(sectors) == 1:
+        title = f"'{common}' was the most common decision for {sectors[0]} in {period.label}: " \
+                f"{_pct(firsts.iloc[0].pct_of_sector)}"
+    elif n == len(sectors):
+        title = f"'{common}' was the most common decision in {_every(n)} sectors picked, {period.label}"
+    elif n == 1:
+        title = f"The most common decision differed across the {len(sectors)} sectors picked in {period.label}"
+    else:
+        title = f"'{common}' was the most common decision in {n} of the {len(sectors)} sectors picked, {period.label}"
+    summary = "Most common decision: " + "; ".join(
+        f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)})" for r in firsts.itertuples(index=False)) + "."
+    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+                 height=max(360, 180 + 50 * len(sectors)))
+
+
+# ---------------------------------------------------------------------------------------------- change
+
+def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
+                 comparable_only: bool = True) -> FigureSpec:
+    """% change against the same quarters a year earlier, per picked sector, with all sectors for reference."""
+    frame = _frame(result)
+    data = frame[["sector", "is_total", "current", "previous", "change", "pct_change", "quarters_compared"]].copy()
+    key = "sectors-year-on-year"
+    compared = int(data["quarters_compared"].max()) if not data.empty else 0
+    subtitle = _subtitle("% change in incidents against the same quarters a year earlier", period, comparable_only)
+    if compared == 0 or data.empty:
+        return _empty(key, f"No comparable quarters a year before {period.label} to compare with", subtitle, data,
+                      sources, result)
+    sectors = data[~data["is_total"]].dropna(subset=["pct_change"])
+    total = data[data["is_total"]].iloc[0]
+    total_text = (f"all sectors {total['pct_change']:+.1f}% ({int(total['previous']):,} to "
+                  f"{int(total['current']):,})" if pd.notna(total["pct_change"]) else
+                  "all sectors: no earlier incidents")
+    if sectors.empty:
+        title = (f"Incidents across all sectors changed by {total['pct_change']:+.1f}% in {period.label} "
+                 "on a year earlier")
+    else:
+        lead = sectors.iloc[0]  # query orders by pct_change, largest first
+        change = float(lead["pct_change"])
+        if len(sectors) == 1:
+            verb = "rose" if change > 0 else "fell" if change < 0 else "were unchanged"
+            title = (f"{lead['sector']}'s incidents {verb}" + (f" {abs(change):.1f}%" if change else "")
+                     + f" in {period.label} on a year earlier")
+        else:
+            verb = "rose most" if change > 0 else "fell least" if change < 0 else "changed least"
+            title = (f"Of the sectors picked, incidents {verb} in {lead['sector']}: {change:+.1f}% "
+                     f"in {period.label} on a year earlier")
+    summary = ("Change on the same quarters a year earlier: " + "; ".join(
+        f"{r.sector} {r.pct_change:+.1f}% ({int(r.previous):,} to {int(r.current):,})"
+        for r in sectors.itertuples(index=False)) + (f"; {total_text}." if not sectors.empty else f"{total_text}."))
+    notes = []
+    if compared < period.quarters:
+        notes.append(f"Compared on the {compared} of {period.quarters} quarters that also have data a year "
+                     "earlier (like with like).")
+    shown = data.dropna(subset=["pct_change"]).iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=shown["pct_change"], y=shown["sector"], orientation="h",
+        marker_color=[OTHER if t else (PALETTE[5] if v > 0 else PALETTE[0])
+                      for t, v in zip(shown["is_total"], shown["pct_change"])],
+        text=[f"{v:+.1f}%" for v in shown["pct_change"]], textposition="outside", cliponaxis=False,
+        customdata=shown[["previous", "current"]].to_numpy(),
+        hovertemplate="%{y}: %{text} (%{customdata[0]:,} to %{customdata[1]:,})<extra></extra>",
+    ))
+    fig.add_vline(x=0, line=dict(color=NEUTRAL, width=1))
+    low, high = min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max()))
+    pad = 0.2 * (high - low or 1)  # room for the labels outside the bars
+    fig.update_xaxes(range=[low - (pad if low < 0 else 0), high + (pad if high > 0 else 0)])
+    fig.update_xaxes(title_text="% change on a year earlier", ticksuffix="%", zeroline=True)
+    fig.update_yaxes(automargin=True)
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
+                 height=max(360, 180 + 45 * len(shown)))

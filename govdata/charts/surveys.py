@@ -1,0 +1,335 @@
+"""Council survey, public-trust poll and linked-timeline charts: query results -> FigureSpec.
+
+Percentages carry a 95% Wilson interval where the base n is published; where it is not, the point is drawn hollow
+and the notes say so. Figures a source gives only in words ('a third', 'just under half') stay in the data table of
+the query but are not plotted. Titles and summaries are computed from the data plotted.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from govdata import vocabulary
+from govdata.charts.base import NEUTRAL, PALETTE, style
+from govdata.figures import FigureSpec, Source
+from govdata.queries.base import QueryResult
+from govdata.stats import wilson_pct
+
+POLARITY_COLOUR = {"negative": PALETTE[5], "positive": PALETTE[0], "neutral": NEUTRAL}
+POLARITY_LABEL = {"negative": "Share lacking the practice", "positive": "Share with the practice",
+                  "neutral": "Share (no good/bad direction)"}
+# Responses that express trust or confidence (polls word this differently; distrust/oppose answers are left out).
+TRUST_RESPONSES = ("trust", "high", "high trust", "high (4-5 of 5)", "very/moderately trustworthy")
+NO_CI_NOTE = "Hollow points: the base n was not published, so no confidence interval can be drawn."
+CI_NOTE = "Bars: 95% Wilson score intervals from the published base n (sampling error only)."
+
+
+def _frame(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
+    return (result.data if isinstance(result, QueryResult) else result).copy()
+
+
+def _queries(result) -> list:
+    return [result] if isinstance(result, QueryResult) else []
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+
+
+def _year(value) -> str:
+    return "date unknown" if pd.isna(value) else str(pd.Timestamp(value).year)
+
+
+def _with_ci(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
+    ci = wilson_pct(frame["value_pct"], frame["base_n"])
+    frame["ci_low"] = ci["ci_low"].round(1)
+    frame["ci_high"] = ci["ci_high"].round(1)
+    return frame
+
+
+def _short_survey(row) -> str:
+    # 'ico_lg_ig_survey_2016' -> 'ICO 2016': the id's first word names the publisher briefly.
+    return f"{str(row['survey_id']).split('_')[0].upper()} {_year(row['figure_date'])}"
+
+
+def _wrap(text: str, width: int = 45) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def _sources_by_publisher(frame: pd.DataFrame, what: str) -> list[Source]:
+    sources = []
+    for publisher, rows in frame.groupby("publisher", sort=True):
+        licences = sorted(set(rows["licence"]))
+        sources.append(Source(publisher=publisher,
+                              title=f"{len(rows)} {what} as published (URLs in the data table)",
+                              url=rows["source_url"].iloc[0] if rows["source_url"].iloc[0].startswith("http") else "",
+                              licence=licences[0] if len(licences) == 1 else "",
+                              release_date=_year(rows["published"].dropna().max()) if rows["published"].notna().any()
+                              else ""))
+    return sources
+
+
+def _spec(key, title, subtitle, fig, data, summary, sources, result, notes, height=None) -> FigureSpec:
+    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
+                      summary=summary, sources=sources, queries=_queries(result), notes=notes,
+                      alt_text=f"{title}. {summary}")
+    style(spec, **({"height": height} if height else {}))
+    # Many series: a legend on the right keeps clear of the printed title (the house legend sits above the plot).
+    spec.figure.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top",
+                                          font=dict(size=11)),
+                              margin=dict(r=260))
+    return spec
+
+
+def _empty(key: str, what: str, result) -> FigureSpec:
+    fig = go.Figure()
+    fig.add_annotation(text=f"No {what} match these filters.", showarrow=False, xref="paper", yref="paper",
+                       x=0.5, y=0.5)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _spec(key, f"No {what} match these filters", "Choose another filter value", fig, pd.DataFrame(),
+                 f"No {what} match these filters.", [], result, [])
+
+
+def _error_x(frame: pd.DataFrame) -> dict:
+    return dict(type="data", symmetric=False, array=(frame["ci_high"] - frame["value_pct"]).fillna(0).tolist(),
+                arrayminus=(frame["value_pct"] - frame["ci_low"]).fillna(0).tolist(), thickness=1.5, width=4)
+
+
+# ------------------------------------------------------------------------------------------ council surveys
+
+def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -> FigureSpec:
+    """Dot chart of council survey percentages by indicator, coloured by polarity, with Wilson 95% intervals."""
+    raw = _frame(result)
+    words_only = int(raw["value_pct"].isna().sum())
+    frame = raw[raw["value_pct"].notna()]
+    if frame.empty:
+        return _empty("surveys-results", "council survey percentages", result)
+    frame = _with_ci(frame)
+    frame["survey"] = frame.apply(_short_survey, axis=1)
+    frame["label"] = (frame["indicator"] + " (" + frame["survey"] + ")").map(_wrap)
+    frame = frame.sort_values(["figure_date", "polarity", "value_pct"], ascending=[True, True, True])
+
+    fig = go.Figure()
+    for polarity in ("negative", "positive", "neutral"):
+        for has_n in (True, False):
+            part = frame[(frame["polarity"] == polarity) & (frame["base_n"].notna() == has_n)]
+            if part.empty:
+                continue
+            fig.add_trace(go.Scatter(
+                x=part["value_pct"], y=part["label"], mode="markers",
+                name=POLARITY_LABEL[polarity] + ("" if has_n else " (base n not published)"),
+                marker=dict(size=11, color=POLARITY_COLOUR[polarity], symbol="circle" if has_n else "circle-open",
+                            line=dict(width=2)),
+                error_x=_error_x(part) if has_n else None,
+                customdata=part[["value_text", "source_url", "base_n"]].astype(str).values,
+                hovertemplate="%{y}<br><b>%{x}%</b> (n=%{customdata[2]})<br>“%{customdata[0]}”"
+                              "<br>%{customdata[1]}<extra></extra>"))
+    fig.update_xaxes(title_text="% of respondents", range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(title_text="", automargin=True)
+
+    gaps = frame[frame["polarity"] == "negative"]
+    if not gaps.empty:
+        latest = gaps[gaps["figure_date"] == gaps["figure_date"].max()]
+        top = latest.loc[latest["value_pct"].idxmax()]
+        title = (f"{top['indicator']}: {_pct(top['value_pct'])} of respondents in the {top['survey']} survey, "
+                 f"the largest reported gap in its latest survey")
+    else:
+        top = frame.loc[frame["value_pct"].idxmax()]
+        title = f"{top['indicator']}: {_pct(top['value_pct'])} of respondents ({top['survey']}), the highest figure shown"
+    # The same indicator reported with different values by different outlets.
+    disagree = frame.groupby(["survey_id", "indicator"])["value_pct"].agg(lambda s: sorted(set(s)))
+    disagree = disagree[disagree.map(len) > 1]
+    with_ci = int(frame["ci_low"].notna().sum())
+    surveys = frame.drop_duplicates("survey_id")
+    summary = (f"{len(frame)} published percentages from {len(surveys)} survey(s) "
+               f"({', '.join(surveys['survey'])}){' on ' + topic if topic else ''}; {with_ci} carry a 95% interval "
+               f"from the base n and {len(frame) - with_ci} have no published base.")
+    if len(disagree):
+        summary += " Outlets disagree on " + "; ".join(
+            f"'{ind}' ({' vs '.join(_pct(v) for v in vals)})" for (_, ind), vals in disagree.items()) + "."
+    notes = [CI_NOTE]
+    if with_ci < len(frame):
+        notes.append(NO_CI_NOTE)
+    if words_only:
+        notes.append(f"{words_only} figure(s) reported only in words (e.g. 'a third') are in the data table, not plotted.")
+    notes.append("Survey results were transcribed from press and blog coverage of each survey; check the primary "
+                 "report before quoting.")
+    data = frame[["survey_id", "survey_name", "publisher", "topic", "indicator", "polarity", "question", "value_pct",
+                  "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis", "source_url", "notes"]]
+    subtitle = (f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
+                f"councils or staff, {_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
+    height = max(420, 60 + 28 * frame["label"].nunique())
+    return _spec("surveys-results", title, subtitle, fig, data, summary,
+                 _sources_by_publisher(frame, "figures"), result, notes, height=height)
+
+
+# --------------------------------------------------------------------------------------------- trust polls
+
+def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | None = None,
+                pollster: str | None = None) -> FigureSpec:
+    """Trust in organisations' handling of personal data over time: one line per poll series (same publisher,
+    pollster, question, organisation and answer), coloured by organisation type, Wilson intervals where n known."""
+    raw = _frame(result)
+    frame = raw[raw["value_pct"].notna() & raw["response"].isin(TRUST_RESPONSES)]
+    undated = int(frame["figure_date"].isna().sum())
+    frame = frame[frame["figure_date"].notna()]
+    if frame.empty:
+        return _empty("surveys-trust", "dated trust figures", result)
+    frame = _with_ci(frame)
+    frame["figure_date"] = pd.to_datetime(frame["figure_date"])
+    frame["series"] = (frame["organisation"] + " — " + frame["pollster"].where(frame["pollster"] != "Not stated",
+                       "pollster not stated") + " for " + frame["publisher"] + " (" + frame["response"] + ")")
+    frame = frame.sort_values(["organisation_type", "series", "figure_date"])
+    types = sorted(frame["organisation_type"].unique())
+    colour = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
+
+    fig = go.Figure()
+    shown_types: set[str] = set()
+    for (otype, series, question), part in frame.groupby(["organisation_type", "series", "question"], sort=False):
+        has_n = part["base_n"].notna()
+        fig.add_trace(go.Scatter(
+            x=part["figure_date"], y=part["value_pct"], mode="lines+markers" if len(part) > 1 else "markers",
+            name=otype, legendgroup=otype, showlegend=otype not in shown_types,
+            line=dict(color=colour[otype], width=2),
+            marker=dict(size=10, color=colour[otype], line=dict(width=2),
+                        symbol=["circle" if h else "circle-open" for h in has_n]),
+            error_y=dict(type="data", symmetric=False, array=(part["ci_high"] - part["value_pct"]).fillna(0).tolist(),
+                         arrayminus=(part["value_pct"] - part["ci_low"]).fillna(0).tolist(), thickness=1.2, width=3),
+            customdata=part[["organisation", "pollster", "publisher", "question", "response", "value_text",
+                             "date_basis"]].astype(str).values,
+            hovertemplate="<b>%{customdata[0]}</b>: %{y}% (%{customdata[4]})<br>%{customdata[1]} for "
+                          "%{customdata[2]}<br>%{customdata[3]}<br>“%{customdata[5]}”<br>"
+                          "dated by %{customdata[6]}<extra></extra>"))
+        shown_types.add(otype)
+    fig.update_yaxes(title_text="% of adults", range=[0, 100], ticksuffix="%")
+    fig.update_xaxes(title_text="")
+
+    keys = ["series", "question"]
+    changes = []
+    for _, part in frame.groupby(keys):
+        if part["figure_date"].nunique() > 1:
+            first, last = part.iloc[0], part.iloc[-1]
+            changes.append((abs(last["value_pct"] - first["value_pct"]), first, last))
+    scope = (organisation_type or "organisations").lower() if organisation_type else "organisations"
+    if changes:
+        _, first, last = max(changes, key=lambda c: c[0])
+        verb = "fell" if last["value_pct"] < first["value_pct"] else "rose" if last["value_pct"] > first[
+            "value_pct"] else "held"
+        title = (f"Trust in {first['organisation']} {verb} from {_pct(first['value_pct'])} "
+                 f"({_year(first['figure_date'])}) to {_pct(last['value_pct'])} ({_year(last['figure_date'])}) "
+                 f"in the {first['publisher']} series ({first['pollster']})")
+    else:
+        top = frame.loc[frame["value_pct"].idxmax()]
+        low = frame.loc[frame["value_pct"].idxmin()]
+        title = (f"Published trust figures for {scope} range from {_pct(low['value_pct'])} ({low['organisation']}, "
+                 f"{_year(low['figure_date'])}) to {_pct(top['value_pct'])} ({top['organisation']}, "
+                 f"{_year(top['figure_date'])})")
+    summary = (f"{len(frame)} dated trust figures from {frame['publisher'].nunique()} publisher(s) and "
+               f"{frame['pollster'].nunique()} pollster label(s) between {_year(frame['figure_date'].min())} and "
+               f"{_year(frame['figure_date'].max())}"
+               f"{' for ' + organisation_type if organisation_type else ''}"
+               f"{' by ' + pollster if pollster else ''}; {int(frame['ci_low'].notna().sum())} have a published base n.")
+    notes = ["Lines join only the same question, answer and organisation from the same publisher; wording differs "
+             "between pollsters, so compare levels across pollsters with care.", CI_NOTE]
+    if frame["ci_low"].isna().any():
+        notes.append(NO_CI_NOTE)
+    if undated:
+        notes.append(f"{undated} trust figure(s) whose date the source does not give are not plotted.")
+    notes.append("Points sit at the fieldwork midpoint, else the publication date; year-only sources at mid-year.")
+    data = frame[["poll_id", "poll_name", "publisher", "pollster", "organisation", "organisation_type", "question",
+                  "response", "value_pct", "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis",
+                  "source_url", "notes"]]
+    subtitle = ("Share of adults who trust or have high confidence in an organisation's handling of personal data, "
+                f"{_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
+    return _spec("surveys-trust", title, subtitle, fig, data, summary, _sources_by_publisher(frame, "figures"),
+                 result, notes)
+
+
+# ------------------------------------------------------------------------------------------ linked timeline
+
+def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local government", *,
+                   is_sample: bool = False, incident_source_date: str = "") -> FigureSpec:
+    """Three panels on one shared time axis: ICO incidents per year for `sector`, council survey figures, polls."""
+    frame = _frame(result)
+    if frame.empty:
+        return _empty("surveys-timeline", "incident, survey or poll figures", result)
+    frame["figure_date"] = pd.to_datetime(frame["figure_date"])
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07, row_heights=[0.4, 0.3, 0.3],
+                        subplot_titles=(f"ICO incident reports: {sector} (per calendar year)",
+                                        "Council information-governance surveys (% of respondents)",
+                                        "Public trust polls (% of adults)"))
+    inc = frame[(frame["panel"] == "incidents") & frame["comparable"].astype(bool)]
+    earlier = frame[(frame["panel"] == "incidents") & ~frame["comparable"].astype(bool)]
+    if not inc.empty:
+        full = inc["quarters"].fillna(4) >= 4
+        fig.add_trace(go.Bar(x=inc["figure_date"], y=inc["value"], name="ICO incidents (comparable quarters)",
+                             marker=dict(color=[PALETTE[0] if f else "rgba(0,114,178,0.35)" for f in full]),
+                             text=inc["label"], textposition="none",
+                             hovertemplate="%{text}: %{y:,.0f} incidents<extra></extra>",
+                             width=1000 * 3600 * 24 * 250), row=1, col=1)
+    if not earlier.empty:
+        fig.add_trace(go.Scatter(x=earlier["figure_date"], y=earlier["value"], mode="markers",
+                                 name="Earlier published count (not comparable)",
+                                 marker=dict(symbol="diamond-open", size=12, color=NEUTRAL),
+                                 text=earlier["label"], hovertemplate="%{text}<extra></extra>"), row=1, col=1)
+    for panel, row in (("survey", 2), ("poll", 3)):
+        part = frame[frame["panel"] == panel].copy()
+        if part.empty:
+            continue
+        part["value_pct"] = part["value"]
+        part = _with_ci(part)
+        for i, (series, rows) in enumerate(part.groupby("series", sort=False)):
+            colour = PALETTE[(i + (1 if panel == "survey" else 3)) % len(PALETTE)]
+            has_n = rows["base_n"].notna()
+            fig.add_trace(go.Scatter(
+                x=rows["figure_date"], y=rows["value"], mode="markers", name=series,
+                marker=dict(size=9, color=colour, line=dict(width=2),
+                            symbol=["circle" if h else "circle-open" for h in has_n]),
+                error_y=dict(type="data", symmetric=False,
+                             array=(rows["ci_high"] - rows["value"]).fillna(0).tolist(),
+                             arrayminus=(rows["value"] - rows["ci_low"]).fillna(0).tolist(), thickness=1, width=2),
+                text=rows["label"], hovertemplate="%{text}: %{y}%<extra>" + series[:40] + "</extra>"),
+                row=row, col=1)
+        fig.update_yaxes(range=[0, 100], ticksuffix="%", row=row, col=1)
+    fig.update_yaxes(title_text="incidents", rangemode="tozero", row=1, col=1)
+    fig.add_vline(x=pd.Timestamp(vocabulary.GDPR_START).timestamp() * 1000, line=dict(color=NEUTRAL, dash="dash", width=1))
+
+    surveys = frame[frame["panel"] == "survey"]
+    polls = frame[frame["panel"] == "poll"]
+    full_years = inc[inc["quarters"].fillna(0) >= 4]
+    parts = []
+    if not full_years.empty:
+        last = full_years.iloc[-1]
+        parts.append(f"{sector} reported {last['value']:,.0f} incidents to the ICO in {last['figure_date'].year}")
+    elif not inc.empty:
+        parts.append(f"{sector} incident reports cover only part years ({', '.join(inc['label'])})")
+    else:
+        parts.append(f"No comparable ICO incident reports for {sector}")
+    if not surveys.empty:
+        parts.append(f"the latest council survey figures date from {surveys['figure_date'].max().year}")
+    if not polls.empty:
+        parts.append(f"the latest trust poll from {polls['figure_date'].max().year}")
+    title = parts[0] + ("; " + " and ".join(parts[1:]) if len(parts) > 1 else "")
+    span = lambda f: f"{f['figure_date'].min().year}-{f['figure_date'].max().year}" if not f.empty else "none"  # noqa: E731
+    summary = (f"On one time axis: {len(inc)} year(s) of comparable ICO incident counts ({span(inc)}), "
+               f"{len(surveys)} council survey figures ({span(surveys)}) and {len(polls)} poll figures ({span(polls)}); "
+               "they measure different things, so the view shows what evidence exists when, not cause and effect.")
+    notes = ["Incidents: distinct ICO reports from comparable quarters (from Q2 2019); pale bars are part years.",
+             "Earlier published counts (e.g. ICO April 2013-March 2014) used a different recording system.",
+             "Dashed line: GDPR in force (25 May 2018).", CI_NOTE]
+    sources = [Source(publisher=vocabulary.ICO_PUBLISHER, title=vocabulary.ICO_TITLE, url=vocabulary.ICO_LANDING_PAGE,
+                      licence=vocabulary.OGL, release_date=incident_source_date, is_sample=is_sample)]
+    for panel, what in (("survey", "council survey figures"), ("poll", "poll figures")):
+        part = frame[frame["panel"] == panel]
+        if not part.empty:
+            sources.append(Source(publisher=", ".join(sorted(part["publisher"].unique())),
+                                  title=f"{len(part)} {what} as published (URLs in the data table)"))
+    data = frame[["panel", "series", "figure_date", "date_basis", "value", "unit", "label", "base_n", "quarters",
+                  "comparable", "publisher", "source_url"]]
+    return _spec("surveys-timeline", title, f"{sector}: ICO incident reports beside council survey and public-trust "
+                 "figures, on one time axis", fig, data, summary, sources, result, notes, height=820)

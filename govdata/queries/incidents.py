@@ -1,0 +1,230 @@
+"""Incident counts over time: trends with a breakdown, headline figures, filter vocabularies, legacy tables.
+
+Every function takes a DuckDB cursor first and returns a QueryResult (data + SQL + bound parameters). Values are
+bound as parameters; the only identifier ever placed in SQL text is a breakdown column from
+vocabulary.BREAKDOWNS (checked by _breakdown_column).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+
+from govdata import vocabulary
+from govdata.queries.base import QueryResult, run
+from govdata.queries.registry import named_query, register
+
+PERIODS = ("quarter", "year")
+ALL_INCIDENTS = "All incidents"
+ROLLING_QUARTERS = 4  # the rolling mean covers the quarter and the three before it (a fixed constant, not input)
+LEGACY_BREAKDOWNS = {"incident_category": "Incident category", "incident_type": "Incident type (as labelled)"}
+
+
+def _breakdown_column(breakdown: str | None, allowed: dict[str, str]) -> str | None:
+    if breakdown in (None, "", "none"):
+        return None
+    if breakdown not in allowed:
+        raise ValueError(f"unknown breakdown {breakdown!r}; allowed: {', '.join(allowed)}")
+    return breakdown
+
+
+def _period(period: str) -> str:
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+    return period
+
+
+SECTORS_SQL = """
+SELECT sector, count(*) FILTER (WHERE comparable) AS incidents
+FROM incidents GROUP BY sector ORDER BY incidents DESC, sector
+"""
+
+
+@named_query("incidents_sectors", "Sectors in the row-level data with comparable incident counts (filter choices)",
+             SECTORS_SQL)
+def sectors(con: duckdb.DuckDBPyConnection) -> QueryResult:
+    """Sectors present in the row-level data with their comparable incident counts (largest first)."""
+    return run(con, SECTORS_SQL)
+
+
+PERIODS_SQL = """
+SELECT year, quarter, min(period_start) AS period_start, bool_and(comparable) AS comparable, count(*) AS incidents
+FROM incidents GROUP BY year, quarter ORDER BY year, quarter
+"""
+
+
+@named_query("incidents_periods", "Each calendar quarter in the row-level data with its incident count", PERIODS_SQL)
+def periods(con: duckdb.DuckDBPyConnection) -> QueryResult:
+    """Each calendar quarter in the row-level data: year, quarter, period_start, comparable, incidents."""
+    return run(con, PERIODS_SQL)
+
+
+def _trend_sql(column: str | None, rolling: bool) -> str:
+    """The trend SQL for one breakdown column (from the allow-list) with or without the rolling mean."""
+    group_expr = column if column else f"'{ALL_INCIDENTS}'"
+    rolling_sql = window = ""
+    # the total series always exists, so a selection with no incidents shows zeros rather than nothing
+    total_group = "" if column else f" UNION SELECT '{ALL_INCIDENTS}'"
+    if rolling:
+        rolling_sql = f""",
+               CASE WHEN count(*) OVER w = {ROLLING_QUARTERS} THEN round(avg(g.incidents) OVER w, 2) END
+                   AS rolling_mean_4q"""
+        window = (f"WINDOW w AS (PARTITION BY g.grp ORDER BY g.period_start "
+                  f"ROWS BETWEEN {ROLLING_QUARTERS - 1} PRECEDING AND CURRENT ROW)")
+    return f"""
+        WITH base AS (
+            SELECT year, CASE WHEN $1 = 'year' THEN 0 ELSE quarter END AS q, {group_expr} AS grp
+            FROM incidents
+            WHERE (NOT $2 OR comparable)
+              AND (len($3::VARCHAR[]) = 0 OR list_contains($3::VARCHAR[], sector))
+        ),
+        all_periods AS (  -- periods come from the whole warehouse, not the filtered rows, so zeros show
+            SELECT year, CASE WHEN $1 = 'year' THEN 0 ELSE quarter END AS q, min(period_start) AS period_start,
+                   count(DISTINCT quarter) AS quarters_covered
+            FROM incidents WHERE (NOT $2 OR comparable)
+            GROUP BY 1, 2
+        ),
+        groups AS (SELECT DISTINCT grp FROM base{total_group}),
+        counts AS (SELECT year, q, grp, count(*) AS incidents FROM base GROUP BY year, q, grp),
+        grid AS (
+            SELECT p.year, p.q, p.period_start, p.quarters_covered, g.grp, coalesce(c.incidents, 0) AS incidents
+            FROM all_periods p CROSS JOIN groups g
+            LEFT JOIN counts c ON c.year = p.year AND c.q = p.q AND c.grp = g.grp
+        )
+        SELECT CASE WHEN g.q = 0 THEN CAST(g.year AS VARCHAR) ELSE g.year || ' Q' || g.q END AS period,
+               g.period_start, g.year, g.q AS quarter, g.quarters_covered,
+               (g.q > 0 OR g.quarters_covered = 4) AS complete,
+               g.grp AS "group", g.incidents,
+               CAST(sum(g.incidents) OVER (PARTITION BY g.year, g.q) AS BIGINT) AS period_total,
+               round(100.0 * g.incidents / nullif(sum(g.incidents) OVER (PARTITION BY g.year, g.q), 0), 2)
+                   AS share_pct,
+               prev.incidents AS incidents_year_earlier,
+               round(100.0 * (g.incidents - prev.incidents) / nullif(prev.incidents, 0), 2) AS change_pct
+               {rolling_sql}
+        FROM grid g
+        -- a partial year is compared only with a year covering the same number of quarters
+        LEFT JOIN grid prev ON prev.year = g.year - 1 AND prev.q = g.q AND prev.grp = g.grp
+            AND (g.q > 0 OR prev.quarters_covered = g.quarters_covered)
+        {window}
+        ORDER BY g.period_start, g.grp
+    """
+
+
+# Every variant is built once from the allow-list and registered, so "show query" lists the exact SQL.
+TREND_SQL: dict[tuple[str | None, bool], str] = {}
+for _column in (None, *vocabulary.BREAKDOWNS):
+    for _rolling in (False, True):
+        TREND_SQL[(_column, _rolling)] = _trend_sql(_column, _rolling)
+        register("incident_trend" + (f"_by_{_column}" if _column else "") + ("_rolling" if _rolling else ""),
+                 "Incidents per quarter or year" + (f" by {vocabulary.BREAKDOWNS[_column].lower()}" if _column else "")
+                 + ", with shares and change on a year earlier" + (", 4-quarter rolling mean" if _rolling else ""),
+                 TREND_SQL[(_column, _rolling)], __name__)
+
+
+def incident_trend(con: duckdb.DuckDBPyConnection, period: str = "quarter", breakdown: str | None = None,
+                   sectors: Sequence[str] = (), comparable_only: bool = True,
+                   rolling: bool = False) -> QueryResult:
+    """Incidents per quarter or year, split by `breakdown` (a vocabulary.BREAKDOWNS column, or None for totals).
+
+    Filters: `sectors` (empty = all), `comparable_only` (drop Q1 2019, default). Every period x group pair is
+    present (zero when there were none) over all periods in the warehouse, so changes and shares are exact.
+    Columns: period (label), period_start, year, quarter (0 in yearly rows), quarters_covered (quarters of the
+    year in the data, 1 for quarterly rows), complete, group, incidents, period_total, share_pct,
+    incidents_year_earlier, change_pct (vs the same period a year earlier, NULL when there is none or it was 0),
+    and with `rolling` (quarterly only) rolling_mean_4q (NULL until four quarters are available).
+    """
+    period = _period(period)
+    column = _breakdown_column(breakdown, vocabulary.BREAKDOWNS)
+    sql = TREND_SQL[(column, bool(rolling) and period == "quarter")]
+    return run(con, sql, (period, bool(comparable_only), list(sectors)))
+
+
+HEADLINE_SQL = """
+        WITH base AS (
+            SELECT year, quarter, incident_category, time_to_report
+            FROM incidents
+            WHERE comparable AND (len($1::VARCHAR[]) = 0 OR list_contains($1::VARCHAR[], sector))
+        ),
+        quarters AS (SELECT DISTINCT year, quarter FROM incidents WHERE comparable),
+        latest_q AS (SELECT year, quarter FROM quarters ORDER BY year DESC, quarter DESC LIMIT 1),
+        latest_y AS (SELECT max(year) AS year FROM (SELECT year FROM quarters GROUP BY year
+                                                    HAVING count(*) = 4)),
+        picked AS (
+            SELECT 'quarter' AS kind, year, quarter, year || ' Q' || quarter AS period,
+                   (year - 1) || ' Q' || quarter AS previous_period,
+                   EXISTS (SELECT 1 FROM quarters q WHERE q.year = l.year - 1 AND q.quarter = l.quarter)
+                       AS previous_available
+            FROM latest_q l
+            UNION ALL
+            -- a year earlier counts only when it too has four comparable quarters (2019 starts at Q2)
+            SELECT 'year', year, 0, CAST(year AS VARCHAR), CAST(year - 1 AS VARCHAR),
+                   (SELECT count(*) FROM quarters q WHERE q.year = l.year - 1) = 4
+            FROM latest_y l WHERE year IS NOT NULL
+        ),
+        figures AS (
+            SELECT p.kind, p.period, p.previous_period,
+                   count(b.year) FILTER (WHERE b.year = p.year) AS incidents,
+                   CASE WHEN p.previous_available THEN count(b.year) FILTER (WHERE b.year = p.year - 1) END
+                       AS incidents_year_earlier,
+                   count(b.year) FILTER (WHERE b.year = p.year AND b.incident_category = 'Cyber') AS cyber,
+                   count(b.year) FILTER (WHERE b.year = p.year AND list_contains($2::VARCHAR[], b.time_to_report))
+                       AS within_72h
+            FROM picked p
+            LEFT JOIN base b ON b.year IN (p.year, p.year - 1) AND (p.quarter = 0 OR b.quarter = p.quarter)
+            GROUP BY p.kind, p.period, p.previous_period, p.previous_available
+        )
+        SELECT kind, period, previous_period, incidents, incidents_year_earlier,
+               round(100.0 * (incidents - incidents_year_earlier) / nullif(incidents_year_earlier, 0), 1)
+                   AS change_pct,
+               cyber, round(100.0 * cyber / nullif(incidents, 0), 1) AS cyber_share_pct,
+               within_72h, round(100.0 * within_72h / nullif(incidents, 0), 1) AS within_72h_share_pct
+        FROM figures
+        ORDER BY kind
+    """
+
+
+@named_query("incidents_headline_figures", "Latest comparable quarter and latest complete year: incidents, change "
+             "on a year earlier, cyber share, share reported within 72 hours", HEADLINE_SQL)
+def headline_figures(con: duckdb.DuckDBPyConnection, sectors: Sequence[str] = ()) -> QueryResult:
+    """Headline figures for the latest comparable quarter and the latest complete (four-quarter) year.
+
+    One row per kind ('quarter', 'year'): period, previous_period (same period a year earlier), incidents,
+    incidents_year_earlier, change_pct, cyber, cyber_share_pct, within_72h, within_72h_share_pct.
+    'Within 72 hours' = Time Taken to Report 'Less than 24 hours' or '24 hours to 72 hours'.
+    Filtered by `sectors` (empty = all); comparable quarters only.
+    """
+    return run(con, HEADLINE_SQL, (list(sectors), list(vocabulary.WITHIN_72_HOURS)))
+
+
+_LEGACY_TEMPLATE = """
+        SELECT fy_label, fy_quarter, fy_label || ' Q' || fy_quarter AS period, period_start, year, quarter,
+               {column} AS "group", CAST(sum(incident_count) AS BIGINT) AS incidents
+        FROM legacy_incident_counts
+        WHERE len($1::VARCHAR[]) = 0 OR list_contains($1::VARCHAR[], sector)
+        GROUP BY ALL
+        ORDER BY period_start, "group"
+    """
+LEGACY_SQL = {column: _LEGACY_TEMPLATE.format(column=column) for column in LEGACY_BREAKDOWNS}
+for _column, _sql in LEGACY_SQL.items():
+    register(f"incidents_legacy_by_{_column}", f"The ICO's older quarterly tables summed by {_column}", _sql, __name__)
+
+
+def legacy_counts(con: duckdb.DuckDBPyConnection, breakdown: str = "incident_category",
+                  sectors: Sequence[str] = ()) -> QueryResult:
+    """The ICO's older quarterly tables (financial-year quarters), summed by `breakdown` ('incident_category' or
+    'incident_type'), filtered by `sectors` (empty = all). Columns: fy_label, fy_quarter, period (e.g.
+    '2019-20 Q1'), period_start, year, quarter (calendar), group, incidents."""
+    column = _breakdown_column(breakdown, LEGACY_BREAKDOWNS) or "incident_category"
+    return run(con, LEGACY_SQL[column], (list(sectors),))
+
+
+LEGACY_SECTORS_SQL = """
+SELECT sector, CAST(sum(incident_count) AS BIGINT) AS incidents FROM legacy_incident_counts
+GROUP BY sector ORDER BY incidents DESC, sector
+"""
+
+
+@named_query("incidents_legacy_sectors", "Sectors named in the older quarterly tables", LEGACY_SECTORS_SQL)
+def legacy_sectors(con: duckdb.DuckDBPyConnection) -> QueryResult:
+    """Sectors named in the older quarterly tables, with their total incidents."""
+    return run(con, LEGACY_SECTORS_SQL)

@@ -1,0 +1,278 @@
+"""Sector comparison: volume, cyber share, top incident types, time to report, decisions and change over time.
+
+Every count is of distinct incidents (the `incidents` view, one row per BI Reference + Year + Quarter), never of
+file rows. Periods are ranges of calendar quarters written as an index `year * 4 + quarter - 1`, so a range is two
+bound parameters. Q1 2019 is outside the comparable series and left out unless `comparable_only` is False.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from govdata import vocabulary
+from govdata.queries.base import QueryResult, run
+from govdata.queries.registry import named_query
+
+LAST_FOUR = "last4"
+ALL_SECTORS = "All sectors"
+
+
+def quarter_index(year: int, quarter: int) -> int:
+    return year * 4 + quarter - 1
+
+
+def quarter_label(index: int) -> str:
+    return f"{index // 4} Q{index % 4 + 1}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of calendar quarters present in the warehouse."""
+
+    key: str           # 'last4' or a year such as '2024' (the URL value)
+    first: int         # quarter_index of the first quarter
+    last: int          # quarter_index of the last quarter
+    quarters: int      # quarters with data inside [first, last]
+
+    @property
+    def span(self) -> str:
+        return quarter_label(self.first) if self.first == self.last else \
+            f"{quarter_label(self.first)} to {quarter_label(self.last)}"
+
+    @property
+    def label(self) -> str:
+        """Wording for titles: '2024', '2019 (Q2 to Q4)' or 'the last 4 quarters (2024 Q1 to 2024 Q4)'."""
+        if self.key == LAST_FOUR:
+            return f"the last {self.quarters} quarters ({self.span})"
+        if self.quarters == 4:
+            return self.key
+        return f"{self.key} ({self.span.replace(self.key + ' ', '')})"
+
+
+# ---------------------------------------------------------------------------------------------- vocabularies
+
+PERIODS_SQL = """
+SELECT year, quarter, count(DISTINCT incident_id) AS incidents
+FROM incidents
+WHERE comparable OR NOT $1
+GROUP BY year, quarter
+ORDER BY year, quarter
+"""
+
+
+@named_query("sector_periods", "Calendar quarters present (comparable only unless asked), with incident counts",
+             PERIODS_SQL)
+def available_quarters(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) -> QueryResult:
+    return run(con, PERIODS_SQL, (comparable_only,))
+
+
+def periods(quarters: QueryResult) -> dict[str, Period]:
+    """The period choices offered: the last four quarters, then each year, newest first."""
+    frame = quarters.data
+    if frame.empty:
+        return {}
+    index = sorted(quarter_index(int(y), int(q)) for y, q in zip(frame["year"], frame["quarter"]))
+    last4 = index[-4:]
+    choices = {LAST_FOUR: Period(LAST_FOUR, last4[0], last4[-1], len(last4))}
+    for year in sorted({i // 4 for i in index}, reverse=True):
+        inside = [i for i in index if i // 4 == year]
+        choices[str(year)] = Period(str(year), inside[0], inside[-1], len(inside))
+    return choices
+
+
+SECTORS_SQL = """
+SELECT sector, count(DISTINCT incident_id) AS incidents
+FROM incidents
+WHERE comparable OR NOT $1
+GROUP BY sector
+ORDER BY incidents DESC, sector
+"""
+
+
+@named_query("sector_list", "Sectors in the warehouse with their incident counts (the sector picker's choices)",
+             SECTORS_SQL)
+def sector_list(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) -> QueryResult:
+    return run(con, SECTORS_SQL, (comparable_only,))
+
+
+# ---------------------------------------------------------------------------------------------- measures
+
+VOLUME_SQL = """
+WITH scope AS (
+    SELECT incident_id, sector, incident_category, time_to_report, year, quarter
+    FROM incidents
+    WHERE year * 4 + quarter - 1 BETWEEN $1 AND $2 AND (comparable OR NOT $3)
+), quarters AS (
+    SELECT count(DISTINCT (year, quarter)) AS n FROM scope
+)
+SELECT sector,
+       list_contains($4, sector) AS selected,
+       count(DISTINCT incident_id) AS incidents,
+       round(count(DISTINCT incident_id) / (SELECT n FROM quarters), 1) AS incidents_per_quarter,
+       count(DISTINCT incident_id) FILTER (WHERE incident_category = $5) AS cyber_incidents,
+       round(100.0 * count(DISTINCT incident_id) FILTER (WHERE incident_category = $5)
+             / count(DISTINCT incident_id), 1) AS cyber_pct,
+       count(DISTINCT incident_id) FILTER (WHERE list_contains($6, time_to_report)) AS within_72h,
+       round(100.0 * count(DISTINCT incident_id) FILTER (WHERE list_contains($6, time_to_report))
+             / count(DISTINCT incident_id), 1) AS within_72h_pct,
+       rank() OVER (ORDER BY count(DISTINCT incident_id) DESC) AS rank
+FROM scope
+GROUP BY sector
+ORDER BY incidents DESC, sector
+"""
+
+
+@named_query("sector_volume",
+             "Every sector's incidents in the period, per quarter, cyber share and share reported within 72 hours, "
+             "ranked; `selected` marks the sectors picked for comparison",
+             VOLUME_SQL)
+def sector_volume(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
+                  comparable_only: bool = True) -> QueryResult:
+    return run(con, VOLUME_SQL, (period.first, period.last, comparable_only, list(selected), "Cyber",
+                                 list(vocabulary.WITHIN_72_HOURS)))
+
+
+QUARTERLY_SQL = """
+WITH scope AS (
+    SELECT incident_id, sector, year, quarter, period_start
+    FROM incidents
+    WHERE year * 4 + quarter - 1 <= $2 AND (comparable OR NOT $3)
+), quarters AS (
+    SELECT DISTINCT year, quarter, period_start FROM scope
+), picked AS (
+    SELECT DISTINCT unnest($1::VARCHAR[]) AS sector
+), counts AS (
+    SELECT sector, year, quarter, count(DISTINCT incident_id) AS incidents
+    FROM scope
+    WHERE list_contains($1, sector)
+    GROUP BY sector, year, quarter
+)
+SELECT p.sector, q.year, q.quarter, q.period_start, coalesce(c.incidents, 0) AS incidents
+FROM picked p
+CROSS JOIN quarters q
+LEFT JOIN counts c ON c.sector = p.sector AND c.year = q.year AND c.quarter = q.quarter
+ORDER BY p.sector, q.year, q.quarter
+"""
+
+
+@named_query("sector_quarterly",
+             "Incidents per quarter for the picked sectors, up to the end of the period (zero where none)",
+             QUARTERLY_SQL)
+def sector_quarterly(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
+                     comparable_only: bool = True) -> QueryResult:
+    return run(con, QUARTERLY_SQL, (list(selected), period.last, comparable_only))
+
+
+TOP_TYPES_SQL = """
+WITH counts AS (
+    SELECT sector, incident_type, count(DISTINCT incident_id) AS incidents
+    FROM incidents
+    WHERE year * 4 + quarter - 1 BETWEEN $1 AND $2 AND (comparable OR NOT $3) AND list_contains($4, sector)
+    GROUP BY sector, incident_type
+)
+SELECT sector, incident_type, incidents,
+       round(100.0 * incidents / sum(incidents) OVER (PARTITION BY sector), 1) AS pct_of_sector,
+       row_number() OVER (PARTITION BY sector ORDER BY incidents DESC, incident_type) AS rank
+FROM counts
+QUALIFY rank <= $5
+ORDER BY sector, rank
+"""
+
+
+@named_query("sector_top_incident_types",
+             "The most frequent incident types in each picked sector, with their share of the sector's incidents",
+             TOP_TYPES_SQL)
+def sector_top_types(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], top: int = 5,
+                     comparable_only: bool = True) -> QueryResult:
+    return run(con, TOP_TYPES_SQL, (period.first, period.last, comparable_only, list(selected), int(top)))
+
+
+# One template, two columns: the identifier comes only from this fixed allow-list.
+_MIX_TEMPLATE = """
+WITH scope AS (
+    SELECT incident_id, sector, {column} AS value
+    FROM incidents
+    WHERE year * 4 + quarter - 1 BETWEEN $1 AND $2 AND (comparable OR NOT $3) AND list_contains($4, sector)
+), known AS (
+    -- the published values in the ICO's order first, then any new value the ICO has added
+    SELECT value, ordinal AS value_order
+    FROM (SELECT unnest($5::VARCHAR[]) AS value, generate_subscripts($5::VARCHAR[], 1) AS ordinal)
+    UNION ALL
+    SELECT DISTINCT value, 1000 AS value_order FROM scope WHERE NOT list_contains($5, value)
+), picked AS (
+    SELECT DISTINCT sector FROM scope
+), counts AS (
+    SELECT sector, value, count(DISTINCT incident_id) AS incidents FROM scope GROUP BY sector, value
+)
+SELECT p.sector, k.value AS {column}, k.value_order, coalesce(c.incidents, 0) AS incidents,
+       round(100.0 * coalesce(c.incidents, 0) / sum(coalesce(c.incidents, 0)) OVER (PARTITION BY p.sector), 1)
+           AS pct_of_sector
+FROM picked p
+CROSS JOIN known k
+LEFT JOIN counts c ON c.sector = p.sector AND c.value = k.value
+ORDER BY p.sector, k.value_order, k.value
+"""
+MIX_COLUMNS = ("time_to_report", "decision")
+MIX_SQL = {column: _MIX_TEMPLATE.format(column=column) for column in MIX_COLUMNS}
+
+
+def _mix(con: duckdb.DuckDBPyConnection, column: str, period: Period, selected: list[str],
+         comparable_only: bool) -> QueryResult:
+    if column not in MIX_SQL:
+        raise ValueError(f"no mix query for column {column!r}; allowed: {', '.join(MIX_COLUMNS)}")
+    return run(con, MIX_SQL[column], (period.first, period.last, comparable_only, list(selected),
+                                      list(vocabulary.KNOWN_VALUES[column])))
+
+
+@named_query("sector_time_to_report",
+             "Each picked sector's incidents by time taken to report (every band, zero where none)",
+             MIX_SQL["time_to_report"])
+def sector_time_to_report(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
+                          comparable_only: bool = True) -> QueryResult:
+    return _mix(con, "time_to_report", period, selected, comparable_only)
+
+
+@named_query("sector_decisions", "Each picked sector's incidents by the ICO's decision taken", MIX_SQL["decision"])
+def sector_decisions(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
+                     comparable_only: bool = True) -> QueryResult:
+    return _mix(con, "decision", period, selected, comparable_only)
+
+
+CHANGE_SQL = """
+WITH scope AS (
+    SELECT incident_id, sector, year * 4 + quarter - 1 AS q
+    FROM incidents
+    WHERE comparable OR NOT $3
+), present AS (
+    SELECT DISTINCT q FROM scope
+), pairs AS (
+    -- quarters of the period whose quarter a year earlier is also in the data: like is compared with like
+    SELECT p.q FROM present p JOIN present earlier ON earlier.q = p.q - 4
+    WHERE p.q BETWEEN $1 AND $2
+)
+SELECT coalesce(sector, $5) AS sector,
+       grouping(sector) = 1 AS is_total,
+       count(DISTINCT incident_id) FILTER (WHERE q IN (SELECT q FROM pairs)) AS current,
+       count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)) AS previous,
+       count(DISTINCT incident_id) FILTER (WHERE q IN (SELECT q FROM pairs))
+         - count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)) AS change,
+       CASE WHEN count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)) > 0 THEN
+           round(100.0 * (count(DISTINCT incident_id) FILTER (WHERE q IN (SELECT q FROM pairs))
+                          - count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)))
+                 / count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)), 1)
+       END AS pct_change,
+       (SELECT count(*) FROM pairs) AS quarters_compared
+FROM scope
+GROUP BY GROUPING SETS ((sector), ())
+HAVING grouping(sector) = 1 OR list_contains($4, sector)
+ORDER BY is_total DESC, pct_change DESC NULLS LAST, sector
+"""
+
+
+@named_query("sector_year_on_year",
+             "Incidents in the period against the same quarters a year earlier, per picked sector and all sectors",
+             CHANGE_SQL)
+def sector_change(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
+                  comparable_only: bool = True) -> QueryResult:
+    return run(con, CHANGE_SQL, (period.first, period.last, comparable_only, list(selected), ALL_SECTORS))

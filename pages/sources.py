@@ -1,0 +1,88 @@
+"""Sources and methods: what was loaded and how, the ICO's stated limitations, definitions, schema and every query."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from govdata import methods
+from govdata.queries import provenance, registry
+from ui import data, layout, state
+
+meta = layout.page_setup(
+    "Sources and methods",
+    "Every source the warehouse was built from, what each load kept and rejected, the limitations the ICO states "
+    "for its data, the definitions this dashboard uses, and the SQL behind each chart.")
+
+# ------------------------------------------------------------------------------------------ sources loaded
+st.header("Sources loaded")
+st.caption(f"Warehouse built {meta.get('built_at', 'at an unknown time')}; data to "
+           f"{meta.get('latest_quarter', 'an unknown quarter')}; schema version {meta.get('schema_version', '?')}.")
+loaded = data.cached_query(provenance.provenance)
+table = loaded.data
+st.dataframe(table.drop(columns=["load_report"]), hide_index=True, key="provenance-table")
+st.download_button("Provenance table (CSV)", table.to_csv(index=False).encode("utf-8"), file_name="provenance.csv",
+                   mime="text/csv", key="provenance-csv", on_click="ignore", icon=":material/download:",
+                   help="Every column of the provenance table, including each load report as JSON")
+
+FIELDS = [("publisher", "Publisher"), ("licence", "Licence"), ("release_date", "Release date"),
+          ("source_url", "Address"), ("file", "File"), ("sha256", "SHA-256"), ("rows_read", "Rows read"),
+          ("rows_kept", "Rows kept"), ("rows_rejected", "Rows rejected"), ("loaded_at", "Loaded at"),
+          ("is_sample", "Sample data")]
+
+
+def _text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "not stated"
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat(sep=" ", timespec="seconds").removesuffix(" 00:00:00")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+for i, row in enumerate(table.to_dict("records")):
+    sample = " (SAMPLE DATA)" if row["is_sample"] else ""
+    with st.expander(f"{row['source']}: {row['title']}{sample}", expanded=bool(row["is_sample"])):
+        if row["is_sample"]:
+            st.warning("Simulated rows shaped like the ICO release; not real incidents.", icon="⚠️")
+        st.table(pd.DataFrame({"field": [label for _, label in FIELDS],
+                               "value": [_text(row[name]) for name, _ in FIELDS]}).set_index("field"))
+        st.markdown("**Load report**")
+        for heading, value in provenance.load_report_sections(row["load_report"]):
+            if isinstance(value, pd.DataFrame):
+                st.markdown(f"*{state.escape(heading)}*")
+                st.dataframe(value, hide_index=True, key=f"report-{i}-{heading}")
+            else:
+                st.markdown(f"*{state.escape(heading)}:* {state.escape(value, 400)}")
+
+# ------------------------------------------------------------------------------------------ limitations
+st.header("Limitations the ICO states")
+for note in methods.ICO_LIMITATIONS:
+    cite = f" — {note.citation}" if note.citation else ""
+    link = f" ([source]({note.url}))" if note.url else ""
+    st.markdown(f"- **{note.topic}.** {note.text}{cite}{link}")
+
+st.header("Definitions used")
+for note in methods.DEFINITIONS:
+    st.markdown(f"- **{note.topic}.** {note.text}")
+
+# ------------------------------------------------------------------------------------------ schema and queries
+st.header("Warehouse schema")
+st.caption("The tables and views of the warehouse file (etl/schema.sql is the full definition; the views are the "
+           "stable interface for your own queries).")
+schema = data.cached_query(provenance.schema_summary)
+st.dataframe(methods.describe_schema(schema.data), hide_index=True, key="schema-table")
+
+st.header("The SQL behind each chart")
+st.caption("Every named query the dashboard runs, exactly as executed; values are bound as parameters "
+           "($1, $2, ...) and never pasted into the SQL. Each chart's 'Show query' adds the values it used.")
+catalogue = registry.catalogue()
+failures = registry.discover()
+if failures:
+    st.warning("Some query modules could not be loaded, so their queries are missing from this list: "
+               + state.escape(", ".join(failures), 300), icon="⚠️")
+for module in dict.fromkeys(q.module for q in catalogue):
+    st.subheader(module.rsplit(".", 1)[-1].replace("_", " ").capitalize())
+    for query in [q for q in catalogue if q.module == module]:
+        with st.expander(f"{query.name}: {query.description}"):
+            st.code(query.sql, language="sql")

@@ -1,0 +1,84 @@
+"""Shared helpers for page tests with streamlit.testing.v1.AppTest (others may import these).
+
+open_page() runs the real dashboard.py on one page against a real warehouse file; MediaCapture records the media
+files AppTest's in-memory runtime stores, so a test can read the exact bytes behind each download button
+(eager data, or deferred callables executed as a click would).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from govdata import settings
+
+DASHBOARD = settings.PROJECT_ROOT / "dashboard.py"
+TIMEOUT = 120
+
+
+@dataclass
+class MediaCapture:
+    """Records every MediaFileManager AppTest creates (one per run); read download bytes through it."""
+
+    managers: list = field(default_factory=list)
+
+    def install(self, monkeypatch) -> "MediaCapture":
+        capture = self
+
+        class RecordingManager(MediaFileManager):
+            def __init__(self, storage):
+                super().__init__(storage)
+                capture.managers.append(self)
+
+        monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", RecordingManager)
+        return self
+
+    def download_bytes(self, button) -> bytes:
+        """The bytes a click on this download button would deliver (runs a deferred callable if needed)."""
+        proto = button.proto
+        manager = self.managers[-1]
+        url = proto.url
+        if not url and proto.deferred_file_id:
+            url = manager.execute_deferred(proto.deferred_file_id)
+        if not url:
+            raise AssertionError(f"download button {proto.label!r} has no data")
+        file_id = url.rsplit("/", 1)[-1]
+        return manager._storage.get_file(file_id).content
+
+
+def open_page(page: str | None, warehouse, monkeypatch, query_params: dict | None = None,
+              capture: MediaCapture | None = None) -> AppTest:
+    """Run dashboard.py on `page` (e.g. 'pages/trends.py'; None = the default page) with DASHBOARD_WAREHOUSE set
+    to `warehouse` and the given URL query parameters (lists become repeated parameters). Returns the AppTest."""
+    monkeypatch.setenv(settings.WAREHOUSE_ENV, str(warehouse))
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT)
+    for name, value in (query_params or {}).items():
+        at.query_params[name] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    return at
+
+
+def download_buttons(at: AppTest) -> list:
+    """Every st.download_button element on the page, in order."""
+    return list(at.get("download_button"))
+
+
+def csv_frame(data: bytes) -> pd.DataFrame:
+    """Parse CSV download bytes."""
+    return pd.read_csv(io.BytesIO(data))
+
+
+def texts(elements) -> list[str]:
+    """The .value of each element (e.g. at.info, at.warning) as a list of strings."""
+    return [str(e.value) for e in elements]
+
+
+def assert_no_exception(at: AppTest) -> None:
+    """Fail with the messages if the page raised, or showed an error box."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]

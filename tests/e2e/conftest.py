@@ -1,0 +1,212 @@
+"""End-to-end fixtures: the REAL server (`python3 -m streamlit run dashboard.py` on 127.0.0.1) reading a warehouse
+built by the real ETL, and Debian's Chromium driven by Playwright.
+
+No mocks: each server is a separate process on a free loopback port, waited on via /_stcore/health and stopped at
+teardown; its log is kept so tests can assert that no traceback was written. Chromium runs headless with a fresh
+profile per test. Missing Chromium fails under CI and is a LOUD SKIP elsewhere.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from e2e_helpers import RUN_TIMEOUT_MS
+from govdata import settings
+
+ROOT = settings.PROJECT_ROOT
+DASHBOARD = ROOT / "dashboard.py"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HEALTH_TIMEOUT_S = 90.0
+
+pytestmark = pytest.mark.e2e
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _fail_or_skip(message: str):
+    if under_ci():
+        pytest.fail(message)
+    pytest.skip("LOUD SKIP: " + message)
+
+
+# ---------------------------------------------------------------- warehouses (real ETL)
+
+def build_warehouse(path: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`python3 -m etl build --warehouse PATH [extra]` exactly as an operator runs it; raises with its output."""
+    result = subprocess.run([sys.executable, "-m", "etl", "build", "--warehouse", str(path), *extra],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise AssertionError(f"etl build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def e2e_warehouse(sample_warehouse, tmp_path_factory) -> Path:
+    """A private copy of the sample warehouse (built by the real ETL) that e2e tests may serve."""
+    path = tmp_path_factory.mktemp("e2e") / "warehouse.duckdb"
+    shutil.copy2(sample_warehouse, path)
+    return path
+
+
+# ---------------------------------------------------------------- the server
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `streamlit run dashboard.py` process bound to 127.0.0.1."""
+    url: str
+    warehouse: Path
+    proc: subprocess.Popen
+    log_path: Path
+    extra_env: dict = field(default_factory=dict)
+
+    def log(self, since: int = 0) -> str:
+        """The server's output from byte `since` on (take `len(server.log())` before an action to see its output)."""
+        return self.log_path.read_bytes()[since:].decode(errors="replace")
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size
+
+    def page_url(self, url_path: str = "", query: str = "") -> str:
+        return f"{self.url}/{url_path}" + (f"?{query}" if query else "")
+
+    def rss_kb(self) -> int:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        try:
+            from loadtest import server_rss_kb
+        finally:
+            sys.path.remove(str(ROOT / "scripts"))
+        return server_rss_kb(self.proc.pid)
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                return response.status == 200 and response.read().strip() == b"ok"
+        except OSError:
+            return False
+
+
+@contextlib.contextmanager
+def running_server(warehouse: Path, log_dir: Path, *, env: dict | None = None, args: tuple[str, ...] = ()):
+    """Start the real dashboard on a free loopback port, wait for /_stcore/health, stop it afterwards."""
+    if not DASHBOARD.exists():
+        pytest.fail(f"{DASHBOARD} does not exist: there is no app to test")
+    port = free_port()
+    log_path = Path(log_dir) / f"server-{port}.log"
+    full_env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+                    **(env or {}))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD),
+           "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
+           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--server.runOnSave=false", *args]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", Path(warehouse), proc, log_path, env or {})
+    try:
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while not server.healthy():
+            if proc.poll() is not None:
+                pytest.fail(f"the server exited with code {proc.returncode} before it was healthy:\n{server.log()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server was not healthy within {HEALTH_TIMEOUT_S:.0f} s:\n{server.log()}")
+            time.sleep(0.25)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(e2e_warehouse, tmp_path_factory):
+    """The dashboard serving the sample warehouse, shared by the page tests."""
+    with running_server(e2e_warehouse, tmp_path_factory.mktemp("server-log")) as srv:
+        yield srv
+    assert_clean_log(srv)
+
+
+def assert_clean_log(srv: Server, since: int = 0) -> None:
+    """The server wrote no traceback (neither Streamlit's "Uncaught app execution" nor a page error logged by
+    ui.layout.guarded) since byte `since` of its log."""
+    log = srv.log(since)
+    assert "Traceback" not in log and "Uncaught app execution" not in log, log[-6000:]
+
+
+# ---------------------------------------------------------------- the browser
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    if not CHROMIUM.exists():
+        _fail_or_skip(f"Chromium not found at {CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH): "
+                      "the browser end-to-end tests cannot run")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _fail_or_skip(f"playwright is not installed ({exc}): the browser end-to-end tests cannot run")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@dataclass
+class Browser:
+    """One Chromium with a fresh profile; `dialogs` records every alert/confirm/prompt (none may ever fire)."""
+    context: object
+    dialogs: list = field(default_factory=list)
+
+    def new_page(self):
+        page = self.context.new_page()
+        page.set_default_timeout(RUN_TIMEOUT_MS)
+
+        def on_dialog(dialog):
+            self.dialogs.append(f"{dialog.type}: {dialog.message}")
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        return page
+
+
+@pytest.fixture
+def browser(playwright_driver):
+    profile = tempfile.mkdtemp(prefix="e2e-chromium-")
+    context = playwright_driver.chromium.launch_persistent_context(
+        user_data_dir=profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 1000})
+    try:
+        yield Browser(context)
+    finally:
+        context.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    """Where page screenshots go: $E2E_SCREENSHOTS, else a temporary folder (printed in the test output)."""
+    path = Path(os.environ.get("E2E_SCREENSHOTS") or tempfile.mkdtemp(prefix="e2e-screenshots-"))
+    path.mkdir(parents=True, exist_ok=True)
+    print(f"\n[e2e] screenshots in {path}")
+    return path

@@ -1,0 +1,160 @@
+"""Browser helpers for the end-to-end tests: wait for Streamlit to finish a run, check a page shows no error,
+and change filters the way a visitor does (keyboard for select boxes and sliders, clicks for the rest)."""
+from __future__ import annotations
+
+import ast
+import re
+import time
+from pathlib import Path
+
+from govdata import settings
+
+RUN_TIMEOUT_MS = 90_000        # one page run (first runs fill caches and may start kaleido: be generous)
+# Signs of a leak or crash that must never reach a visitor's screen.
+TRACEBACK_MARKERS = ("Traceback", 'File "/', "site-packages", "duckdb.", "Binder Error", "Parser Error",
+                     "Catalog Error", "IO Error")
+GUARDED_ERROR = "something went wrong"   # ui.layout.guarded's message for an error it caught (and logged)
+APP_IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+            '[data-test-script-state="notRunning"]')
+FILTER_WIDGETS = ("stSelectbox", "stMultiSelect", "stSlider", "stRadio")
+
+
+def dashboard_pages() -> list[tuple[str, str, str]]:
+    """(url path, title, file) of every page listed in dashboard.py's PAGES; the first is the default, at '/'."""
+    tree = ast.parse((settings.PROJECT_ROOT / "dashboard.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PAGES" for t in node.targets):
+            entries = ast.literal_eval(node.value)
+            return [("" if i == 0 else Path(file).stem, title, file) for i, (file, title, *_) in enumerate(entries)]
+    raise AssertionError("dashboard.py has no PAGES list to take the page list from")
+
+
+def wait_idle(page, settle_ms: int = 400) -> None:
+    """Wait until Streamlit has finished running the script: connected, not running, no 'Running...' widget,
+    and still so after `settle_ms` (a rerun can start right after a run)."""
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    while True:
+        page.wait_for_selector(APP_IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
+        page.wait_for_selector('[data-testid="stMain"]', state="attached", timeout=RUN_TIMEOUT_MS)
+        page.wait_for_timeout(settle_ms)
+        running = page.locator('[data-testid="stStatusWidget"]').filter(has_text=re.compile("Running"))
+        if page.locator(APP_IDLE).count() == 1 and running.count() == 0:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page at {page.url} was still running after {RUN_TIMEOUT_MS / 1000:.0f} s")
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    wait_idle(page)
+
+
+def app_text(page) -> str:
+    return page.locator('[data-testid="stApp"]').inner_text()
+
+
+def assert_no_error(page, where: str = "") -> None:
+    """No exception block, no caught-error message, no traceback or database-error text anywhere in the app."""
+    where = where or page.url
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"{where}: exception block shown: {exceptions.first.inner_text()[:2000]}"
+    text = app_text(page)
+    assert GUARDED_ERROR not in text, f"{where}: the page reported an error:\n{text[:3000]}"
+    for marker in TRACEBACK_MARKERS:
+        assert marker not in text, f"{where}: page text contains {marker!r}:\n{text[:3000]}"
+
+
+def query_string(page) -> str:
+    return page.evaluate("window.location.search")
+
+
+def _label(widget) -> str:
+    label = widget.locator('[data-testid="stWidgetLabel"]')
+    return label.first.inner_text().strip() if label.count() else "?"
+
+
+def change_selectbox(page, box) -> str | None:
+    """Keyboard only: focus the box, open it with ArrowDown, move to another option, Enter."""
+    combo = box.locator('input[role="combobox"]')
+    before = combo.input_value()
+    combo.focus()
+    page.keyboard.press("ArrowDown")
+    listbox = page.locator('[role="listbox"]').last
+    listbox.wait_for(state="visible")
+    texts = [t.strip() for t in listbox.locator('[role="option"]').all_inner_texts()]
+    if len([t for t in texts if t != before]) == 0:
+        page.keyboard.press("Escape")
+        return None
+    focused = listbox.locator('[role="option"][data-focused="true"]')
+    for _ in range(len(texts) + 1):  # opening focuses an option; move on until it is not the current one
+        current = focused.first.inner_text().strip() if focused.count() else None
+        if current is not None and current != before:
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    return f"selectbox {_label(box)!r}: {before!r} -> {current!r} by keyboard"
+
+
+def change_multiselect(page, box) -> str | None:
+    """Click: open the list and add the first real option (not 'Select all')."""
+    box.locator('input[role="combobox"]').click()
+    listbox = page.locator('[role="listbox"]').last
+    listbox.wait_for(state="visible")
+    options = listbox.locator('[role="option"]')
+    for i in range(options.count()):
+        text = options.nth(i).inner_text().strip()
+        if text and text.lower() != "select all":
+            options.nth(i).click()
+            page.keyboard.press("Escape")
+            return f"multiselect {_label(box)!r}: added {text!r}"
+    page.keyboard.press("Escape")
+    return None
+
+
+def change_radio(page, box) -> str | None:
+    options = box.locator('[data-testid="stRadioOption"]')
+    for i in range(options.count()):
+        option = options.nth(i)
+        if option.get_attribute("data-selected") != "true":
+            text = option.inner_text().strip()
+            option.click()
+            return f"radio {_label(box)!r}: chose {text!r}"
+    return None
+
+
+def change_slider(page, box) -> str | None:
+    """Keyboard: focus the (first) thumb and press an arrow key, away from the end it sits at."""
+    thumb = box.locator('[role="slider"]').first
+    before = thumb.get_attribute("aria-valuenow")
+    thumb.focus()
+    key = "ArrowLeft" if before == thumb.get_attribute("aria-valuemax") else "ArrowRight"
+    page.keyboard.press(key)
+    return f"slider {_label(box)!r} from {before} with {key}"
+
+
+CHANGERS = {"stSelectbox": change_selectbox, "stMultiSelect": change_multiselect, "stSlider": change_slider,
+            "stRadio": change_radio}
+
+
+def filters_on(page) -> list[tuple[str, object]]:
+    """(kind, locator) of every enabled filter widget in the main area and sidebar, in a stable order."""
+    found = []
+    for kind in FILTER_WIDGETS:
+        widgets = page.locator(f'[data-testid="{kind}"]')
+        for i in range(widgets.count()):
+            widget = widgets.nth(i)
+            if widget.is_visible() and not widget.locator("[disabled], [aria-disabled='true']").count():
+                found.append((kind, widget))
+    return found
+
+
+def change_filter(page, kind: str, widget) -> str | None:
+    """Change one filter and wait for the run it triggers; returns what was done (None: nothing to change).
+    Fails unless the address (query string) changed."""
+    before = query_string(page)
+    done = CHANGERS[kind](page, widget)
+    if done is None:
+        return None
+    page.wait_for_function("q => window.location.search !== q", arg=before, timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    return done

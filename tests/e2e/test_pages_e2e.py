@@ -1,0 +1,103 @@
+"""Every page of the real dashboard in a real browser: it opens without error, each kind of filter on it can be
+changed (by keyboard for select boxes and sliders), the address follows the filters, and a copied address reopens
+the same view. Screenshots go to $E2E_SCREENSHOTS (default: a temporary folder) for people to look at.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import assert_clean_log, under_ci
+from e2e_helpers import (app_text, assert_no_error, change_filter, dashboard_pages, filters_on, open_page,
+                         query_string)
+from govdata import settings
+
+pytestmark = pytest.mark.e2e
+PAGES = dashboard_pages()
+
+
+def _shot_name(url_path: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", url_path or "home")
+
+
+@pytest.fixture
+def page_file(request):
+    url_path, title, file = request.param
+    if not (settings.PROJECT_ROOT / file).exists():
+        message = f"page {title!r} ({file}) is listed in dashboard.py but the file does not exist yet"
+        if under_ci():
+            pytest.fail(message)
+        pytest.skip("LOUD SKIP: " + message)
+    return request.param
+
+
+@pytest.mark.parametrize("page_file", PAGES, ids=[p[1] for p in PAGES], indirect=True)
+def test_page_opens_and_filters_change_the_address(page_file, server, browser, screenshots_dir):
+    url_path, title, _ = page_file
+    log_start = server.log_size()
+    page = browser.new_page()
+    open_page(page, server.page_url(url_path))
+    assert_no_error(page, title)
+    assert page.locator("h1").count() >= 1, f"{title}: no page title"
+    assert title in page.locator('[data-testid="stSidebarNav"]').inner_text(), f"{title} missing from navigation"
+    page.screenshot(path=str(screenshots_dir / f"{_shot_name(url_path)}.png"), full_page=True)
+
+    changed = []
+    seen_kinds = set()
+    for kind, widget in filters_on(page):
+        if kind in seen_kinds:  # one filter of each kind per page keeps the run bounded
+            continue
+        before = query_string(page)
+        done = change_filter(page, kind, widget)
+        if done is None:
+            continue
+        seen_kinds.add(kind)
+        after = query_string(page)
+        assert after != before, f"{title}: {done} did not change the address"
+        assert_no_error(page, f"{title} after {done}")
+        changed.append((done, after))
+    if filters_on(page):
+        assert changed, f"{title}: has filters but none could be changed"
+    page.screenshot(path=str(screenshots_dir / f"{_shot_name(url_path)}-filtered.png"), full_page=True)
+
+    if changed:
+        # The address is the view: opening it in a fresh tab restores the same filters (nothing ignored).
+        shared = page.url
+        fresh = browser.new_page()
+        open_page(fresh, shared)
+        assert_no_error(fresh, f"{title} reopened from {shared}")
+        assert "Ignored URL parameter" not in app_text(fresh), f"{title}: the shared address was not fully honoured"
+        assert query_string(fresh) == changed[-1][1], f"{title}: reopening {shared} gave another view"
+        fresh.close()
+    assert not browser.dialogs, browser.dialogs
+    assert_clean_log(server, log_start)
+    page.close()
+
+
+def test_every_page_is_in_the_navigation(server, browser):
+    page = browser.new_page()
+    open_page(page, server.page_url())
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    present = [title for _, title, file in PAGES if (settings.PROJECT_ROOT / file).exists()]
+    assert present, "dashboard.py lists no existing page"
+    for title in present:
+        assert title in nav, f"{title} is not in the sidebar navigation: {nav!r}"
+
+
+def test_health_endpoint_and_no_directory_listing(server):
+    """The health check a load balancer uses answers 'ok'; source files are not served."""
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=5) as response:
+        assert response.status == 200 and response.read().strip() == b"ok"
+    for path in ("/dashboard.py", "/.streamlit/secrets.toml", "/data/warehouse.duckdb", "/app/static/../dashboard.py"):
+        try:
+            with urllib.request.urlopen(f"{server.url}{path}", timeout=5) as response:
+                body = response.read()
+        except urllib.error.HTTPError as exc:
+            assert exc.code in (403, 404), (path, exc.code)
+            continue
+        # Streamlit answers unknown paths with its single-page app shell, never with the file itself.
+        assert b"import streamlit" not in body and b"DuckDB" not in body[:64], path

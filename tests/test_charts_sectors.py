@@ -1,0 +1,151 @@
+"""Sector charts built from real query results on the tiny warehouse: titles, data, summaries, sources, queries."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from govdata import vocabulary
+from govdata.charts import sectors as charts
+from govdata.charts.base import PALETTE
+from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL
+from govdata.queries import provenance
+from govdata.queries import sectors as q
+
+LG, HE, ED = "Local government", "Health", "Education and childcare"
+
+
+@pytest.fixture(scope="module")
+def con(tiny_warehouse):
+    connection = duckdb.connect(str(tiny_warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def choices(con):
+    return q.periods(q.available_quarters(con))
+
+
+@pytest.fixture(scope="module")
+def sources(con):
+    return provenance.to_sources(provenance.chart_sources(con))
+
+
+def test_ranked_volume_title_states_the_leader_from_the_data(con, choices, sources):
+    result = q.sector_volume(con, choices["2020"], [HE, ED])
+    spec = charts.ranked(result, "incidents", choices["2020"], sources)
+    assert spec.title == "Local government reported the most incidents in 2020: 7"  # by hand from the fixture
+    assert "2020 Q1 to 2020 Q4" in spec.subtitle and "comparable quarters" in spec.subtitle
+    assert spec.data.equals(result.data[["sector", "selected", "incidents"]])
+    assert spec.summary.startswith("6 sectors reported 18 incidents in 2020")
+    assert "Health 2nd (6)" in spec.summary and "Education and childcare 3rd (2)" in spec.summary
+    bar = spec.figure.data[0]
+    colours = dict(zip(bar.y, bar.marker.color))
+    assert colours[HE] == colours[ED] == charts.PICKED and colours[LG] == charts.OTHER
+    assert spec.queries == [result]
+    assert OGL_ATTRIBUTION in spec.source_text() and not spec.is_sample
+    assert spec.title in spec.figure.layout.title.text  # printed on the figure, so exports carry it
+
+
+@pytest.mark.parametrize("measure, column", [("cyber_pct", "cyber_incidents"), ("within_72h_pct", "within_72h")])
+def test_ranked_shares_name_the_best_picked_sector(con, choices, sources, measure, column):
+    result = q.sector_volume(con, choices["2020"], [LG, HE])
+    spec = charts.ranked(result, measure, choices["2020"], sources)
+    picked = result.data[result.data["selected"]].sort_values([measure, "sector"], ascending=[False, True])
+    best = picked.iloc[0]
+    assert spec.title.startswith(f"Of the sectors picked, {best['sector']}")
+    assert spec.title.endswith(f"{best[measure]:.1f}%")
+    assert list(spec.data.columns) == ["sector", "selected", "incidents", column, measure]
+
+
+def test_ranked_rejects_unknown_measure(con, choices, sources):
+    with pytest.raises(ValueError, match="unknown measure"):
+        charts.ranked(q.sector_volume(con, choices["2020"], []), "sector; --", choices["2020"], sources)
+
+
+def test_quarterly_multiples_one_panel_per_sector(con, choices, sources):
+    result = q.sector_quarterly(con, choices[q.LAST_FOUR], [LG, HE, ED])
+    spec = charts.quarterly_multiples(result, choices[q.LAST_FOUR], sources)
+    assert [trace.name for trace in spec.figure.data] == [ED, HE, LG]
+    # 2020 Q4 by hand: Local government 3 (BI1033-1035), Health 2, Education 1
+    assert spec.title == "Local government reported the most incidents of the sectors picked in 2020 Q4: 3"
+    assert spec.data.equals(result.data)
+    lg = spec.figure.data[2]
+    assert list(lg.y) == result.data[result.data["sector"] == LG]["incidents"].tolist()
+    assert not spec.notes  # comparable quarters only: no series break inside the range
+
+
+def test_quarterly_multiples_mark_the_break_when_q1_2019_is_shown(con, sources):
+    period = q.periods(q.available_quarters(con, comparable_only=False))[q.LAST_FOUR]
+    result = q.sector_quarterly(con, period, [LG], comparable_only=False)
+    spec = charts.quarterly_multiples(result, period, sources, comparable_only=False)
+    assert spec.notes == ["Row-level data comparable from Q2 2019"]
+    assert "not comparable" in spec.subtitle
+
+
+def test_top_types_title_counts_sectors_sharing_a_leader(con, choices, sources):
+    result = q.sector_top_types(con, choices["2020"], [LG, HE], top=3)
+    spec = charts.top_types(result, choices["2020"], sources)
+    firsts = result.data[result.data["rank"] == 1]
+    assert set(firsts["incident_type"]) == {"Data emailed to incorrect recipient"}  # LG 2 of 7, Health 2 of 6
+    assert spec.title == ("Data emailed to incorrect recipient was the most common incident type in both sectors "
+                          "picked, 2020")
+    assert "Local government, Data emailed to incorrect recipient (28.6%, 2 incidents)" in spec.summary
+    assert "Top 3 incident types" in spec.subtitle
+
+
+def test_time_to_report_title_uses_counts_within_72_hours(con, choices, sources):
+    result = q.sector_time_to_report(con, choices["2020"], [LG, HE])
+    spec = charts.time_to_report(result, choices["2020"], sources)
+    frame = result.data
+    within = frame[frame["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector")["incidents"].sum()
+    share = (100 * within / frame.groupby("sector")["incidents"].sum()).round(1).sort_values(ascending=False)
+    assert spec.title.startswith(f"{share.index[0]} reported the largest share within 72 hours")
+    assert spec.title.endswith(f"{share.iloc[0]:.1f}%")
+    assert [trace.name for trace in spec.figure.data] == list(vocabulary.TIME_TO_REPORT)
+    assert spec.data.equals(frame[["sector", "time_to_report", "incidents", "pct_of_sector"]])
+
+
+def test_decisions_title(con, choices, sources):
+    result = q.sector_decisions(con, choices["2020"], [HE])
+    spec = charts.decisions(result, choices["2020"], sources)
+    # Health 2020: BI1022, 1027, 1001, 1036 No Further Action (4 of 6); BI1023, 1037 Investigation Pursued
+    assert spec.title == "'No Further Action' was the most common decision for Health in 2020: 66.7%"
+
+
+def test_year_on_year_notes_part_year_comparison(con, choices, sources):
+    result = q.sector_change(con, choices["2020"], [LG, HE])
+    spec = charts.year_on_year(result, choices["2020"], sources)
+    assert spec.notes == ["Compared on the 3 of 4 quarters that also have data a year earlier (like with like)."]
+    rows = result.data.set_index("sector")
+    leader = rows[~rows["is_total"]]["pct_change"].idxmax()
+    assert leader in spec.title and f"{rows.loc[leader, 'pct_change']:+.1f}%" in spec.title
+    assert f"all sectors {rows.loc[q.ALL_SECTORS, 'pct_change']:+.1f}%" in spec.summary
+
+
+def test_year_on_year_without_earlier_data_says_so(con, choices, sources):
+    spec = charts.year_on_year(q.sector_change(con, choices["2019"], [LG]), choices["2019"], sources)
+    assert spec.title == "No comparable quarters a year before 2019 (Q2 to Q4) to compare with"
+
+
+@pytest.mark.parametrize("build, query", [
+    (charts.quarterly_multiples, q.sector_quarterly), (charts.top_types, q.sector_top_types),
+    (charts.time_to_report, q.sector_time_to_report), (charts.decisions, q.sector_decisions),
+])
+def test_no_sectors_picked_gives_an_explained_empty_chart(con, choices, sources, build, query):
+    spec = build(query(con, choices["2020"], []), choices["2020"], sources)
+    assert spec.data.empty and spec.title.startswith("No ") and spec.summary == spec.title + "."
+
+
+def test_sample_sources_label_every_chart(sample_warehouse):
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    try:
+        period = q.periods(q.available_quarters(con))[q.LAST_FOUR]
+        sources = provenance.to_sources(provenance.chart_sources(con))
+        picked = q.sector_list(con).data["sector"].head(3).tolist()
+        spec = charts.ranked(q.sector_volume(con, period, picked), "incidents", period, sources)
+    finally:
+        con.close()
+    assert spec.is_sample and spec.source_text().startswith(SAMPLE_LABEL)
+    assert any(a.text == "SAMPLE DATA" for a in spec.figure.layout.annotations)
+    assert PALETTE[0] == charts.PICKED

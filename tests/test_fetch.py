@@ -1,0 +1,160 @@
+"""etl/fetch.py against a real local HTTP server (never the ICO site: this machine is offline)."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import threading
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from etl.fetch import FetchError, fetch, find_workbook_links, newest_workbook_link
+from govdata import vocabulary as voc
+
+NAME = "data-security-incidents-trends-q1-2019-to-q{q}-{y}.{ext}"
+
+# Shaped like the ICO page: absolute and relative links, older releases, a CSV, unrelated media and an &amp; URL.
+LANDING_HTML = """<!doctype html><html><body>
+<h1>Data security incident trends</h1>
+<p>Data updated to Q4 2024.</p>
+<ul>
+ <li><a href="https://ico.org.uk/media2/ab12cd/data-security-incidents-trends-q1-2019-to-q3-2024.xlsx">Q3 2024</a></li>
+ <li><a class="download" href='/media2/zz99/data-security-incidents-trends-q1-2019-to-q4-2024.xlsx?v=2&amp;x=1'>
+     Data security incidents trends Q1 2019 to Q4 2024 (xlsx)</a></li>
+ <li><a href="/media2/yy88/data-security-incidents-trends-q1-2019-to-q4-2024.csv">CSV</a></li>
+ <li><a href="/media2/old1/data-security-incidents-trends-q1-2019-to-q4-2023.xlsx">Q4 2023</a></li>
+ <li><a href="/media2/old2/DATA-SECURITY-INCIDENTS-TRENDS-Q1-2019-TO-Q1-2024.XLSX">Q1 2024</a></li>
+ <li><a href="/media2/other/annual-report-2024.pdf">Annual report</a></li>
+</ul></body></html>"""
+
+
+def test_link_parsing_picks_newest_release_preferring_xlsx():
+    base = "https://ico.org.uk/action-weve-taken/complaints-and-concerns-data-sets/data-security-incident-trends/"
+    links = find_workbook_links(LANDING_HTML, base)
+    assert [(k.year, k.quarter, k.extension) for k in links] == [
+        (2024, 4, "xlsx"), (2024, 4, "csv"), (2024, 3, "xlsx"), (2024, 1, "xlsx"), (2023, 4, "xlsx")]
+    newest = newest_workbook_link(LANDING_HTML, base)
+    assert newest.url == ("https://ico.org.uk/media2/zz99/data-security-incidents-trends-q1-2019-to-q4-2024.xlsx"
+                          "?v=2&x=1")
+    assert newest.filename == "data-security-incidents-trends-q1-2019-to-q4-2024.xlsx"
+    assert newest.release == "q1-2019-to-q4-2024"
+
+
+def test_year_outranks_quarter():
+    page = "".join(f'<a href="/media2/i{y}{q}/{NAME.format(q=q, y=y, ext="xlsx")}">x</a>'
+                   for y, q in [(2023, 4), (2025, 1), (2024, 3)])
+    assert newest_workbook_link(page, "http://x/").release == "q1-2019-to-q1-2025"
+
+
+def test_page_without_link_is_a_fetch_error():
+    with pytest.raises(FetchError, match="No link"):
+        newest_workbook_link("<html><a href='/media2/a/report.xlsx'>x</a></html>", "http://x/")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture()
+def site(tmp_path):
+    """A real HTTP server on 127.0.0.1 serving tmp_path/www; yields (root dir, base URL)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def _workbook(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = voc.ICO_SHEET
+    ws.append(list(voc.ICO_COLUMNS))
+    ws.append(["BI101", 2024, "Qtr 4", "Patients", "Health data", "No Further Action", "Non Cyber",
+               "Data emailed to incorrect recipient", "1 to 9", "Health", "Less than 24 hours"])
+    wb.save(path)
+    return path.read_bytes()
+
+
+def _publish(root: Path, links: list[str], page: str = "landing/index.html") -> None:
+    (root / page).parent.mkdir(parents=True, exist_ok=True)
+    body = "".join(f'<a href="{href}">release</a>\n' for href in links)
+    (root / page).write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+
+
+def test_fetch_downloads_newest_workbook_with_sha256(site, tmp_path, capsys):
+    root, base = site
+    newest = NAME.format(q=4, y=2024, ext="xlsx")
+    content = _workbook(root / "media2" / "abc" / newest)
+    _workbook(root / "media2" / "old" / NAME.format(q=3, y=2024, ext="xlsx"))
+    _publish(root, [f"/media2/old/{NAME.format(q=3, y=2024, ext='xlsx')}", f"/media2/abc/{newest}"])
+    raw = tmp_path / "raw"
+
+    result = fetch(raw_dir=raw, landing_url=f"{base}/landing/index.html", timeout=5)
+
+    assert result.path == raw / newest
+    assert result.path.read_bytes() == content
+    assert result.sha256 == hashlib.sha256(content).hexdigest()
+    assert result.sha256_path.read_text() == f"{result.sha256}  {newest}\n"
+    assert result.bytes == len(content) and result.release == "q1-2019-to-q4-2024"
+    assert sorted(p.name for p in raw.iterdir()) == [newest, newest + ".sha256"]  # no .partial left
+    out = capsys.readouterr().out
+    assert newest in out and result.sha256 in out
+    assert openpyxl.load_workbook(result.path, read_only=True).sheetnames == [voc.ICO_SHEET]
+
+
+def test_fetch_falls_back_to_the_older_landing_address(site, tmp_path):
+    root, base = site
+    name = NAME.format(q=2, y=2024, ext="csv")
+    (root / "media2" / "c").mkdir(parents=True)
+    (root / "media2" / "c" / name).write_text(",".join(voc.ICO_COLUMNS) + "\n", encoding="utf-8")
+    _publish(root, [f"/media2/c/{name}"], page="old/index.html")
+    result = fetch(raw_dir=tmp_path / "raw", landing_url=[f"{base}/new/missing.html", f"{base}/old/index.html"],
+                   timeout=5)
+    assert result.path.name == name and result.landing_url.endswith("/old/index.html")
+
+
+def test_missing_workbook_is_a_fetch_error_and_saves_nothing(site, tmp_path):
+    root, base = site
+    _publish(root, [f"/media2/gone/{NAME.format(q=4, y=2024, ext='xlsx')}"])
+    raw = tmp_path / "raw"
+    with pytest.raises(FetchError, match="HTTP 404") as info:
+        fetch(raw_dir=raw, landing_url=f"{base}/landing/index.html", timeout=5)
+    assert "\n" not in str(info.value)
+    assert not raw.exists() or not list(raw.iterdir())
+
+
+def test_html_served_as_workbook_is_rejected(site, tmp_path):
+    root, base = site
+    name = NAME.format(q=4, y=2024, ext="xlsx")
+    (root / "media2" / "x").mkdir(parents=True)
+    (root / "media2" / "x" / name).write_text("<html>Access denied</html>", encoding="utf-8")
+    _publish(root, [f"/media2/x/{name}"])
+    raw = tmp_path / "raw"
+    with pytest.raises(FetchError, match="not a xlsx file"):
+        fetch(raw_dir=raw, landing_url=f"{base}/landing/index.html", timeout=5)
+    assert not list(raw.iterdir())
+
+
+def test_landing_page_without_link_is_a_fetch_error(site, tmp_path):
+    root, base = site
+    _publish(root, ["/media2/a/annual-report.pdf"])
+    with pytest.raises(FetchError, match="No link"):
+        fetch(raw_dir=tmp_path / "raw", landing_url=f"{base}/landing/index.html", timeout=5)
+
+
+def test_unreachable_server_is_a_one_line_fetch_error(tmp_path):
+    with pytest.raises(FetchError, match="Could not download the ICO landing page http://127.0.0.1:9/") as info:
+        fetch(raw_dir=tmp_path / "raw", landing_url="http://127.0.0.1:9/", timeout=3)
+    assert "\n" not in str(info.value)
+    assert not (tmp_path / "raw").exists()

@@ -1,0 +1,105 @@
+"""Trends page through AppTest: each filter, URL round trip, invalid URL values, sample banner, downloads."""
+from __future__ import annotations
+
+import pytest
+
+from apptest_helpers import MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, texts
+from govdata import export, warehouse
+from govdata.figures import SAMPLE_LABEL
+from govdata.queries import incidents as q
+
+PAGE = "pages/trends.py"
+DEFAULT_URL = {"period": "quarter", "breakdown": "none", "measure": "incidents", "sector": "", "comparable": "1",
+               "rolling": "0", "legacy": "incident_category"}
+
+
+def first_csv(at, capture) -> "object":
+    return csv_frame(capture.download_bytes(download_buttons(at)[0]))
+
+
+def expected(path, *args):
+    return q.incident_trend(warehouse.connect(path), *args).data
+
+
+def test_default_render(tiny_warehouse, monkeypatch):
+    capture = MediaCapture().install(monkeypatch)
+    at = open_page(PAGE, tiny_warehouse, monkeypatch, capture=capture)
+    assert_no_exception(at)
+    assert dict(at.query_params) == DEFAULT_URL
+    frame = first_csv(at, capture)
+    assert frame["incidents"].tolist() == [5, 4, 6, 4, 5, 3, 6]
+    # the older quarterly tables are shown as a second chart with their own downloads
+    assert [b.proto.label for b in download_buttons(at)].count("CSV") == 2
+    assert any("older quarterly tables" in s.value for s in at.subheader)
+    assert not any(SAMPLE_LABEL in w for w in texts(at.warning))
+
+
+@pytest.mark.parametrize("action, url, check", [
+    (lambda at: at.radio(key="url_period").set_value("year"), {"period": "year"},
+     lambda f: f["period"].tolist() == ["2019", "2020"]),
+    (lambda at: at.selectbox(key="url_breakdown").set_value("incident_category"), {"breakdown": "incident_category"},
+     lambda f: set(f["group"]) == {"Cyber", "Non Cyber"}),
+    (lambda at: at.multiselect(key="url_sector").set_value(["Health"]), {"sector": "Health"},
+     lambda f: f["incidents"].sum() == 12),
+    (lambda at: at.checkbox(key="url_comparable").uncheck(), {"comparable": "0"},
+     lambda f: f["incidents"].sum() == 36),
+    (lambda at: at.checkbox(key="url_rolling").check(), {"rolling": "1"},
+     lambda f: f["rolling_mean_4q"].iloc[3] == 4.75),
+])
+def test_each_filter_changes_the_chart_and_the_url(tiny_warehouse, monkeypatch, action, url, check):
+    capture = MediaCapture().install(monkeypatch)
+    at = open_page(PAGE, tiny_warehouse, monkeypatch, capture=capture)
+    action(at).run()
+    assert_no_exception(at)
+    assert dict(at.query_params) == DEFAULT_URL | url
+    assert check(first_csv(at, capture))
+
+
+def test_measure_and_legacy_split(tiny_warehouse, monkeypatch):
+    at = open_page(PAGE, tiny_warehouse, monkeypatch)
+    at.selectbox(key="url_breakdown").set_value("time_to_report").run()
+    at.radio(key="url_measure").set_value("share_pct").run()
+    at.selectbox(key="url_legacy").set_value("incident_type").run()
+    assert_no_exception(at)
+    assert at.query_params["measure"] == "share_pct" and at.query_params["legacy"] == "incident_type"
+    assert any("largest time taken to report group" in (c.proto.spec or "") for c in at.get("plotly_chart"))
+
+
+def test_url_round_trip(tiny_warehouse, monkeypatch):
+    url = {"period": "year", "breakdown": "decision", "measure": "share_pct", "sector": ["Health", "Justice"],
+           "comparable": "0", "rolling": "0", "legacy": "incident_type"}
+    capture = MediaCapture().install(monkeypatch)
+    at = open_page(PAGE, tiny_warehouse, monkeypatch, url, capture=capture)
+    assert_no_exception(at)
+    assert not at.info
+    assert at.radio(key="url_period").value == "year" and at.selectbox(key="url_breakdown").value == "decision"
+    assert at.multiselect(key="url_sector").value == ["Health", "Justice"]
+    assert at.checkbox(key="url_comparable").value is False
+    assert dict(at.query_params) == url
+    frame = first_csv(at, capture)
+    assert frame["incidents"].tolist() == expected(tiny_warehouse, "year", "decision", ["Health", "Justice"],
+                                                   False)["incidents"].tolist()
+
+
+def test_invalid_url_values(tiny_warehouse, monkeypatch):
+    url = {"period": "fortnight", "breakdown": "sector; DROP TABLE incidents", "measure": "<b>x</b>",
+           "sector": ["Health", "Nowhere"], "comparable": "perhaps", "rolling": "2", "legacy": "x" * 10_000}
+    at = open_page(PAGE, tiny_warehouse, monkeypatch, url)
+    assert_no_exception(at)
+    notes = texts(at.info)
+    named = {n.split("**")[1].replace("\\", "") for n in notes}
+    assert named == {"period", "breakdown", "measure", "sector", "comparable", "rolling", "legacy"}
+    assert all(len(n) < 300 for n in notes)
+    assert dict(at.query_params) == DEFAULT_URL | {"sector": "Health"}
+
+
+def test_sample_banner_and_labelled_csv(sample_warehouse, monkeypatch):
+    capture = MediaCapture().install(monkeypatch)
+    at = open_page(PAGE, sample_warehouse, monkeypatch, capture=capture)
+    assert_no_exception(at)
+    assert any(SAMPLE_LABEL in w for w in texts(at.warning))
+    frame = first_csv(at, capture)
+    assert set(frame[export.SAMPLE_STATUS_COLUMN]) == {export.SAMPLE_STATUS}
+    assert frame["incidents"].tolist() == expected(sample_warehouse, "quarter")["incidents"].tolist()
+    buttons = download_buttons(at)
+    assert all(capture.download_bytes(b) for b in buttons if b.proto.label in ("CSV", "XLSX"))

@@ -1,0 +1,127 @@
+"""Incident queries against the tiny warehouse; expectations hand-computed from tests/fixtures/ico/ico_rows_small.csv
+(36 incidents, 2019 Q1..2020 Q4: 3, 5, 4, 6, 4, 5, 3, 6 per quarter; Q1 2019 not comparable)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from govdata import vocabulary, warehouse
+from govdata.queries import incidents as q
+
+
+@pytest.fixture()
+def con(tiny_warehouse):
+    cursor = warehouse.connect(tiny_warehouse)
+    yield cursor
+    cursor.close()
+
+
+def _series(frame: pd.DataFrame, group: str, column: str = "incidents") -> dict[str, object]:
+    part = frame[frame["group"] == group]
+    return dict(zip(part["period"], part[column]))
+
+
+def test_quarterly_totals_comparable_only(con):
+    frame = q.incident_trend(con, "quarter").data
+    assert list(frame["period"]) == ["2019 Q2", "2019 Q3", "2019 Q4", "2020 Q1", "2020 Q2", "2020 Q3", "2020 Q4"]
+    assert list(frame["incidents"]) == [5, 4, 6, 4, 5, 3, 6]
+    assert set(frame["group"]) == {q.ALL_INCIDENTS}
+    # change on the same quarter a year earlier: 2020 Q2 5 vs 2019 Q2 5; 2020 Q3 3 vs 4; 2020 Q4 6 vs 6
+    changes = dict(zip(frame["period"], frame["change_pct"]))
+    assert changes["2020 Q2"] == 0 and changes["2020 Q3"] == -25.0 and changes["2020 Q4"] == 0
+    assert pd.isna(changes["2020 Q1"])   # Q1 2019 is not comparable, so not in the comparable series
+
+
+def test_including_q1_2019(con):
+    frame = q.incident_trend(con, "quarter", comparable_only=False).data
+    assert frame["period"].iloc[0] == "2019 Q1" and frame["incidents"].iloc[0] == 3
+    assert frame["incidents"].sum() == 36
+
+
+def test_yearly_partial_year_is_marked_and_not_compared(con):
+    frame = q.incident_trend(con, "year").data
+    rows = frame.set_index("period")
+    assert rows.loc["2019", "incidents"] == 15 and rows.loc["2019", "quarters_covered"] == 3
+    assert not rows.loc["2019", "complete"] and rows.loc["2020", "complete"]
+    assert rows.loc["2020", "incidents"] == 18
+    assert pd.isna(rows.loc["2020", "change_pct"])   # 3 quarters vs 4: not comparable
+    full = q.incident_trend(con, "year", comparable_only=False).data.set_index("period")
+    assert full.loc["2019", "incidents"] == 18 and full.loc["2020", "change_pct"] == 0
+
+
+def test_breakdown_with_sector_filter_fills_zeros(con):
+    frame = q.incident_trend(con, "quarter", "incident_category", ["Local government"]).data
+    cyber, non_cyber = _series(frame, "Cyber"), _series(frame, "Non Cyber")
+    # BI1010 resolves to Health, so Local government 2019 Q2 = BI1004 (Non Cyber) + BI1005 (Cyber)
+    assert cyber["2019 Q2"] == 1 and non_cyber["2019 Q2"] == 1
+    assert cyber["2019 Q3"] == 0 and non_cyber["2019 Q3"] == 1       # zero rows are present
+    assert cyber["2020 Q4"] == 1 and non_cyber["2020 Q4"] == 2
+    assert _series(frame, "Cyber", "change_pct")["2020 Q2"] == -100.0
+    assert _series(frame, "Non Cyber", "change_pct")["2020 Q2"] == 100.0
+    shares = frame[frame["period"] == "2020 Q4"]
+    assert shares["share_pct"].sum() == pytest.approx(100.0)
+    assert set(shares["period_total"]) == {3}
+
+
+def test_rolling_mean(con):
+    frame = q.incident_trend(con, "quarter", rolling=True).data
+    rolling = dict(zip(frame["period"], frame["rolling_mean_4q"]))
+    assert pd.isna(rolling["2019 Q4"])
+    assert rolling["2020 Q1"] == pytest.approx((5 + 4 + 6 + 4) / 4)
+    assert rolling["2020 Q4"] == pytest.approx((4 + 5 + 3 + 6) / 4)
+
+
+def test_breakdown_allow_list(con):
+    for bad in ("sector; DROP TABLE incidents", "bi_reference", "Incident Type"):
+        with pytest.raises(ValueError):
+            q.incident_trend(con, "quarter", bad)
+    with pytest.raises(ValueError):
+        q.incident_trend(con, "month")
+    with pytest.raises(ValueError):
+        q.legacy_counts(con, "sector")
+
+
+def test_sector_values_are_bound_not_formatted(con):
+    hostile = "Health') OR 1=1 --"
+    result = q.incident_trend(con, "quarter", None, [hostile])
+    assert result.data["incidents"].sum() == 0
+    assert hostile not in result.sql and result.params[2] == [hostile]
+
+
+def test_every_breakdown_runs(con):
+    for column in vocabulary.BREAKDOWNS:
+        frame = q.incident_trend(con, "year", column).data
+        assert frame.groupby("period")["incidents"].sum().to_dict() == {"2019": 15, "2020": 18}
+
+
+def test_headline_figures(con):
+    rows = q.headline_figures(con).data.set_index("kind")
+    year, quarter = rows.loc["year"], rows.loc["quarter"]
+    assert (year["period"], year["incidents"], year["cyber"], year["within_72h"]) == ("2020", 18, 7, 13)
+    assert pd.isna(year["incidents_year_earlier"]) and pd.isna(year["change_pct"])  # 2019 is partial
+    assert year["cyber_share_pct"] == 38.9 and year["within_72h_share_pct"] == 72.2
+    assert (quarter["period"], quarter["incidents"], quarter["incidents_year_earlier"]) == ("2020 Q4", 6, 6)
+    assert quarter["change_pct"] == 0 and quarter["cyber"] == 2 and quarter["within_72h"] == 4
+
+
+def test_headline_figures_for_a_sector(con):
+    rows = q.headline_figures(con, ["Health"]).data.set_index("kind")
+    assert rows.loc["year", "incidents"] == 6
+    assert (rows.loc["quarter", "incidents"], rows.loc["quarter", "incidents_year_earlier"]) == (2, 1)
+    assert rows.loc["quarter", "change_pct"] == 100.0
+
+
+def test_filter_vocabularies(con):
+    sectors = q.sectors(con).data
+    assert sectors.iloc[0]["sector"] == "Local government" and sectors["incidents"].sum() == 33
+    assert list(q.periods(con).data["comparable"]) == [False] + [True] * 7
+
+
+def test_legacy_counts(con):
+    frame = q.legacy_counts(con).data
+    totals = frame.groupby("period", sort=False)["incidents"].sum()
+    assert totals.to_dict() == {"2019-20 Q1": 40, "2019-20 Q2": 29, "2019-20 Q4": 23}
+    assert set(frame["group"]) <= {"Cyber", "Non Cyber"}
+    by_type = q.legacy_counts(con, "incident_type").data
+    assert by_type["incidents"].sum() == 92
+    assert not q.legacy_sectors(con).data.empty

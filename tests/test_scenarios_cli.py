@@ -1,0 +1,62 @@
+"""`python -m govdata.scenarios` run as a subprocess: JSON output, text output, one-line errors, exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from govdata import settings
+
+
+def cli(*args: str, warehouse=None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "govdata.scenarios", *args]
+    if warehouse is not None:
+        command += ["--warehouse", str(warehouse)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=settings.PROJECT_ROOT, timeout=120)
+
+
+def test_json_output(sample_warehouse):
+    run = cli("--sector", "Local government", "--training", "1", "--dpo", "1", "--json", "--draws", "5000",
+              warehouse=sample_warehouse)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["is_sample"] is True and data["label"].startswith("SAMPLE")
+    summary = {row["metric"]: row for row in data["summary"]}
+    assert summary["baseline_total"]["most_likely"] == data["baseline_incidents_in_window"] * 4 / 4
+    assert summary["avoided_total"]["p05"] <= summary["avoided_total"]["median"] <= summary["avoided_total"]["p95"]
+    assert data["coverage"] == {"training_current": 0.5, "dpo_current": 0.74, "training_target": 1.0,
+                                "dpo_target": 1.0}
+    assert {c["basis"] for c in data["coverage_sources"]} == {"published"}
+    assert len(data["assumptions"]) == 10 and data["draws"] == 5000
+
+
+def test_same_seed_same_json(sample_warehouse):
+    args = ("--sector", "Local government", "--training", "0.9", "--dpo", "1.0", "--seed", "3", "--json")
+    first, second = cli(*args, warehouse=sample_warehouse), cli(*args, warehouse=sample_warehouse)
+    assert first.returncode == 0 and json.loads(first.stdout)["summary"] == json.loads(second.stdout)["summary"]
+
+
+def test_text_output_names_baseline_results_and_assumptions(sample_warehouse):
+    run = cli("--sector", "Local government", "--training", "0.9", "--dpo", "1.0", warehouse=sample_warehouse)
+    assert run.returncode == 0, run.stderr
+    for words in ("SAMPLE DATA", "Incidents avoided per year", "90% interval", "not a causal estimate",
+                  "ukauthority.com", "(assumption)"):
+        assert words in run.stdout
+
+
+def test_errors_are_one_line_exit_2_no_traceback(sample_warehouse, tiny_warehouse, tmp_path):
+    cases = [
+        (("--sector", "Local govt", "--training", "0.9", "--dpo", "1"), sample_warehouse, "Did you mean"),
+        (("--sector", "Local government", "--training", "90", "--dpo", "1"), sample_warehouse, "between 0 and 1"),
+        (("--sector", "Local government", "--training", "0.9", "--dpo", "1", "--draws", "5"), sample_warehouse,
+         "Draws 5"),
+        (("--sector", "Local government", "--training", "abc", "--dpo", "1"), sample_warehouse, "invalid float"),
+        (("--sector", "Health", "--training", "0.9", "--dpo", "1"), tiny_warehouse, "Too few incidents"),
+        (("--sector", "Health", "--training", "0.9", "--dpo", "1"), tmp_path / "missing.duckdb", "No warehouse"),
+    ]
+    for args, warehouse, words in cases:
+        run = cli(*args, warehouse=warehouse)
+        assert run.returncode == 2, (args, run.stdout, run.stderr)
+        assert words in run.stderr, (args, run.stderr)
+        assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+        assert run.stdout == ""

@@ -1,0 +1,95 @@
+"""ui.state: URL values are validated against the vocabulary, ignored with an escaped visible note, written back."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _app():
+    import streamlit as st
+
+    from ui import state
+
+    sector = state.multichoice("sector", ["Health", "Finance, insurance and credit", "Justice"], label="Sectors")
+    period = state.choice("period", ["quarter", "year"], "quarter", label="Period", horizontal=True)
+    view = state.choice("view", ["a", "b", "c"], "b", label="View")
+    window = state.number("window", 4, label="Window", min_value=1, max_value=8)
+    flag = state.flag("comparable", True, label="Comparable only")
+    st.write(repr((sector, period, view, window, flag)))
+
+
+def run(params: dict | None = None) -> AppTest:
+    at = AppTest.from_function(_app, default_timeout=30)
+    for name, value in (params or {}).items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def result(at: AppTest):
+    import ast
+
+    return ast.literal_eval(at.markdown[-1].value)
+
+
+def test_defaults_are_written_to_the_url():
+    at = run()
+    assert not at.exception and not at.info
+    assert result(at) == ([], "quarter", "b", 4, True)
+    assert dict(at.query_params) == {"sector": "", "period": "quarter", "view": "b", "window": "4",
+                                     "comparable": "1"}
+
+
+def test_valid_url_values_set_the_widgets():
+    at = run({"sector": ["Justice", "Finance, insurance and credit"], "period": "year", "view": "c",
+              "window": "6", "comparable": "0"})
+    assert not at.info
+    assert result(at) == (["Justice", "Finance, insurance and credit"], "year", "c", 6, False)
+    assert at.multiselect[0].value == ["Justice", "Finance, insurance and credit"]
+    assert at.radio[0].value == "year" and at.selectbox[0].value == "c" and at.number_input[0].value == 6
+
+
+def test_widget_changes_are_written_back():
+    at = run()
+    at.selectbox[0].set_value("a")
+    at.multiselect[0].set_value(["Health"])
+    at.number_input[0].set_value(2)
+    at.checkbox[0].uncheck()
+    at.run()
+    assert at.query_params["view"] == "a" and at.query_params["sector"] == "Health"
+    assert at.query_params["window"] == "2" and at.query_params["comparable"] == "0"
+    # and the written URL reopens the same view
+    again = run(dict(at.query_params))
+    assert result(again) == result(at) == (["Health"], "quarter", "a", 2, False)
+
+
+def test_invalid_values_are_ignored_with_an_escaped_note():
+    hostile = "<script>alert('x')</script>"
+    at = run({"sector": ["Health", hostile, "x'; DROP TABLE incidents; --"], "period": "decade",
+              "view": "[link](javascript:alert(1))", "window": "99", "comparable": "maybe"})
+    assert not at.exception
+    assert result(at) == (["Health"], "quarter", "b", 4, True)
+    notes = [i.value for i in at.info]
+    assert len(notes) == 6
+    assert all(n.startswith("Ignored URL parameter") for n in notes)
+    joined = "\n".join(notes)
+    assert "<script>" not in joined and "\\<script\\>" in joined
+    assert "](javascript" not in joined
+    assert "outside the range 1 to 8" in joined and "expected 1 or 0" in joined
+    assert at.query_params["sector"] == "Health" and at.query_params["period"] == "quarter"
+
+
+def test_long_values_are_truncated_in_notes():
+    at = run({"view": "z" * 5000})
+    (note,) = [i.value for i in at.info]
+    assert len(note) < 200 and "z" * 60 + "…" in note
+
+
+def test_non_numbers_are_ignored():
+    at = run({"window": "four"})
+    assert result(at)[3] == 4 and "not a whole number" in at.info[0].value
+
+
+def test_several_values_round_trip_as_repeated_parameters():
+    at = run()
+    at.multiselect[0].set_value(["Health", "Justice"]).run()
+    assert at.query_params["sector"] == ["Health", "Justice"]
+    assert result(run(dict(at.query_params)))[0] == ["Health", "Justice"]
