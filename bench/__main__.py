@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -33,8 +34,8 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _pages_present() -> list[str]:
-    return [p for p in DASHBOARD_PAGES if (settings.PROJECT_ROOT / "pages" / f"{p}.py").exists()]
+def _pages_present(wanted: list[str] | None = None) -> list[str]:
+    return [p for p in (wanted or DASHBOARD_PAGES) if (settings.PROJECT_ROOT / "pages" / f"{p}.py").exists()]
 
 
 def _worker(app: str, page: str, env: dict, reps: int, cold_reps: int) -> dict:
@@ -50,6 +51,7 @@ def _worker(app: str, page: str, env: dict, reps: int, cold_reps: int) -> dict:
 
 
 def run_scale(scale: float, args) -> dict:
+    load_before = os.getloadavg()
     data = prepare(scale, log=log)
     out: dict = {"scale": scale, "rows": data.rows, "row_count": data.row_count, "incidents": data.incidents,
                  "csv_mb": data.csv_mb, "warehouse_mb": data.warehouse_mb,
@@ -57,10 +59,10 @@ def run_scale(scale: float, args) -> dict:
                  "generate_s": data.generate.seconds if data.generate else None, "pages": [], "pandas": []}
     log(f"[bench] {scale_label(scale)}: build {data.build.seconds:.1f} s, peak {data.build.peak_rss_mb:,.0f} MB")
     dash_env = {settings.WAREHOUSE_ENV: str(data.warehouse)}
-    for page in _pages_present():
+    for page in _pages_present(args.pages):
         log(f"[bench] {scale_label(scale)}: dashboard page {page}")
         out["pages"].append(_worker("dashboard", page, dash_env, args.reps, args.cold_reps))
-    for page in PANDAS_PAGES:
+    for page in [p for p in PANDAS_PAGES if not args.pages or p in args.pages]:
         log(f"[bench] {scale_label(scale)}: pandas page {page}")
         out["pandas"].append(_worker("pandas", page, {"BENCH_CSV": str(data.csv)}, args.reps, args.cold_reps))
     if not args.no_browser:
@@ -72,13 +74,14 @@ def run_scale(scale: float, args) -> dict:
             out["startup"] = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"}
     if not args.no_packs:
         out["packs"] = []
-        for page in _pages_present():
+        for page in _pages_present(args.pages):
             log(f"[bench] {scale_label(scale)}: briefing pack of {page}")
             child = run_child(["-m", "bench.packs_worker", "--page", page], env=dash_env, timeout=3600)
             try:
                 out["packs"].append(child.json())
             except (RuntimeError, ValueError) as exc:
                 out["packs"].append({"page": page, "error": str(exc).splitlines()[-1][:300]})
+    out["loadavg"] = [round(x, 1) for x in (*load_before, *os.getloadavg())]
     return out
 
 
@@ -95,10 +98,12 @@ def render(results: list[dict], args, started: str) -> str:
              "## Machine", *report.machine(), "",
              "## ETL build (child process: wall time, peak RSS)", ""]
     lines += report.table(
-        ["scale", "file rows", "incidents", "CSV MB", "build s", "build peak MB", "warehouse MB", "target <60 s, <2 GB"],
+        ["scale", "file rows", "incidents", "CSV MB", "build s", "build peak MB", "warehouse MB", "target <60 s, <2 GB",
+         "load avg 1/5/15 min, start -> end"],
         [[scale_label(r["scale"]), f"{r['row_count']:,}", f"{r['incidents']:,}", r["csv_mb"], r["build_s"],
           r["build_peak_mb"], r["warehouse_mb"],
-          "met" if r["build_s"] < TARGET["build_s"] and r["build_peak_mb"] < TARGET["build_mb"] else "MISSED"]
+          "met" if r["build_s"] < TARGET["build_s"] and r["build_peak_mb"] < TARGET["build_mb"] else "MISSED",
+          " / ".join(map(str, r.get("loadavg", [])[:3])) + " -> " + " / ".join(map(str, r.get("loadavg", [])[3:]))]
          for r in results])
     lines += ["", "## Page reruns: this dashboard vs pandas-in-memory", "",
               "Cold = st.cache_data/st.cache_resource cleared and the DuckDB file reopened before the rerun; warm = "
@@ -170,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny scale and few reps: checks the harness runs")
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--cold-reps", type=int, default=5)
+    parser.add_argument("--pages", default=None, help="comma-separated subset of pages (default: all present)")
     parser.add_argument("--no-browser", action="store_true", help="skip the app start-up measurement")
     parser.add_argument("--no-packs", action="store_true", help="skip the briefing pack timings")
     parser.add_argument("--include-previous", action="store_true",
@@ -178,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                  "not written with --quick)")
     args = parser.parse_args(argv)
     args.argv = argv
-    if args.quick:
+    if args.quick:   # checks the harness end to end in about a minute: one page, its pandas twin, no browser
         args.scales, args.reps, args.cold_reps = "0.02", min(args.reps, 3), min(args.cold_reps, 1)
+        args.pages = args.pages or "trends"
+        args.no_browser = args.no_packs = True
+    args.pages = [p.strip() for p in args.pages.split(",")] if args.pages else None
     try:
         scales = [float(s) for s in args.scales.split(",") if s.strip()]
     except ValueError:

@@ -15,14 +15,18 @@ from govdata import settings
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# The script has finished (stApp's run state) and every Plotly chart has drawn its SVG.
-RENDERED_JS = """() => {
+# The script has finished (stApp's run state) and all the page's Plotly charts have drawn their SVG (the chart
+# component is loaded lazily, seconds after the script ends, so the expected count comes from an AppTest run).
+RENDERED_JS = """(expected) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (!document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')) return false;
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-  return charts.every(c => c.querySelector('.main-svg'));
+  return charts.length >= expected && charts.every(c => c.querySelector('.main-svg'));
 }"""
+COUNT_CHARTS = ("import sys; from streamlit.testing.v1 import AppTest; "
+                "at = AppTest.from_file(sys.argv[1], default_timeout=600).run(); "
+                "print(len(at.get('plotly_chart')))")
 
 
 def free_port() -> int:
@@ -44,6 +48,9 @@ def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300
     from playwright.sync_api import sync_playwright
 
     script = script or settings.PROJECT_ROOT / "dashboard.py"
+    expected = int(subprocess.run([sys.executable, "-c", COUNT_CHARTS, str(script)], cwd=settings.PROJECT_ROOT,
+                                  env=dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse)), capture_output=True,
+                                  text=True, timeout=timeout).stdout.strip().splitlines()[-1])
     port = free_port()
     env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     # The browser is launched first so its own start-up is not counted as the app's.
@@ -64,7 +71,7 @@ def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300
                 time.sleep(0.02)
             health = time.perf_counter() - start
             page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
-            page.wait_for_function(RENDERED_JS, timeout=timeout * 1000, polling=50)
+            page.wait_for_function(RENDERED_JS, arg=expected, timeout=timeout * 1000, polling=50)
             rendered = time.perf_counter() - start
             exceptions = page.locator('[data-testid="stException"]').count()
             charts = page.locator('[data-testid="stPlotlyChart"]').count()
@@ -75,4 +82,5 @@ def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300
                 server.wait(10)
             except subprocess.TimeoutExpired:
                 server.kill()
-    return {"health_s": health, "first_render_s": rendered, "charts": charts, "exceptions": exceptions}
+    return {"health_s": health, "first_render_s": rendered, "charts": charts, "expected_charts": expected,
+            "exceptions": exceptions}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import streamlit as st
 
 from govdata import scenarios as sc
@@ -135,7 +134,7 @@ try:
     merged[["low", "mode", "high"]] = edited[["low", "mode", "high"]].astype(float).to_numpy()
     effects_token = sc.encode_effects(merged, defaults)
 except (sc.ScenarioInputError, ValueError, TypeError) as exc:
-    st.error(f"Assumption not used: {state.escape(str(exc), 300)} The previous values are kept.", icon="⚠️")
+    st.error(f"Assumption not used: {state.escape(str(exc), 300)} The starting values of the table are used until it is fixed.", icon="⚠️")
     effects_token = sc.encode_effects(base, defaults)
 if effects_token:
     st.query_params["fx"] = effects_token

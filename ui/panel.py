@@ -35,7 +35,8 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     otherwise the note points to the chart toolbar's camera button.
     """
     key = key or spec.key
-    st.plotly_chart(spec.figure, key=f"chart-{key}", config=plotly_config(spec),
+    # theme=None: the house style applies on screen too, so the screen matches the exported image
+    st.plotly_chart(spec.figure, key=f"chart-{key}", config=plotly_config(spec), theme=None,
                     alt=spec.alt_text or spec.summary)
     st.markdown(escape(spec.summary, 2000))
     stem = export.file_stem(spec)

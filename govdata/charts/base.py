@@ -35,17 +35,17 @@ def style(spec: FigureSpec, *, height: int = HEIGHT) -> FigureSpec:
     footer_lines = [_wrap(n, 150) for n in spec.notes] + [_wrap(source, 150)]
     footer = "<br>".join(line for line in footer_lines if line)
     n_footer = footer.count("<br>") + 1 if footer else 0
-    title_lines = _wrap(spec.title, 90).count("<br>") + 1
-    top = 70 + 22 * title_lines
+    top = 40
     bottom = 70 + 15 * n_footer
     fig.update_layout(
         template="plotly_white",
         colorway=PALETTE,
         font=dict(family=FONT, size=13, color="#222"),
         title=dict(
-            text=f"<b>{_wrap(spec.title, 90)}</b><br><span style='font-size:13px;color:{NEUTRAL}'>"
-                 f"{_wrap(spec.subtitle, 120)}</span>",
-            x=0.01, xanchor="left", y=0.98, yanchor="top",
+            text=f"<b>{_wrap(spec.title, 90)}</b>",
+            subtitle=dict(text=_wrap(spec.subtitle, 120), font=dict(size=13, color=NEUTRAL)),
+            x=0, xref="paper", xanchor="left", y=1, yref="container", yanchor="top",
+            pad=dict(t=16, b=24), automargin=True,
         ),
         margin=dict(l=70, r=30, t=top, b=bottom),
         height=height + 15 * n_footer,

@@ -173,6 +173,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
     start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
     end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
     x_min, x_max = str(pd.Timestamp(data["period_start"].min()).date()), str(pd.Timestamp(data["period_start"].max()).date())
+    shapes: list[dict] = []
     for i, sector in enumerate(sectors):
         row, col = i // cols_n + 1, i % cols_n + 1
         rows = data[data["sector"] == sector]
@@ -180,10 +181,14 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
                                  line=dict(color=PICKED, width=2), marker=dict(size=4), showlegend=False,
                                  hovertemplate=f"{sector}, %{{x|%Y}} Q%{{customdata}}: %{{y:,}}<extra></extra>",
                                  customdata=rows["quarter"]), row=row, col=col)
-        fig.add_vrect(x0=start, x1=end, fillcolor=PALETTE[1], opacity=0.12, line_width=0, row=row, col=col)
-        for when, label in SERIES_BREAKS:  # only the breaks inside the plotted range (Q1 2019 shown)
-            if x_min < when <= x_max:
-                fig.add_vline(x=when, line=dict(color=NEUTRAL, dash="dash", width=1), row=row, col=col)
+        axis = "" if i == 0 else str(i + 1)
+        # shapes as plain dicts, set once below: add_vrect/add_vline per panel are slow in plotly
+        shapes.append(dict(type="rect", xref=f"x{axis}", yref=f"y{axis} domain", x0=start, x1=end, y0=0, y1=1,
+                           fillcolor=PALETTE[1], opacity=0.12, line_width=0, layer="below"))
+        shapes.extend(dict(type="line", xref=f"x{axis}", yref=f"y{axis} domain", x0=when, x1=when, y0=0, y1=1,
+                           line=dict(color=NEUTRAL, dash="dash", width=1))
+                      for when, _ in SERIES_BREAKS if x_min < when <= x_max)  # only breaks inside the range
+    fig.update_layout(shapes=shapes)
     fig.update_yaxes(rangemode="tozero", matches="y")  # one scale across all panels, so sizes compare
     notes = [label for when, label in SERIES_BREAKS if x_min < when <= x_max]
     return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,

@@ -22,7 +22,7 @@ import pandas as pd
 from govdata import vocabulary
 from govdata.queries import scenario_baseline as q
 from govdata.queries.base import QueryResult
-from govdata.scenarios.assumptions import (CLASSES, OUTCOMES, ScenarioInputError, check_coverage, classify,
+from govdata.scenarios.assumptions import (CLASSES, ScenarioInputError, check_coverage, classify,
                                            close_matches, effect_arrays, load_class_mapping,
                                            mapping_lookup)
 

@@ -124,10 +124,10 @@ def change_radio(page, box) -> str | None:
 
 def change_slider(page, box) -> str | None:
     """Keyboard: focus the (first) thumb and press an arrow key, away from the end it sits at."""
-    thumb = box.locator('[role="slider"]').first
-    before = thumb.get_attribute("aria-valuenow")
+    thumb = box.locator('input[type="range"]').first
+    before = thumb.input_value()
     thumb.focus()
-    key = "ArrowLeft" if before == thumb.get_attribute("aria-valuemax") else "ArrowRight"
+    key = "ArrowLeft" if before == thumb.get_attribute("max") else "ArrowRight"
     page.keyboard.press(key)
     return f"slider {_label(box)!r} from {before} with {key}"
 
