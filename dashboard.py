@@ -13,20 +13,25 @@ import streamlit as st  # noqa: E402
 from govdata.warehouse import WarehouseUnavailable  # noqa: E402
 from ui import data, layout  # noqa: E402
 
+# A folder named pages/ beside this script makes Streamlit serve deep links (e.g. /trends) as an old-style
+# multipage app, running the page without this script, until st.navigation has run once in the process.
+# app_pages/ avoids that; either name is accepted while the folder is renamed.
+PAGES_DIR = next((d for d in (ROOT / "app_pages", ROOT / "pages") if d.is_dir()), ROOT / "pages")
+
 # (file, title, icon); a page whose file does not exist yet is left out so the app runs meanwhile.
 PAGES = [
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/trends.py", "Trends", ":material/show_chart:"),
-    ("pages/sectors.py", "Sectors", ":material/domain:"),
-    ("pages/surveys.py", "Surveys", ":material/fact_check:"),
-    ("pages/scenarios.py", "Scenarios", ":material/tune:"),
-    ("pages/sources.py", "Sources", ":material/menu_book:"),
+    ("overview.py", "Overview", ":material/dashboard:"),
+    ("trends.py", "Trends", ":material/show_chart:"),
+    ("sectors.py", "Sectors", ":material/domain:"),
+    ("surveys.py", "Surveys", ":material/fact_check:"),
+    ("scenarios.py", "Scenarios", ":material/tune:"),
+    ("sources.py", "Sources", ":material/menu_book:"),
 ]
 
 st.set_page_config(page_title="UK data-governance statistics", page_icon=":material/shield:", layout="wide")
 
-pages = [st.Page(ROOT / path, title=title, icon=icon, default=(i == 0))
-         for i, (path, title, icon) in enumerate(PAGES) if (ROOT / path).exists()]
+pages = [st.Page(PAGES_DIR / name, title=title, icon=icon, default=(i == 0))
+         for i, (name, title, icon) in enumerate(PAGES) if (PAGES_DIR / name).exists()]
 current = st.navigation(pages)
 
 with st.sidebar:

@@ -64,7 +64,8 @@ def run_scale(scale: float, args) -> dict:
         out["pages"].append(_worker("dashboard", page, dash_env, args.reps, args.cold_reps))
     for page in [p for p in PANDAS_PAGES if not args.pages or p in args.pages]:
         log(f"[bench] {scale_label(scale)}: pandas page {page}")
-        out["pandas"].append(_worker("pandas", page, {"BENCH_CSV": str(data.csv)}, args.reps, args.cold_reps))
+        out["pandas"].append(_worker("pandas", page, {"BENCH_CSV": str(data.csv)}, args.pandas_reps or args.reps,
+                                     args.pandas_cold_reps or args.cold_reps))
     if not args.no_browser:
         log(f"[bench] {scale_label(scale)}: app start in chromium")
         try:
@@ -107,14 +108,15 @@ def render(results: list[dict], args, started: str) -> str:
          for r in results])
     lines += ["", "## Page reruns: this dashboard vs pandas-in-memory", "",
               "Cold = st.cache_data/st.cache_resource cleared and the DuckDB file reopened before the rerun; warm = "
-              "the same rerun with caches filled. pandas = bench/pandas_app.py (whole CSV in one DataFrame cached "
+              "the same rerun with caches filled. CPU = the worker process's CPU time for the rerun (what it costs on an idle "
+              "machine: the wall times include waiting for a CPU when the machine is shared; see the load averages). pandas = bench/pandas_app.py (whole CSV in one DataFrame cached "
               "with st.cache_data, filtered/grouped per rerun). speed-up = pandas p50 / dashboard p50.", ""]
     rows = []
     for r in results:
         pandas = {p["page"]: p for p in r["pandas"]}
         for page in r["pages"]:
             if "error" in page:
-                rows.append([scale_label(r["scale"]), page["page"], "ERROR: " + page["error"]] + [""] * 9)
+                rows.append([scale_label(r["scale"]), page["page"], "ERROR: " + page["error"]] + [""] * 11)
                 continue
             for name, timing in page["interactions"].items():
                 c50, c95 = _stats(timing["cold_ms"])
@@ -123,9 +125,12 @@ def render(results: list[dict], args, started: str) -> str:
                 pc50 = _stats(p["cold_ms"])[0] if p else nan
                 pw50 = _stats(p["warm_ms"])[0] if p else nan
                 ok = c95 < TARGET["cold_ms"] and w95 < TARGET["warm_ms"]
-                rows.append([scale_label(r["scale"]), page["page"], name, c50, c95, w50, w95, pc50, pw50,
+                cc95 = _stats(timing.get("cold_cpu_ms", []))[1]
+                wc95 = _stats(timing.get("warm_cpu_ms", []))[1]
+                rows.append([scale_label(r["scale"]), page["page"], name, c50, c95, cc95, w50, w95, wc95, pc50, pw50,
                              pc50 / c50 if p else nan, pw50 / w50 if p else nan, "met" if ok else "MISSED"])
-    lines += report.table(["scale", "page", "interaction", "cold p50", "cold p95", "warm p50", "warm p95",
+    lines += report.table(["scale", "page", "interaction", "cold p50", "cold p95", "cold p95 CPU", "warm p50",
+                           "warm p95", "warm p95 CPU",
                            "pandas cold p50", "pandas warm p50", "speed-up cold", "speed-up warm",
                            "target p95 <500 cold, <100 warm"], rows)
     lines += ["", "## Peak memory per page process (RSS, MB) and first run in a fresh process (ms, imports "
@@ -141,6 +146,16 @@ def render(results: list[dict], args, started: str) -> str:
                          ("met" if ratio >= TARGET["memory"] else "MISSED") if p else "n/a (no ICO rows)"])
     lines += report.table(["scale", "page", "dashboard peak MB", "pandas peak MB", "less memory x",
                            "dashboard first run ms", "pandas first run ms", "target >=5x"], rows)
+    rows = []
+    for r in results:
+        for page in r["pages"]:
+            slow = sorted(page.get("cold_query_ms", {}).items(), key=lambda kv: -kv[1])
+            if slow:
+                rows.append([scale_label(r["scale"]), page["page"], sum(ms for _, ms in slow),
+                             ", ".join(f"{name} {ms:,.0f}" for name, ms in slow[:3])])
+    if rows:
+        lines += ["", "## Where a cold rerun's time goes: warehouse queries (median ms per call, cache empty)", ""]
+        lines += report.table(["scale", "page", "all queries ms", "slowest three"], rows)
     starts = [r for r in results if "startup" in r]
     if starts:
         lines += ["", "## App start to first page served (real server on 127.0.0.1, Debian chromium via Playwright)",
@@ -175,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny scale and few reps: checks the harness runs")
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--cold-reps", type=int, default=5)
+    parser.add_argument("--pandas-reps", type=int, default=None, help="warm reps of the pandas baseline "
+                        "(default --reps; every cold pandas rerun re-reads the whole CSV, slow at 100x)")
+    parser.add_argument("--pandas-cold-reps", type=int, default=None, help="default --cold-reps")
+    parser.add_argument("--report-only", action="store_true",
+                        help="no runs: write the report from the scales saved by earlier runs")
     parser.add_argument("--pages", default=None, help="comma-separated subset of pages (default: all present)")
     parser.add_argument("--no-browser", action="store_true", help="skip the app start-up measurement")
     parser.add_argument("--no-packs", action="store_true", help="skip the briefing pack timings")
@@ -199,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     results = []
-    for scale in scales:
+    for scale in [] if args.report_only else scales:
         t = time.perf_counter()
         try:
             result = run_scale(scale, args)
@@ -209,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"[bench] {scale_label(scale)} done in {time.perf_counter() - t:.0f} s")
         (RESULTS_DIR / f"{scale:g}.json").write_text(json.dumps(result))
         results.append(result)
-    if args.include_previous:
+    if args.include_previous or args.report_only:
         have = {r["scale"] for r in results}
         for path in RESULTS_DIR.glob("*.json"):
             saved = json.loads(path.read_text())

@@ -35,10 +35,15 @@ def _clear_caches(app: str) -> None:
             warehouse._open.clear()
 
 
+COLD = [False]             # True while cold reruns are timed (queries then really run)
+CPU_MS: list[float] = []   # process CPU time of each rerun: what it would take on an otherwise idle machine
+
+
 def _run(at) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     at.run()
     ms = (time.perf_counter() - start) * 1000
+    CPU_MS.append((time.process_time() - cpu) * 1000)
     if at.exception:
         raise RuntimeError("page raised: " + "; ".join(e.proto.message[:400] + " | " + " ".join(e.proto.stack_trace[-3:])[-600:]
                                              for e in at.exception))
@@ -56,6 +61,23 @@ def main(argv: list[str] | None = None) -> int:
 
     from streamlit.testing.v1 import AppTest
 
+    query_ms: dict[str, list[float]] = {}
+    if args.app == "dashboard":
+        import ui.data
+
+        original = ui.data.cached_query
+
+        def timed_query(fn, *a, **k):   # pages call data.cached_query(...) through the module: time each query
+            start = time.perf_counter()
+            try:
+                return original(fn, *a, **k)
+            finally:
+                if COLD[0]:
+                    query_ms.setdefault(f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}", []).append(
+                        (time.perf_counter() - start) * 1000)
+
+        ui.data.cached_query = timed_query
+
     result: dict = {"app": args.app, "page": args.page, "interactions": {}, "skipped": {}}
     if args.app == "dashboard":
         at = AppTest.from_file(str(DASHBOARD), default_timeout=args.timeout)
@@ -70,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     result["first_run_ms"] = first
     flips = interactions.discover(at, args.page)
 
-    def timed(flip, cold: bool, reps: int) -> list[float]:
+    def timed(flip, cold: bool, reps: int, cpu: list | None = None) -> list[float]:
         out = []
         for i in range(reps):
             if cold:
@@ -78,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             if flip is not None:
                 flip.apply(at, i)
             out.append(_run(at))
+            if cpu is not None:
+                cpu.append(CPU_MS[-1])
         return out
 
     plan = {"default view": None, **flips}
@@ -87,12 +111,17 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if flip is not None:   # visit both values once so "warm" means both are cached
             timed(flip, False, 2)
-        warm = timed(flip, False, args.reps)
-        cold = timed(flip, True, args.cold_reps)
+        warm_cpu, cold_cpu = [], []
+        warm = timed(flip, False, args.reps, warm_cpu)
+        COLD[0] = True
+        cold = timed(flip, True, args.cold_reps, cold_cpu)
+        COLD[0] = False
         if flip is not None:   # leave the page as it was for the next interaction
             flip.apply(at, 1)
             _run(at)
-        result["interactions"][name] = {"widget": flip.label if flip else None, "cold_ms": cold, "warm_ms": warm}
+        result["interactions"][name] = {"widget": flip.label if flip else None, "cold_ms": cold, "warm_ms": warm,
+                                          "cold_cpu_ms": cold_cpu, "warm_cpu_ms": warm_cpu}
+    result["cold_query_ms"] = {name: sorted(v)[len(v) // 2] for name, v in query_ms.items()}  # median per call
     result["peak_rss_mb"] = current_peak_rss_mb()
     print(json.dumps(result))
     return 0

@@ -48,12 +48,14 @@ for i, row in enumerate(table.to_dict("records")):
         st.table(pd.DataFrame({"field": [label for _, label in FIELDS],
                                "value": [_text(row[name]) for name, _ in FIELDS]}).set_index("field"))
         st.markdown("**Load report**")
-        for heading, value in provenance.load_report_sections(row["load_report"]):
+        sections = provenance.load_report_sections(row["load_report"])
+        facts = [(heading, value) for heading, value in sections if not isinstance(value, pd.DataFrame)]
+        if facts:  # the short facts in one table, then one table per list or mapping
+            st.table(pd.DataFrame(facts, columns=["item", "value"]).set_index("item"))
+        for heading, value in sections:
             if isinstance(value, pd.DataFrame):
                 st.markdown(f"*{state.escape(heading)}*")
                 st.dataframe(value, hide_index=True, key=f"report-{i}-{heading}")
-            else:
-                st.markdown(f"*{state.escape(heading)}:* {state.escape(value, 400)}")
 
 # ------------------------------------------------------------------------------------------ limitations
 st.header("Limitations the ICO states")

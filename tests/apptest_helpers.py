@@ -16,6 +16,9 @@ from streamlit.testing.v1 import AppTest
 from govdata import settings
 
 DASHBOARD = settings.PROJECT_ROOT / "dashboard.py"
+# dashboard.py accepts app_pages/ (preferred: see the note there) or pages/.
+PAGES_DIR = next((d for d in (settings.PROJECT_ROOT / "app_pages", settings.PROJECT_ROOT / "pages") if d.is_dir()),
+                 settings.PROJECT_ROOT / "pages")
 TIMEOUT = 120
 
 
@@ -49,9 +52,14 @@ class MediaCapture:
         return manager._storage.get_file(file_id).content
 
 
+def page(name: str) -> str:
+    """The path AppTest.switch_page wants for a page file name, e.g. page('trends.py')."""
+    return str((PAGES_DIR / name).relative_to(settings.PROJECT_ROOT))
+
+
 def open_page(page: str | None, warehouse, monkeypatch, query_params: dict | None = None,
               capture: MediaCapture | None = None) -> AppTest:
-    """Run dashboard.py on `page` (e.g. 'pages/trends.py'; None = the default page) with DASHBOARD_WAREHOUSE set
+    """Run dashboard.py on `page` (e.g. page('trends.py'); None = the default page) with DASHBOARD_WAREHOUSE set
     to `warehouse` and the given URL query parameters (lists become repeated parameters). Returns the AppTest."""
     monkeypatch.setenv(settings.WAREHOUSE_ENV, str(warehouse))
     at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT)

@@ -5,13 +5,14 @@ import io
 
 import pandas as pd
 
-from apptest_helpers import MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, texts
+from apptest_helpers import (MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
+                             texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
 from govdata.headlines import SAMPLE_PREFIX
 from govdata.queries import incidents as q
 
-PAGE = "pages/overview.py"
+PAGE = page("overview.py")
 
 
 def metrics(at) -> dict[str, str]:

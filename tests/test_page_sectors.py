@@ -8,35 +8,23 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from govdata import settings
+from apptest_helpers import MediaCapture, assert_no_exception, open_page, page
 from govdata.queries import sectors as q
 
-PAGE = str(Path(settings.PROJECT_ROOT) / "pages" / "sectors.py")
+PAGE = page("sectors.py")
+CAPTURE = MediaCapture()
 LG, HE, ED = "Local government", "Health", "Education and childcare"
 CHARTS = 8
 
 
-class _KeptStorage(MemoryMediaFileStorage):
-    """Streamlit's own in-memory media storage, kept reachable after the run so tests can read downloads."""
-    last: "_KeptStorage | None" = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _KeptStorage.last = self
-
-
 def _run(monkeypatch, warehouse: Path, params: dict | None = None) -> AppTest:
-    monkeypatch.setenv(settings.WAREHOUSE_ENV, str(warehouse))
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptStorage)
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    """Run the real dashboard.py on this page; downloads are readable through CAPTURE afterwards."""
+    CAPTURE.managers.clear()
+    CAPTURE.install(monkeypatch)
+    at = open_page(PAGE, warehouse, monkeypatch, params)
+    assert_no_exception(at)
     return at
 
 
@@ -48,13 +36,15 @@ def _qp(at: AppTest, key: str) -> list[str]:
 
 def _titles(at: AppTest) -> list[str]:
     """Each chart's printed title and subtitle, with the line breaks the house style inserts undone."""
-    return [json.loads(chart.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
-            for chart in at.get("plotly_chart")]
+    out = []
+    for chart in at.get("plotly_chart"):
+        title = json.loads(chart.proto.spec)["layout"]["title"]
+        out.append(" ".join([title["text"], title.get("subtitle", {}).get("text", "")]).replace("<br>", " "))
+    return out
 
 
 def _download(button) -> bytes:
-    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
-    return _KeptStorage.last.get_file(file_id).content
+    return CAPTURE.download_bytes(button)
 
 
 def _query(warehouse: Path, fn, *args):
@@ -111,7 +101,7 @@ def test_q1_2019_filter(monkeypatch, tiny_warehouse):
     at.checkbox(key="url_q1_2019").check().run()
     assert not at.exception
     assert _qp(at, "q1_2019") == ["1"]
-    assert "in 2019:" in _titles(at)[0] and "not comparable" in json.dumps(_titles(at)[0])
+    assert "in 2019:" in _titles(at)[0] and "not comparable" in _titles(at)[0]
 
 
 def test_top_types_filter(monkeypatch, tiny_warehouse):

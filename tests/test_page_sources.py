@@ -7,40 +7,28 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from govdata import methods, settings
+from apptest_helpers import MediaCapture, assert_no_exception, open_page, page
+from govdata import methods
 from govdata.queries import provenance, registry
 from govdata.queries import sectors as sector_queries
 
-PAGE = str(Path(settings.PROJECT_ROOT) / "pages" / "sources.py")
-
-
-class _KeptStorage(MemoryMediaFileStorage):
-    """Streamlit's own in-memory media storage, kept reachable after the run so tests can read downloads."""
-    last: "_KeptStorage | None" = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _KeptStorage.last = self
+PAGE = page("sources.py")
+CAPTURE = MediaCapture()
 
 
 def _run(monkeypatch, warehouse: Path, params: dict | None = None) -> AppTest:
-    monkeypatch.setenv(settings.WAREHOUSE_ENV, str(warehouse))
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptStorage)
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    """Run the real dashboard.py on this page; downloads are readable through CAPTURE afterwards."""
+    CAPTURE.managers.clear()
+    CAPTURE.install(monkeypatch)
+    at = open_page(PAGE, warehouse, monkeypatch, params)
+    assert_no_exception(at)
     return at
 
 
 def _download(button) -> bytes:
-    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
-    return _KeptStorage.last.get_file(file_id).content
+    return CAPTURE.download_bytes(button)
 
 
 def _provenance(warehouse: Path) -> pd.DataFrame:
@@ -69,8 +57,9 @@ def test_default_render(monkeypatch, tiny_warehouse):
 
 def test_load_report_is_rendered_readably(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
-    text = " ".join(m.value for m in at.markdown)
-    assert "*Incidents:* 36" in text and "*Conflict rule:*" in text
+    facts = next(t.value for t in at.table if "Conflict rule" in t.value.index)
+    assert facts.loc["Incidents", "value"] == "36"
+    assert facts.loc["Conflict rule", "value"].startswith("most frequent value")
     frames = [d.value for d in at.dataframe]
     assert any("Supply chain compromise" in f.to_string() for f in frames)  # unknown values table
     sha = _provenance(tiny_warehouse).set_index("source").loc["ico_rows", "sha256"]

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from apptest_helpers import MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, texts
+from apptest_helpers import (MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
+                             texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
 from govdata.queries import incidents as q
 
-PAGE = "pages/trends.py"
+PAGE = page("trends.py")
 DEFAULT_URL = {"period": "quarter", "breakdown": "none", "measure": "incidents", "sector": "", "comparable": "1",
                "rolling": "0", "legacy": "incident_category"}
 

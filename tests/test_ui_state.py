@@ -93,3 +93,21 @@ def test_several_values_round_trip_as_repeated_parameters():
     at.multiselect[0].set_value(["Health", "Justice"]).run()
     assert at.query_params["sector"] == ["Health", "Justice"]
     assert result(run(dict(at.query_params)))[0] == ["Health", "Justice"]
+
+
+def _failing_page():
+    import streamlit as st
+
+    from ui import layout
+
+    with layout.guarded("the test page"):
+        st.write("before")
+        raise RuntimeError("secret internals /etc/passwd")
+
+
+def test_guarded_shows_a_short_error_without_traceback():
+    at = AppTest.from_function(_failing_page, default_timeout=30).run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert message.startswith("Sorry, something went wrong while showing the test page")
+    assert "secret internals" not in message and "Traceback" not in message

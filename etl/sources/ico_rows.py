@@ -22,7 +22,6 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -109,7 +108,6 @@ def _scan_csv(path: Path) -> _Scan:
     empty: list[int] = []
     carry = b""
     offset = 0          # bytes hashed so far
-    carry_start = 0     # byte offset of `carry` in the file
     last_byte = b""
     with open(path, "rb") as fh:
         first = True
@@ -147,7 +145,6 @@ def _scan_csv(path: Path) -> _Scan:
             cut = data.rfind(b"\n") + 1
             block, carry = data[:cut], data[cut:]
             newlines = _empty_lines(block, newlines, empty)
-            carry_start += cut
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:

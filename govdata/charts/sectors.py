@@ -15,7 +15,7 @@ from govdata import vocabulary
 from govdata.charts.base import NEUTRAL, PALETTE, SERIES_BREAKS, style
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
-from govdata.queries.sectors import ALL_SECTORS, Period, quarter_index, quarter_label
+from govdata.queries.sectors import Period, quarter_index, quarter_label
 
 PICKED = PALETTE[0]
 OTHER = "#BBBBBB"
@@ -172,7 +172,8 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
                         horizontal_spacing=0.04)
     start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
     end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
-    x_min, x_max = str(pd.Timestamp(data["period_start"].min()).date()), str(pd.Timestamp(data["period_start"].max()).date())
+    x_min = str(pd.Timestamp(data["period_start"].min()).date())
+    x_max = str(pd.Timestamp(data["period_start"].max()).date())
     shapes: list[dict] = []
     for i, sector in enumerate(sectors):
         row, col = i // cols_n + 1, i % cols_n + 1

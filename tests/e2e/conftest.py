@@ -109,7 +109,7 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(warehouse: Path, log_dir: Path, *, env: dict | None = None, args: tuple[str, ...] = ()):
+def running_server(warehouse: Path | None, log_dir: Path, *, env: dict | None = None, args: tuple[str, ...] = ()):
     """Start the real dashboard on a free loopback port, wait for /_stcore/health, stop it afterwards."""
     if not DASHBOARD.exists():
         pytest.fail(f"{DASHBOARD} does not exist: there is no app to test")
@@ -117,6 +117,9 @@ def running_server(warehouse: Path, log_dir: Path, *, env: dict | None = None, a
     log_path = Path(log_dir) / f"server-{port}.log"
     full_env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
                     **(env or {}))
+    # Secrets only from the file a test names (never the developer's own .streamlit/secrets.toml).
+    if not any(a.startswith("--secrets.files") for a in args):
+        args = (*args, f"--secrets.files={Path(log_dir) / 'no-secrets.toml'}")
     cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD),
            "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--server.runOnSave=false", *args]
@@ -142,10 +145,30 @@ def running_server(warehouse: Path, log_dir: Path, *, env: dict | None = None, a
             proc.wait(timeout=20)
 
 
+def warm_up(srv: Server, url_path: str = "") -> None:
+    """One visit to a page over Streamlit's websocket protocol (runs the script once, fills caches)."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from loadtest import Session
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+
+    async def visit():
+        async with Session(srv.url) as session:
+            return await session.run(url_path, "")
+
+    result = asyncio.run(visit())
+    assert result.ok, f"warm-up run of /{url_path} failed: {result.exceptions} {result.status}"
+
+
 @pytest.fixture(scope="session")
 def server(e2e_warehouse, tmp_path_factory):
-    """The dashboard serving the sample warehouse, shared by the page tests."""
+    """The dashboard serving the sample warehouse, shared by the page tests. Its first visit is to the home page
+    (how a fresh server behaves when the first visit is a deep link is tested on its own server)."""
     with running_server(e2e_warehouse, tmp_path_factory.mktemp("server-log")) as srv:
+        warm_up(srv)
         yield srv
     assert_clean_log(srv)
 

@@ -16,6 +16,7 @@ TRACEBACK_MARKERS = ("Traceback", 'File "/', "site-packages", "duckdb.", "Binder
 GUARDED_ERROR = "something went wrong"   # ui.layout.guarded's message for an error it caught (and logged)
 APP_IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
             '[data-test-script-state="notRunning"]')
+DRAWN = '[data-testid="stMain"] [data-testid="stElementContainer"]'   # the script has drawn something
 FILTER_WIDGETS = ("stSelectbox", "stMultiSelect", "stSlider", "stRadio")
 
 
@@ -29,17 +30,18 @@ def dashboard_pages() -> list[tuple[str, str, str]]:
     raise AssertionError("dashboard.py has no PAGES list to take the page list from")
 
 
-def wait_idle(page, settle_ms: int = 400) -> None:
+def wait_idle(page, settle_ms: int = 500) -> None:
     """Wait until Streamlit has finished running the script: connected, not running, no 'Running...' widget,
-    and still so after `settle_ms` (a rerun can start right after a run)."""
+    something drawn in the main area, and all of that still true after `settle_ms` (a fresh server reports
+    "not running" once before its first run starts, and a run can trigger another)."""
     deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
-    while True:
+    stable = 0
+    while stable < 2:
         page.wait_for_selector(APP_IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
-        page.wait_for_selector('[data-testid="stMain"]', state="attached", timeout=RUN_TIMEOUT_MS)
+        page.wait_for_selector(DRAWN, state="attached", timeout=RUN_TIMEOUT_MS)
         page.wait_for_timeout(settle_ms)
         running = page.locator('[data-testid="stStatusWidget"]').filter(has_text=re.compile("Running"))
-        if page.locator(APP_IDLE).count() == 1 and running.count() == 0:
-            return
+        stable = stable + 1 if page.locator(APP_IDLE).count() == 1 and running.count() == 0 else 0
         if time.monotonic() > deadline:
             raise AssertionError(f"the page at {page.url} was still running after {RUN_TIMEOUT_MS / 1000:.0f} s")
 

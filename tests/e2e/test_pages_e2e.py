@@ -92,12 +92,31 @@ def test_health_endpoint_and_no_directory_listing(server):
 
     with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=5) as response:
         assert response.status == 200 and response.read().strip() == b"ok"
-    for path in ("/dashboard.py", "/.streamlit/secrets.toml", "/data/warehouse.duckdb", "/app/static/../dashboard.py"):
+    for path in ("/dashboard.py", "/.streamlit/secrets.toml", "/data/warehouse.duckdb", "/app/static/../dashboard.py",
+                 "/app/static/%2e%2e/dashboard.py"):
         try:
             with urllib.request.urlopen(f"{server.url}{path}", timeout=5) as response:
                 body = response.read()
         except urllib.error.HTTPError as exc:
-            assert exc.code in (403, 404), (path, exc.code)
+            assert exc.code in (400, 403, 404), (path, exc.code)
             continue
         # Streamlit answers unknown paths with its single-page app shell, never with the file itself.
         assert b"import streamlit" not in body and b"DuckDB" not in body[:64], path
+
+
+def test_fresh_server_deep_link_runs_through_dashboard(e2e_warehouse, tmp_path, browser):
+    """The first visit after a (re)start is a shared link to an inner page. Streamlit 1.67 runs a `pages/` folder
+    beside the main script in its old multipage mode until some session has called st.navigation, so such a visit
+    could run the page file alone — without dashboard.py's navigation, sidebar, error guard or members-only gate."""
+    from conftest import running_server
+
+    inner = next(((path, title) for path, title, file in PAGES[1:] if (settings.PROJECT_ROOT / file).exists()), None)
+    assert inner, "no inner page exists yet"
+    with running_server(e2e_warehouse, tmp_path) as srv:
+        page = browser.new_page()
+        open_page(page, srv.page_url(inner[0]))
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert PAGES[0][1] in nav and "dashboard" not in nav.split(), (
+            f"/{inner[0]} on a fresh server did not run through dashboard.py (navigation shows {nav!r}). "
+            "Fix: rename the pages/ folder (e.g. to app_pages/) so Streamlit's legacy pages-folder mode never starts")
+        assert_no_error(page)
