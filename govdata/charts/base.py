@@ -32,23 +32,28 @@ def style(spec: FigureSpec, *, height: int = HEIGHT) -> FigureSpec:
     """Apply the house style and print title, subtitle, notes and source line on the figure. Returns spec."""
     fig = spec.figure
     source = spec.source_text()
-    footer_lines = [_wrap(n, 150) for n in spec.notes] + [_wrap(source, 150)]
+    footer_lines = [_wrap(n, 115) for n in spec.notes] + [_wrap(source, 115)]
     footer = "<br>".join(line for line in footer_lines if line)
     n_footer = footer.count("<br>") + 1 if footer else 0
-    top = 40
-    bottom = 70 + 15 * n_footer
+    title = _wrap(spec.title, 90)
+    subtitle = _wrap(spec.subtitle, 120)
+    # Plotly lays a multi-line title out downwards from a top anchor but does not reserve room for it:
+    # the top margin is computed here from the line counts (title ~24 px a line, subtitle ~18 px, legend row 30 px).
+    title_px = 24 * (title.count("<br>") + 1) + (18 * (subtitle.count("<br>") + 1) if subtitle else 0)
+    top = 14 + title_px + 44
+    total_height = height + 15 * n_footer
     fig.update_layout(
         template="plotly_white",
         colorway=PALETTE,
         font=dict(family=FONT, size=13, color="#222"),
         title=dict(
-            text=f"<b>{_wrap(spec.title, 90)}</b>",
-            subtitle=dict(text=_wrap(spec.subtitle, 120), font=dict(size=13, color=NEUTRAL)),
-            x=0, xref="paper", xanchor="left", y=1, yref="container", yanchor="top",
-            pad=dict(t=16, b=24), automargin=True,
+            text=f"<b>{title}</b>",
+            subtitle=dict(text=subtitle, font=dict(size=13, color=NEUTRAL)),
+            x=0, xref="container", xanchor="left", y=1 - 14 / total_height, yref="container", yanchor="top",
+            pad=dict(l=16),
         ),
-        margin=dict(l=70, r=30, t=top, b=bottom),
-        height=height + 15 * n_footer,
+        margin=dict(l=70, r=30, t=top, b=70 + 15 * n_footer),
+        height=total_height,
         width=None,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text=""),
         hoverlabel=dict(font_family=FONT),

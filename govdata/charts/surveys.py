@@ -163,7 +163,9 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
                   "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis", "source_url", "notes"]]
     subtitle = (f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
                 f"councils or staff, {_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
-    height = max(420, 60 + 28 * frame["label"].nunique())
+    # Room for every (possibly wrapped) label so neighbouring labels never overlap.
+    label_lines = frame.drop_duplicates("label")["label"].str.count("<br>") + 1
+    height = max(420, 120 + int((18 * label_lines + 12).sum()))
     return _spec("surveys-results", title, subtitle, fig, data, summary,
                  _sources_by_publisher(frame, "figures"), result, notes, height=height)
 
