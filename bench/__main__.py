@@ -50,6 +50,12 @@ def _worker(app: str, page: str, env: dict, reps: int, cold_reps: int) -> dict:
     return result
 
 
+def _save_partial(out: dict, args) -> None:
+    """After every step, so an interrupted long run (100x) still leaves its measured figures."""
+    if not args.quick:
+        (RESULTS_DIR / f"{out['scale']:g}.partial.json").write_text(json.dumps(out))
+
+
 def run_scale(scale: float, args) -> dict:
     load_before = os.getloadavg()
     data = prepare(scale, log=log)
@@ -58,14 +64,18 @@ def run_scale(scale: float, args) -> dict:
                  "build_s": data.build.seconds, "build_peak_mb": data.build.peak_rss_mb,
                  "generate_s": data.generate.seconds if data.generate else None, "pages": [], "pandas": []}
     log(f"[bench] {scale_label(scale)}: build {data.build.seconds:.1f} s, peak {data.build.peak_rss_mb:,.0f} MB")
+    out["command"] = "python -m bench " + " ".join(args.argv) + " (interrupted: partial)"
+    _save_partial(out, args)
     dash_env = {settings.WAREHOUSE_ENV: str(data.warehouse)}
     for page in _pages_present(args.pages):
         log(f"[bench] {scale_label(scale)}: dashboard page {page}")
         out["pages"].append(_worker("dashboard", page, dash_env, args.reps, args.cold_reps))
+        _save_partial(out, args)
     for page in [p for p in PANDAS_PAGES if not args.pages or p in args.pages]:
         log(f"[bench] {scale_label(scale)}: pandas page {page}")
         out["pandas"].append(_worker("pandas", page, {"BENCH_CSV": str(data.csv)}, args.pandas_reps or args.reps,
                                      args.pandas_cold_reps or args.cold_reps))
+        _save_partial(out, args)
     if not args.no_browser:
         log(f"[bench] {scale_label(scale)}: app start in chromium")
         try:
@@ -82,6 +92,9 @@ def run_scale(scale: float, args) -> dict:
                 out["packs"].append(child.json())
             except (RuntimeError, ValueError) as exc:
                 out["packs"].append({"page": page, "error": str(exc).splitlines()[-1][:300]})
+    out["command"] = "python -m bench " + " ".join(args.argv)
+    out["reps"] = (f"dashboard {args.reps} warm / {args.cold_reps} cold, pandas {args.pandas_reps or args.reps} "
+                   f"warm / {args.pandas_cold_reps or args.cold_reps} cold")
     out["loadavg"] = [round(x, 1) for x in (*load_before, *os.getloadavg())]
     return out
 
@@ -93,9 +106,12 @@ def _stats(values: list[float]) -> tuple[float, float]:
 def render(results: list[dict], args, started: str) -> str:
     nan = float("nan")
     lines = ["# Benchmark results", "",
-             f"`python -m bench {' '.join(args.argv)}` — {started}. Reps per interaction: {args.reps} warm, "
-             f"{args.cold_reps} cold. Times are server-side full page reruns (AppTest), in ms; nearest-rank "
-             "percentiles. Generated with `python -m bench`; do not edit by hand (findings: bench/findings.md).", "",
+             f"Report written {started} by `python -m bench {' '.join(args.argv)}`. Times are server-side full page "
+             "reruns (AppTest), in ms; nearest-rank percentiles. Generated; do not edit by hand (the findings "
+             "section comes from bench/findings.md).", ""]
+    lines += [f"- {scale_label(r['scale'])}: `{r.get('command', '?')}`, reps per interaction: {r.get('reps', '?')}"
+              for r in results]
+    lines += ["",
              "## Machine", *report.machine(), "",
              "## ETL build (child process: wall time, peak RSS)", ""]
     lines += report.table(
@@ -227,13 +243,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: {scale_label(scale)} failed: {exc}", file=sys.stderr)
             return 1
         log(f"[bench] {scale_label(scale)} done in {time.perf_counter() - t:.0f} s")
-        (RESULTS_DIR / f"{scale:g}.json").write_text(json.dumps(result))
+        if not args.quick:   # a smoke run's figures never join the reported results
+            (RESULTS_DIR / f"{scale:g}.json").write_text(json.dumps(result))
         results.append(result)
     if args.include_previous or args.report_only:
         have = {r["scale"] for r in results}
-        for path in RESULTS_DIR.glob("*.json"):
+        # complete results first, then partial ones (an interrupted run) for scales with nothing complete
+        for path in sorted(RESULTS_DIR.glob("*.json"), key=lambda p: p.name.endswith(".partial.json")):
             saved = json.loads(path.read_text())
             if saved["scale"] not in have:
+                have.add(saved["scale"])
                 results.append(saved)
         results.sort(key=lambda r: r["scale"])
     text = render(results, args, started)

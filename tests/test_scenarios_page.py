@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pandas as pd
 import pytest
@@ -127,11 +126,9 @@ def test_invalid_url_values_are_ignored_with_a_note(monkeypatch, sample_warehous
     assert at.slider(key="url_t1").value == 100
 
 
-def test_rerun_time_with_ten_thousand_draws(monkeypatch, sample_warehouse):
+def test_rerun_with_ten_thousand_draws(monkeypatch, sample_warehouse):
+    # Timing lives in the benchmark (python -m bench), not in a timed test.
     at = open_page(PAGE, sample_warehouse, monkeypatch)
-    start = time.perf_counter()
     at.slider(key="url_t1").set_value(70).run()   # a new input: the model runs again (10,000 draws)
-    elapsed = time.perf_counter() - start
     assert_no_exception(at)
-    print(f"\nScenarios page rerun with 10,000 draws: {elapsed:.2f} s")
-    assert elapsed < 10
+    assert at.query_params.get("t1") in ("70", ["70"])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import RUN_TIMEOUT_MS
+from e2e_helpers import RUN_TIMEOUT_MS, run_async
 from govdata import settings
 
 ROOT = settings.PROJECT_ROOT
@@ -147,8 +147,6 @@ def running_server(warehouse: Path | None, log_dir: Path, *, env: dict | None = 
 
 def warm_up(srv: Server, url_path: str = "") -> None:
     """One visit to a page over Streamlit's websocket protocol (runs the script once, fills caches)."""
-    import asyncio
-
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         from loadtest import Session
@@ -159,7 +157,7 @@ def warm_up(srv: Server, url_path: str = "") -> None:
         async with Session(srv.url) as session:
             return await session.run(url_path, "")
 
-    result = asyncio.run(visit())
+    result = run_async(visit)
     assert result.ok, f"warm-up run of /{url_path} failed: {result.exceptions} {result.status}"
 
 

@@ -160,3 +160,27 @@ def change_filter(page, kind: str, widget) -> str | None:
     page.wait_for_function("q => window.location.search !== q", arg=before, timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
     return done
+
+
+def run_async(make_coroutine):
+    """Run `make_coroutine()` to completion on a fresh event loop in its own thread (Playwright's sync API keeps
+    an event loop running in the test thread, where asyncio.run is not allowed)."""
+    import asyncio
+    import threading
+
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout=900)
+    if thread.is_alive():
+        raise AssertionError("an asynchronous check did not finish within 900 s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
