@@ -16,6 +16,7 @@ COPY .streamlit/config.toml .streamlit/config.toml
 COPY govdata govdata
 COPY ui ui
 COPY pages pages
+# After the planned rename of pages/ to app_pages/ (see dashboard.py), copy app_pages instead.
 COPY etl etl
 COPY data/reference data/reference
 RUN useradd --system --uid 10001 dashboard

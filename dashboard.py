@@ -11,7 +11,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts the script's folder first;
 import streamlit as st  # noqa: E402
 
 from govdata.warehouse import WarehouseUnavailable  # noqa: E402
-from ui import data, layout  # noqa: E402
+from ui import auth, data, layout  # noqa: E402
 
 # A folder named pages/ beside this script makes Streamlit serve deep links (e.g. /trends) as an old-style
 # multipage app, running the page without this script, until st.navigation has run once in the process.
@@ -29,6 +29,7 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="UK data-governance statistics", page_icon=":material/shield:", layout="wide")
+auth.require_member()  # members-only mode (off by default): stops here for visitors who are not signed in
 
 pages = [st.Page(PAGES_DIR / name, title=title, icon=icon, default=(i == 0))
          for i, (name, title, icon) in enumerate(PAGES) if (PAGES_DIR / name).exists()]

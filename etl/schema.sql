@@ -167,6 +167,33 @@ CREATE TABLE warehouse_meta (
     value VARCHAR NOT NULL
 );
 
+-- Pre-aggregated counts written by etl/aggregates.py after incident_facts (counts are additive: one row per
+-- incident). The dashboard's count queries sum these instead of scanning every incident.
+CREATE TABLE incidents_quarterly (
+    year        INTEGER NOT NULL,
+    quarter     INTEGER NOT NULL,
+    period_start DATE NOT NULL,
+    comparable  BOOLEAN NOT NULL,
+    sector      VARCHAR NOT NULL,
+    dimension   VARCHAR NOT NULL,   -- 'total' or a breakdown column: incident_category, incident_type,
+                                    -- subjects_band, time_to_report, decision
+    value       VARCHAR,            -- the breakdown column's value (NULL for 'total')
+    incidents   BIGINT NOT NULL
+);
+
+-- Incident category x incident type x time to report per quarter and sector (headlines, sector volume, scenarios).
+CREATE TABLE incidents_quarterly_mix (
+    year              INTEGER NOT NULL,
+    quarter           INTEGER NOT NULL,
+    period_start      DATE NOT NULL,
+    comparable        BOOLEAN NOT NULL,
+    sector            VARCHAR NOT NULL,
+    incident_category VARCHAR NOT NULL,
+    incident_type     VARCHAR NOT NULL,
+    time_to_report    VARCHAR NOT NULL,
+    incidents         BIGINT NOT NULL
+);
+
 CREATE VIEW incidents AS
 SELECT incident_id, year, quarter, period_start, comparable, sector, incident_category,
        incident_type, subjects_band, time_to_report, decision

@@ -31,6 +31,10 @@ class _Open:
 
 _lock = threading.Lock()
 _open: dict[Path, _Open] = {}
+# Replaced versions stay open a while: a query already running in another thread keeps its cursor.
+_retired: list[duckdb.DuckDBPyConnection] = []
+_KEEP_RETIRED = 2
+ALIAS = "wh"
 
 
 def _identity(path: Path) -> tuple:
@@ -38,10 +42,26 @@ def _identity(path: Path) -> tuple:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+def _open_version(path: Path) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB with the file ATTACHed read-only.
+
+    duckdb.connect(path) would hand back the database already open for that path (DuckDB caches instances by
+    path), so a rebuilt file would never be seen; an attached file in a new instance is opened anew.
+    """
+    con = duckdb.connect(":memory:")
+    quoted = str(path).replace("'", "''")  # a settings path, not user input; ATTACH takes no parameters
+    con.execute(f"ATTACH '{quoted}' AS {ALIAS} (READ_ONLY)")
+    con.execute(f"USE {ALIAS}")
+    con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema_version'").fetchone()
+    return con
+
+
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor on the warehouse at `path` (default: settings.warehouse_path()), read-only.
 
-    Each caller gets its own cursor: a single DuckDB connection is not safe to share between threads.
+    Each caller gets its own cursor: a single DuckDB connection is not safe to share between threads. When the
+    file has been replaced (a rebuild renames a new file over it) the new version is opened; readers never see a
+    half-built file because the build writes elsewhere and renames.
     """
     path = Path(path) if path is not None else settings.warehouse_path()
     try:
@@ -52,17 +72,20 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         current = _open.get(path)
         if current is None or current.identity != identity:
             try:
-                con = duckdb.connect(str(path), read_only=True)
-                con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema_version'").fetchone()
+                con = _open_version(path)
             except (duckdb.Error, OSError) as exc:
                 raise WarehouseUnavailable(
                     f"The warehouse at {path} cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0]}). "
                     f"{BUILD_HINT}"
                 ) from None
             if current is not None:
-                current.connection.close()
+                _retired.append(current.connection)
+                while len(_retired) > _KEEP_RETIRED:
+                    _retired.pop(0).close()
             current = _open[path] = _Open(identity, con)
-        return current.connection.cursor()
+        cursor = current.connection.cursor()
+    cursor.execute(f"USE {ALIAS}")  # each cursor starts in the in-memory catalog
+    return cursor
 
 
 def identity(path: Path | None = None) -> tuple:

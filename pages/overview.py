@@ -8,9 +8,12 @@ from govdata.figures import SAMPLE_LABEL
 from govdata.headlines import headlines
 from govdata.queries import incidents as queries
 from ui import data, layout, panel, state
+from ui.pack_button import pack_download
+
+TITLE = "Personal data breaches reported to the ICO"
 
 meta = layout.page_setup(
-    "Personal data breaches reported to the ICO",
+    TITLE,
     "Headline figures from the ICO's *Data security incident trends* release, for the latest comparable quarter "
     "and the latest complete year. Choose sectors to narrow every figure on this page.")
 sample = meta.get("is_sample", "false").lower() == "true"
@@ -40,7 +43,13 @@ with st.expander("Show query behind the headline figures"):
 
 st.subheader("Trend")
 trend = data.cached_query(queries.incident_trend, "quarter", None, sectors, True, True)
-panel.show_figure(charts.trend_chart(trend, sources=sources, period="quarter", rolling=True, sectors=sectors))
+# cached_chart: a rerun showing the same chart reuses its FigureSpec instead of rebuilding the figure
+specs = [data.cached_chart(charts.trend_chart, trend, sources=sources, period="quarter", rolling=True,
+                           sectors=sectors)]
+panel.show_figure(specs[-1])
 by_category = data.cached_query(queries.incident_trend, "year", "incident_category", sectors, True, False)
-panel.show_figure(charts.trend_chart(by_category, sources=sources, period="year", breakdown="incident_category",
-                                     sectors=sectors))
+specs.append(data.cached_chart(charts.trend_chart, by_category, sources=sources, period="year",
+                               breakdown="incident_category", sectors=sectors))
+panel.show_figure(specs[-1])
+
+pack_download(specs, TITLE)

@@ -16,12 +16,14 @@ from govdata.queries import scenario_baseline
 from govdata.scenarios import runner
 from govdata.scenarios.assumptions import INTERVENTION_LABELS
 from ui import data, layout, panel, state
+from ui.pack_button import pack_download
 
 MAX_SAVED = 3
 SAVED_PARAMS = [f"s{i}" for i in range(1, MAX_SAVED + 1)]
 EDITOR_KEY = "scen_effects_editor"
 BASE_KEY = "scen_effects_base"
 SAVED_KEY = "scen_saved"
+TITLE = "What if more organisations trained staff and had a DPO?"
 
 INTRO = (
     "**What this is:** an illustrative model. It takes a sector's incidents reported to the ICO over a recent "
@@ -31,7 +33,7 @@ INTRO = (
     "because no published study measures them; change them in the table and the answer changes. Training and DPO "
     "coverage are assumed independent, and the baseline rate is held flat.")
 
-meta = layout.page_setup("What if more organisations trained staff and had a DPO?", INTRO)
+meta = layout.page_setup(TITLE, INTRO)
 sources = provenance.to_sources(data.cached_query(provenance.chart_sources))
 defaults = sc.load_effects()
 
@@ -186,10 +188,13 @@ with st.expander("All results"):
     st.dataframe(result.summary, hide_index=True)
 
 queries = list(b.queries)
-panel.show_figure(charts.fan_chart(result.projection, sector=sector, window_label=b.window_label,
-                                   ramp_years=int(ramp), sources=sources, queries=queries))
-panel.show_figure(charts.avoided_chart(result.by_class, sector=sector, sources=sources, queries=queries))
-panel.show_figure(charts.tornado_chart(result.tornado, sector=sector, sources=sources))
+# cached_chart: a rerun showing the same chart reuses its FigureSpec instead of rebuilding the figure
+specs = [data.cached_chart(charts.fan_chart, result.projection, sector=sector, window_label=b.window_label,
+                           ramp_years=int(ramp), sources=sources, queries=queries),
+         data.cached_chart(charts.avoided_chart, result.by_class, sector=sector, sources=sources, queries=queries),
+         data.cached_chart(charts.tornado_chart, result.tornado, sector=sector, sources=sources)]
+for spec in specs:
+    panel.show_figure(spec)
 
 # ------------------------------------------------------------------------------------------------ save / compare
 st.subheader("Save and compare scenarios")
@@ -246,7 +251,8 @@ if len(compared) > 1:
                                         "scenario_total_most_likely", "avoided_most_likely", "avoided_median",
                                         "avoided_p05", "avoided_p95", "share72_scenario_most_likely"]].T
     st.dataframe(side.astype(str))
-panel.show_figure(charts.comparison_chart(table, sources=sources))
+specs.append(data.cached_chart(charts.comparison_chart, table, sources=sources))
+panel.show_figure(specs[-1])
 
 notes = "\n\n---\n\n".join(
     sc.methods_note(r, name=n, coverage_sources=[sc.coverage_default(r.baseline.sector, m) for m in ("training", "dpo")])
@@ -256,3 +262,5 @@ st.download_button("Methods note (Markdown)", notes.encode("utf-8"), file_name="
                    help="The model, inputs, every assumption and its source, and the results")
 with st.expander("Methods note"):
     st.markdown(notes)
+
+pack_download(specs, TITLE)

@@ -7,11 +7,14 @@ from govdata.charts import sectors as charts
 from govdata.queries import provenance
 from govdata.queries import sectors as queries
 from ui import data, layout, panel, state
+from ui.pack_button import pack_download
 
 DEFAULT_PICKS = 4  # how many of the largest sectors are picked when the URL names none
 
+TITLE = "Sector comparison"
+
 layout.page_setup(
-    "Sector comparison",
+    TITLE,
     "Compare sectors' personal-data breach reports to the ICO: how many, how many cyber, which types, how fast "
     "they were reported, what the ICO decided, and how that changed on a year earlier. Counts are distinct "
     "incidents; the sectors are the ICO's best fit for each report.")
@@ -47,36 +50,47 @@ volume = data.cached_query(queries.sector_volume, period, picked, comparable_onl
 if not picked:
     st.info("Pick one or more sectors above to compare them; the ranking below shows every sector.")
 
+specs = []
+
+
+def show(builder, *args, **kwargs) -> None:
+    """Build (or reuse: cached per view) and show one chart, keeping it for the briefing pack."""
+    specs.append(data.cached_chart(builder, *args, **kwargs))
+    panel.show_figure(specs[-1])
+
+
 tabs = st.tabs(["Volume", "Quarterly trend", "Cyber share", "Incident types", "Time to report", "Decisions",
                 "Change on a year earlier"])
 with tabs[0]:
-    panel.show_figure(charts.ranked(volume, "incidents", period, sources, **options))
+    show(charts.ranked, volume, "incidents", period, sources, **options)
 with tabs[1]:
     if picked:
         trend = data.cached_query(queries.sector_quarterly, period, picked, comparable_only)
-        panel.show_figure(charts.quarterly_multiples(trend, period, sources, **options))
+        show(charts.quarterly_multiples, trend, period, sources, **options)
     else:
         st.caption("Pick sectors to see their quarterly trend.")
 with tabs[2]:
-    panel.show_figure(charts.ranked(volume, "cyber_pct", period, sources, **options))
+    show(charts.ranked, volume, "cyber_pct", period, sources, **options)
 with tabs[3]:
     if picked:
         top = state.number("top", 5, label="Incident types per sector", min_value=1, max_value=10)
         types = data.cached_query(queries.sector_top_types, period, picked, top, comparable_only)
-        panel.show_figure(charts.top_types(types, period, sources, **options))
+        show(charts.top_types, types, period, sources, **options)
     else:
         st.caption("Pick sectors to see their most common incident types.")
 with tabs[4]:
-    panel.show_figure(charts.ranked(volume, "within_72h_pct", period, sources, **options))
+    show(charts.ranked, volume, "within_72h_pct", period, sources, **options)
     if picked:
         timing = data.cached_query(queries.sector_time_to_report, period, picked, comparable_only)
-        panel.show_figure(charts.time_to_report(timing, period, sources, **options))
+        show(charts.time_to_report, timing, period, sources, **options)
 with tabs[5]:
     if picked:
         decided = data.cached_query(queries.sector_decisions, period, picked, comparable_only)
-        panel.show_figure(charts.decisions(decided, period, sources, **options))
+        show(charts.decisions, decided, period, sources, **options)
     else:
         st.caption("Pick sectors to see the ICO's decisions on their reports.")
 with tabs[6]:
     change = data.cached_query(queries.sector_change, period, picked, comparable_only)
-    panel.show_figure(charts.year_on_year(change, period, sources, **options))
+    show(charts.year_on_year, change, period, sources, **options)
+
+pack_download(specs, TITLE)

@@ -7,11 +7,13 @@ import streamlit as st
 from govdata.charts import surveys as charts
 from govdata.queries import reference as queries
 from ui import data, layout, panel, state
+from ui.pack_button import pack_download
 
 ALL = "all"
+TITLE = "Surveys and polls"
 
 meta = layout.page_setup(
-    "Surveys and polls",
+    TITLE,
     "What councils said about their own data-protection practice, and what the public says about trusting "
     "organisations with personal data. Figures are transcribed from published reports, each with its source; "
     "intervals come from the published base n where there is one.")
@@ -34,20 +36,26 @@ chosen_org = None if org_type == ALL else org_type
 chosen_pollster = None if pollster == ALL else pollster
 
 st.subheader("Council information-governance surveys")
-panel.show_figure(charts.survey_chart(data.cached_query(queries.survey_results, chosen_topic), topic=chosen_topic))
+# cached_chart: a rerun showing the same chart reuses its FigureSpec instead of rebuilding the figure
+specs = [data.cached_chart(charts.survey_chart, data.cached_query(queries.survey_results, chosen_topic),
+                           topic=chosen_topic)]
+panel.show_figure(specs[-1])
 
 st.subheader("Public trust in how organisations handle personal data")
-panel.show_figure(charts.trust_chart(data.cached_query(queries.poll_results, chosen_org, chosen_pollster),
-                                     organisation_type=chosen_org, pollster=chosen_pollster))
+specs.append(data.cached_chart(charts.trust_chart, data.cached_query(queries.poll_results, chosen_org,
+                                                                     chosen_pollster),
+                               organisation_type=chosen_org, pollster=chosen_pollster))
+panel.show_figure(specs[-1])
 
 st.subheader("Linked view: incidents, surveys and trust on one time axis")
 st.caption("The ICO's incident counts for local government (comparable quarters only) above the council survey and "
            "poll figures chosen by the filters. The three measure different things; the view shows what evidence "
            "exists when.")
 timeline = data.cached_query(queries.timeline, queries.LOCAL_GOVERNMENT, chosen_topic, chosen_org, chosen_pollster)
-panel.show_figure(charts.timeline_chart(timeline, queries.LOCAL_GOVERNMENT,
-                                        is_sample=meta.get("is_sample", "false").lower() == "true",
-                                        incident_source_date=meta.get("latest_quarter", "")))
+specs.append(data.cached_chart(charts.timeline_chart, timeline, queries.LOCAL_GOVERNMENT,
+                               is_sample=meta.get("is_sample", "false").lower() == "true",
+                               incident_source_date=meta.get("latest_quarter", "")))
+panel.show_figure(specs[-1])
 
 st.subheader("Context figures")
 st.caption("Other published figures: earlier council breach counts, fines and data-sharing milestones, as cited.")
@@ -57,3 +65,5 @@ st.dataframe(context, hide_index=True, key="context-table")
 with st.expander("Socitm data-maturity checklist (questions a council can ask itself)"):
     checklist = data.cached_query(queries.maturity_checklist).data
     st.dataframe(checklist, hide_index=True, key="checklist-table")
+
+pack_download(specs, TITLE)

@@ -7,9 +7,12 @@ from govdata import vocabulary
 from govdata.charts import incidents as charts
 from govdata.queries import incidents as queries
 from ui import data, layout, panel, state
+from ui.pack_button import pack_download
+
+TITLE = "Trends in personal data breach reports"
 
 layout.page_setup(
-    "Trends in personal data breach reports",
+    TITLE,
     "Incidents reported to the ICO over time. Q1 2019 is left out by default because the ICO recorded "
     "incidents differently before Q2 2019.")
 
@@ -37,9 +40,11 @@ if rolling and (period != "quarter" or measure != "incidents"):
 
 trend = data.cached_query(queries.incident_trend, period, chosen, sectors, comparable,
                           rolling and period == "quarter")
-panel.show_figure(charts.trend_chart(trend, sources=data.sources("ico_rows"), period=period,
-                                     breakdown=chosen, measure=measure, rolling=rolling, sectors=sectors,
-                                     comparable_only=comparable))
+# cached_chart: a rerun showing the same chart reuses its FigureSpec instead of rebuilding the figure
+specs = [data.cached_chart(charts.trend_chart, trend, sources=data.sources("ico_rows"), period=period,
+                           breakdown=chosen, measure=measure, rolling=rolling, sectors=sectors,
+                           comparable_only=comparable)]
+panel.show_figure(specs[-1])
 
 legacy_sources = data.sources("ico_legacy")
 legacy_sector_names = set(data.cached_query(queries.legacy_sectors).data["sector"])
@@ -59,5 +64,8 @@ if legacy_sector_names:
         st.info("None of the chosen sectors appear in the older tables.")
     else:
         legacy = data.cached_query(queries.legacy_counts, legacy_split, legacy_filter)
-        panel.show_figure(charts.legacy_chart(legacy, sources=legacy_sources, breakdown=legacy_split,
-                                              sectors=legacy_filter))
+        specs.append(data.cached_chart(charts.legacy_chart, legacy, sources=legacy_sources,
+                                       breakdown=legacy_split, sectors=legacy_filter))
+        panel.show_figure(specs[-1])
+
+pack_download(specs, TITLE)

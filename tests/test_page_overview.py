@@ -99,3 +99,13 @@ def test_missing_warehouse_shows_how_to_build_it(tmp_path, monkeypatch):
 def test_default_page_is_overview(tiny_warehouse, monkeypatch):
     at = open_page(None, tiny_warehouse, monkeypatch)
     assert at.title[0].value == "Personal data breaches reported to the ICO"
+
+
+def test_briefing_pack_button(monkeypatch, tiny_warehouse):
+    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
+    at = open_page(PAGE, tiny_warehouse, monkeypatch)
+    assert_no_exception(at)
+    packs = [b for b in at.get("download_button") if b.proto.label == "Download briefing pack (ZIP)"]
+    assert len(packs) == 1
+    assert at.get("download_button")[-1].proto.id == packs[0].proto.id      # at the bottom, like every page
+    assert packs[0].proto.deferred_file_id and not packs[0].proto.url       # no images rendered on a rerun

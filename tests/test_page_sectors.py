@@ -158,3 +158,12 @@ def test_downloads_are_the_query_results(monkeypatch, tiny_warehouse):
     shown = pd.read_csv(io.BytesIO(_download(change_csv)))
     expected = _query(tiny_warehouse, q.sector_change, period, [LG, HE]).data
     pd.testing.assert_frame_equal(shown, expected, check_dtype=False)
+
+
+def test_briefing_pack_button(monkeypatch, tiny_warehouse):
+    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
+    at = _run(monkeypatch, tiny_warehouse)
+    packs = [b for b in at.get("download_button") if b.proto.label == "Download briefing pack (ZIP)"]
+    assert len(packs) == 1
+    assert at.get("download_button")[-1].proto.id == packs[0].proto.id      # at the bottom, like every page
+    assert packs[0].proto.deferred_file_id and not packs[0].proto.url       # no images rendered on a rerun

@@ -97,3 +97,12 @@ def test_missing_warehouse_is_a_friendly_message(monkeypatch, tmp_path):
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
     assert any("not available" in e.value for e in at.error)
+
+
+def test_briefing_pack_button(monkeypatch, tiny_warehouse):
+    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
+    at = _run(monkeypatch, tiny_warehouse)
+    packs = [b for b in at.get("download_button") if b.proto.label == "Download briefing pack (ZIP)"]
+    assert len(packs) == 1
+    assert at.get("download_button")[-1].proto.id == packs[0].proto.id      # at the bottom, like every page
+    assert packs[0].proto.deferred_file_id and not packs[0].proto.url       # no images rendered on a rerun

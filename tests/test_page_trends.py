@@ -104,3 +104,13 @@ def test_sample_banner_and_labelled_csv(sample_warehouse, monkeypatch):
     assert frame["incidents"].tolist() == expected(sample_warehouse, "quarter")["incidents"].tolist()
     buttons = download_buttons(at)
     assert all(capture.download_bytes(b) for b in buttons if b.proto.label in ("CSV", "XLSX"))
+
+
+def test_briefing_pack_button(monkeypatch, tiny_warehouse):
+    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
+    at = open_page(PAGE, tiny_warehouse, monkeypatch)
+    assert_no_exception(at)
+    packs = [b for b in at.get("download_button") if b.proto.label == "Download briefing pack (ZIP)"]
+    assert len(packs) == 1
+    assert at.get("download_button")[-1].proto.id == packs[0].proto.id      # at the bottom, like every page
+    assert packs[0].proto.deferred_file_id and not packs[0].proto.url       # no images rendered on a rerun

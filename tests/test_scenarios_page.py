@@ -132,3 +132,13 @@ def test_rerun_with_ten_thousand_draws(monkeypatch, sample_warehouse):
     at.slider(key="url_t1").set_value(70).run()   # a new input: the model runs again (10,000 draws)
     assert_no_exception(at)
     assert at.query_params.get("t1") in ("70", ["70"])
+
+
+def test_briefing_pack_button(monkeypatch, sample_warehouse):
+    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
+    at = open_page(PAGE, sample_warehouse, monkeypatch)
+    assert_no_exception(at)
+    packs = [b for b in at.get("download_button") if b.proto.label == "Download briefing pack (ZIP)"]
+    assert len(packs) == 1
+    assert at.get("download_button")[-1].proto.id == packs[0].proto.id      # at the bottom, like every page
+    assert packs[0].proto.deferred_file_id and not packs[0].proto.url       # no images rendered on a rerun

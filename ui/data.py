@@ -6,9 +6,13 @@ read-only connection per file (reopened on replacement) and hands out a fresh cu
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import importlib
+import pickle
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from govdata import warehouse
@@ -44,6 +48,53 @@ def cached_query(fn: Callable, *args, **kwargs):
     if identity[1] is None:
         warehouse.connect()  # raises WarehouseUnavailable with the build hint
     return _cached(identity, fn.__module__, fn.__name__, tuple(args), tuple(sorted(kwargs.items())))
+
+
+def _key(value) -> object:
+    """A hashable, deterministic stand-in for a chart argument: what the chart is built from, not the object.
+
+    A QueryResult stands for its SQL and bound parameters (with the warehouse identity that fixes its rows, and
+    no hashing of the frame); other frames stand for a digest of their contents; frozen dataclasses (Period,
+    Source) for their fields. Anything else must be a plain value, so a key never depends on object identity.
+    """
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, QueryResult):
+        return ("QueryResult", value.sql, _key(value.params))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, *(_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", *sorted((str(k), _key(v)) for k, v in value.items()))
+    if isinstance(value, pd.DataFrame):
+        try:
+            digest = int(pd.util.hash_pandas_object(value, index=True).sum())
+        except TypeError:  # unhashable cells (lists): fall back to the pickled bytes
+            digest = hashlib.sha256(pickle.dumps(value)).hexdigest()
+        return ("DataFrame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), value.shape, digest)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__,
+                *((f.name, _key(getattr(value, f.name))) for f in dataclasses.fields(value)))
+    raise TypeError(f"cached_chart cannot key an argument of type {type(value).__name__}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _chart(key: tuple, _builder: Callable, _args: tuple, _kwargs: dict):
+    # Only `key` is hashed (Streamlit skips parameters starting with "_"); the spec is shared, never copied,
+    # so it must not be mutated by callers (show_figure and the briefing pack only read it).
+    return _builder(*_args, **_kwargs)
+
+
+def cached_chart(builder: Callable, *args, **kwargs):
+    """`builder(*args, **kwargs)` (a govdata.charts function returning a FigureSpec), built once per view.
+
+    A rerun that shows the same chart (same warehouse file, builder, query SQL and parameters, options) reuses the
+    FigureSpec instead of rebuilding and re-styling the plotly figure, which is most of a warm rerun's cost.
+    Arguments: QueryResults from cached_query, DataFrames, frozen dataclasses and plain values.
+    """
+    if not builder.__module__.startswith("govdata.charts."):
+        raise ValueError(f"{builder.__module__}.{builder.__name__} is not a govdata chart builder")
+    key = (warehouse.identity(), builder.__module__, builder.__qualname__, _key(args), _key(kwargs))
+    return _chart(key, builder, args, kwargs)
 
 
 def meta() -> dict[str, str]:

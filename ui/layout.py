@@ -22,7 +22,8 @@ def show_unavailable(exc: WarehouseUnavailable) -> None:
     st.error("The data warehouse is not available yet, so there is nothing to show.", icon="🛠️")
     st.markdown("Build it from the project folder, then reload this page:")
     st.code("python -m etl build", language="bash")
-    st.caption(str(exc))
+    # The path and the database error stay in the server log: visitors of a hosted dashboard need not see them.
+    log.warning("warehouse unavailable: %s", exc)
 
 
 def sample_banner() -> None:

@@ -27,6 +27,12 @@ def _image_maker(spec: FigureSpec, fmt: str):
     return lambda: export.to_image(spec, fmt)
 
 
+def _file_maker(spec: FigureSpec, writer):
+    # Deferred like the images: Streamlit (>= 1.50) runs a callable `data` only on click, so a rerun does not
+    # write a workbook (or CSV) per chart that nobody downloads.
+    return lambda: writer(spec)
+
+
 def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     """Show `spec`: chart (title/subtitle/source printed on it), summary, data table, downloads, citation, query.
 
@@ -44,10 +50,10 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     with st.expander(f"Data table{sample}"):
         st.dataframe(spec.data, hide_index=True, key=f"table-{key}")
     cols = st.columns(4)
-    cols[0].download_button("CSV", export.to_csv(spec), file_name=f"{stem}.csv", mime="text/csv",
+    cols[0].download_button("CSV", _file_maker(spec, export.to_csv), file_name=f"{stem}.csv", mime="text/csv",
                             key=f"csv-{key}", on_click="ignore", icon=":material/download:",
                             help=f"The data behind this chart{sample}")
-    cols[1].download_button("XLSX", export.to_xlsx(spec), file_name=f"{stem}.xlsx",
+    cols[1].download_button("XLSX", _file_maker(spec, export.to_xlsx), file_name=f"{stem}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"xlsx-{key}", on_click="ignore", icon=":material/download:",
                             help="Data sheet plus an 'about' sheet with title, source, notes and query")

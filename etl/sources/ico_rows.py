@@ -2,13 +2,15 @@
 
 The file has one row per Data Subject Type x Data Type of a report; an incident is BI Reference + Year + Quarter.
 `load(con, path)` validates the file and fills ico_rows, incident_facts and the two bridge tables in `con`.
-The heavy lifting is SQL in DuckDB so 18M rows cost no Python loop; Python only scans the raw bytes once
-(sha256, encoding, NUL bytes, blank lines) and, for XLSX, streams the sheet.
+The heavy lifting is set-based SQL in DuckDB so 18M rows cost no Python loop: each check is one scan that keeps only
+the first offending row, and the incidents come from one GROUP BY. Python only reads the raw CSV bytes in large
+blocks (sha256, encoding, NUL bytes, empty lines); XLSX sheets are read by calamine (Rust).
 
 Rules (documented in the load report):
-- Values are trimmed; an empty cell is an error, because the ICO writes 'Unknown', 'Unassigned' or 'Not Provided'
-  for missing information (those are kept as real values).
+- Values are trimmed of spaces; an empty cell is an error, because the ICO writes 'Unknown', 'Unassigned' or
+  'Not Provided' for missing information (those are kept as real values).
 - Fully blank rows and exact duplicate rows are rejected and counted with their reason; nothing else is dropped.
+  (Duplicates are compared after Year is read as a number, so '2019' and '02019' are the same year.)
 - A single-valued field (sector, category, type, band, time to report, decision) that differs across an
   incident's rows takes its most frequent value, ties going to the value on the earliest row; each column's
   conflicts are counted.
@@ -23,13 +25,10 @@ import csv
 import datetime as dt
 import hashlib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pyarrow as pa
 
 from etl.errors import SourceError
 from govdata import vocabulary as voc
@@ -38,10 +37,12 @@ SOURCE = "ico_rows"
 CONFLICT_RULE = "most frequent value across the incident's rows; ties go to the value on the earliest row"
 SINGLE_VALUED = ("sector", "incident_category", "incident_type", "subjects_band", "time_to_report", "decision")
 BI_REFERENCE_PATTERN = "^BI[0-9]+$"
+YEAR_PATTERN = "^[0-9]{1,9}$"   # TRY_CAST alone would round '2019.5'
 ZIP_MAGIC = b"PK\x03\x04"
-_CHUNK = 16 * 1024 * 1024
+_CHUNK = 8 * 1024 * 1024
 _WAREHOUSE_COLUMNS = tuple(voc.ICO_COLUMNS.values())
 _SOURCE_NAME = {v: k for k, v in voc.ICO_COLUMNS.items()}
+_UTF8_HINT = "Save it as 'CSV UTF-8' and build again."
 
 
 @dataclass
@@ -76,7 +77,8 @@ class IcoLoad:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Reading the file into a staging table `ico_stage(line, c1..cN)` of trimmed text (NULL for empty cells).
+# Reading the file into a staging table `ico_stage(c1..cN)` of trimmed text (NULL for empty cells), seen through the
+# view `ico_cells(line, c1..cN)` that adds each record's line in the file.
 
 @dataclass
 class _Scan:
@@ -101,27 +103,25 @@ def _line_at(path: Path, offset: int) -> int:
 
 
 def _scan_csv(path: Path) -> _Scan:
-    """One pass over the bytes: hash, UTF-8 check, NUL bytes, line count and the empty lines DuckDB will skip."""
+    """One pass over the bytes in large blocks: hash, UTF-8 check, NUL bytes, line count and the empty lines DuckDB
+    will skip. Every test is a C-level bytes method, so a 3 GB file costs about as much as hashing it."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     newlines = 0
     empty: list[int] = []
-    carry = b""
-    offset = 0          # bytes hashed so far
-    last_byte = b""
-    with open(path, "rb") as fh:
-        first = True
+    offset = 0          # bytes read before `chunk`
+    tail = b""          # last two bytes of the previous chunk: an empty line can straddle two chunks
+    with open(path, "rb", buffering=0) as fh:
         while True:
             chunk = fh.read(_CHUNK)
-            if first:
-                first = False
+            if offset == 0:
                 if chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                     raise SourceError(path, "The file is UTF-16 encoded (byte-order mark at byte 0); expected UTF-8",
-                                      row=1, hint="Save it as 'CSV UTF-8' and build again.")
+                                      row=1, hint=_UTF8_HINT)
                 head = chunk[:4096]
                 if head.count(b"\x00") > len(head) // 4:
                     raise SourceError(path, "The file looks UTF-16 encoded (every other byte is NUL); expected UTF-8",
-                                      row=1, hint="Save it as 'CSV UTF-8' and build again.")
+                                      row=1, hint=_UTF8_HINT)
             if not chunk:
                 break
             digest.update(chunk)
@@ -130,47 +130,48 @@ def _scan_csv(path: Path) -> _Scan:
                 where = offset + nul
                 raise SourceError(path, f"NUL byte at byte offset {where}: the file is binary or truncated, not CSV text",
                                   row=_line_at(path, where))
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                where = offset + exc.start
-                bad = exc.object[exc.start:exc.start + 4]
-                raise SourceError(path, f"Bytes at offset {where} are not valid UTF-8 (the file may be Latin-1 or "
-                                  "Windows-1252 encoded)", row=_line_at(path, where), value=bad,
-                                  hint="Save it as 'CSV UTF-8' and build again.") from None
+            # Pure-ASCII blocks are valid UTF-8: decode only blocks with other bytes (or a character split across).
+            pending = decoder.getstate()[0]
+            if pending or not chunk.isascii():
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:   # exc.object is the pending bytes + this chunk
+                    where = offset - len(pending) + exc.start
+                    bad = exc.object[exc.start:exc.start + 4]
+                    raise SourceError(path, f"Bytes at offset {where} are not valid UTF-8 (the file may be Latin-1 "
+                                      "or Windows-1252 encoded)", row=_line_at(path, where), value=bad,
+                                      hint=_UTF8_HINT) from None
+            newlines = _empty_lines(chunk, tail, newlines, offset == 0, empty)
+            tail = (tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
             offset += len(chunk)
-            last_byte = chunk[-1:]
-            # Work on whole lines only, so an empty line is never split across chunks.
-            data = carry + chunk
-            cut = data.rfind(b"\n") + 1
-            block, carry = data[:cut], data[cut:]
-            newlines = _empty_lines(block, newlines, empty)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise SourceError(path, f"The file ends in the middle of a UTF-8 character (byte offset {offset}): it is "
                           "truncated or not UTF-8", row=newlines + 1) from None
-    lines = newlines + (1 if carry or (last_byte and last_byte != b"\n") else 0)
+    lines = newlines + (1 if tail and tail[-1:] != b"\n" else 0)
     return _Scan(digest.hexdigest(), offset, lines, empty)
 
 
-def _empty_lines(block: bytes, lines_before: int, out: list[int]) -> int:
-    """Append the numbers of empty lines in `block` (which starts at a line start); return the new line count."""
-    counted_to, count = 0, lines_before
+def _empty_lines(chunk: bytes, tail: bytes, lines_before: int, at_start: bool, out: list[int]) -> int:
+    """Append the numbers of empty lines starting in `chunk` (a line is empty when it holds nothing, or only '\\r');
+    return the count of newlines up to the end of `chunk`. `tail` is the end of the previous chunk."""
+    starts_empty = chunk.startswith(b"\n") or chunk.startswith(b"\r\n")
+    if (at_start and starts_empty) or (tail.endswith(b"\n") and starts_empty) or \
+            (tail.endswith(b"\n\r") and chunk.startswith(b"\n")):
+        out.append(lines_before + 1)
     positions = []
-    if block.startswith(b"\n") or block.startswith(b"\r\n"):
-        positions.append(-1)
     for pattern in (b"\n\n", b"\n\r\n"):
-        start = block.find(pattern)
+        start = chunk.find(pattern)
         while start >= 0:
             positions.append(start)
-            start = block.find(pattern, start + 1)
+            start = chunk.find(pattern, start + 1)
+    counted_to, count = 0, lines_before
     for pos in sorted(positions):
-        if pos >= 0:
-            count += block.count(b"\n", counted_to, pos + 1)
-            counted_to = pos + 1
+        count += chunk.count(b"\n", counted_to, pos + 1)
+        counted_to = pos + 1
         out.append(count + 1)   # the empty line follows the newline at `pos`
-    return count + block.count(b"\n", counted_to)
+    return count + chunk.count(b"\n", counted_to)
 
 
 def _header(path: Path, cells: list) -> list[str]:
@@ -193,7 +194,15 @@ def _header(path: Path, cells: list) -> list[str]:
     return names
 
 
-def _stage_csv(con, path: Path) -> tuple[_Scan, list[str]]:
+def _trimmed(width: int) -> str:
+    """Select list for the staging table: text without surrounding spaces, NULL for empty cells. trim() is only
+    called on the rare value that needs it (it costs five times the test)."""
+    def cell(c: str) -> str:
+        return f"nullif(CASE WHEN starts_with({c}, ' ') OR ends_with({c}, ' ') THEN trim({c}) ELSE {c} END, '')"
+    return ", ".join(f"{cell(f'c{i}')} AS c{i}" for i in range(1, width + 1))
+
+
+def _stage_csv(con, path: Path) -> tuple[_Scan, list[str], int]:
     scan = _scan_csv(path)
     with open(path, encoding="utf-8-sig", newline="") as fh:
         first_line = fh.readline()
@@ -203,35 +212,39 @@ def _stage_csv(con, path: Path) -> tuple[_Scan, list[str]]:
     width = len(next(csv.reader([first_line])))
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
     try:
+        # Insertion order is preserved (DuckDB's default), so rowid is the record's position in the file.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE ico_src AS SELECT * FROM read_csv($1, header = false, skip = 1, "
-            f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, columns = {columns})",
-            [str(path)])
+            f"CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT {_trimmed(width)} FROM read_csv($1, header = false, "
+            "skip = 1, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+            f"columns = {columns})", [str(path)])
     except duckdb.Error as exc:
         raise _csv_error(path, exc, width) from None
-    records = con.execute("SELECT count(*) FROM ico_src").fetchall()[0][0]
+    records = con.execute("SELECT count(*) FROM ico_stage").fetchall()[0][0]
     empty_after_header = [n for n in scan.empty_lines if n > 1]
     expected = scan.lines - 1 - len(empty_after_header)
     if records == expected and not empty_after_header:
-        line_sql = "rowid + 2"
+        con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT rowid + 2 AS line, * FROM ico_stage")
     else:
-        lines = (np.setdiff1d(np.arange(2, scan.lines + 1, dtype=np.int64), np.array(empty_after_header, dtype=np.int64))
-                 if records == expected else _record_lines(path))
+        # Empty lines or values spanning lines: map each record to its first line (rare; small files in practice).
+        lines = _lines_without(scan.lines, empty_after_header) if records == expected else _record_lines(path)
         if len(lines) != records:
             raise SourceError(path, f"Could not match {records} CSV records to lines of the file")
-        con.register("ico_line_map", pa.table({"k": np.arange(records, dtype=np.int64), "line": lines}))
-        con.execute("CREATE OR REPLACE TEMP TABLE ico_src AS SELECT s.*, m.line FROM ico_src s "
-                    "JOIN ico_line_map m ON m.k = s.rowid")
-        con.unregister("ico_line_map")
-        line_sql = "line"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT CAST({line_sql} AS BIGINT) AS line, "
-                f"{_trimmed(width)} FROM ico_src")
-    con.execute("DROP TABLE ico_src")
+        con.execute("CREATE OR REPLACE TEMP TABLE ico_line_map (k BIGINT, line BIGINT)")
+        con.executemany("INSERT INTO ico_line_map VALUES ($1, $2)", list(enumerate(lines)))
+        con.execute("CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT m.line, s.* FROM ico_stage s "
+                    "JOIN ico_line_map m ON m.k = s.rowid ORDER BY m.line")
+        con.execute("DROP TABLE ico_line_map")
+        con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT * FROM ico_stage")
     scan.empty_lines = empty_after_header
-    return scan, names
+    return scan, names, width
 
 
-def _record_lines(path: Path) -> np.ndarray:
+def _lines_without(last: int, skipped: list[int]) -> list[int]:
+    skip = set(skipped)
+    return [n for n in range(2, last + 1) if n not in skip]
+
+
+def _record_lines(path: Path) -> list[int]:
     """Start line of each non-empty record, for files whose quoted values span lines (rare; slow path)."""
     starts = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -244,7 +257,7 @@ def _record_lines(path: Path) -> np.ndarray:
             if record:
                 starts.append(line_before + 1)
             line_before = reader.line_num
-    return np.array(starts, dtype=np.int64)
+    return starts
 
 
 def _csv_error(path: Path, exc: Exception, width: int) -> SourceError:
@@ -260,64 +273,54 @@ def _csv_error(path: Path, exc: Exception, width: int) -> SourceError:
     return SourceError(path, f"The CSV cannot be parsed ({first})", row=row, value=value)
 
 
-def _trimmed(width: int) -> str:
-    """Select list for the staging table: trimmed text, NULL for empty cells, and whether the whole row is blank."""
-    cells = [f"nullif(trim(c{i}), '')" for i in range(1, width + 1)]
-    return ", ".join(f"{c} AS c{i}" for i, c in enumerate(cells, start=1)) + \
-        ", (" + " AND ".join(f"{c} IS NULL" for c in cells) + ") AS blank"
-
-
 def _cell_text(value) -> str | None:
-    if value is None:
+    if value is None or value == "":
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return str(value)
 
 
-def _stage_xlsx(con, path: Path) -> tuple[_Scan, list[str]]:
-    import openpyxl
+def _stage_xlsx(con, path: Path) -> tuple[_Scan, list[str], int]:
+    import pyarrow as pa
+    from python_calamine import CalamineWorkbook
 
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open(path, "rb", buffering=0) as fh:
         for block in iter(lambda: fh.read(_CHUNK), b""):
             digest.update(block)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:   # calamine raises zip/XML/its own errors for a damaged workbook
         raise SourceError(path, f"Not a readable XLSX workbook: it is truncated or damaged ({type(exc).__name__}: "
                           f"{str(exc)[:120]})") from None
     try:
-        if voc.ICO_SHEET not in book.sheetnames:
+        if voc.ICO_SHEET not in book.sheet_names:
             raise SourceError(path, f"No worksheet named '{voc.ICO_SHEET}'; the workbook has "
-                              + ", ".join(repr(s) for s in book.sheetnames))
-        sheet = book[voc.ICO_SHEET]
+                              + ", ".join(repr(s) for s in book.sheet_names))
         try:
-            rows = sheet.iter_rows(min_row=1, values_only=True)
-            header = next(rows, None)
-            if header is None or all(c is None for c in header):
-                raise SourceError(path, "The worksheet 'in' is empty; expected a header row and data rows", row=1)
-            names = _header(path, list(header))
-            width = len(header)
-            columns: list[list] = [[] for _ in range(width)]
-            lines: list[int] = []
-            for number, row in enumerate(rows, start=2):
-                lines.append(number)
-                for i in range(width):
-                    columns[i].append(_cell_text(row[i]) if i < len(row) else None)
-        except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
+            # skip_empty_area=False keeps list index == sheet row - 1 even when the top rows are empty.
+            rows = book.get_sheet_by_name(voc.ICO_SHEET).to_python(skip_empty_area=False)
+        except Exception as exc:
             raise SourceError(path, f"The worksheet cannot be read: the workbook is truncated or damaged "
                               f"({type(exc).__name__}: {str(exc)[:120]})") from None
     finally:
         book.close()
-    table = pa.table({"line": pa.array(lines, pa.int64()),
-                      **{f"c{i + 1}": pa.array(columns[i], pa.string()) for i in range(width)}})
+    if not rows or all(c in (None, "") for c in rows[0]):
+        raise SourceError(path, "The worksheet 'in' is empty; expected a header row and data rows", row=1)
+    names = _header(path, list(rows[0]))
+    width = len(rows[0])
+    body = rows[1:]
+    columns = {f"c{i + 1}": pa.array([_cell_text(r[i]) if i < len(r) else None for r in body], pa.string())
+               for i in range(width)}
+    table = pa.table({"line": pa.array(range(2, len(body) + 2), pa.int64()), **columns})
     con.register("ico_xlsx", table)
     con.execute(f"CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT line, {_trimmed(width)} FROM ico_xlsx")
     con.unregister("ico_xlsx")
-    return _Scan(digest.hexdigest(), path.stat().st_size, len(lines) + 1, []), names
+    con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT * FROM ico_stage")
+    return _Scan(digest.hexdigest(), path.stat().st_size, len(body) + 1, []), names, width
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -333,35 +336,158 @@ _PROBLEMS = {
 }
 
 
-def _validate(con, path: Path, col: dict[str, str]) -> None:
-    """Raise on the first offending row (in file order), saying how many rows share a problem."""
-    last_year = dt.date.today().year
-    checks = [
+def _problem_cases(col: dict[str, str]) -> list[str]:
+    """CASE branches naming a row's first problem; parameters: $1 quarter labels, $2/$3 year range, $4/$5 patterns."""
+    return [
         f"WHEN {col['bi_reference']} IS NULL THEN 'bi_empty'",
         f"WHEN NOT regexp_full_match({col['bi_reference']}, $4) THEN 'bi_bad'",
         f"WHEN {col['year']} IS NULL THEN 'year_empty'",
-        f"WHEN NOT regexp_full_match({col['year']}, $5) THEN 'year_nan'",  # TRY_CAST would round '2019.5'
+        f"WHEN NOT regexp_full_match({col['year']}, $5) THEN 'year_nan'",
         f"WHEN TRY_CAST({col['year']} AS INTEGER) NOT BETWEEN $2 AND $3 THEN 'year_range'",
         f"WHEN {col['quarter']} IS NULL OR NOT list_contains($1, {col['quarter']}) THEN 'quarter_bad'",
     ] + [f"WHEN {col[name]} IS NULL THEN 'empty:{name}'" for name in _WAREHOUSE_COLUMNS
          if name not in ("bi_reference", "year", "quarter")]
-    found = con.execute(
-        f"SELECT line, problem, count(*) OVER () FROM (SELECT line, CASE {' '.join(checks)} END AS problem "
-        "FROM ico_stage WHERE NOT blank) WHERE problem IS NOT NULL ORDER BY line LIMIT 1",
-        [list(voc.QUARTER_LABELS), voc.FIRST_YEAR, last_year, BI_REFERENCE_PATTERN, "^[0-9]{1,9}$"]).fetchall()
-    if not found:
-        return
-    line, problem, how_many = found[0]
-    if problem.startswith("empty:"):
-        name = problem.split(":", 1)[1]
+
+
+def _check_rows(con, path: Path, col: dict[str, str], width: int) -> tuple[int, int, int | None]:
+    """One scan: (records, blank records, first blank line). Raises on the first offending row (in file order),
+    saying how many rows share a problem."""
+    last_year = dt.date.today().year
+    params = [list(voc.QUARTER_LABELS), voc.FIRST_YEAR, last_year, BI_REFERENCE_PATTERN, YEAR_PATTERN]
+    blank = " AND ".join(f"c{i} IS NULL" for i in range(1, width + 1))
+    problem = f"CASE {' '.join(_problem_cases(col))} END IS NOT NULL"
+    records, blanks, first_blank, bad, first_bad = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE blank), min(line) FILTER (WHERE blank),
+               count(*) FILTER (WHERE NOT blank AND bad), min(line) FILTER (WHERE NOT blank AND bad)
+        FROM (SELECT line, {blank} AS blank, {problem} AS bad FROM ico_cells)""", params).fetchall()[0]
+    if not bad:
+        return records, blanks, first_blank
+    found = con.execute(f"SELECT CASE {' '.join(_problem_cases(col))} END FROM ico_cells WHERE line = $6",
+                        params + [first_bad]).fetchall()[0][0]
+    if found.startswith("empty:"):
+        name = found.split(":", 1)[1]
         text = ("Empty value (the ICO writes 'Unknown', 'Unassigned' or 'Not Provided' for missing information, "
                 "so an empty cell means a damaged file)")
     else:
-        name, text = _PROBLEMS[problem]
+        name, text = _PROBLEMS[found]
         text = text.format(first=voc.FIRST_YEAR, last=last_year)
-    value = con.execute(f"SELECT {col[name]} FROM ico_stage WHERE line = $1", [line]).fetchall()[0][0]
-    more = f"; {how_many - 1} more row(s) have problems" if how_many > 1 else ""
-    raise SourceError(path, text + more, row=int(line), column=_SOURCE_NAME[name], value=value)
+    value = con.execute(f"SELECT {col[name]} FROM ico_cells WHERE line = $1", [first_bad]).fetchall()[0][0]
+    more = f"; {bad - 1} more row(s) have problems" if bad > 1 else ""
+    raise SourceError(path, text + more, row=int(first_bad), column=_SOURCE_NAME[name], value=value)
+
+
+def _reject_duplicates(con, result: IcoLoad) -> None:
+    """Delete rows that repeat an earlier row exactly. A 64-bit hash of each row finds the candidates in one cheap
+    GROUP BY; candidates are then compared column by column, so a hash collision cannot drop a row."""
+    cols = ", ".join(_WAREHOUSE_COLUMNS)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ico_dup_hashes AS
+        SELECT h FROM (SELECT hash({cols}) AS h FROM ico_rows) GROUP BY h HAVING count(*) > 1""")
+    if con.execute("SELECT count(*) FROM ico_dup_hashes").fetchall()[0][0]:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE ico_dups AS
+            SELECT source_row FROM (
+                SELECT source_row, row_number() OVER (PARTITION BY {cols} ORDER BY source_row) AS copy
+                FROM ico_rows WHERE hash({cols}) IN (SELECT h FROM ico_dup_hashes))
+            WHERE copy > 1""")
+        rows, first = con.execute("SELECT count(*), min(source_row) FROM ico_dups").fetchall()[0]
+        if rows:
+            con.execute("DELETE FROM ico_rows WHERE source_row IN (SELECT source_row FROM ico_dups)")
+            result.rejected["exact duplicate of an earlier row"] = {"rows": rows, "first_row": int(first)}
+        con.execute("DROP TABLE ico_dups")
+    con.execute("DROP TABLE ico_dup_hashes")
+
+
+def _value_counts(con) -> dict[str, list[tuple[str, int]]]:
+    """Rows per value of every categorical column, from one scan (GROUPING SETS)."""
+    names = list(voc.KNOWN_VALUES)
+    sets = ", ".join(f"({n})" for n in names)
+    which = ", ".join(f"GROUPING({n})" for n in names)
+    out: dict[str, list[tuple[str, int]]] = {n: [] for n in names}
+    for row in con.execute(f"SELECT {', '.join(names)}, count(*), [{which}] FROM ico_rows "
+                           f"GROUP BY GROUPING SETS ({sets})").fetchall():
+        grouped = row[-1].index(0)   # GROUPING() is 0 for the column this row is grouped by
+        out[names[grouped]].append((row[grouped], row[-2]))
+    return out
+
+
+def _code(name: str) -> str:
+    """A 32-bit code for a categorical value: keeps the per-incident aggregate state small (no text in it)."""
+    return f"CAST(hash({name}) >> 32 AS UINTEGER)"
+
+
+def _dictionaries(con, value_counts: dict[str, list[tuple[str, int]]]) -> list[str]:
+    """A (code, value) table per single-valued column; returns the columns whose codes are all distinct. A column
+    where two values ever shared a code is aggregated as text instead (exact, just slower)."""
+    coded = []
+    for name in SINGLE_VALUED:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE ico_dict_{name} AS SELECT {_code('v')} AS code, v AS value "
+                    "FROM unnest($1::VARCHAR[]) AS t(v)", [[v for v, _ in value_counts[name]]])
+        if con.execute(f"SELECT count(DISTINCT code) = count(*) FROM ico_dict_{name}").fetchall()[0][0]:
+            coded.append(name)
+        else:
+            con.execute(f"DROP TABLE ico_dict_{name}")
+    return coded
+
+
+def _fill_incidents(con, result: IcoLoad, value_counts: dict[str, list[tuple[str, int]]]) -> None:
+    """incident_facts from one GROUP BY over ico_rows (keyed on BI Reference, Year, Quarter, with each single-valued
+    column as min/max of its code); only incidents whose rows disagree are then resolved row by row."""
+    coded = _dictionaries(con, value_counts)
+    states = []
+    for n in SINGLE_VALUED:
+        if n in coded:
+            states.append(f"min({_code(n)}) AS v_{n}, min({_code(n)}) <> max({_code(n)}) AS conflict_{n}")
+        else:
+            states.append(f"any_value({n}) AS v_{n}, min({n}) <> max({n}) AS conflict_{n}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ico_incidents AS
+        SELECT bi_reference || '/' || year || '/Q' || quarter AS incident_id, * FROM (
+            SELECT bi_reference, year, quarter, count(*) AS source_rows, min(source_row) AS first_line,
+                   {', '.join(states)}
+            FROM ico_rows GROUP BY bi_reference, year, quarter)""")
+    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE conflict_{n})" for n in SINGLE_VALUED)
+                         + " FROM ico_incidents").fetchall()[0]
+    result.conflicts = {_SOURCE_NAME[n]: int(c) for n, c in zip(SINGLE_VALUED, counts)}
+    conflicted = [n for n, c in zip(SINGLE_VALUED, counts) if c]
+    if conflicted:
+        any_conflict = " OR ".join(f"conflict_{n}" for n in conflicted)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE ico_conflict_rows AS
+            SELECT * FROM ico_rows WHERE incident_id IN (SELECT incident_id FROM ico_incidents WHERE {any_conflict})""")
+        for name in conflicted:
+            # Most rows wins, ties go to the earliest row.
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE ico_pick_{name} AS
+                SELECT incident_id, {name} AS value FROM (
+                    SELECT incident_id, {name},
+                           row_number() OVER (PARTITION BY incident_id ORDER BY count(*) DESC, min(source_row)) AS pick
+                    FROM ico_conflict_rows GROUP BY incident_id, {name})
+                WHERE pick = 1""")
+    values, joins = [], []
+    for n in SINGLE_VALUED:
+        value = f"d_{n}.value" if n in coded else f"f.v_{n}"
+        if n in coded:
+            joins.append(f"JOIN ico_dict_{n} AS d_{n} ON d_{n}.code = f.v_{n}")
+        if n in conflicted:
+            joins.append(f"LEFT JOIN ico_pick_{n} AS p_{n} ON p_{n}.incident_id = f.incident_id")
+            value = f"coalesce(p_{n}.value, {value})"
+        values.append(value)
+    had_conflict = " OR ".join(f"f.conflict_{n}" for n in SINGLE_VALUED)
+    con.execute(f"""
+        INSERT INTO incident_facts (incident_id, bi_reference, year, quarter, period_start, comparable,
+               {', '.join(SINGLE_VALUED)}, source_rows, had_conflict)
+        SELECT f.incident_id, f.bi_reference, f.year, f.quarter, make_date(f.year, (f.quarter - 1) * 3 + 1, 1),
+               f.year > $1 OR (f.year = $1 AND f.quarter >= $2), {', '.join(values)}, f.source_rows, {had_conflict}
+        FROM ico_incidents AS f {' '.join(joins)}
+        ORDER BY f.year, f.quarter, f.first_line""", list(voc.FIRST_COMPARABLE))
+    for name in conflicted:
+        con.execute(f"DROP TABLE ico_pick_{name}")
+    if conflicted:
+        con.execute("DROP TABLE ico_conflict_rows")
+    for name in coded:
+        con.execute(f"DROP TABLE ico_dict_{name}")
+    con.execute("DROP TABLE ico_incidents")
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path) -> IcoLoad:
@@ -379,80 +505,40 @@ def load(con: duckdb.DuckDBPyConnection, path: Path) -> IcoLoad:
     if path.suffix.lower() in (".xlsx", ".xlsm") and not is_xlsx:
         raise SourceError(path, "Not an XLSX workbook: the file does not start with the zip signature (it is empty, "
                           "truncated or another format)", value=magic)
-    scan, names = _stage_xlsx(con, path) if is_xlsx else _stage_csv(con, path)
+    scan, names, width = _stage_xlsx(con, path) if is_xlsx else _stage_csv(con, path)
     result = IcoLoad(file=path, file_format="xlsx" if is_xlsx else "csv", sha256=scan.sha256)
     result.ignored_columns = [n for n in names if n and n not in voc.ICO_COLUMNS]
     col = {voc.ICO_COLUMNS[n]: f"c{names.index(n) + 1}" for n in voc.ICO_COLUMNS}
 
-    records, blank, first_blank = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE blank), min(line) FILTER (WHERE blank) FROM ico_stage").fetchall()[0]
+    records, blank, first_blank = _check_rows(con, path, col, width)
     result.rows_read = records + len(scan.empty_lines)
     if records - blank == 0:
         raise SourceError(path, "The file has a header row but no data rows", row=1)
-    _validate(con, path, col)
     if blank + len(scan.empty_lines):
         first = min([n for n in (first_blank, *scan.empty_lines) if n is not None])
         result.rejected["blank row"] = {"rows": blank + len(scan.empty_lines), "first_row": int(first)}
 
-    all_cols = ", ".join(col[name] for name in _WAREHOUSE_COLUMNS)
-    text_cols = ", ".join(f"{col[n]} AS {n}" for n in _WAREHOUSE_COLUMNS if n not in ("year", "quarter"))
+    # Every non-blank row is valid now; a blank row is the only kind without a BI Reference.
+    text_cols = {n: col[n] for n in _WAREHOUSE_COLUMNS if n not in ("year", "quarter")}
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE ico_checked AS
-        SELECT line, {text_cols}, CAST({col['year']} AS INTEGER) AS year,
-               CAST(list_position($1, {col['quarter']}) AS INTEGER) AS quarter,
-               row_number() OVER (PARTITION BY {all_cols} ORDER BY line) > 1 AS duplicate
-        FROM ico_stage WHERE NOT blank""", [list(voc.QUARTER_LABELS)])
-    con.execute("DROP TABLE ico_stage")
-    dup = con.execute("SELECT count(*), min(line) FROM ico_checked WHERE duplicate").fetchall()[0]
-    if dup[0]:
-        result.rejected["exact duplicate of an earlier row"] = {"rows": dup[0], "first_row": int(dup[1])}
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE ico_valid AS
-        SELECT * EXCLUDE (duplicate), bi_reference || '/' || year || '/Q' || quarter AS incident_id
-        FROM ico_checked WHERE NOT duplicate""")
-    con.execute("DROP TABLE ico_checked")
+        INSERT INTO ico_rows
+        SELECT line, {text_cols['bi_reference']} || '/' || year || '/Q' || quarter, {text_cols['bi_reference']},
+               year, quarter, {', '.join(text_cols[n] for n in _WAREHOUSE_COLUMNS[3:])}
+        FROM (SELECT *, CAST({col['year']} AS INTEGER) AS year,
+                     CAST(list_position($1, {col['quarter']}) AS INTEGER) AS quarter
+              FROM ico_cells WHERE {col['bi_reference']} IS NOT NULL)""", [list(voc.QUARTER_LABELS)])
+    con.execute("DROP VIEW ico_cells")
+    con.execute("DROP TABLE ico_stage")   # frees the staging copy before the aggregates run
+    _reject_duplicates(con, result)
+    result.rows_kept = con.execute("SELECT count(*) FROM ico_rows").fetchall()[0][0]
 
-    con.execute("""
-        INSERT INTO ico_rows SELECT line, incident_id, bi_reference, year, quarter, data_subject_type, data_type,
-               decision, incident_category, incident_type, subjects_band, sector, time_to_report
-        FROM ico_valid ORDER BY line""")
-    result.rows_kept = con.execute("SELECT count(*) FROM ico_valid").fetchall()[0][0]
-
-    # One resolved value per single-valued column: most rows wins, ties go to the earliest row.
-    for name in SINGLE_VALUED:
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE ico_pick_{name} AS
-            SELECT incident_id, {name} AS value, n_values FROM (
-                SELECT incident_id, {name}, count(*) OVER (PARTITION BY incident_id) AS n_values,
-                       row_number() OVER (PARTITION BY incident_id ORDER BY count(*) DESC, min(line)) AS pick
-                FROM ico_valid GROUP BY incident_id, {name})
-            WHERE pick = 1""")
-        result.conflicts[_SOURCE_NAME[name]] = con.execute(
-            f"SELECT count(*) FROM ico_pick_{name} WHERE n_values > 1").fetchall()[0][0]
-    joins = " ".join(f"JOIN ico_pick_{n} USING (incident_id)" for n in SINGLE_VALUED)
-    picks = ", ".join(f"ico_pick_{n}.value" for n in SINGLE_VALUED)
-    conflict = " OR ".join(f"ico_pick_{n}.n_values > 1" for n in SINGLE_VALUED)
-    con.execute(f"""
-        INSERT INTO incident_facts (incident_id, bi_reference, year, quarter, period_start, comparable,
-               {', '.join(SINGLE_VALUED)}, source_rows, had_conflict)
-        SELECT k.incident_id, k.bi_reference, k.year, k.quarter, make_date(k.year, (k.quarter - 1) * 3 + 1, 1),
-               k.year > $1 OR (k.year = $1 AND k.quarter >= $2), {picks}, k.source_rows, {conflict}
-        FROM (SELECT incident_id, any_value(bi_reference) AS bi_reference, any_value(year) AS year,
-                     any_value(quarter) AS quarter, count(*) AS source_rows, min(line) AS first_line
-              FROM ico_valid GROUP BY incident_id) k
-        {joins}
-        ORDER BY k.year, k.quarter, k.first_line""", list(voc.FIRST_COMPARABLE))
-    for name in SINGLE_VALUED:
-        con.execute(f"DROP TABLE ico_pick_{name}")
-    con.execute("INSERT INTO incident_data_subjects SELECT DISTINCT incident_id, data_subject_type FROM ico_valid")
-    con.execute("INSERT INTO incident_data_types SELECT DISTINCT incident_id, data_type FROM ico_valid")
-
+    value_counts = _value_counts(con)
     for name, known in voc.KNOWN_VALUES.items():
-        for value, rows in con.execute(
-                f"SELECT {name}, count(*) FROM ico_valid WHERE NOT list_contains($1, {name}) "
-                f"GROUP BY {name} ORDER BY count(*) DESC, {name}", [list(known)]).fetchall():
-            result.unknown_values.append({"column": _SOURCE_NAME[name], "value": value, "rows": rows})
-    con.execute("DROP TABLE ico_valid")
+        unknown = sorted(((v, n) for v, n in value_counts[name] if v not in known), key=lambda item: (-item[1], item[0]))
+        result.unknown_values += [{"column": _SOURCE_NAME[name], "value": v, "rows": n} for v, n in unknown]
+    _fill_incidents(con, result, value_counts)
+    con.execute("INSERT INTO incident_data_subjects SELECT DISTINCT incident_id, data_subject_type FROM ico_rows")
+    con.execute("INSERT INTO incident_data_types SELECT DISTINCT incident_id, data_type FROM ico_rows")
 
     by_quarter = con.execute(
         "SELECT year, quarter, count(*), bool_and(comparable) FROM incident_facts GROUP BY year, quarter "

@@ -35,8 +35,8 @@ def _period(period: str) -> str:
 
 
 SECTORS_SQL = """
-SELECT sector, count(*) FILTER (WHERE comparable) AS incidents
-FROM incidents GROUP BY sector ORDER BY incidents DESC, sector
+SELECT sector, CAST(coalesce(sum(incidents) FILTER (WHERE comparable), 0) AS BIGINT) AS incidents
+FROM incidents_quarterly WHERE dimension = 'total' GROUP BY sector ORDER BY incidents DESC, sector
 """
 
 
@@ -48,8 +48,9 @@ def sectors(con: duckdb.DuckDBPyConnection) -> QueryResult:
 
 
 PERIODS_SQL = """
-SELECT year, quarter, min(period_start) AS period_start, bool_and(comparable) AS comparable, count(*) AS incidents
-FROM incidents GROUP BY year, quarter ORDER BY year, quarter
+SELECT year, quarter, min(period_start) AS period_start, bool_and(comparable) AS comparable,
+       CAST(sum(incidents) AS BIGINT) AS incidents
+FROM incidents_quarterly WHERE dimension = 'total' GROUP BY year, quarter ORDER BY year, quarter
 """
 
 
@@ -61,7 +62,9 @@ def periods(con: duckdb.DuckDBPyConnection) -> QueryResult:
 
 def _trend_sql(column: str | None, rolling: bool) -> str:
     """The trend SQL for one breakdown column (from the allow-list) with or without the rolling mean."""
-    group_expr = column if column else f"'{ALL_INCIDENTS}'"
+    # counts come from incidents_quarterly (pre-aggregated by the ETL): the rows of one dimension, summed
+    group_expr = "value" if column else f"'{ALL_INCIDENTS}'"
+    dimension = column or "total"
     rolling_sql = window = ""
     # the total series always exists, so a selection with no incidents shows zeros rather than nothing
     total_group = "" if column else f" UNION SELECT '{ALL_INCIDENTS}'"
@@ -73,19 +76,19 @@ def _trend_sql(column: str | None, rolling: bool) -> str:
                   f"ROWS BETWEEN {ROLLING_QUARTERS - 1} PRECEDING AND CURRENT ROW)")
     return f"""
         WITH base AS (
-            SELECT year, CASE WHEN $1 = 'year' THEN 0 ELSE quarter END AS q, {group_expr} AS grp
-            FROM incidents
-            WHERE (NOT $2 OR comparable)
+            SELECT year, CASE WHEN $1 = 'year' THEN 0 ELSE quarter END AS q, {group_expr} AS grp, incidents
+            FROM incidents_quarterly
+            WHERE dimension = '{dimension}' AND (NOT $2 OR comparable)
               AND (len($3::VARCHAR[]) = 0 OR list_contains($3::VARCHAR[], sector))
         ),
         all_periods AS (  -- periods come from the whole warehouse, not the filtered rows, so zeros show
             SELECT year, CASE WHEN $1 = 'year' THEN 0 ELSE quarter END AS q, min(period_start) AS period_start,
                    count(DISTINCT quarter) AS quarters_covered
-            FROM incidents WHERE (NOT $2 OR comparable)
+            FROM incidents_quarterly WHERE dimension = 'total' AND (NOT $2 OR comparable)
             GROUP BY 1, 2
         ),
         groups AS (SELECT DISTINCT grp FROM base{total_group}),
-        counts AS (SELECT year, q, grp, count(*) AS incidents FROM base GROUP BY year, q, grp),
+        counts AS (SELECT year, q, grp, CAST(sum(incidents) AS BIGINT) AS incidents FROM base GROUP BY year, q, grp),
         grid AS (
             SELECT p.year, p.q, p.period_start, p.quarters_covered, g.grp, coalesce(c.incidents, 0) AS incidents
             FROM all_periods p CROSS JOIN groups g
@@ -141,11 +144,11 @@ def incident_trend(con: duckdb.DuckDBPyConnection, period: str = "quarter", brea
 
 HEADLINE_SQL = """
         WITH base AS (
-            SELECT year, quarter, incident_category, time_to_report
-            FROM incidents
+            SELECT year, quarter, incident_category, time_to_report, incidents
+            FROM incidents_quarterly_mix
             WHERE comparable AND (len($1::VARCHAR[]) = 0 OR list_contains($1::VARCHAR[], sector))
         ),
-        quarters AS (SELECT DISTINCT year, quarter FROM incidents WHERE comparable),
+        quarters AS (SELECT DISTINCT year, quarter FROM incidents_quarterly WHERE comparable),
         latest_q AS (SELECT year, quarter FROM quarters ORDER BY year DESC, quarter DESC LIMIT 1),
         latest_y AS (SELECT max(year) AS year FROM (SELECT year FROM quarters GROUP BY year
                                                     HAVING count(*) = 4)),
@@ -163,12 +166,16 @@ HEADLINE_SQL = """
         ),
         figures AS (
             SELECT p.kind, p.period, p.previous_period,
-                   count(b.year) FILTER (WHERE b.year = p.year) AS incidents,
-                   CASE WHEN p.previous_available THEN count(b.year) FILTER (WHERE b.year = p.year - 1) END
+                   -- sums over incidents_quarterly_mix (pre-aggregated counts); coalesce keeps "none" as 0, not NULL
+                   CAST(coalesce(sum(b.incidents) FILTER (WHERE b.year = p.year), 0) AS BIGINT) AS incidents,
+                   CASE WHEN p.previous_available THEN
+                       CAST(coalesce(sum(b.incidents) FILTER (WHERE b.year = p.year - 1), 0) AS BIGINT) END
                        AS incidents_year_earlier,
-                   count(b.year) FILTER (WHERE b.year = p.year AND b.incident_category = 'Cyber') AS cyber,
-                   count(b.year) FILTER (WHERE b.year = p.year AND list_contains($2::VARCHAR[], b.time_to_report))
-                       AS within_72h
+                   CAST(coalesce(sum(b.incidents) FILTER (WHERE b.year = p.year AND b.incident_category = 'Cyber'),
+                                 0) AS BIGINT) AS cyber,
+                   CAST(coalesce(sum(b.incidents) FILTER (WHERE b.year = p.year
+                                                          AND list_contains($2::VARCHAR[], b.time_to_report)),
+                                 0) AS BIGINT) AS within_72h
             FROM picked p
             LEFT JOIN base b ON b.year IN (p.year, p.year - 1) AND (p.quarter = 0 OR b.quarter = p.quarter)
             GROUP BY p.kind, p.period, p.previous_period, p.previous_available

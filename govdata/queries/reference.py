@@ -135,7 +135,8 @@ def maturity_checklist(con: duckdb.DuckDBPyConnection) -> QueryResult:
 #   one organisation type / pollster), each at its figure date.
 TIMELINE_SQL = f"""
 WITH incident_years AS (
-    SELECT year, count(DISTINCT incident_id) AS incidents, count(DISTINCT quarter) AS quarters
+    -- one row per incident, so count(*) (a distinct count would only add a hash of every id)
+    SELECT year, count(*) AS incidents, count(DISTINCT quarter) AS quarters
     FROM incidents
     WHERE comparable AND sector = $1
     GROUP BY year

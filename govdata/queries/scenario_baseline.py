@@ -1,7 +1,8 @@
 """Baseline counts for the what-if model: a sector's incidents over the last N comparable quarters.
 
 The window is the last N comparable quarters present in the warehouse as a whole (not per sector), so a sector with
-no incidents in a quarter still has that quarter counted in the annualisation.
+no incidents in a quarter still has that quarter counted in the annualisation. Counts are sums over the ETL's
+pre-aggregated incidents_quarterly / incidents_quarterly_mix tables (etl/aggregates.py), identical to counting incidents.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from govdata.queries.registry import named_query
 
 WINDOW_SQL = """
 SELECT DISTINCT year, quarter
-FROM incidents
+FROM incidents_quarterly
 WHERE comparable
 ORDER BY year DESC, quarter DESC
 LIMIT $1
@@ -21,13 +22,13 @@ LIMIT $1
 BASELINE_SQL = """
 WITH window_quarters AS (
     SELECT DISTINCT year, quarter
-    FROM incidents
+    FROM incidents_quarterly
     WHERE comparable
     ORDER BY year DESC, quarter DESC
     LIMIT $2
 )
-SELECT i.incident_type, i.incident_category, i.time_to_report, count(*) AS incidents
-FROM incidents AS i
+SELECT i.incident_type, i.incident_category, i.time_to_report, CAST(sum(i.incidents) AS BIGINT) AS incidents
+FROM incidents_quarterly_mix AS i
 JOIN window_quarters AS w ON i.year = w.year AND i.quarter = w.quarter
 WHERE i.sector = $1 AND i.comparable
 GROUP BY i.incident_type, i.incident_category, i.time_to_report
@@ -35,9 +36,9 @@ ORDER BY i.incident_type, i.incident_category, i.time_to_report
 """
 
 SECTORS_SQL = """
-SELECT sector, count(*) AS incidents
-FROM incidents
-WHERE comparable
+SELECT sector, CAST(sum(incidents) AS BIGINT) AS incidents
+FROM incidents_quarterly
+WHERE dimension = 'total' AND comparable
 GROUP BY sector
 ORDER BY sector
 """

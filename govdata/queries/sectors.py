@@ -1,7 +1,7 @@
 """Sector comparison: volume, cyber share, top incident types, time to report, decisions and change over time.
 
-Every count is of distinct incidents (the `incidents` view, one row per BI Reference + Year + Quarter), never of
-file rows. Periods are ranges of calendar quarters written as an index `year * 4 + quarter - 1`, so a range is two
+Every count is of distinct incidents (one row per BI Reference + Year + Quarter), never of file rows: the queries
+sum the ETL's pre-aggregated incidents_quarterly / incidents_quarterly_mix tables, built from incident_facts by etl/aggregates.py. Periods are ranges of calendar quarters written as an index `year * 4 + quarter - 1`, so a range is two
 bound parameters. Q1 2019 is outside the comparable series and left out unless `comparable_only` is False.
 """
 from __future__ import annotations
@@ -53,9 +53,9 @@ class Period:
 # ---------------------------------------------------------------------------------------------- vocabularies
 
 PERIODS_SQL = """
-SELECT year, quarter, count(DISTINCT incident_id) AS incidents
-FROM incidents
-WHERE comparable OR NOT $1
+SELECT year, quarter, CAST(sum(incidents) AS BIGINT) AS incidents
+FROM incidents_quarterly
+WHERE dimension = 'total' AND (comparable OR NOT $1)
 GROUP BY year, quarter
 ORDER BY year, quarter
 """
@@ -82,9 +82,9 @@ def periods(quarters: QueryResult) -> dict[str, Period]:
 
 
 SECTORS_SQL = """
-SELECT sector, count(DISTINCT incident_id) AS incidents
-FROM incidents
-WHERE comparable OR NOT $1
+SELECT sector, CAST(sum(incidents) AS BIGINT) AS incidents
+FROM incidents_quarterly
+WHERE dimension = 'total' AND (comparable OR NOT $1)
 GROUP BY sector
 ORDER BY incidents DESC, sector
 """
@@ -100,25 +100,29 @@ def sector_list(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) ->
 
 VOLUME_SQL = """
 WITH scope AS (
-    SELECT incident_id, sector, incident_category, time_to_report, year, quarter
-    FROM incidents
+    SELECT sector, incident_category, time_to_report, year, quarter, incidents
+    FROM incidents_quarterly_mix
     WHERE year * 4 + quarter - 1 BETWEEN $1 AND $2 AND (comparable OR NOT $3)
 ), quarters AS (
     SELECT count(DISTINCT (year, quarter)) AS n FROM scope
+), per_sector AS (
+    SELECT sector,
+           CAST(sum(incidents) AS BIGINT) AS incidents,
+           CAST(coalesce(sum(incidents) FILTER (WHERE incident_category = $5), 0) AS BIGINT) AS cyber_incidents,
+           CAST(coalesce(sum(incidents) FILTER (WHERE list_contains($6, time_to_report)), 0) AS BIGINT) AS within_72h
+    FROM scope
+    GROUP BY sector
 )
 SELECT sector,
        list_contains($4, sector) AS selected,
-       count(DISTINCT incident_id) AS incidents,
-       round(count(DISTINCT incident_id) / (SELECT n FROM quarters), 1) AS incidents_per_quarter,
-       count(DISTINCT incident_id) FILTER (WHERE incident_category = $5) AS cyber_incidents,
-       round(100.0 * count(DISTINCT incident_id) FILTER (WHERE incident_category = $5)
-             / count(DISTINCT incident_id), 1) AS cyber_pct,
-       count(DISTINCT incident_id) FILTER (WHERE list_contains($6, time_to_report)) AS within_72h,
-       round(100.0 * count(DISTINCT incident_id) FILTER (WHERE list_contains($6, time_to_report))
-             / count(DISTINCT incident_id), 1) AS within_72h_pct,
-       rank() OVER (ORDER BY count(DISTINCT incident_id) DESC) AS rank
-FROM scope
-GROUP BY sector
+       incidents,
+       round(incidents / (SELECT n FROM quarters), 1) AS incidents_per_quarter,
+       cyber_incidents,
+       round(100.0 * cyber_incidents / incidents, 1) AS cyber_pct,
+       within_72h,
+       round(100.0 * within_72h / incidents, 1) AS within_72h_pct,
+       rank() OVER (ORDER BY incidents DESC) AS rank
+FROM per_sector
 ORDER BY incidents DESC, sector
 """
 
@@ -135,15 +139,15 @@ def sector_volume(con: duckdb.DuckDBPyConnection, period: Period, selected: list
 
 QUARTERLY_SQL = """
 WITH scope AS (
-    SELECT incident_id, sector, year, quarter, period_start
-    FROM incidents
-    WHERE year * 4 + quarter - 1 <= $2 AND (comparable OR NOT $3)
+    SELECT sector, year, quarter, period_start, incidents
+    FROM incidents_quarterly
+    WHERE dimension = 'total' AND year * 4 + quarter - 1 <= $2 AND (comparable OR NOT $3)
 ), quarters AS (
     SELECT DISTINCT year, quarter, period_start FROM scope
 ), picked AS (
     SELECT DISTINCT unnest($1::VARCHAR[]) AS sector
 ), counts AS (
-    SELECT sector, year, quarter, count(DISTINCT incident_id) AS incidents
+    SELECT sector, year, quarter, CAST(sum(incidents) AS BIGINT) AS incidents
     FROM scope
     WHERE list_contains($1, sector)
     GROUP BY sector, year, quarter
@@ -166,9 +170,10 @@ def sector_quarterly(con: duckdb.DuckDBPyConnection, period: Period, selected: l
 
 TOP_TYPES_SQL = """
 WITH counts AS (
-    SELECT sector, incident_type, count(DISTINCT incident_id) AS incidents
-    FROM incidents
-    WHERE year * 4 + quarter - 1 BETWEEN $1 AND $2 AND (comparable OR NOT $3) AND list_contains($4, sector)
+    SELECT sector, value AS incident_type, CAST(sum(incidents) AS BIGINT) AS incidents
+    FROM incidents_quarterly
+    WHERE dimension = 'incident_type' AND year * 4 + quarter - 1 BETWEEN $1 AND $2 AND (comparable OR NOT $3)
+      AND list_contains($4, sector)
     GROUP BY sector, incident_type
 )
 SELECT sector, incident_type, incidents,
@@ -191,9 +196,10 @@ def sector_top_types(con: duckdb.DuckDBPyConnection, period: Period, selected: l
 # One template, two columns: the identifier comes only from this fixed allow-list.
 _MIX_TEMPLATE = """
 WITH scope AS (
-    SELECT incident_id, sector, {column} AS value
-    FROM incidents
-    WHERE year * 4 + quarter - 1 BETWEEN $1 AND $2 AND (comparable OR NOT $3) AND list_contains($4, sector)
+    SELECT sector, value, incidents
+    FROM incidents_quarterly
+    WHERE dimension = '{column}' AND year * 4 + quarter - 1 BETWEEN $1 AND $2 AND (comparable OR NOT $3)
+      AND list_contains($4, sector)
 ), known AS (
     -- the published values in the ICO's order first, then any new value the ICO has added
     SELECT value, ordinal AS value_order
@@ -203,7 +209,7 @@ WITH scope AS (
 ), picked AS (
     SELECT DISTINCT sector FROM scope
 ), counts AS (
-    SELECT sector, value, count(DISTINCT incident_id) AS incidents FROM scope GROUP BY sector, value
+    SELECT sector, value, CAST(sum(incidents) AS BIGINT) AS incidents FROM scope GROUP BY sector, value
 )
 SELECT p.sector, k.value AS {column}, k.value_order, coalesce(c.incidents, 0) AS incidents,
        round(100.0 * coalesce(c.incidents, 0) / sum(coalesce(c.incidents, 0)) OVER (PARTITION BY p.sector), 1)
@@ -241,31 +247,31 @@ def sector_decisions(con: duckdb.DuckDBPyConnection, period: Period, selected: l
 
 CHANGE_SQL = """
 WITH scope AS (
-    SELECT incident_id, sector, year * 4 + quarter - 1 AS q
-    FROM incidents
-    WHERE comparable OR NOT $3
+    SELECT sector, year * 4 + quarter - 1 AS q, incidents
+    FROM incidents_quarterly
+    WHERE dimension = 'total' AND (comparable OR NOT $3)
 ), present AS (
     SELECT DISTINCT q FROM scope
 ), pairs AS (
     -- quarters of the period whose quarter a year earlier is also in the data: like is compared with like
     SELECT p.q FROM present p JOIN present earlier ON earlier.q = p.q - 4
     WHERE p.q BETWEEN $1 AND $2
+), flagged AS (
+    SELECT sector, incidents, q IN (SELECT q FROM pairs) AS is_current, q + 4 IN (SELECT q FROM pairs) AS is_previous
+    FROM scope
+), totals AS (
+    SELECT coalesce(sector, $5) AS sector,
+           grouping(sector) = 1 AS is_total,
+           CAST(coalesce(sum(incidents) FILTER (WHERE is_current), 0) AS BIGINT) AS current,
+           CAST(coalesce(sum(incidents) FILTER (WHERE is_previous), 0) AS BIGINT) AS previous
+    FROM flagged
+    GROUP BY GROUPING SETS ((sector), ())
+    HAVING grouping(sector) = 1 OR list_contains($4, sector)
 )
-SELECT coalesce(sector, $5) AS sector,
-       grouping(sector) = 1 AS is_total,
-       count(DISTINCT incident_id) FILTER (WHERE q IN (SELECT q FROM pairs)) AS current,
-       count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)) AS previous,
-       count(DISTINCT incident_id) FILTER (WHERE q IN (SELECT q FROM pairs))
-         - count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)) AS change,
-       CASE WHEN count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)) > 0 THEN
-           round(100.0 * (count(DISTINCT incident_id) FILTER (WHERE q IN (SELECT q FROM pairs))
-                          - count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)))
-                 / count(DISTINCT incident_id) FILTER (WHERE q + 4 IN (SELECT q FROM pairs)), 1)
-       END AS pct_change,
+SELECT sector, is_total, current, previous, current - previous AS change,
+       CASE WHEN previous > 0 THEN round(100.0 * (current - previous) / previous, 1) END AS pct_change,
        (SELECT count(*) FROM pairs) AS quarters_compared
-FROM scope
-GROUP BY GROUPING SETS ((sector), ())
-HAVING grouping(sector) = 1 OR list_contains($4, sector)
+FROM totals
 ORDER BY is_total DESC, pct_change DESC NULLS LAST, sector
 """
 

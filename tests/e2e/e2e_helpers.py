@@ -21,12 +21,19 @@ FILTER_WIDGETS = ("stSelectbox", "stMultiSelect", "stSlider", "stRadio")
 
 
 def dashboard_pages() -> list[tuple[str, str, str]]:
-    """(url path, title, file) of every page listed in dashboard.py's PAGES; the first is the default, at '/'."""
-    tree = ast.parse((settings.PROJECT_ROOT / "dashboard.py").read_text())
+    """(url path, title, file relative to the project) of every page in dashboard.py's PAGES; the first is the
+    default page, served at '/'. Page files live in app_pages/ (or, before that rename, pages/)."""
+    root = settings.PROJECT_ROOT
+    tree = ast.parse((root / "dashboard.py").read_text())
+    folder = next((d for d in ("app_pages", "pages") if (root / d).is_dir()), "app_pages")
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PAGES" for t in node.targets):
             entries = ast.literal_eval(node.value)
-            return [("" if i == 0 else Path(file).stem, title, file) for i, (file, title, *_) in enumerate(entries)]
+            pages = []
+            for i, (file, title, *_) in enumerate(entries):
+                path = file if "/" in file else f"{folder}/{file}"
+                pages.append(("" if i == 0 else Path(file).stem, title, path))
+            return pages
     raise AssertionError("dashboard.py has no PAGES list to take the page list from")
 
 

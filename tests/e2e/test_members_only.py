@@ -124,10 +124,6 @@ def test_dashboard_calls_the_gate_before_navigation():
     """The real app: with members-only on and nobody signed in, no page of the dashboard renders."""
     if not DASHBOARD.exists():
         pytest.fail(f"{DASHBOARD} does not exist")
-    source = DASHBOARD.read_text()
-    assert "require_member()" in source, "dashboard.py must call ui.auth.require_member() before st.navigation"
-    assert source.index("require_member()") < source.index("st.navigation"), \
-        "require_member() must run before st.navigation"
     at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
     at.secrets["auth"] = AUTH
     at.secrets["dashboard"] = {"members_only": True}
