@@ -312,3 +312,24 @@ def test_xlsx_bad_value_names_the_sheet_row(tmp_path):
 
 def test_missing_file(tmp_path):
     expect_error(tmp_path / "nope.csv", "File not found")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64])
+def test_byte_scan_is_the_same_whatever_the_block_size(tmp_path, monkeypatch, chunk):
+    """The scan reads large blocks; empty lines, CRLF pairs and UTF-8 characters that straddle two blocks must
+    give the same answer as reading the file whole."""
+    monkeypatch.setattr(ico_rows, "_CHUNK", chunk)
+    body = "\n".join([",".join(HEADER), ",".join(with_("Sector", "Caf\u00e9 \u20ac")), "", "\r",
+                      ",".join(GOOD) + "\r", "", ""]) + "\n\n"
+    path = tmp_path / "blocks.csv"
+    path.write_bytes(body.encode("utf-8"))
+    scan = ico_rows._scan_csv(path)
+    physical = body.split("\n")[:-1]        # the text after the last newline is not a line
+    assert scan.lines == len(physical)
+    assert scan.empty_lines == [n for n, text in enumerate(physical, start=1) if text in ("", "\r")]
+    bad = tmp_path / "latin1_blocks.csv"
+    bad.write_bytes(body.encode("utf-8").replace("\u20ac".encode(), b"\xe9x"))
+    offset = bad.read_bytes().index(b"\xe9x")
+    with pytest.raises(SourceError) as info:
+        ico_rows._scan_csv(bad)
+    assert f"offset {offset}" in info.value.message() and info.value.row == 2
