@@ -15,8 +15,7 @@ COPY dashboard.py ./
 COPY .streamlit/config.toml .streamlit/config.toml
 COPY govdata govdata
 COPY ui ui
-COPY pages pages
-# After the planned rename of pages/ to app_pages/ (see dashboard.py), copy app_pages instead.
+COPY app_pages app_pages
 COPY etl etl
 COPY data/reference data/reference
 RUN useradd --system --uid 10001 dashboard

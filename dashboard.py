@@ -1,4 +1,4 @@
-"""Entry point: `streamlit run dashboard.py`. Navigation over pages/, a shared data-status sidebar, no tracebacks."""
+"""Entry point: `streamlit run dashboard.py`. Navigation over app_pages/, a shared data-status sidebar, no tracebacks."""
 from __future__ import annotations
 
 import sys
@@ -13,10 +13,10 @@ import streamlit as st  # noqa: E402
 from govdata.warehouse import WarehouseUnavailable  # noqa: E402
 from ui import auth, data, layout  # noqa: E402
 
-# A folder named pages/ beside this script makes Streamlit serve deep links (e.g. /trends) as an old-style
-# multipage app, running the page without this script, until st.navigation has run once in the process.
-# app_pages/ avoids that; either name is accepted while the folder is renamed.
-PAGES_DIR = next((d for d in (ROOT / "app_pages", ROOT / "pages") if d.is_dir()), ROOT / "pages")
+# The page files live in app_pages/, not pages/: a folder named pages/ beside this script makes Streamlit 1.67
+# serve a fresh server's first deep link (e.g. /trends) as an old-style multipage app, running the page without
+# this script (no navigation, no error guard, no members-only gate).
+PAGES_DIR = ROOT / "app_pages"
 
 # (file, title, icon); a page whose file does not exist yet is left out so the app runs meanwhile.
 PAGES = [

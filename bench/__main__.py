@@ -35,7 +35,7 @@ def log(msg: str) -> None:
 
 
 def _pages_present(wanted: list[str] | None = None) -> list[str]:
-    return [p for p in (wanted or DASHBOARD_PAGES) if (settings.PROJECT_ROOT / "pages" / f"{p}.py").exists()]
+    return [p for p in (wanted or DASHBOARD_PAGES) if (settings.PROJECT_ROOT / "app_pages" / f"{p}.py").exists()]
 
 
 def _worker(app: str, page: str, env: dict, reps: int, cold_reps: int) -> dict:

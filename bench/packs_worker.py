@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard.py"), default_timeout=600)
     at.run()
     if args.page != "overview":
-        at.switch_page(f"pages/{args.page}.py")
+        at.switch_page(f"app_pages/{args.page}.py")
         captured["pack"].clear()
         captured["panel"].clear()
         at.run()

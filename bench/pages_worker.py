@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.app == "dashboard":
         at = AppTest.from_file(str(DASHBOARD), default_timeout=args.timeout)
         first = _run(at)
-        if args.page != "overview" or not (settings.PROJECT_ROOT / "pages" / "overview.py").exists():
-            at.switch_page(f"pages/{args.page}.py")
+        if args.page != "overview" or not (settings.PROJECT_ROOT / "app_pages" / "overview.py").exists():
+            at.switch_page(f"app_pages/{args.page}.py")
             first += _run(at)
     else:
         at = AppTest.from_file(str(PANDAS_APP), default_timeout=args.timeout)

@@ -83,6 +83,10 @@ DEFINITIONS: tuple[Note, ...] = (
 SCHEMA_DESCRIPTIONS: dict[str, str] = {
     "incidents": "One row per incident: the view charts count from (stable public interface).",
     "incident_facts": "One row per incident with conflicts resolved, comparable flag and source-row count.",
+    "incidents_quarterly": "Pre-aggregated incident counts per quarter and sector, in total and by each breakdown "
+                           "(dimension, value); built from incident_facts so pages stay fast at any file size.",
+    "incidents_quarterly_mix": "Pre-aggregated incident counts per quarter and sector by incident category x incident "
+                               "type x time taken to report (headlines, sector volume, scenario baselines).",
     "ico_rows": "The ICO row-level file exactly as read: one row per data subject type x data type of a report.",
     "incident_data_subjects": "Bridge: each incident's data subject types.",
     "incident_data_types": "Bridge: each incident's data types.",

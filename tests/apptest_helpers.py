@@ -16,9 +16,7 @@ from streamlit.testing.v1 import AppTest
 from govdata import settings
 
 DASHBOARD = settings.PROJECT_ROOT / "dashboard.py"
-# dashboard.py accepts app_pages/ (preferred: see the note there) or pages/.
-PAGES_DIR = next((d for d in (settings.PROJECT_ROOT / "app_pages", settings.PROJECT_ROOT / "pages") if d.is_dir()),
-                 settings.PROJECT_ROOT / "pages")
+PAGES_DIR = settings.PROJECT_ROOT / "app_pages"  # see dashboard.py for why not pages/
 TIMEOUT = 120
 
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from govdata import settings
 
-PAGE = str(Path(settings.PROJECT_ROOT) / "pages" / "surveys.py")
+PAGE = str(Path(settings.PROJECT_ROOT) / "app_pages" / "surveys.py")
 
 
 def _run(monkeypatch, warehouse: Path, params: dict | None = None) -> AppTest:

@@ -10,7 +10,7 @@ from apptest_helpers import MediaCapture, assert_no_exception, open_page
 from govdata import scenarios as sc
 from govdata.warehouse import connect
 
-PAGE = "pages/scenarios.py"
+PAGE = "app_pages/scenarios.py"
 
 
 def model(warehouse, **changes) -> sc.ScenarioResult:

@@ -22,10 +22,10 @@ FILTER_WIDGETS = ("stSelectbox", "stMultiSelect", "stSlider", "stRadio")
 
 def dashboard_pages() -> list[tuple[str, str, str]]:
     """(url path, title, file relative to the project) of every page in dashboard.py's PAGES; the first is the
-    default page, served at '/'. Page files live in app_pages/ (or, before that rename, pages/)."""
+    default page, served at '/'. Page files live in app_pages/."""
     root = settings.PROJECT_ROOT
     tree = ast.parse((root / "dashboard.py").read_text())
-    folder = next((d for d in ("app_pages", "pages") if (root / d).is_dir()), "app_pages")
+    folder = "app_pages"
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PAGES" for t in node.targets):
             entries = ast.literal_eval(node.value)
