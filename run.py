@@ -56,18 +56,22 @@ def ensure_chromium() -> None:
              "the browser tests and image exports will FAIL. Install chromium or set CHROMIUM_PATH.")
 
 
-def build_if_missing() -> None:
+def build_if_needed() -> None:
+    """Build the warehouse when it is missing, unreadable or from an older schema (from data/raw/ or the sample)."""
     warehouse = Path(os.environ.get("DASHBOARD_WAREHOUSE") or ROOT / "data" / "warehouse.duckdb")
-    if not warehouse.exists():
-        _say(f"no warehouse at {warehouse}: building it from what is bundled")
-        subprocess.run([str(PY), "-m", "etl", "build", "--warehouse", str(warehouse)], check=True, cwd=ROOT)
+    check = "import sys; from govdata import warehouse; warehouse.connect(sys.argv[1])"
+    if warehouse.exists() and subprocess.run([str(PY), "-c", check, str(warehouse)], cwd=ROOT,
+                                             capture_output=True).returncode == 0:
+        return
+    _say(f"building the warehouse at {warehouse} (missing, unreadable or from an older version)")
+    subprocess.run([str(PY), "-m", "etl", "build", "--warehouse", str(warehouse)], check=True, cwd=ROOT)
 
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "dashboard":
         ensure_venv()
-        build_if_missing()
+        build_if_needed()
         args = [str(PY), "-m", "streamlit", "run", str(ROOT / "dashboard.py"), *argv[1:]]
         return subprocess.call(args, cwd=ROOT)
     if command == "test":

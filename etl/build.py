@@ -23,7 +23,7 @@ from etl.errors import SourceError
 from etl.sources import ico_legacy, ico_rows
 from govdata import settings, vocabulary as voc
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = settings.SCHEMA_VERSION
 DEFAULT_SAMPLE_ROWS = 169_166   # rows in the ICO's Q1 2019 - Q4 2024 release
 DEFAULT_SAMPLE_PATH = settings.SAMPLE_DIR / "ico_sample.csv"
 RAW_SUFFIXES = (".xlsx", ".csv")
@@ -33,7 +33,7 @@ LEGACY_SOURCE_URL = "https://ico.org.uk/action-weve-taken/data-security-incident
 # DuckDB spills staging and aggregations to a scratch directory beside the new file instead of growing without
 # bound. The primary-key indexes of incident_facts and the bridge tables cannot spill: an 18M-row release needs
 # about 3 GB with them (1.2 GB without them, when 1GB is enough here).
-MEMORY_LIMIT = "3GB"
+MEMORY_LIMIT = "1GB"
 
 
 @dataclass

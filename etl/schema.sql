@@ -19,8 +19,10 @@ CREATE TABLE ico_rows (
 );
 
 -- One row per incident; conflicting sector/category values resolved by the rule in etl/sources/ico_rows.py.
+-- Keys are unique by construction (the loader groups by them; tests/test_etl_build.py checks it). They are not
+-- declared as PRIMARY KEYs: DuckDB's key indexes cannot spill to disk and cost ~2 GB at 100x the ICO release.
 CREATE TABLE incident_facts (
-    incident_id       VARCHAR PRIMARY KEY,
+    incident_id       VARCHAR NOT NULL,   -- unique
     bi_reference      VARCHAR NOT NULL,
     year              INTEGER NOT NULL,
     quarter           INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),
@@ -38,14 +40,12 @@ CREATE TABLE incident_facts (
 
 CREATE TABLE incident_data_subjects (
     incident_id       VARCHAR NOT NULL,
-    data_subject_type VARCHAR NOT NULL,
-    PRIMARY KEY (incident_id, data_subject_type)
+    data_subject_type VARCHAR NOT NULL   -- (incident_id, data_subject_type) unique
 );
 
 CREATE TABLE incident_data_types (
     incident_id VARCHAR NOT NULL,
-    data_type   VARCHAR NOT NULL,
-    PRIMARY KEY (incident_id, data_type)
+    data_type   VARCHAR NOT NULL         -- (incident_id, data_type) unique
 );
 
 -- The ICO's older quarterly incident-type x sector tables (financial-year quarters).

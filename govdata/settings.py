@@ -16,6 +16,8 @@ SCHEMA_SQL = PROJECT_ROOT / "etl" / "schema.sql"
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 
 WAREHOUSE_ENV = "DASHBOARD_WAREHOUSE"
+# Bumped whenever etl/schema.sql changes: the app asks for a rebuild rather than failing on a missing table.
+SCHEMA_VERSION = "2"
 
 
 def warehouse_path() -> Path:

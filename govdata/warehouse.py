@@ -52,7 +52,11 @@ def _open_version(path: Path) -> duckdb.DuckDBPyConnection:
     quoted = str(path).replace("'", "''")  # a settings path, not user input; ATTACH takes no parameters
     con.execute(f"ATTACH '{quoted}' AS {ALIAS} (READ_ONLY)")
     con.execute(f"USE {ALIAS}")
-    con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema_version'").fetchone()
+    row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema_version'").fetchone()
+    if row is None or row[0] != settings.SCHEMA_VERSION:
+        con.close()
+        raise duckdb.CatalogException(f"built by another version of the ETL (schema {row[0] if row else '?'}, "
+                                      f"this app needs {settings.SCHEMA_VERSION}); rebuild it")
     return con
 
 
