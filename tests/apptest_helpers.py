@@ -88,3 +88,15 @@ def assert_no_exception(at: AppTest) -> None:
     """Fail with the messages if the page raised, or showed an error box."""
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+PACK_LABEL = "Download briefing pack (ZIP)"
+
+
+def assert_pack_button(at) -> None:
+    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
+    buttons = at.get("download_button")
+    packs = [b for b in buttons if b.proto.label == PACK_LABEL]
+    assert len(packs) == 1
+    assert buttons[-1].proto.id == packs[0].proto.id                      # at the bottom, like every page
+    assert packs[0].proto.deferred_file_id and not packs[0].proto.url   # no images rendered on a rerun

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import MediaCapture, assert_no_exception, open_page, page
+from apptest_helpers import assert_pack_button, MediaCapture, assert_no_exception, open_page, page
 from govdata.queries import sectors as q
 
 PAGE = page("sectors.py")
@@ -163,7 +163,4 @@ def test_downloads_are_the_query_results(monkeypatch, tiny_warehouse):
 def test_briefing_pack_button(monkeypatch, tiny_warehouse):
     """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
     at = _run(monkeypatch, tiny_warehouse)
-    packs = [b for b in at.get("download_button") if b.proto.label == "Download briefing pack (ZIP)"]
-    assert len(packs) == 1
-    assert at.get("download_button")[-1].proto.id == packs[0].proto.id      # at the bottom, like every page
-    assert packs[0].proto.deferred_file_id and not packs[0].proto.url       # no images rendered on a rerun
+    assert_pack_button(at)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest_helpers import assert_pack_button
 from govdata import settings
 
 PAGE = str(Path(settings.PROJECT_ROOT) / "app_pages" / "surveys.py")
@@ -102,7 +103,4 @@ def test_missing_warehouse_is_a_friendly_message(monkeypatch, tmp_path):
 def test_briefing_pack_button(monkeypatch, tiny_warehouse):
     """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
     at = _run(monkeypatch, tiny_warehouse)
-    packs = [b for b in at.get("download_button") if b.proto.label == "Download briefing pack (ZIP)"]
-    assert len(packs) == 1
-    assert at.get("download_button")[-1].proto.id == packs[0].proto.id      # at the bottom, like every page
-    assert packs[0].proto.deferred_file_id and not packs[0].proto.url       # no images rendered on a rerun
+    assert_pack_button(at)
