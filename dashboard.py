@@ -20,7 +20,7 @@ PAGES_DIR = ROOT / "app_pages"
 
 # (file, title, icon); a page whose file does not exist yet is left out so the app runs meanwhile.
 PAGES = [
-    ("overview.py", "Overview", ":material/dashboard:"),
+    ("overview.py", "Overview", ":material/home:"),
     ("trends.py", "Trends", ":material/show_chart:"),
     ("sectors.py", "Sectors", ":material/domain:"),
     ("surveys.py", "Surveys", ":material/fact_check:"),
