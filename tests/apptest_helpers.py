@@ -100,3 +100,12 @@ def assert_pack_button(at) -> None:
     assert len(packs) == 1
     assert buttons[-1].proto.id == packs[0].proto.id                      # at the bottom, like every page
     assert packs[0].proto.deferred_file_id and not packs[0].proto.url   # no images rendered on a rerun
+
+
+def open_page_capturing(capture: "MediaCapture", page_file, warehouse, monkeypatch, params: dict | None = None):
+    """Run the real dashboard.py on a page with download bytes readable through `capture`; no exception shown."""
+    capture.managers.clear()
+    capture.install(monkeypatch)
+    at = open_page(page_file, warehouse, monkeypatch, params)
+    assert_no_exception(at)
+    return at

@@ -49,3 +49,13 @@ def sample_warehouse(tmp_path_factory) -> Path:
     path = root / "warehouse.duckdb"
     build(warehouse=path, raw_dir=root / "raw", sample_path=root / "ico_sample.csv", sample_rows=SAMPLE_TEST_ROWS)
     return path
+
+
+@pytest.fixture(scope="module")
+def con(tiny_warehouse):
+    """A read-only cursor on the tiny fixture warehouse, opened the way the app opens it."""
+    from govdata import warehouse
+
+    cursor = warehouse.connect(tiny_warehouse)
+    yield cursor
+    cursor.close()

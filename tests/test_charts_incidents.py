@@ -10,13 +10,6 @@ from govdata.queries import incidents as q
 from govdata.queries import provenance
 
 
-@pytest.fixture()
-def con(tiny_warehouse):
-    cursor = warehouse.connect(tiny_warehouse)
-    yield cursor
-    cursor.close()
-
-
 def _sources(con, source="ico_rows"):
     return provenance.to_sources(provenance.chart_sources(con, source))
 

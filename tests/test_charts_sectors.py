@@ -15,13 +15,6 @@ LG, HE, ED = "Local government", "Health", "Education and childcare"
 
 
 @pytest.fixture(scope="module")
-def con(tiny_warehouse):
-    connection = duckdb.connect(str(tiny_warehouse), read_only=True)
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
 def choices(con):
     return q.periods(q.available_quarters(con))
 

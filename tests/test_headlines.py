@@ -8,13 +8,6 @@ from govdata.headlines import SAMPLE_PREFIX, headlines
 from govdata.queries import incidents as q
 
 
-@pytest.fixture()
-def con(tiny_warehouse):
-    cursor = warehouse.connect(tiny_warehouse)
-    yield cursor
-    cursor.close()
-
-
 def test_sentences_for_all_sectors(con):
     items = {h.key: h for h in headlines(q.headline_figures(con))}
     assert items["year-incidents"].sentence == "In 2020 the ICO received 18 personal data breach reports."

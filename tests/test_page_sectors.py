@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import assert_pack_button, MediaCapture, assert_no_exception, open_page, page
+from apptest_helpers import open_page_capturing, assert_pack_button, MediaCapture, page
 from govdata.queries import sectors as q
 
 PAGE = page("sectors.py")
@@ -20,12 +20,7 @@ CHARTS = 8
 
 
 def _run(monkeypatch, warehouse: Path, params: dict | None = None) -> AppTest:
-    """Run the real dashboard.py on this page; downloads are readable through CAPTURE afterwards."""
-    CAPTURE.managers.clear()
-    CAPTURE.install(monkeypatch)
-    at = open_page(PAGE, warehouse, monkeypatch, params)
-    assert_no_exception(at)
-    return at
+    return open_page_capturing(CAPTURE, PAGE, warehouse, monkeypatch, params)
 
 
 def _qp(at: AppTest, key: str) -> list[str]:

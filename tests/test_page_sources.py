@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import MediaCapture, assert_no_exception, open_page, page
+from apptest_helpers import open_page_capturing, MediaCapture, page
 from govdata import methods
 from govdata.queries import provenance, registry
 from govdata.queries import sectors as sector_queries
@@ -19,12 +19,7 @@ CAPTURE = MediaCapture()
 
 
 def _run(monkeypatch, warehouse: Path, params: dict | None = None) -> AppTest:
-    """Run the real dashboard.py on this page; downloads are readable through CAPTURE afterwards."""
-    CAPTURE.managers.clear()
-    CAPTURE.install(monkeypatch)
-    at = open_page(PAGE, warehouse, monkeypatch, params)
-    assert_no_exception(at)
-    return at
+    return open_page_capturing(CAPTURE, PAGE, warehouse, monkeypatch, params)
 
 
 def _download(button) -> bytes:

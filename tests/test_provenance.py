@@ -16,13 +16,6 @@ from govdata.queries import registry
 from tests.conftest import ICO_FIXTURE
 
 
-@pytest.fixture(scope="module")
-def con(tiny_warehouse):
-    connection = duckdb.connect(str(tiny_warehouse), read_only=True)
-    yield connection
-    connection.close()
-
-
 def test_provenance_describes_the_ico_load(con):
     table = p.provenance(con).data
     ico = table[table["source"] == p.ICO_SOURCE].iloc[0]

@@ -5,15 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from govdata import vocabulary, warehouse
+from govdata import vocabulary
 from govdata.queries import incidents as q
-
-
-@pytest.fixture()
-def con(tiny_warehouse):
-    cursor = warehouse.connect(tiny_warehouse)
-    yield cursor
-    cursor.close()
 
 
 def _series(frame: pd.DataFrame, group: str, column: str = "incidents") -> dict[str, object]:

@@ -2,7 +2,6 @@
 from the fixture file (and a few by hand from tests/fixtures/ico/make_ico_rows_small.py)."""
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -36,13 +35,6 @@ def fixture_incidents() -> pd.DataFrame:
     frame["comparable"] = ~((frame["year"] == 2019) & (frame["quarter"] == 1))
     frame["q"] = frame["year"] * 4 + frame["quarter"] - 1
     return frame
-
-
-@pytest.fixture(scope="module")
-def con(tiny_warehouse):
-    connection = duckdb.connect(str(tiny_warehouse), read_only=True)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")
