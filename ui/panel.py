@@ -1,25 +1,57 @@
-"""One chart panel: figure, one-sentence summary, data table, downloads (CSV, XLSX, PNG, SVG), citation, query."""
+"""One chart panel: title, subtitle, figure, notes and source line, one-sentence summary, data table, downloads
+(CSV, XLSX, PNG, SVG), citation, query.
+
+The figure holds the plot only; its title, subtitle, notes and source line (with the sample-data label) are page
+text around it, so they wrap at any screen width, can be selected and are read by screen readers. The PNG/SVG
+downloads lay the same text out on the image for print (govdata.export.to_image).
+"""
 from __future__ import annotations
 
 import streamlit as st
 
 from govdata import export
-from govdata.figures import FigureSpec
+from govdata.figures import SAMPLE_LABEL, FigureSpec
 from ui.state import escape
 
 
 def plotly_config(spec: FigureSpec) -> dict:
-    """Plotly toolbar settings: the camera button saves a PNG named and sized like the server-side export."""
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": export.file_stem(spec),
-            "width": export.WIDTH,
-            "height": int(spec.figure.layout.height or export.HEIGHT),
-            "scale": 2,
-        },
-    }
+    """Plotly toolbar settings. With server-side images the camera button is left out (the PNG/SVG downloads carry
+    the title and source line); without them it saves the plot, named like the downloads."""
+    config = {"displaylogo": False}
+    if export.images_available():
+        config["modeBarButtonsToRemove"] = ["toImage"]
+    else:
+        config["toImageButtonOptions"] = {"format": "png", "filename": export.file_stem(spec), "scale": 2}
+    return config
+
+
+def _above(spec: FigureSpec) -> None:
+    """Title (the finding) and subtitle (measure and period) above the plot, as text that wraps."""
+    st.markdown(f"**{escape(spec.title, 400)}**")
+    if spec.subtitle:
+        st.caption(escape(spec.subtitle, 400))
+
+
+def _below(spec: FigureSpec) -> None:
+    """Notes, then the source line (led by the sample-data label when the data is simulated), below the plot."""
+    lines = [escape(note, 600) for note in spec.notes]
+    source = spec.source_text()
+    if spec.is_sample and source.startswith(SAMPLE_LABEL):
+        lines.append(f"**{escape(SAMPLE_LABEL)}** {escape(source[len(SAMPLE_LABEL):].strip(), 1200)}")
+    else:
+        lines.append(escape(source, 1200))
+    st.caption("  \n".join(lines))
+
+
+def show_chart(spec: FigureSpec, *, key: str) -> None:
+    """The chart itself: title and subtitle, the plot, notes and source line, in one container (CSS class
+    `st-key-figure-<key>`, which the browser tests measure)."""
+    with st.container(key=f"figure-{key}"):
+        _above(spec)
+        # theme=None: the house style (govdata.charts.base) applies on screen as in the exported images
+        st.plotly_chart(spec.figure, key=f"chart-{key}", config=plotly_config(spec), theme=None,
+                        alt=spec.alt_text or spec.summary)
+        _below(spec)
 
 
 def _image_maker(spec: FigureSpec, fmt: str):
@@ -34,16 +66,14 @@ def _file_maker(spec: FigureSpec, writer):
 
 
 def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
-    """Show `spec`: chart (title/subtitle/source printed on it), summary, data table, downloads, citation, query.
+    """Show `spec`: chart with its title, subtitle and source line, summary, data table, downloads, citation, query.
 
     `key` (default spec.key) must be unique on the page. CSV/XLSX hold exactly spec.data (plus a data_status
     column for sample data); PNG/SVG are rendered on the server with kaleido when Chromium is present,
     otherwise the note points to the chart toolbar's camera button.
     """
     key = key or spec.key
-    # theme=None: the house style applies on screen too, so the screen matches the exported image
-    st.plotly_chart(spec.figure, key=f"chart-{key}", config=plotly_config(spec), theme=None,
-                    alt=spec.alt_text or spec.summary)
+    show_chart(spec, key=key)
     st.markdown(escape(spec.summary, 2000))
     stem = export.file_stem(spec)
     sample = " (sample data)" if spec.is_sample else ""
@@ -65,8 +95,8 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
                                 key=f"svg-{key}", on_click="ignore", icon=":material/image:",
                                 help="The chart as a vector image, with title and source line")
     else:
-        cols[2].caption("Image export is not available on this server: use the camera button in the chart's "
-                        "toolbar to save a PNG with its title and source.")
+        cols[2].caption("Image export is not available on this server: the camera button in the chart's toolbar "
+                        "saves the plot alone; copy its title and source line from above and below it.")
     with st.expander("Cite this chart"):
         st.code(export.citations(spec), language=None, wrap_lines=True)
     if spec.queries:

@@ -1,19 +1,32 @@
-"""House style shared by every chart: palette, fonts, title/subtitle/source printed on the figure, series breaks.
+"""House style for the plot itself: palette, fonts, legend below the plot, axes that make room for their labels,
+labelled rows for horizontal bar and dot charts, the sample-data watermark and series breaks.
 
-Titles and source lines are part of the figure itself so that a PNG or SVG exported from it carries them.
+A FigureSpec's figure holds the plot only. Its title, subtitle, notes and source line are text AROUND the plot:
+ui.panel shows them as page text (wrapping at any screen width, selectable, read by screen readers) and
+govdata.printing lays them out for a named print size. So nothing here depends on the width the plot is shown at:
+legends sit below the plot and wrap, axes reserve their own room (automargin), and long category labels sit above
+their bars (see `rows`), which keeps a 390 px phone screen readable without a second layout.
 """
 from __future__ import annotations
 
-import textwrap
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from govdata.charts import text
 from govdata.figures import FigureSpec
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies. The last (grey) is kept for "Other"
+# and context, so a chart has at most len(SERIES_COLOURS) coloured series.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"]
+SERIES_COLOURS = PALETTE[:-1]
+OTHER_COLOUR = PALETTE[-1]
 NEUTRAL = "#6b6b6b"
 FONT = "DejaVu Sans, Arial, sans-serif"
+FONT_PX = 13          # body text of the plot on screen
+SMALL_PX = 12         # tick labels, legend, row labels, annotations: never smaller (9 pt at 16 cm print width)
 
 # Series breaks drawn on time axes (x as the first day of a quarter).
 SERIES_BREAKS = [
@@ -21,61 +34,171 @@ SERIES_BREAKS = [
     ("2019-04-01", "Row-level data comparable from Q2 2019"),
 ]
 
-WIDTH, HEIGHT = 1000, 560
+WIDTH = 1000          # a desktop width, used only where a width must be assumed (the toolbar's camera button)
+HEIGHT = 400          # default height of the plot area plus its axes, legend excluded
+LEGEND_ROW_PX = 22    # room added per legend row expected on a phone (entries wrap one or two to a row there)
+# Row labels are wrapped to this width so they fit above their bars on a 390 px phone (plot about 340 px wide).
+LABEL_WRAP_PX = 300
+MARGIN = dict(l=8, r=12, t=12, b=8)
+
+LEGEND_BELOW = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
+                    title_text="", font=dict(size=SMALL_PX), traceorder="normal")
 
 
-def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) if text else ""
+def _watermark() -> dict:
+    """"SAMPLE DATA" as an image scaled to the plot area, so it fits a phone and a print page alike."""
+    svg = ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 400 200'>"
+           "<text x='200' y='115' text-anchor='middle' font-family='DejaVu Sans, Arial, sans-serif' "
+           "font-size='52' font-weight='bold' fill='#D55E00' fill-opacity='0.16' transform='rotate(-12 200 100)'>"
+           "SAMPLE DATA</text></svg>")
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return dict(source=uri, xref="paper", yref="paper", x=0.5, y=0.5, sizex=1, sizey=1, xanchor="center",
+                yanchor="middle", sizing="contain", layer="above", name="sample-watermark")
 
 
-def style(spec: FigureSpec, *, height: int = HEIGHT) -> FigureSpec:
-    """Apply the house style and print title, subtitle, notes and source line on the figure. Returns spec."""
+def legend_entries(fig: go.Figure) -> int:
+    """How many entries the legend will show (traces sharing a legend group count once)."""
+    if fig.layout.showlegend is False:
+        return 0
+    shown = [t for t in fig.data if t.showlegend is not False and (t.name or "")]
+    entries = len({t.legendgroup or f"trace-{i}" for i, t in enumerate(shown)})
+    return entries if entries > 1 or fig.layout.showlegend else 0
+
+
+def style(spec: FigureSpec, *, height: int = HEIGHT, margin: dict | None = None) -> FigureSpec:
+    """Apply the house style to spec.figure (the plot only). `height`: the plot with its axes, in px; room for the
+    legend below it is added. `margin` overrides parts of the small default margins. Returns spec."""
     fig = spec.figure
-    source = spec.source_text()
-    footer_lines = [_wrap(n, 115) for n in spec.notes] + [_wrap(source, 115)]
-    footer = "<br>".join(line for line in footer_lines if line)
-    n_footer = footer.count("<br>") + 1 if footer else 0
-    title = _wrap(spec.title, 90)
-    subtitle = _wrap(spec.subtitle, 120)
-    # Plotly lays a multi-line title out downwards from a top anchor but does not reserve room for it:
-    # the top margin is computed here from the line counts (title ~24 px a line, subtitle ~18 px, legend row 30 px).
-    title_px = 24 * (title.count("<br>") + 1) + (18 * (subtitle.count("<br>") + 1) if subtitle else 0)
-    top = 14 + title_px + 44
-    total_height = height + 15 * n_footer
+    entries = legend_entries(fig)
+    legend_px = LEGEND_ROW_PX * ((entries + 1) // 2) + 8 if entries else 0
     fig.update_layout(
         template="plotly_white",
         colorway=PALETTE,
-        font=dict(family=FONT, size=13, color="#222"),
-        title=dict(
-            text=f"<b>{title}</b>",
-            subtitle=dict(text=subtitle, font=dict(size=13, color=NEUTRAL)),
-            x=0, xref="container", xanchor="left", y=1 - 14 / total_height, yref="container", yanchor="top",
-            pad=dict(l=16),
-        ),
-        margin=dict(l=70, r=30, t=top, b=70 + 15 * n_footer),
-        height=total_height,
+        font=dict(family=FONT, size=FONT_PX, color="#222"),
+        title=None,
+        margin={**MARGIN, **(margin or {})},
+        height=height + legend_px,
         width=None,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text=""),
+        legend=LEGEND_BELOW,
+        showlegend=entries > 0,
         hoverlabel=dict(font_family=FONT),
+        meta={**dict(fig.layout.meta or {}), "plot_px": height, "legend_entries": entries},
     )
-    if footer:
-        fig.add_annotation(
-            text=f"<span style='font-size:11px;color:{NEUTRAL}'>{footer}</span>",
-            xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-            yshift=-45, showarrow=False, align="left",
-        )
+    fig.update_xaxes(automargin=True, tickfont_size=SMALL_PX, title_font_size=SMALL_PX)
+    fig.update_yaxes(automargin=True, tickfont_size=SMALL_PX, title_font_size=SMALL_PX)
+    for annotation in fig.layout.annotations:  # nothing smaller than the house minimum
+        if annotation.font.size is not None and annotation.font.size < SMALL_PX:
+            annotation.font.size = SMALL_PX
     if spec.is_sample:
-        fig.add_annotation(
-            text="SAMPLE DATA", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-            font=dict(size=60, color="rgba(213,94,0,0.12)"), textangle=-20,
-        )
+        fig.add_layout_image(_watermark())
     return spec
 
 
 def mark_series_breaks(fig: go.Figure, x_min: str, x_max: str) -> None:
-    """Dashed vertical lines for the series breaks that fall inside [x_min, x_max] (ISO dates)."""
-    for when, label in SERIES_BREAKS:
-        if x_min <= when <= x_max:
-            fig.add_vline(x=when, line=dict(color=NEUTRAL, dash="dash", width=1))
-            fig.add_annotation(x=when, y=1, yref="paper", text=label, showarrow=False, xanchor="left",
-                               yanchor="top", font=dict(size=11, color=NEUTRAL), xshift=4)
+    """Dashed vertical lines for the series breaks that fall inside [x_min, x_max] (ISO dates), each labelled at
+    the top of the plot. The labels are stacked (one line each) so two breaks close together never overlap."""
+    inside = [(when, label) for when, label in SERIES_BREAKS if x_min <= when <= x_max]
+    for i, (when, label) in enumerate(inside):
+        fig.add_vline(x=when, line=dict(color=NEUTRAL, dash="dash", width=1))
+        fig.add_annotation(x=when, y=1, yref="paper", text=label, showarrow=False, xanchor="left",
+                           yanchor="top", font=dict(size=SMALL_PX, color=NEUTRAL), xshift=4,
+                           yshift=-i * SMALL_PX * text.LINE_HEIGHT, bgcolor="rgba(255,255,255,0.8)")
+
+
+# ------------------------------------------------------------------------------------------ labelled rows
+
+MARK_UNITS = 1.4      # room for a bar or dot below its label, in label lines
+GAP_UNITS = 0.6       # space between one row's mark and the next row's label
+HEADER_GAP_UNITS = 0.3
+UNIT_PX = SMALL_PX * text.LINE_HEIGHT  # one label line on screen
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Where each row of a labelled-rows chart sits on a numeric y axis running from 0 (bottom) to `total`.
+
+    `mark_y` is the centre of each row's bar or dot (None for a header row), `tickvals`/`ticktext` place the labels,
+    `bounds` holds the y of every row's top edge and the bottom (0), so a part of the chart can be cut at a row edge.
+    """
+    mark_y: list
+    tickvals: list[float]
+    ticktext: list[str]
+    bounds: list[float]
+    total: float
+
+    @property
+    def mark_height(self) -> float:
+        return MARK_UNITS * 0.8
+
+
+def rows(labels: Sequence[str], *, headers: Sequence[bool] | None = None,
+         wrap_px: float = LABEL_WRAP_PX) -> Rows:
+    """Rows from top to bottom, each a label (wrapped to `wrap_px`) with its mark below it; header rows (bold, no
+    mark) start a group. Labels sit above their bars, so bars use the full width of the plot on any screen."""
+    headers = list(headers) if headers is not None else [False] * len(labels)
+    wrapped = [text.wrap(label, wrap_px, SMALL_PX, bold=h) or [""] for label, h in zip(labels, headers)]
+    heights = [len(lines) + (HEADER_GAP_UNITS if h else MARK_UNITS + GAP_UNITS)
+               for lines, h in zip(wrapped, headers)]
+    total = float(sum(heights))
+    top = total
+    mark_y, tickvals, ticktext, bounds = [], [], [], []
+    for lines, is_header, h in zip(wrapped, headers, heights):
+        bounds.append(top)
+        # plotly puts an "inside top" label's first line just above the tick and further lines below it
+        tickvals.append(top - 1)
+        body = "<br>".join(lines)
+        ticktext.append(f"<b>{body}</b>" if is_header else body)
+        mark_y.append(None if is_header else top - len(lines) - MARK_UNITS / 2)
+        top -= h
+    bounds.append(0.0)
+    return Rows(mark_y, tickvals, ticktext, bounds, total)
+
+
+def apply_rows(fig: go.Figure, layout: Rows, *, axis: str = "yaxis", extra_px: int = 40) -> int:
+    """Put the row labels on `axis` (inside the plot, above each mark) and return the plot height in px.
+
+    `extra_px` is the room below the rows for the x axis (ticks and title). The layout is kept in layout.meta so
+    the print layout can cut a long chart into parts at row edges and rescale it for its own font size."""
+    fig.update_layout({axis: dict(
+        tickmode="array", tickvals=layout.tickvals, ticktext=layout.ticktext, ticklabelposition="inside top",
+        ticklabeloverflow="allow", ticks="", showgrid=False, zeroline=False, showline=False,
+        range=[0, layout.total], fixedrange=True, title_text="", automargin=True)})
+    meta = dict(fig.layout.meta or {})
+    meta["rows"] = dict(axis=axis, bounds=layout.bounds, total=layout.total, extra_px=extra_px)
+    fig.update_layout(meta=meta)
+    return int(round(layout.total * UNIT_PX)) + MARGIN["t"] + MARGIN["b"] + extra_px
+
+
+# ------------------------------------------------------------------------------------------ small multiples
+
+PANEL_GAP_PX = 58     # between stacked panels: one panel's x tick labels, then the next panel's title
+PANEL_TITLE_PX = 24   # room above the first panel for its title
+PANEL_AXIS_PX = 28    # room below the last panel for its x tick labels
+
+
+def stacked_panels(titles: Sequence[str], panel_px: int | Sequence[int]) -> tuple[go.Figure, int, dict]:
+    """One column of small multiples (one panel per title, each titled at its top left, x tick labels on every
+    panel). One column reads on a phone and in print alike; a long stack is cut into parts for print by panel.
+    `panel_px`: one height for every panel, or one per panel. Returns (figure, height in px, margin for style())."""
+    n = max(1, len(titles))
+    heights = [panel_px] * n if isinstance(panel_px, int) else list(panel_px)
+    wrapped = [text.wrap_html(t, LABEL_WRAP_PX, FONT_PX, bold=True) for t in titles]
+    extra = [round((w.count("<br>")) * FONT_PX * text.LINE_HEIGHT) for w in wrapped]  # titles over two lines
+    gaps = [PANEL_GAP_PX + e for e in extra[1:]]
+    plot_px = sum(heights) + sum(gaps)
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=n, cols=1, shared_xaxes=True, vertical_spacing=0,
+                        row_heights=[h / plot_px for h in heights] if n > 1 else None)
+    top = plot_px
+    for i, (title, h) in enumerate(zip(wrapped, heights), 1):  # domains by hand: gaps differ with the titles
+        suffix = "" if i == 1 else str(i)
+        fig.layout[f"yaxis{suffix}"].domain = [(top - h) / plot_px, top / plot_px]
+        top -= h + (gaps[i - 1] if i - 1 < len(gaps) else 0)
+        fig.add_annotation(text=f"<b>{title}</b>", xref=f"x{suffix} domain", yref=f"y{suffix} domain", x=0, y=1,
+                           xanchor="left", yanchor="bottom", yshift=4, showarrow=False, align="left",
+                           font=dict(size=FONT_PX), name="panel-title")
+    fig.update_xaxes(showticklabels=True)
+    fig.update_layout(meta={"panels": dict(count=n, heights=heights, gaps=gaps)})
+    margin = dict(t=MARGIN["t"] + PANEL_TITLE_PX + extra[0], b=MARGIN["b"] + PANEL_AXIS_PX)
+    return fig, plot_px + margin["t"] + margin["b"], margin

@@ -10,10 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import vocabulary
-from govdata.charts.base import PALETTE, mark_series_breaks, style
+from govdata.charts.base import OTHER_COLOUR, SERIES_COLOURS, mark_series_breaks, style
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
-from govdata.queries.incidents import ALL_INCIDENTS, LEGACY_BREAKDOWNS
+from govdata.queries.incidents import ALL_INCIDENTS, LEGACY_BREAKDOWNS, is_others
 
 MEASURES = {"incidents": "Incidents", "share_pct": "Share of the period's incidents (%)"}
 COUNT_NOTE = "Counts are incidents (distinct BI Reference within a quarter), not rows of the ICO file."
@@ -41,6 +41,29 @@ def quarter_label(period: str) -> str:
     """'2024 Q4' -> 'Q4 2024'; a year label is returned unchanged."""
     parts = period.split(" Q")
     return f"Q{parts[1]} {parts[0]}" if len(parts) == 2 else period
+
+
+def _colours(groups: list[str]) -> dict[str, tuple[str, str]]:
+    """(colour, dash) per group: one palette colour per named group, grey for the folded 'All others' group.
+    Queries fold to at most MAX_TOP named groups, so the dashes only distinguish a frame nobody folded."""
+    named = [g for g in groups if not is_others(g)]
+    styles = {g: (SERIES_COLOURS[i % len(SERIES_COLOURS)], DASHES[(i // len(SERIES_COLOURS)) % len(DASHES)])
+              for i, g in enumerate(named)}
+    styles.update({g: (OTHER_COLOUR, "solid") for g in groups if is_others(g)})
+    return styles
+
+
+def others_note(frame: pd.DataFrame, label: str) -> str | None:
+    """What the folded group holds, e.g. "All others (16): the 16 incident types outside the largest 6 in 2024,
+    summed." (None when nothing was folded)."""
+    folded = [g for g in dict.fromkeys(frame["group"]) if is_others(g)] if not frame.empty else []
+    if not folded:
+        return None
+    count = folded[0][folded[0].rfind("(") + 1:-1]
+    shown = frame["group"].nunique() - 1
+    usable = frame[frame["complete"].astype(bool)] if "complete" in frame and frame["complete"].any() else frame
+    latest = usable.sort_values("period_start")["period"].iloc[-1]
+    return (f"{folded[0]}: the {count} {label}s outside the {shown} largest in {quarter_label(latest)}, summed.")
 
 
 def _fmt_pct(value: float) -> str:
@@ -77,21 +100,24 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
     else:
         groups = list(dict.fromkeys(frame["group"]))
         order = vocabulary.KNOWN_VALUES.get(breakdown or "", ())
-        groups.sort(key=lambda g: (order.index(g) if g in order else len(order), g))
-        for i, name in enumerate(groups):
+        groups.sort(key=lambda g: (is_others(g), order.index(g) if g in order else len(order), g))
+        styles = _colours(groups)
+        for name in groups:
             part = frame[frame["group"] == name]
-            colour = PALETTE[i % len(PALETTE)]
+            colour, dash = styles[name]
             x = part["period_start"] if period == "quarter" else part["period"]
             hover = part["period"]
             if period == "quarter":
                 fig.add_trace(go.Scatter(
-                    x=x, y=part[measure], name=name, mode="lines+markers", customdata=hover,
-                    line=dict(color=colour, width=2, dash=DASHES[(i // len(PALETTE)) % len(DASHES)]),
+                    x=x, y=part[measure], name=name, mode="lines+markers", customdata=hover, legendgroup=name,
+                    line=dict(color=colour, width=2, dash=dash),
                     marker=dict(size=5), hovertemplate="%{customdata}: %{y:,}<extra>" + name + "</extra>"))
                 if rolling and "rolling_mean_4q" in part and measure == "incidents":
+                    # one legend entry per group: the dotted average toggles with its series (the note explains it)
                     fig.add_trace(go.Scatter(
                         x=x, y=part["rolling_mean_4q"], name=f"{name}: 4-quarter average", mode="lines",
-                        line=dict(color=colour, width=1, dash="dot"), customdata=hover,
+                        line=dict(color=colour, width=1.5, dash="dot"), customdata=hover, legendgroup=name,
+                        showlegend=False,
                         hovertemplate="%{customdata}: %{y:,.1f}<extra>4-quarter average</extra>"))
             else:
                 partial = ~part["complete"].astype(bool)
@@ -113,13 +139,16 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
                 f"per {unit}{', by ' + split.lower() if split else ''}, {scope_text(sectors)}, "
                 f"{'comparable quarters ' if comparable_only else ''}{span}").rstrip(", ")
     notes = [COUNT_NOTE]
+    folded = others_note(frame, split.lower()) if split else None
+    if folded:
+        notes.append(folded)
     if not comparable_only:
         notes.append("Includes Q1 2019, which the ICO does not treat as comparable (recorded differently).")
     if period == "year" and not frame.empty and not frame["complete"].all():
         partial = sorted(set(frame.loc[~frame["complete"].astype(bool), "period"]))
         notes.append(f"Hatched bars are partial years with fewer than four quarters of data: {', '.join(partial)}.")
     if rolling and period == "quarter" and measure == "incidents":
-        notes.append("Dotted lines: mean of the quarter and the three before it.")
+        notes.append("Dotted lines: 4-quarter average (mean of the quarter and the three before it).")
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=frame, summary=summary,
                       sources=list(sources), queries=queries, notes=notes,
                       alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}")
@@ -146,7 +175,8 @@ def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, measur
         summary = (f"In {when} the ICO received {total:,} personal data breach reports from {scope}"
                    + (f", {change}" if change else "") + ".")
         return title, summary
-    top = latest.sort_values(["incidents", "group"], ascending=[False, True]).iloc[0]
+    named = latest[~latest["group"].map(is_others)]
+    top = (named if not named.empty else latest).sort_values(["incidents", "group"], ascending=[False, True]).iloc[0]
     share = top["share_pct"]
     share_text = f"{share:.0f}%" if pd.notna(share) else "n/a"
     label = vocabulary.BREAKDOWNS[breakdown].lower()
@@ -163,14 +193,16 @@ def legacy_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], b
     frame, queries = _frame(result)
     label = LEGACY_BREAKDOWNS.get(breakdown, "group").lower()
     fig = go.Figure()
-    groups = list(dict.fromkeys(frame["group"])) if not frame.empty else []
-    for i, name in enumerate(groups):
+    groups = sorted(dict.fromkeys(frame["group"]), key=is_others) if not frame.empty else []
+    styles = _colours(groups)
+    for name in groups:
         part = frame[frame["group"] == name]
         fig.add_trace(go.Bar(x=part["period"], y=part["incidents"], name=name,
-                             marker_color=PALETTE[i % len(PALETTE)],
+                             marker=dict(color=styles[name][0],
+                                         pattern=dict(shape="" if styles[name][1] == "solid" else ".")),
                              hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>"))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", title_text="Financial-year quarter (Q1 = April to June)")
+    fig.update_xaxes(type="category", title_text="Financial-year quarter (Q1 = April to June)", tickangle=-45)
     fig.update_yaxes(title_text="Incidents", tickformat=",", rangemode="tozero")
     scope = scope_text(sectors)
     if frame.empty:
@@ -185,11 +217,14 @@ def legacy_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], b
         summary = (f"The ICO's older quarterly tables record {int(totals.sum()):,} incidents for {scope} "
                    f"from {totals.index[0]} to {totals.index[-1]}; the busiest quarter was {peak} "
                    f"with {int(totals.max()):,}.")
+    notes = ["Financial-year quarters from the ICO's earlier published tables; incident types as labelled there, "
+             "which differ from the row-level release. Shown for context, not joined to the row-level series."]
+    folded = others_note(frame, label.replace(" (as labelled)", "")) if not frame.empty else None
+    if folded:
+        notes.append(folded)
     spec = FigureSpec(
         key=f"legacy-incidents-by-{breakdown.replace('_', '-')}", title=title,
         subtitle=f"Incidents per financial-year quarter by {label}, {scope}, {span}".rstrip(", "),
-        figure=fig, data=frame, summary=summary, sources=list(sources), queries=queries,
-        notes=["Financial-year quarters from the ICO's earlier published tables; incident types as labelled there, "
-               "which differ from the row-level release. Shown for context, not joined to the row-level series."],
+        figure=fig, data=frame, summary=summary, sources=list(sources), queries=queries, notes=notes,
         alt_text=f"Stacked bar chart. {summary}")
     return style(spec)

@@ -4,12 +4,10 @@ Titles and summaries are computed from the frames; every chart carries the note 
 """
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from govdata.charts.base import NEUTRAL, PALETTE, style
+from govdata.charts.base import NEUTRAL, PALETTE, apply_rows, rows, style
 from govdata.figures import FigureSpec, Source
 
 MODEL_NOTE = ("Illustrative model, not a causal estimate: observed incidents rescaled by assumed effect sizes "
@@ -65,6 +63,7 @@ def fan_chart(projection: pd.DataFrame, *, sector: str, window_label: str, ramp_
                f"{_n(base)} at the baseline rate (held flat).")
     fig.update_layout(xaxis_title="Year", yaxis_title="Incidents per year", hovermode="x unified")
     fig.update_xaxes(dtick=1)
+    fig.update_yaxes(tickformat=",")
     data = projection[["year", "series", "training_coverage", "dpo_coverage", "median", "p25", "p75", "p05", "p95"]]
     return _spec("scenario-fan", title, subtitle, fig, data, summary, sources,
                  notes=["Baseline held at the window's rate: no trend is assumed."], queries=queries)
@@ -73,11 +72,14 @@ def fan_chart(projection: pd.DataFrame, *, sector: str, window_label: str, ramp_
 def avoided_chart(by_class: pd.DataFrame, *, sector: str, sources: list[Source], queries=None) -> FigureSpec:
     """Incidents avoided per year by incident class (median bar, 90% interval whiskers)."""
     frame = by_class.copy()
+    layout = rows(list(frame["class"]))
     fig = go.Figure(go.Bar(
-        x=frame["class"], y=frame["avoided_median"], marker_color=PALETTE[2],
-        error_y=dict(type="data", symmetric=False, array=frame["avoided_p95"] - frame["avoided_median"],
+        y=layout.mark_y, x=frame["avoided_median"], orientation="h", width=layout.mark_height,
+        marker_color=PALETTE[2],
+        error_x=dict(type="data", symmetric=False, array=frame["avoided_p95"] - frame["avoided_median"],
                      arrayminus=frame["avoided_median"] - frame["avoided_p05"], color=NEUTRAL),
-        hovertemplate="%{x}: %{y:,.1f} a year<extra></extra>", name="Incidents avoided per year"))
+        customdata=frame["class"], hovertemplate="%{customdata}: %{x:,.1f} a year<extra></extra>",
+        name="Incidents avoided per year"))
     total = frame["avoided_median"].sum()
     top = frame.sort_values("avoided_median", ascending=False).iloc[0]
     if abs(total) < 0.05:
@@ -90,51 +92,36 @@ def avoided_chart(by_class: pd.DataFrame, *, sector: str, sources: list[Source],
         summary = (f"Median incidents avoided per year by class sum to {_n(total)}; the largest is {top['class']} "
                    f"with {_n(top['avoided_median'])} (90% interval {_n(top['avoided_p05'])} to "
                    f"{_n(top['avoided_p95'])}).")
-    fig.update_layout(xaxis_title="Incident class", yaxis_title="Incidents avoided per year", showlegend=False)
+    fig.update_layout(xaxis_title="Incidents avoided per year (median; bars: 90% interval)", showlegend=False)
+    fig.update_xaxes(tickformat=",", zeroline=True, zerolinecolor=NEUTRAL)
+    height = apply_rows(fig, layout, extra_px=44)
     data = frame[["class", "incidents_in_window", "baseline_per_year", "scenario_per_year", "avoided_most_likely",
                   "avoided_median", "avoided_p05", "avoided_p95"]]
     return _spec("scenario-avoided-by-class", title,
                  "Incidents avoided per year by class, Monte Carlo median with 90% interval", fig, data, summary,
-                 sources, notes=["Class medians need not sum to the median of the total."], queries=queries)
-
-
-def _short(assumption: str) -> str:
-    """'Training before system access: effect on other cyber' -> 'Training:<br>other cyber' (narrow axis labels)."""
-    head, _, tail = assumption.partition(": effect on ")
-    if not tail:
-        return assumption.replace(" (", "<br>(")
-    return {"Training before system access": "Training", "Data protection officer": "DPO"}.get(head, head) + \
-        "<br>" + tail
-
-
-def _rewrap_footer(spec: FigureSpec, width: int) -> None:
-    """Re-wrap the printed notes/source footer to `width` characters (a wide y axis narrows the space for it)."""
-    footer_lines = [textwrap.wrap(n, width) for n in spec.notes] + [textwrap.wrap(spec.source_text(), width)]
-    text = "<br>".join("<br>".join(lines) for lines in footer_lines if lines)
-    for annotation in spec.figure.layout.annotations:
-        if annotation.yshift == -45 and annotation.yref == "paper":
-            annotation.text = f"<span style='font-size:11px;color:{NEUTRAL}'>{text}</span>"
+                 sources, notes=["Class medians need not sum to the median of the total."], queries=queries,
+                 height=height)
 
 
 def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], top: int = 10) -> FigureSpec:
     """Each assumption low -> high with the rest at most likely: the headline's range, widest at the top."""
-    frame = tornado.head(top).iloc[::-1].reset_index(drop=True)
-    labels = [_short(a) for a in frame["assumption"]]
+    frame = tornado.head(top).reset_index(drop=True)  # widest first, at the top
+    layout = rows(list(frame["assumption"]))
     central = float(tornado["central"].iloc[0])
     headline = str(tornado["headline"].iloc[0])
     lo = frame[["headline_at_low", "headline_at_high"]].min(axis=1)
     hi = frame[["headline_at_low", "headline_at_high"]].max(axis=1)
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=labels, x=frame["headline_at_low"] - central, base=central,
-                         orientation="h", name="At the low input", marker_color=PALETTE[1],
-                         hovertemplate="%{y}<br>low input: %{customdata:,.1f}<extra></extra>",
-                         customdata=frame["headline_at_low"]))
-    fig.add_trace(go.Bar(y=labels, x=frame["headline_at_high"] - central, base=central,
-                         orientation="h", name="At the high input", marker_color=PALETTE[0],
-                         hovertemplate="%{y}<br>high input: %{customdata:,.1f}<extra></extra>",
-                         customdata=frame["headline_at_high"]))
+    for column, name, colour in (("headline_at_low", "At the low input", PALETTE[1]),
+                                 ("headline_at_high", "At the high input", PALETTE[0])):
+        fig.add_trace(go.Bar(y=layout.mark_y, x=frame[column] - central, base=central, width=layout.mark_height,
+                             orientation="h", name=name, marker_color=colour,
+                             hovertemplate="%{customdata[0]}<br>" + name.lower().removeprefix("at the ")
+                                           + ": %{customdata[1]:,.1f}<extra></extra>",
+                             customdata=list(zip(frame["assumption"], frame[column]))))
     fig.add_vline(x=central, line=dict(color=NEUTRAL, dash="dot"))
-    fig.update_layout(barmode="overlay", xaxis_title=headline, yaxis_title="", yaxis=dict(automargin=True))
+    fig.update_layout(barmode="overlay", xaxis_title=headline)
+    height = apply_rows(fig, layout, extra_px=44)
     first = tornado.iloc[0]
     title = (f"{sector}: '{first['assumption']}' moves the answer most"
              if first["swing"] > 0 else f"{sector}: no single assumption moves the answer")
@@ -142,26 +129,26 @@ def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], 
                f"{first['assumption'].lower()} alone moves it from {_n(lo.iloc[-1])} to {_n(hi.iloc[-1])}.")
     data = tornado[["assumption", "input_low", "input_high", "headline_at_low", "headline_at_high", "central",
                     "swing"]]
-    spec = _spec("scenario-tornado", title,
-                 f"{headline}: each assumption from low to high, others at their most likely values", fig, data,
-                 summary, sources, height=160 + 46 * len(frame))
-    _rewrap_footer(spec, 120)
-    return spec
+    return _spec("scenario-tornado", title,
+                  f"{headline}: each assumption from low to high, others at their most likely values", fig, data,
+                  summary, sources, height=height)
 
 
 def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> FigureSpec:
     """Saved scenarios side by side: incidents avoided per year (median, 90% interval)."""
     frame = comparison.copy()
+    layout = rows(list(frame["scenario"]))
     fig = go.Figure(go.Bar(
-        x=frame["scenario"], y=frame["avoided_median"], marker_color=PALETTE[: len(frame)],
-        error_y=dict(type="data", symmetric=False, array=frame["avoided_p95"] - frame["avoided_median"],
+        y=layout.mark_y, x=frame["avoided_median"], orientation="h", width=layout.mark_height,
+        marker_color=PALETTE[0],
+        error_x=dict(type="data", symmetric=False, array=frame["avoided_p95"] - frame["avoided_median"],
                      arrayminus=frame["avoided_median"] - frame["avoided_p05"], color=NEUTRAL),
-        text=[_n(v) for v in frame["avoided_median"]], textposition="outside",
-        hovertemplate="%{x}: %{y:,.1f} avoided a year<extra></extra>"))
+        customdata=frame["scenario"], hovertemplate="%{customdata}: %{x:,.1f} avoided a year<extra></extra>"))
     best = frame.sort_values("avoided_median", ascending=False).iloc[0]
     title = f"'{best['scenario']}' avoids the most incidents of the {len(frame)} scenarios compared"
     summary = "; ".join(f"{r.scenario}: {_n(r.avoided_median)} avoided a year (90% interval {_n(r.avoided_p05)} to "
                         f"{_n(r.avoided_p95)})" for r in frame.itertuples()) + "."
-    fig.update_layout(xaxis_title="Scenario", yaxis_title="Incidents avoided per year", showlegend=False)
+    fig.update_layout(xaxis_title="Incidents avoided per year (median; bars: 90% interval)", showlegend=False)
+    fig.update_xaxes(tickformat=",", zeroline=True, zerolinecolor=NEUTRAL)
     return _spec("scenario-comparison", title, "Incidents avoided per year, Monte Carlo median with 90% interval",
-                 fig, frame, summary, sources)
+                 fig, frame, summary, sources, height=apply_rows(fig, layout, extra_px=44))

@@ -4,15 +4,12 @@ Ranked charts show every sector with the picked ones in colour; mixes and trends
 """
 from __future__ import annotations
 
-import math
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from govdata import vocabulary
-from govdata.charts.base import NEUTRAL, PALETTE, SERIES_BREAKS, style
+from govdata.charts.base import (NEUTRAL, PALETTE, SERIES_BREAKS, SERIES_COLOURS, apply_rows, rows, stacked_panels,
+                                 style)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.queries.sectors import Period, quarter_index, quarter_label
@@ -52,11 +49,20 @@ def _queries(result) -> list:
 
 
 def _spec(key: str, title: str, subtitle: str, fig: go.Figure, data: pd.DataFrame, summary: str,
-          sources: list[Source], result, notes: list[str] | None = None, height: int | None = None) -> FigureSpec:
+          sources: list[Source], result, notes: list[str] | None = None, height: int | None = None,
+          margin: dict | None = None) -> FigureSpec:
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
                       summary=summary, sources=list(sources), queries=_queries(result), notes=list(notes or []),
                       alt_text=f"{title}. {summary}")
-    return style(spec, **({"height": height} if height else {}))
+    return style(spec, **({"height": height} if height else {}), margin=margin)
+
+
+def _value_axis(fig: go.Figure, low: float, high: float, *, pad: float = 0.22) -> None:
+    """An x axis for directly labelled bars: no ticks or grid (each bar carries its value), room for the labels
+    outside the bar ends."""
+    span = (high - low) or 1.0
+    fig.update_xaxes(range=[low - (pad * span if low < 0 else 0), high + (pad * span if high > 0 else 0)],
+                     showticklabels=False, showgrid=False, zeroline=False, title_text="")
 
 
 def _empty(key: str, title: str, subtitle: str, data: pd.DataFrame, sources: list[Source], result) -> FigureSpec:
@@ -65,7 +71,7 @@ def _empty(key: str, title: str, subtitle: str, data: pd.DataFrame, sources: lis
                        font=dict(size=16, color=NEUTRAL))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _spec(key, title, subtitle, fig, data, title + ".", sources, result, height=300)
+    return _spec(key, title, subtitle, fig, data, title + ".", sources, result, height=160)
 
 
 def _every(n: int) -> str:
@@ -116,24 +122,20 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
                            for sector, value in zip(picked["sector"], picked[measure]))
         summary += f" Ranks of the sectors picked, of {len(data)}: {listed}."
 
-    ordered = data.iloc[::-1]  # plotly draws the first category at the bottom
+    layout = rows(list(data["sector"]))
     fig = go.Figure(go.Bar(
-        x=ordered[measure], y=ordered["sector"], orientation="h",
-        marker_color=[PICKED if s else OTHER for s in ordered["selected"]],
-        text=[fmt(v) for v in ordered[measure]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>",
+        x=data[measure], y=layout.mark_y, orientation="h", width=layout.mark_height,
+        marker_color=[PICKED if s else OTHER for s in data["selected"]],
+        text=[fmt(v) for v in data[measure]], textposition="outside", cliponaxis=False,
+        customdata=data["sector"], hovertemplate="%{customdata}: %{text}<extra></extra>",
     ))
-    fig.update_xaxes(title_text=axis, rangemode="tozero", ticksuffix="%" if is_pct else "")
-    fig.update_yaxes(title_text="", automargin=True)
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
-                 height=max(420, 140 + 24 * len(data)))
+    _value_axis(fig, 0.0, float(data[measure].max()))
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, height=apply_rows(fig, layout))
 
 
 # ---------------------------------------------------------------------------------------------- trend
 
-def _grid(n: int) -> tuple[int, int]:
-    cols = 1 if n == 1 else 2 if n <= 4 else 3
-    return math.ceil(n / cols), cols
+PANEL_PX = 130  # one sector's panel of quarterly incidents
 
 
 def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
@@ -159,29 +161,26 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
              f"{lead.sector} reported {int(lead.incidents):,} incidents in {latest_label}")
     parts = []
     for sector in sectors:
-        rows = data[data["sector"] == sector]
-        low = rows.loc[rows["incidents"].idxmin()]
-        high = rows.loc[rows["incidents"].idxmax()]
+        series = data[data["sector"] == sector]
+        low = series.loc[series["incidents"].idxmin()]
+        high = series.loc[series["incidents"].idxmax()]
         parts.append(f"{sector} from {int(low.incidents):,} ({int(low.year)} Q{int(low.quarter)}) to "
                      f"{int(high.incidents):,} ({int(high.year)} Q{int(high.quarter)})")
     summary = f"Quarterly incidents {first} to {last} ranged: " + "; ".join(parts) + "."
 
-    rows_n, cols_n = _grid(len(sectors))
-    fig = make_subplots(rows=rows_n, cols=cols_n, shared_yaxes=True, shared_xaxes=True,
-                        subplot_titles=sectors, vertical_spacing=0.12 if rows_n > 1 else 0.08,
-                        horizontal_spacing=0.04)
+    fig, height, margin = stacked_panels(sectors, PANEL_PX)
     start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
     end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
     x_min = str(pd.Timestamp(data["period_start"].min()).date())
     x_max = str(pd.Timestamp(data["period_start"].max()).date())
     shapes: list[dict] = []
     for i, sector in enumerate(sectors):
-        row, col = i // cols_n + 1, i % cols_n + 1
-        rows = data[data["sector"] == sector]
-        fig.add_trace(go.Scatter(x=rows["period_start"], y=rows["incidents"], mode="lines+markers", name=sector,
-                                 line=dict(color=PICKED, width=2), marker=dict(size=4), showlegend=False,
+        rows_of = data[data["sector"] == sector]
+        fig.add_trace(go.Scatter(x=rows_of["period_start"], y=rows_of["incidents"], mode="lines+markers",
+                                 name=sector, line=dict(color=PICKED, width=2), marker=dict(size=4),
+                                 showlegend=False,
                                  hovertemplate=f"{sector}, %{{x|%Y}} Q%{{customdata}}: %{{y:,}}<extra></extra>",
-                                 customdata=rows["quarter"]), row=row, col=col)
+                                 customdata=rows_of["quarter"]), row=i + 1, col=1)
         axis = "" if i == 0 else str(i + 1)
         # shapes as plain dicts, set once below: add_vrect/add_vline per panel are slow in plotly
         shapes.append(dict(type="rect", xref=f"x{axis}", yref=f"y{axis} domain", x0=start, x1=end, y0=0, y1=1,
@@ -190,10 +189,10 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
                            line=dict(color=NEUTRAL, dash="dash", width=1))
                       for when, _ in SERIES_BREAKS if x_min < when <= x_max)  # only breaks inside the range
     fig.update_layout(shapes=shapes)
-    fig.update_yaxes(rangemode="tozero", matches="y")  # one scale across all panels, so sizes compare
-    notes = [label for when, label in SERIES_BREAKS if x_min < when <= x_max]
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
-                 height=max(420, 260 * rows_n))
+    fig.update_yaxes(rangemode="tozero", matches="y", tickformat=",", nticks=4)  # one scale, so sizes compare
+    notes = [f"Dashed line: {label}." for when, label in SERIES_BREAKS if x_min < when <= x_max]
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes, height=height,
+                 margin=margin)
 
 
 # ---------------------------------------------------------------------------------------------- top types
@@ -227,55 +226,58 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         f"{r.sector}, {r.incident_type} ({_pct(r.pct_of_sector)}, {int(r.incidents):,} incidents)"
         for r in firsts.itertuples(index=False)) + "."
 
-    cols_n = 1 if len(sectors) == 1 else 2  # long type names need the width
-    rows_n = math.ceil(len(sectors) / cols_n)
-    fig = make_subplots(rows=rows_n, cols=cols_n, subplot_titles=sectors, shared_xaxes=True,
-                        horizontal_spacing=0.3 if cols_n > 1 else 0.05, vertical_spacing=0.12)
-    types = list(dict.fromkeys(data.sort_values("rank")["incident_type"]))
-    colours = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
-    for i, sector in enumerate(sectors):
-        rows = data[data["sector"] == sector].sort_values("rank", ascending=False)
-        labels = ["<br>".join(textwrap.wrap(t, 26)) for t in rows["incident_type"]]
-        fig.add_trace(go.Bar(x=rows["pct_of_sector"], y=labels, orientation="h", showlegend=False,
-                             marker_color=[colours[t] for t in rows["incident_type"]],
-                             text=[_pct(v) for v in rows["pct_of_sector"]], textposition="outside",
-                             cliponaxis=False, hovertemplate="%{y}: %{text}<extra>" + sector + "</extra>"),
-                      row=i // cols_n + 1, col=i % cols_n + 1)
-    fig.update_xaxes(ticksuffix="%", range=[0, float(data["pct_of_sector"].max()) * 1.25])
-    fig.update_yaxes(automargin=True, tickfont=dict(size=11))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
-                 height=max(420, (60 + 34 * top_n) * rows_n))
+    # One list, each sector a bold header row over its types: type names sit above their bars (full width on a
+    # phone); one colour, as the labels name the types (no more colours than the palette however many types).
+    ordered = data.sort_values(["rank"]).sort_values("sector", key=lambda c: c.map(sectors.index), kind="stable")
+    labels, headers, marks = [], [], []
+    for sector in sectors:
+        labels.append(sector)
+        headers.append(True)
+        for row in ordered[ordered["sector"] == sector].itertuples(index=False):
+            labels.append(row.incident_type)
+            headers.append(False)
+            marks.append(row)
+    layout = rows(labels, headers=headers)
+    mark_y = [y for y in layout.mark_y if y is not None]
+    fig = go.Figure(go.Bar(
+        x=[r.pct_of_sector for r in marks], y=mark_y, orientation="h", width=layout.mark_height,
+        marker_color=PICKED, text=[_pct(r.pct_of_sector) for r in marks], textposition="outside", cliponaxis=False,
+        customdata=[[r.sector, r.incident_type, f"{int(r.incidents):,}"] for r in marks],
+        hovertemplate="%{customdata[0]}, %{customdata[1]}: %{text} (%{customdata[2]})<extra></extra>"))
+    _value_axis(fig, 0.0, float(data["pct_of_sector"].max()))
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, height=apply_rows(fig, layout))
 
 
 # ---------------------------------------------------------------------------------------------- mixes
 
 def _mix(result, column: str, period: Period, sources: list[Source], comparable_only: bool, key: str,
-         measure: str) -> tuple[pd.DataFrame, go.Figure | None, str]:
+         measure: str) -> tuple[pd.DataFrame, go.Figure | None, str, int]:
     frame = _frame(result)
     data = frame[["sector", column, "incidents", "pct_of_sector"]].copy()
     subtitle = _subtitle(measure, period, comparable_only)
     if data.empty:
-        return data, None, subtitle
+        return data, None, subtitle, 0
     sectors = list(dict.fromkeys(data["sector"]))
-    values = list(dict.fromkeys(data[column]))  # already in the ICO's order (value_order)
+    values = list(dict.fromkeys(data[column]))  # already in the ICO's order (value_order): at most 5 values
+    layout = rows(sectors)
     fig = go.Figure()
     for i, value in enumerate(values):
-        rows = data[data[column] == value].set_index("sector").reindex(sectors[::-1])
-        fig.add_trace(go.Bar(x=rows["pct_of_sector"], y=rows.index, orientation="h", name=value,
-                             marker_color=PALETTE[i % len(PALETTE)],
-                             customdata=rows["incidents"],
-                             hovertemplate=f"%{{y}}, {value}: %{{x:.1f}}% (%{{customdata:,}})<extra></extra>"))
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
+        part = data[data[column] == value].set_index("sector").reindex(sectors)
+        fig.add_trace(go.Bar(x=part["pct_of_sector"].fillna(0), y=layout.mark_y, orientation="h", name=value,
+                             width=layout.mark_height, marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                             customdata=list(zip(sectors, part["incidents"].fillna(0).astype(int))),
+                             hovertemplate=f"%{{customdata[0]}}, {value}: %{{x:.1f}}% "
+                                           f"(%{{customdata[1]:,}})<extra></extra>"))
+    fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="% of the sector's incidents", range=[0, 100.5], ticksuffix="%")
-    fig.update_yaxes(automargin=True)
-    return data, fig, subtitle
+    return data, fig, subtitle, apply_rows(fig, layout, extra_px=44)
 
 
 def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
                    comparable_only: bool = True) -> FigureSpec:
     """The full Time Taken to Report mix per picked sector; the title ranks the share within 72 hours."""
     key = "sectors-time-to-report"
-    data, fig, subtitle = _mix(result, "time_to_report", period, sources, comparable_only, key,
+    data, fig, subtitle, height = _mix(result, "time_to_report", period, sources, comparable_only, key,
                                "Time taken to report, % of each sector's incidents")
     if fig is None:
         return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
@@ -291,15 +293,14 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
         title = f"{lead} reported {_pct(share.iloc[0])} of its incidents within 72 hours in {period.label}"
     summary = "Reported within 72 hours: " + "; ".join(
         f"{s} {_pct(v)} of {int(totals[s]):,}" for s, v in share.items()) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
-                 height=max(360, 180 + 50 * len(share)))
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, height=height)
 
 
 def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
               comparable_only: bool = True) -> FigureSpec:
     """The ICO's decisions per picked sector as a 100% stacked bar."""
     key = "sectors-decisions"
-    data, fig, subtitle = _mix(result, "decision", period, sources, comparable_only, key,
+    data, fig, subtitle, height = _mix(result, "decision", period, sources, comparable_only, key,
                                "Decision taken by the ICO, % of each sector's incidents")
     if fig is None:
         return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
@@ -319,8 +320,7 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         title = f"'{common}' was the most common decision in {n} of the {len(sectors)} sectors picked, {period.label}"
     summary = "Most common decision: " + "; ".join(
         f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)})" for r in firsts.itertuples(index=False)) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
-                 height=max(360, 180 + 50 * len(sectors)))
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, height=height)
 
 
 # ---------------------------------------------------------------------------------------------- change
@@ -362,20 +362,18 @@ def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: li
     if compared < period.quarters:
         notes.append(f"Compared on the {compared} of {period.quarters} quarters that also have data a year "
                      "earlier (like with like).")
-    shown = data.dropna(subset=["pct_change"]).iloc[::-1]
+    shown = data.dropna(subset=["pct_change"])
+    layout = rows(list(shown["sector"]))
     fig = go.Figure(go.Bar(
-        x=shown["pct_change"], y=shown["sector"], orientation="h",
+        x=shown["pct_change"], y=layout.mark_y, orientation="h", width=layout.mark_height,
         marker_color=[OTHER if t else (PALETTE[5] if v > 0 else PALETTE[0])
                       for t, v in zip(shown["is_total"], shown["pct_change"])],
         text=[f"{v:+.1f}%" for v in shown["pct_change"]], textposition="outside", cliponaxis=False,
-        customdata=shown[["previous", "current"]].to_numpy(),
-        hovertemplate="%{y}: %{text} (%{customdata[0]:,} to %{customdata[1]:,})<extra></extra>",
+        customdata=shown[["sector", "previous", "current"]].to_numpy(),
+        hovertemplate="%{customdata[0]}: %{text} (%{customdata[1]:,} to %{customdata[2]:,})<extra></extra>",
     ))
     fig.add_vline(x=0, line=dict(color=NEUTRAL, width=1))
-    low, high = min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max()))
-    pad = 0.2 * (high - low or 1)  # room for the labels outside the bars
-    fig.update_xaxes(range=[low - (pad if low < 0 else 0), high + (pad if high > 0 else 0)])
-    fig.update_xaxes(title_text="% change on a year earlier", ticksuffix="%", zeroline=True)
-    fig.update_yaxes(automargin=True)
+    _value_axis(fig, min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max())),
+                pad=0.3)
     return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
-                 height=max(360, 180 + 45 * len(shown)))
+                 height=apply_rows(fig, layout))

@@ -6,14 +6,12 @@ the query but are not plotted. Titles and summaries are computed from the data p
 """
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from govdata import vocabulary
-from govdata.charts.base import NEUTRAL, PALETTE, style
+from govdata.charts.base import (NEUTRAL, OTHER_COLOUR, PALETTE, SERIES_COLOURS, apply_rows, rows, stacked_panels,
+                                 style)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.stats import wilson_pct
@@ -25,6 +23,8 @@ POLARITY_LABEL = {"negative": "Share lacking the practice", "positive": "Share w
 TRUST_RESPONSES = ("trust", "high", "high trust", "high (4-5 of 5)", "very/moderately trustworthy")
 NO_CI_NOTE = "Hollow points: the base n was not published, so no confidence interval can be drawn."
 CI_NOTE = "Bars: 95% Wilson score intervals from the published base n (sampling error only)."
+TIMELINE_PANELS_PX = (200, 170, 170)
+TIMELINE_MARKS = {"survey": (PALETTE[2], "Council survey figure"), "poll": (PALETTE[3], "Trust poll figure")}
 
 
 def _frame(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
@@ -56,10 +56,6 @@ def _short_survey(row) -> str:
     return f"{str(row['survey_id']).split('_')[0].upper()} {_year(row['figure_date'])}"
 
 
-def _wrap(text: str, width: int = 45) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
-
-
 def _sources_by_publisher(frame: pd.DataFrame, what: str) -> list[Source]:
     sources = []
     for publisher, rows in frame.groupby("publisher", sort=True):
@@ -73,16 +69,12 @@ def _sources_by_publisher(frame: pd.DataFrame, what: str) -> list[Source]:
     return sources
 
 
-def _spec(key, title, subtitle, fig, data, summary, sources, result, notes, height=None) -> FigureSpec:
+def _spec(key, title, subtitle, fig, data, summary, sources, result, notes, height=None,
+          margin=None) -> FigureSpec:
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
                       summary=summary, sources=sources, queries=_queries(result), notes=notes,
                       alt_text=f"{title}. {summary}")
-    style(spec, **({"height": height} if height else {}))
-    # Many series: a legend on the right keeps clear of the printed title (the house legend sits above the plot).
-    spec.figure.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top",
-                                          font=dict(size=11)),
-                              margin=dict(r=260))
-    return spec
+    return style(spec, **({"height": height} if height else {}), margin=margin)
 
 
 def _empty(key: str, what: str, result) -> FigureSpec:
@@ -92,7 +84,7 @@ def _empty(key: str, what: str, result) -> FigureSpec:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _spec(key, f"No {what} match these filters", "Choose another filter value", fig, pd.DataFrame(),
-                 f"No {what} match these filters.", [], result, [])
+                 f"No {what} match these filters.", [], result, [], height=160)
 
 
 def _error_x(frame: pd.DataFrame) -> dict:
@@ -111,8 +103,11 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
         return _empty("surveys-results", "council survey percentages", result)
     frame = _with_ci(frame)
     frame["survey"] = frame.apply(_short_survey, axis=1)
-    frame["label"] = (frame["indicator"] + " (" + frame["survey"] + ")").map(_wrap)
+    frame["label"] = frame["indicator"] + " (" + frame["survey"] + ")"
     frame = frame.sort_values(["figure_date", "polarity", "value_pct"], ascending=[True, True, True])
+    # One row per figure, its label above its dot: the dots get the plot's full width on a phone.
+    layout = rows(list(frame["label"]))
+    frame["row_y"] = layout.mark_y
 
     fig = go.Figure()
     for polarity in ("negative", "positive", "neutral"):
@@ -121,16 +116,16 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
             if part.empty:
                 continue
             fig.add_trace(go.Scatter(
-                x=part["value_pct"], y=part["label"], mode="markers",
+                x=part["value_pct"], y=part["row_y"], mode="markers",
                 name=POLARITY_LABEL[polarity] + ("" if has_n else " (base n not published)"),
                 marker=dict(size=11, color=POLARITY_COLOUR[polarity], symbol="circle" if has_n else "circle-open",
                             line=dict(width=2)),
                 error_x=_error_x(part) if has_n else None,
-                customdata=part[["value_text", "source_url", "base_n"]].astype(str).values,
-                hovertemplate="%{y}<br><b>%{x}%</b> (n=%{customdata[2]})<br>“%{customdata[0]}”"
+                customdata=part[["value_text", "source_url", "base_n", "label"]].astype(str).values,
+                hovertemplate="%{customdata[3]}<br><b>%{x}%</b> (n=%{customdata[2]})<br>“%{customdata[0]}”"
                               "<br>%{customdata[1]}<extra></extra>"))
-    fig.update_xaxes(title_text="% of respondents", range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(title_text="", automargin=True)
+    fig.update_xaxes(title_text="% of respondents", range=[0, 100], ticksuffix="%", side="top")
+    height = apply_rows(fig, layout, extra_px=44)
 
     gaps = frame[frame["polarity"] == "negative"]
     if not gaps.empty:
@@ -163,9 +158,6 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
                   "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis", "source_url", "notes"]]
     subtitle = (f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
                 f"councils or staff, {_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
-    # Room for every (possibly wrapped) label so neighbouring labels never overlap.
-    label_lines = frame.drop_duplicates("label")["label"].str.count("<br>") + 1
-    height = max(420, 120 + int((18 * label_lines + 12).sum()))
     return _spec("surveys-results", title, subtitle, fig, data, summary,
                  _sources_by_publisher(frame, "figures"), result, notes, height=height)
 
@@ -186,17 +178,26 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
     frame["figure_date"] = pd.to_datetime(frame["figure_date"])
     frame["series"] = (frame["organisation"] + " — " + frame["pollster"].where(frame["pollster"] != "Not stated",
                        "pollster not stated") + " for " + frame["publisher"] + " (" + frame["response"] + ")")
-    frame = frame.sort_values(["organisation_type", "series", "figure_date"])
-    types = sorted(frame["organisation_type"].unique())
-    colour = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
+    # One colour per organisation type, for the types with most figures; any beyond the palette share grey
+    # (named in a note), so the chart never repeats a colour. Picking one type above shows it alone.
+    counts = frame["organisation_type"].value_counts()
+    types = sorted(counts.index, key=lambda t: (-int(counts[t]), t))
+    coloured = types[:len(SERIES_COLOURS)]
+    grey = sorted(types[len(SERIES_COLOURS):])
+    grey_label = f"Other organisation types ({len(grey)})"
+    legend_name = {t: (t if t in coloured else grey_label) for t in types}
+    colour = {t: (SERIES_COLOURS[coloured.index(t)] if t in coloured else OTHER_COLOUR) for t in types}
+    frame["legend_order"] = frame["organisation_type"].map(lambda t: types.index(t) if t in coloured else len(types))
+    frame = frame.sort_values(["legend_order", "organisation_type", "series", "figure_date"])
 
     fig = go.Figure()
     shown_types: set[str] = set()
     for (otype, series, question), part in frame.groupby(["organisation_type", "series", "question"], sort=False):
         has_n = part["base_n"].notna()
+        name = legend_name[otype]
         fig.add_trace(go.Scatter(
             x=part["figure_date"], y=part["value_pct"], mode="lines+markers" if len(part) > 1 else "markers",
-            name=otype, legendgroup=otype, showlegend=otype not in shown_types,
+            name=name, legendgroup=name, showlegend=name not in shown_types,
             line=dict(color=colour[otype], width=2),
             marker=dict(size=10, color=colour[otype], line=dict(width=2),
                         symbol=["circle" if h else "circle-open" for h in has_n]),
@@ -206,8 +207,8 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
                              "date_basis"]].astype(str).values,
             hovertemplate="<b>%{customdata[0]}</b>: %{y}% (%{customdata[4]})<br>%{customdata[1]} for "
                           "%{customdata[2]}<br>%{customdata[3]}<br>“%{customdata[5]}”<br>"
-                          "dated by %{customdata[6]}<extra></extra>"))
-        shown_types.add(otype)
+                          "dated by %{customdata[6]}<extra>" + otype + "</extra>"))
+        shown_types.add(name)
     fig.update_yaxes(title_text="% of adults", range=[0, 100], ticksuffix="%")
     fig.update_xaxes(title_text="")
 
@@ -242,6 +243,9 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
         notes.append(NO_CI_NOTE)
     if undated:
         notes.append(f"{undated} trust figure(s) whose date the source does not give are not plotted.")
+    if grey:
+        notes.append(f"Grey: {', '.join(grey)} (the {len(SERIES_COLOURS)} organisation types with most figures "
+                     "have a colour each; choose an organisation type to see one alone).")
     notes.append("Points sit at the fieldwork midpoint, else the publication date; year-only sources at mid-year.")
     data = frame[["poll_id", "poll_name", "publisher", "pollster", "organisation", "organisation_type", "question",
                   "response", "value_pct", "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis",
@@ -261,10 +265,9 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
     if frame.empty:
         return _empty("surveys-timeline", "incident, survey or poll figures", result)
     frame["figure_date"] = pd.to_datetime(frame["figure_date"])
-    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07, row_heights=[0.4, 0.3, 0.3],
-                        subplot_titles=(f"ICO incident reports: {sector} (per calendar year)",
-                                        "Council information-governance surveys (% of respondents)",
-                                        "Public trust polls (% of adults)"))
+    fig, height, margin = stacked_panels((f"ICO incident reports, {sector}, per calendar year",
+                                          "Council information-governance surveys, % of respondents",
+                                          "Public trust polls, % of adults"), TIMELINE_PANELS_PX)
     inc = frame[(frame["panel"] == "incidents") & frame["comparable"].astype(bool)]
     earlier = frame[(frame["panel"] == "incidents") & ~frame["comparable"].astype(bool)]
     if not inc.empty:
@@ -285,21 +288,29 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
             continue
         part["value_pct"] = part["value"]
         part = _with_ci(part)
-        for i, (series, rows) in enumerate(part.groupby("series", sort=False)):
-            colour = PALETTE[(i + (1 if panel == "survey" else 3)) % len(PALETTE)]
-            has_n = rows["base_n"].notna()
+        # One colour per panel and one legend entry: a panel can hold dozens of series (the hover and the data
+        # table name each), and a legend of every series name would bury the plot on a phone.
+        colour, legend = TIMELINE_MARKS[panel]
+        for i, (series, points) in enumerate(part.groupby("series", sort=False)):
+            has_n = points["base_n"].notna()
             fig.add_trace(go.Scatter(
-                x=rows["figure_date"], y=rows["value"], mode="markers", name=series,
+                x=points["figure_date"], y=points["value"], mode="markers", name=legend, legendgroup=panel,
+                showlegend=i == 0,
                 marker=dict(size=9, color=colour, line=dict(width=2),
                             symbol=["circle" if h else "circle-open" for h in has_n]),
                 error_y=dict(type="data", symmetric=False,
-                             array=(rows["ci_high"] - rows["value"]).fillna(0).tolist(),
-                             arrayminus=(rows["value"] - rows["ci_low"]).fillna(0).tolist(), thickness=1, width=2),
-                text=rows["label"], hovertemplate="%{text}: %{y}%<extra>" + series[:40] + "</extra>"),
+                             array=(points["ci_high"] - points["value"]).fillna(0).tolist(),
+                             arrayminus=(points["value"] - points["ci_low"]).fillna(0).tolist(), thickness=1,
+                             width=2),
+                text=points["label"], hovertemplate="%{text}: %{y}%<extra>" + series[:40] + "</extra>"),
                 row=row, col=1)
         fig.update_yaxes(range=[0, 100], ticksuffix="%", row=row, col=1)
     fig.update_yaxes(title_text="incidents", rangemode="tozero", row=1, col=1)
-    fig.add_vline(x=pd.Timestamp(vocabulary.GDPR_START).timestamp() * 1000, line=dict(color=NEUTRAL, dash="dash", width=1))
+    gdpr = pd.Timestamp(vocabulary.GDPR_START)
+    fig.update_layout(shapes=[dict(type="line", xref=f"x{a}", yref=f"y{a} domain", x0=gdpr, x1=gdpr, y0=0, y1=1,
+                                   line=dict(color=NEUTRAL, dash="dash", width=1)) for a in ("", "2", "3")])
+    fig.update_xaxes(range=[frame["figure_date"].min() - pd.Timedelta(days=200),
+                            frame["figure_date"].max() + pd.Timedelta(days=200)])
 
     surveys = frame[frame["panel"] == "survey"]
     polls = frame[frame["panel"] == "poll"]
@@ -333,5 +344,8 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
                                   title=f"{len(part)} {what} as published (URLs in the data table)"))
     data = frame[["panel", "series", "figure_date", "date_basis", "value", "unit", "label", "base_n", "quarters",
                   "comparable", "publisher", "source_url"]]
+    notes.append("Hollow points: base n not published (no interval). Each point's series is named when you point "
+                 "at it and in the data table.")
     return _spec("surveys-timeline", title, f"{sector}: ICO incident reports beside council survey and public-trust "
-                 "figures, on one time axis", fig, data, summary, sources, result, notes, height=820)
+                 "figures, on one time axis", fig, data, summary, sources, result, notes, height=height,
+                 margin=margin)

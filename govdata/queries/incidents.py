@@ -18,6 +18,41 @@ PERIODS = ("quarter", "year")
 ALL_INCIDENTS = "All incidents"
 ROLLING_QUARTERS = 4  # the rolling mean covers the quarter and the three before it (a fixed constant, not input)
 LEGACY_BREAKDOWNS = {"incident_category": "Incident category", "incident_type": "Incident type (as labelled)"}
+# A breakdown into more groups than a chart has colours shows the `top` largest and sums the rest into one group
+# named OTHERS_PREFIX + "(count)". The folding happens in SQL, so every share and change of that group is computed
+# exactly like any other group's.
+OTHERS_PREFIX = "All others "
+DEFAULT_TOP = 6
+MAX_TOP = 8
+
+
+def others_label(folded: int) -> str:
+    """The name of the group that sums `folded` groups, e.g. 'All others (16)'."""
+    return f"{OTHERS_PREFIX}({folded})"
+
+
+def is_others(group: str) -> bool:
+    return str(group).startswith(OTHERS_PREFIX + "(")
+
+
+def _fold(column: str, keep: str, label: str) -> str:
+    """SQL for `column` with values outside the list parameter `keep` renamed to parameter `label` (an empty
+    list keeps every value)."""
+    return (f"CASE WHEN len({keep}::VARCHAR[]) = 0 OR list_contains({keep}::VARCHAR[], {column}) "
+            f"THEN {column} ELSE {label} END")
+
+
+def top_groups(frame, top: int, *, complete_only: bool = True) -> list[str]:
+    """The `top` groups of a per-period frame (columns period_start, group, incidents[, complete]) ranked by
+    their incidents in the latest (complete) period, then over all periods, then by name."""
+    if frame.empty:
+        return []
+    usable = frame[frame["complete"].astype(bool)] if complete_only and "complete" in frame else frame
+    usable = usable if not usable.empty else frame
+    latest = usable[usable["period_start"] == usable["period_start"].max()].groupby("group")["incidents"].sum()
+    overall = frame.groupby("group")["incidents"].sum()
+    ranking = sorted(overall.index, key=lambda g: (-int(latest.get(g, 0)), -int(overall[g]), str(g)))
+    return [str(g) for g in ranking[:top]]
 
 
 def _breakdown_column(breakdown: str | None, allowed: dict[str, str]) -> str | None:
@@ -63,7 +98,7 @@ def periods(con: duckdb.DuckDBPyConnection) -> QueryResult:
 def _trend_sql(column: str | None, rolling: bool) -> str:
     """The trend SQL for one breakdown column (from the allow-list) with or without the rolling mean."""
     # counts come from incidents_quarterly (pre-aggregated by the ETL): the rows of one dimension, summed
-    group_expr = "value" if column else f"'{ALL_INCIDENTS}'"
+    group_expr = _fold("value", "$4", "$5") if column else f"'{ALL_INCIDENTS}'"
     dimension = column or "total"
     rolling_sql = window = ""
     # the total series always exists, so a selection with no incidents shows zeros rather than nothing
@@ -126,7 +161,7 @@ for _column in (None, *vocabulary.BREAKDOWNS):
 
 def incident_trend(con: duckdb.DuckDBPyConnection, period: str = "quarter", breakdown: str | None = None,
                    sectors: Sequence[str] = (), comparable_only: bool = True,
-                   rolling: bool = False) -> QueryResult:
+                   rolling: bool = False, top: int | None = None) -> QueryResult:
     """Incidents per quarter or year, split by `breakdown` (a vocabulary.BREAKDOWNS column, or None for totals).
 
     Filters: `sectors` (empty = all), `comparable_only` (drop Q1 2019, default). Every period x group pair is
@@ -135,11 +170,35 @@ def incident_trend(con: duckdb.DuckDBPyConnection, period: str = "quarter", brea
     year in the data, 1 for quarterly rows), complete, group, incidents, period_total, share_pct,
     incidents_year_earlier, change_pct (vs the same period a year earlier, NULL when there is none or it was 0),
     and with `rolling` (quarterly only) rolling_mean_4q (NULL until four quarters are available).
+    With a breakdown and `top` (1 to MAX_TOP), a split into more than top + 1 groups keeps the `top` largest
+    (top_groups) and sums the rest into one group, others_label(n); None keeps every group.
     """
     period = _period(period)
     column = _breakdown_column(breakdown, vocabulary.BREAKDOWNS)
     sql = TREND_SQL[(column, bool(rolling) and period == "quarter")]
-    return run(con, sql, (period, bool(comparable_only), list(sectors)))
+    params = (period, bool(comparable_only), list(sectors))
+    if column is None:
+        return run(con, sql, params)
+    result = run(con, sql, (*params, [], ""))
+    return _folded(con, result, top, lambda keep, label: (*params, keep, label))
+
+
+def _top(top: int | None) -> int | None:
+    if top is None:
+        return None
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
+        raise ValueError(f"top must be a whole number from 1 to {MAX_TOP}, not {top!r}")
+    return top
+
+
+def _folded(con, result: QueryResult, top: int | None, params, complete_only: bool = True) -> QueryResult:
+    """`result` again with all but the `top` groups summed into one (when there are more than top + 1)."""
+    top = _top(top)
+    groups = result.data["group"].nunique() if not result.data.empty else 0
+    if top is None or groups <= top + 1:
+        return result
+    keep = top_groups(result.data, top, complete_only=complete_only)
+    return run(con, result.sql, params(keep, others_label(groups - len(keep))))
 
 
 HEADLINE_SQL = """
@@ -205,24 +264,27 @@ def headline_figures(con: duckdb.DuckDBPyConnection, sectors: Sequence[str] = ()
 
 _LEGACY_TEMPLATE = """
         SELECT fy_label, fy_quarter, fy_label || ' Q' || fy_quarter AS period, period_start, year, quarter,
-               {column} AS "group", CAST(sum(incident_count) AS BIGINT) AS incidents
+               {group} AS "group", CAST(sum(incident_count) AS BIGINT) AS incidents
         FROM legacy_incident_counts
         WHERE len($1::VARCHAR[]) = 0 OR list_contains($1::VARCHAR[], sector)
         GROUP BY ALL
         ORDER BY period_start, "group"
     """
-LEGACY_SQL = {column: _LEGACY_TEMPLATE.format(column=column) for column in LEGACY_BREAKDOWNS}
+LEGACY_SQL = {column: _LEGACY_TEMPLATE.format(group=_fold(column, "$2", "$3")) for column in LEGACY_BREAKDOWNS}
 for _column, _sql in LEGACY_SQL.items():
     register(f"incidents_legacy_by_{_column}", f"The ICO's older quarterly tables summed by {_column}", _sql, __name__)
 
 
 def legacy_counts(con: duckdb.DuckDBPyConnection, breakdown: str = "incident_category",
-                  sectors: Sequence[str] = ()) -> QueryResult:
+                  sectors: Sequence[str] = (), top: int | None = None) -> QueryResult:
     """The ICO's older quarterly tables (financial-year quarters), summed by `breakdown` ('incident_category' or
     'incident_type'), filtered by `sectors` (empty = all). Columns: fy_label, fy_quarter, period (e.g.
-    '2019-20 Q1'), period_start, year, quarter (calendar), group, incidents."""
+    '2019-20 Q1'), period_start, year, quarter (calendar), group, incidents. `top` folds small groups as in
+    incident_trend."""
     column = _breakdown_column(breakdown, LEGACY_BREAKDOWNS) or "incident_category"
-    return run(con, LEGACY_SQL[column], (list(sectors),))
+    params = (list(sectors),)
+    result = run(con, LEGACY_SQL[column], (*params, [], ""))
+    return _folded(con, result, top, lambda keep, label: (*params, keep, label), complete_only=False)
 
 
 LEGACY_SECTORS_SQL = """
