@@ -15,7 +15,7 @@ from govdata.queries import provenance
 from govdata.queries import scenario_baseline
 from govdata.scenarios import runner
 from govdata.scenarios.assumptions import INTERVENTION_LABELS
-from ui import data, layout, panel, state
+from ui import data, layout, panel, state, tables
 from ui.pack_button import pack_download
 
 MAX_SAVED = 3
@@ -126,8 +126,10 @@ if BASE_KEY not in st.session_state:
         st.session_state[BASE_KEY] = defaults
 base = st.session_state[BASE_KEY]
 shown = base[["intervention", "outcome", "low", "mode", "high", "basis", "rationale", "source"]]
-number = {c: st.column_config.NumberColumn(c if c != "mode" else "most likely", min_value=-1.0, max_value=0.99,
+number = {c: st.column_config.NumberColumn(tables.label(c), min_value=-1.0, max_value=0.99,
                                            step=0.01, format="%.2f", required=True) for c in ("low", "mode", "high")}
+number |= {c: st.column_config.TextColumn(tables.label(c)) for c in ("intervention", "outcome", "basis", "rationale",
+                                                                     "source")}
 edited = st.data_editor(shown, key=EDITOR_KEY, hide_index=True, width="stretch", num_rows="fixed",
                         disabled=["intervention", "outcome", "basis", "rationale", "source"], column_config=number)
 effects_token = ""
@@ -185,7 +187,7 @@ for col, metric, label in ((mcols[0], "baseline_total", "Incidents a year now"),
 now = result.metric("share72_baseline")
 st.caption(f"Share reported within 72 hours now: {100 * now['most_likely']:.1f}%.")
 with st.expander("All results"):
-    st.dataframe(result.summary, hide_index=True)
+    tables.show_table(result.summary, key="scenario-results", caption=f"Scenario results for {sector}")
 
 queries = list(b.queries)
 # cached_chart: a rerun showing the same chart reuses its FigureSpec instead of rebuilding the figure
