@@ -20,14 +20,15 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from govdata import numbers
+from govdata.stats import MIN_BASE
+
 BLANK = "–"   # en dash: what an empty cell shows
 
 # Kinds of column and how each is written. Places for shares and estimates come from govdata.numbers, where they
 # are rounded (once); a display never rounds to fewer places than that.
 TEXT, COUNT, PCT, PROPORTION, ESTIMATE, NUMBER, DATE, DATETIME, QUARTER, YEAR, FLAG = (
     "text", "count", "pct", "proportion", "estimate", "number", "date", "datetime", "quarter", "year", "flag")
-PCT_PLACES = 1        # as govdata's number formatting rounds shares and changes
-ESTIMATE_PLACES = 1   # ... and model estimates
 MAX_AUTO_PLACES = 2   # NUMBER columns (e.g. a 4-quarter mean, a cited figure): whole if all whole, else up to this
 
 
@@ -44,9 +45,9 @@ class Column:
         if self.places is not None:
             return self.places
         if self.kind in (PCT, PROPORTION):
-            return PCT_PLACES
+            return numbers.PCT_PLACES
         if self.kind == ESTIMATE:
-            return ESTIMATE_PLACES
+            return numbers.ESTIMATE_PLACES
         return 0
 
 
@@ -90,6 +91,7 @@ COLUMNS: dict[str, Column] = {
     "change": Column("Change", COUNT),
     "pct_change": Column("Change (%)", PCT),
     "quarters_compared": Column("Quarters compared", COUNT),
+    "small_base": Column("Small base", FLAG, f"Yes: fewer than {MIN_BASE} incidents, so shares are unreliable"),
     # surveys, polls, context figures, checklist
     "survey_name": Column("Survey"),
     "poll_name": Column("Poll"),
