@@ -175,6 +175,7 @@ COLUMNS: dict[str, Column] = {
     "avoided_p05": Column("Avoided a year, 5th percentile", ESTIMATE),
     "avoided_p95": Column("Avoided a year, 95th percentile", ESTIMATE),
     "assumption": Column("Assumption"),
+    "measure": Column("Measure"),
     "input_low": Column("Assumption at low", NUMBER),
     "input_high": Column("Assumption at high", NUMBER),
     "headline_at_low": Column("Incidents avoided at low", ESTIMATE),
