@@ -148,7 +148,7 @@ def test_downloads_are_the_query_results(monkeypatch, tiny_warehouse):
     shown = pd.read_csv(io.BytesIO(_download(csv)))
     period = q.periods(_query(tiny_warehouse, q.available_quarters))["2020"]
     expected = _query(tiny_warehouse, q.sector_volume, period, [LG, HE]).data[["sector", "selected", "incidents"]]
-    pd.testing.assert_frame_equal(shown, expected, check_dtype=False)
+    pd.testing.assert_frame_equal(shown[["sector", "selected", "incidents"]], expected, check_dtype=False)
     change_csv = next(b for b in buttons if b.proto.id.endswith("csv-sectors-year-on-year"))
     shown = pd.read_csv(io.BytesIO(_download(change_csv)))
     expected = _query(tiny_warehouse, q.sector_change, period, [LG, HE]).data

@@ -7,12 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from govdata import vocabulary
+from govdata import numbers, vocabulary
 from govdata.charts.base import (NEUTRAL, PALETTE, SERIES_BREAKS, SERIES_COLOURS, apply_rows, rows, stacked_panels,
                                  style)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.queries.sectors import Period, quarter_index, quarter_label
+from govdata.stats import MIN_BASE, min_base_rule, small_base
 
 PICKED = PALETTE[0]
 OTHER = "#BBBBBB"
@@ -37,7 +38,8 @@ def _subtitle(measure: str, period: Period, comparable_only: bool) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{value:.1f}%"
+    """A percentage already computed (and rounded once) by the query, as text: govdata.numbers' one format."""
+    return numbers.pct_text(value)
 
 
 def _frame(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
@@ -74,6 +76,27 @@ def _empty(key: str, title: str, subtitle: str, data: pd.DataFrame, sources: lis
     return _spec(key, title, subtitle, fig, data, title + ".", sources, result, height=160)
 
 
+def _incidents(n) -> str:
+    return f"{int(n):,} incident{'' if int(n) == 1 else 's'}"
+
+
+def _small_label(sector: str, base, small: bool) -> str:
+    """A sector's name, with its base when it is below the minimum base (flagged wherever it is drawn)."""
+    return f"{sector} (n={int(base):,}, small base)" if small else sector
+
+
+def _not_ranked_label(sector: str, base, small: bool) -> str:
+    return f"{sector} (n={int(base):,}, small base: not ranked)" if small else sector
+
+
+def _small_note(frame: pd.DataFrame, base_column: str) -> list[str]:
+    small = frame[frame["small_base"]].drop_duplicates("sector")
+    if small.empty:
+        return []
+    listed = ", ".join(f"{s} ({_incidents(n)})" for s, n in zip(small["sector"], small[base_column]))
+    return [f"Small base: {listed}. " + min_base_rule()]
+
+
 def _every(n: int) -> str:
     return "both" if n == 2 else f"all {n}"
 
@@ -87,14 +110,28 @@ def _ordinal(n: int) -> str:
 
 def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sources: list[Source], *,
            comparable_only: bool = True) -> FigureSpec:
-    """Every sector ranked on `measure` (a column of sector_volume), picked sectors highlighted."""
+    """Every sector ranked on `measure` (a column of sector_volume), picked sectors highlighted.
+
+    Shares follow the small-base rule (govdata.stats.MIN_BASE): sectors with fewer incidents are drawn hatched
+    below the ranked ones, labelled with their base, and never ranked or named as the leader.
+    """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}")
     axis, numerator, is_pct = MEASURES[measure]
     verb, measure_text = MEASURE_WORDS[measure]
     frame = _frame(result)
     columns = ["sector", "selected", "incidents"] + ([numerator, measure] if numerator else [])
-    data = frame[columns].sort_values([measure, "sector"], ascending=[False, True]).reset_index(drop=True)
+    data = frame[columns].copy()
+    if is_pct:
+        data["small_base"] = [small_base(n) for n in data["incidents"]]
+        data = data.sort_values(["small_base", measure, "sector"], ascending=[True, False, True])
+        ranked_rows = ~data["small_base"]
+        data["rank"] = pd.array([pd.NA] * len(data), dtype="Int64")
+        data.loc[ranked_rows, "rank"] = range(1, int(ranked_rows.sum()) + 1)
+    else:
+        data = data.sort_values([measure, "sector"], ascending=[False, True])
+        data["rank"] = range(1, len(data) + 1)
+    data = data.reset_index(drop=True)
     key = f"sectors-ranked-{measure.replace('_', '-')}"
     subtitle = _subtitle(measure_text + ", picked sectors in colour", period, comparable_only)
     if data.empty:
@@ -103,34 +140,53 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
     fmt = _pct if is_pct else (lambda v: f"{int(v):,}")
     picked = data[data["selected"]]
     total = int(data["incidents"].sum())
+    notes: list[str] = []
     if measure == "incidents":
         top = data.iloc[0]
         title = f"{top.sector} {verb} in {period.label}: {int(top.incidents):,}"
         summary = (f"{len(data)} sectors reported {total:,} incidents in {period.label}; "
-                   f"{top.sector} reported {int(top.incidents):,} ({_pct(100 * top.incidents / total)} of them).")
+                   f"{top.sector} reported {int(top.incidents):,} ({numbers.share_text(int(top.incidents), total)} "
+                   "of them).")
     else:
-        pool = picked if not picked.empty else data
-        top = pool.iloc[0]
-        who = "Of the sectors picked, " if not picked.empty else ""
-        title = f"{who}{top.sector} {verb} in {period.label}: {fmt(top[measure])}"
-        overall = 100 * data[numerator].sum() / total
-        summary = (f"{top.sector}: {int(top[numerator]):,} of {int(top.incidents):,} incidents "
-                   f"({fmt(top[measure])}), against {_pct(overall)} across all sectors.")
+        rankable = data[~data["small_base"]]
+        pool = rankable[rankable["selected"]] if not rankable[rankable["selected"]].empty else rankable
+        overall = numbers.share_text(int(data[numerator].sum()), total)
+        if pool.empty:
+            title = (f"No sector had {MIN_BASE} or more incidents in {period.label}: shares are shown but not "
+                     "ranked")
+            summary = f"Across all sectors: {int(data[numerator].sum()):,} of {total:,} incidents ({overall})."
+        else:
+            top = pool.iloc[0]
+            who = "Of the sectors picked, " if pool["selected"].all() and not picked.empty else ""
+            title = f"{who}{top.sector} {verb} in {period.label}: {fmt(top[measure])}"
+            summary = (f"{top.sector}: {int(top[numerator]):,} of {int(top.incidents):,} incidents "
+                       f"({fmt(top[measure])}), against {overall} across all sectors.")
+        small = data[data["small_base"]]
+        if not small.empty:
+            summary += (f" {len(small)} sector(s) with fewer than {MIN_BASE} incidents are shown hatched and not "
+                        f"ranked: {', '.join(f'{s} ({int(n):,})' for s, n in zip(small['sector'], small['incidents']))}.")
+        notes.append(min_base_rule())
     if not picked.empty:
-        ranks = {s: i + 1 for i, s in enumerate(data["sector"])}
-        listed = "; ".join(f"{sector} {_ordinal(ranks[sector])} ({fmt(value)})"
-                           for sector, value in zip(picked["sector"], picked[measure]))
-        summary += f" Ranks of the sectors picked, of {len(data)}: {listed}."
+        listed = "; ".join(
+            f"{row['sector']} {'not ranked' if pd.isna(row['rank']) else _ordinal(int(row['rank']))} "
+            f"({fmt(row[measure])}" + (f", {_incidents(row['incidents'])}" if pd.isna(row['rank']) else "") + ")"
+            for _, row in picked.iterrows())
+        summary += f" Ranks of the sectors picked, of {int(data['rank'].notna().sum())} ranked: {listed}."
 
-    layout = rows(list(data["sector"]))
+    # Sector names above their bars (the bars get the full width on a phone), the value at each bar's end; the
+    # small-base flag goes with the name, so the value label stays short enough to fit beside the bar.
+    small_rows = data["small_base"] if is_pct else pd.Series(False, index=data.index)
+    layout = rows([_not_ranked_label(s, n, b) for s, n, b in zip(data["sector"], data["incidents"], small_rows)])
     fig = go.Figure(go.Bar(
         x=data[measure], y=layout.mark_y, orientation="h", width=layout.mark_height,
-        marker_color=[PICKED if s else OTHER for s in data["selected"]],
+        marker=dict(color=[PICKED if s else OTHER for s in data["selected"]],
+                    pattern=dict(shape=["/" if s else "" for s in small_rows])),
         text=[fmt(v) for v in data[measure]], textposition="outside", cliponaxis=False,
         customdata=data["sector"], hovertemplate="%{customdata}: %{text}<extra></extra>",
     ))
     _value_axis(fig, 0.0, float(data[measure].max()))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, height=apply_rows(fig, layout))
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
+                 height=apply_rows(fig, layout))
 
 
 # ---------------------------------------------------------------------------------------------- trend
@@ -168,19 +224,18 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
                      f"{int(high.incidents):,} ({int(high.year)} Q{int(high.quarter)})")
     summary = f"Quarterly incidents {first} to {last} ranged: " + "; ".join(parts) + "."
 
-    fig, height, margin = stacked_panels(sectors, PANEL_PX)
+    fig, height, margin = stacked_panels(sectors, PANEL_PX)  # one column: readable on a phone and in print
     start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
     end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
     x_min = str(pd.Timestamp(data["period_start"].min()).date())
     x_max = str(pd.Timestamp(data["period_start"].max()).date())
     shapes: list[dict] = []
     for i, sector in enumerate(sectors):
-        rows_of = data[data["sector"] == sector]
-        fig.add_trace(go.Scatter(x=rows_of["period_start"], y=rows_of["incidents"], mode="lines+markers",
-                                 name=sector, line=dict(color=PICKED, width=2), marker=dict(size=4),
-                                 showlegend=False,
+        series = data[data["sector"] == sector]
+        fig.add_trace(go.Scatter(x=series["period_start"], y=series["incidents"], mode="lines+markers", name=sector,
+                                 line=dict(color=PICKED, width=2), marker=dict(size=4), showlegend=False,
                                  hovertemplate=f"{sector}, %{{x|%Y}} Q%{{customdata}}: %{{y:,}}<extra></extra>",
-                                 customdata=rows_of["quarter"]), row=i + 1, col=1)
+                                 customdata=series["quarter"]), row=i + 1, col=1)
         axis = "" if i == 0 else str(i + 1)
         # shapes as plain dicts, set once below: add_vrect/add_vline per panel are slow in plotly
         shapes.append(dict(type="rect", xref=f"x{axis}", yref=f"y{axis} domain", x0=start, x1=end, y0=0, y1=1,
@@ -201,7 +256,8 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
               comparable_only: bool = True) -> FigureSpec:
     """One panel per picked sector: its most frequent incident types as a share of its incidents."""
     frame = _frame(result)
-    data = frame[["sector", "incident_type", "incidents", "pct_of_sector", "rank"]].copy()
+    data = frame[["sector", "incident_type", "incidents", "sector_incidents", "pct_of_sector", "small_base",
+                  "rank"]].copy()
     key = "sectors-top-incident-types"
     top_n = int(data["rank"].max()) if not data.empty else 0
     subtitle = _subtitle(f"Top {top_n} incident types, % of each sector's incidents", period, comparable_only)
@@ -223,29 +279,32 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         title = (f"{common} was the most common incident type in {count} of the {len(sectors)} sectors picked, "
                  f"{period.label}")
     summary = "Most common type: " + "; ".join(
-        f"{r.sector}, {r.incident_type} ({_pct(r.pct_of_sector)}, {int(r.incidents):,} incidents)"
+        f"{r.sector}, {r.incident_type} ({_pct(r.pct_of_sector)}, {_incidents(r.incidents)}"
+        + (f" of {int(r.sector_incidents):,}: small base" if r.small_base else "") + ")"
         for r in firsts.itertuples(index=False)) + "."
 
     # One list, each sector a bold header row over its types: type names sit above their bars (full width on a
     # phone); one colour, as the labels name the types (no more colours than the palette however many types).
-    ordered = data.sort_values(["rank"]).sort_values("sector", key=lambda c: c.map(sectors.index), kind="stable")
+    bases = data.drop_duplicates("sector").set_index("sector")
+    ordered = data.sort_values("rank").sort_values("sector", key=lambda c: c.map(sectors.index), kind="stable")
     labels, headers, marks = [], [], []
     for sector in sectors:
-        labels.append(sector)
+        labels.append(_small_label(sector, bases.loc[sector, "sector_incidents"], bool(bases.loc[sector, "small_base"])))
         headers.append(True)
         for row in ordered[ordered["sector"] == sector].itertuples(index=False):
             labels.append(row.incident_type)
             headers.append(False)
             marks.append(row)
     layout = rows(labels, headers=headers)
-    mark_y = [y for y in layout.mark_y if y is not None]
     fig = go.Figure(go.Bar(
-        x=[r.pct_of_sector for r in marks], y=mark_y, orientation="h", width=layout.mark_height,
-        marker_color=PICKED, text=[_pct(r.pct_of_sector) for r in marks], textposition="outside", cliponaxis=False,
+        x=[r.pct_of_sector for r in marks], y=[y for y in layout.mark_y if y is not None], orientation="h",
+        width=layout.mark_height, marker_color=PICKED, text=[_pct(r.pct_of_sector) for r in marks],
+        textposition="outside", cliponaxis=False,
         customdata=[[r.sector, r.incident_type, f"{int(r.incidents):,}"] for r in marks],
         hovertemplate="%{customdata[0]}, %{customdata[1]}: %{text} (%{customdata[2]})<extra></extra>"))
     _value_axis(fig, 0.0, float(data["pct_of_sector"].max()))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, height=apply_rows(fig, layout))
+    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+                 notes=_small_note(data, "sector_incidents"), height=apply_rows(fig, layout))
 
 
 # ---------------------------------------------------------------------------------------------- mixes
@@ -253,21 +312,25 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
 def _mix(result, column: str, period: Period, sources: list[Source], comparable_only: bool, key: str,
          measure: str) -> tuple[pd.DataFrame, go.Figure | None, str, int]:
     frame = _frame(result)
-    data = frame[["sector", column, "incidents", "pct_of_sector"]].copy()
+    data = frame[["sector", column, "incidents", "sector_incidents", "pct_of_sector", "small_base"]].copy()
     subtitle = _subtitle(measure, period, comparable_only)
     if data.empty:
         return data, None, subtitle, 0
     sectors = list(dict.fromkeys(data["sector"]))
+    bases = data.drop_duplicates("sector").set_index("sector")
+    labels = {s: _small_label(s, bases.loc[s, "sector_incidents"], bool(bases.loc[s, "small_base"]))
+              for s in sectors}
     values = list(dict.fromkeys(data[column]))  # already in the ICO's order (value_order): at most 5 values
-    layout = rows(sectors)
+    layout = rows([labels[s] for s in sectors])
     fig = go.Figure()
     for i, value in enumerate(values):
         part = data[data[column] == value].set_index("sector").reindex(sectors)
         fig.add_trace(go.Bar(x=part["pct_of_sector"].fillna(0), y=layout.mark_y, orientation="h", name=value,
                              width=layout.mark_height, marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                             customdata=list(zip(sectors, part["incidents"].fillna(0).astype(int))),
-                             hovertemplate=f"%{{customdata[0]}}, {value}: %{{x:.1f}}% "
-                                           f"(%{{customdata[1]:,}})<extra></extra>"))
+                             customdata=[[s, "–" if pd.isna(p) else f"{_pct(p)} ({int(n):,})"]
+                                         for s, p, n in zip(sectors, part["pct_of_sector"],
+                                                            part["incidents"].fillna(0))],
+                             hovertemplate=f"%{{customdata[0]}}, {value}: %{{customdata[1]}}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="% of the sector's incidents", range=[0, 100.5], ticksuffix="%")
     return data, fig, subtitle, apply_rows(fig, layout, extra_px=44)
@@ -283,17 +346,27 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
         return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
     within = data[data["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector")["incidents"].sum()
     totals = data.groupby("sector")["incidents"].sum()
-    share = (100 * within.reindex(totals.index, fill_value=0) / totals).round(1)
-    share = share.sort_values(ascending=False, kind="stable")
-    lead = share.index[0]
-    if len(share) > 1:
+    within = within.reindex(totals.index, fill_value=0)
+    # exact shares for ordering; the text is rounded once by govdata.numbers
+    order = sorted(totals.index, key=lambda s: (small_base(totals[s]), -numbers.ratio(within[s], totals[s]), s))
+    share = {s: numbers.share_text(int(within[s]), int(totals[s])) for s in order}
+    rankable = [s for s in order if not small_base(totals[s])]
+    if len(order) == 1:
+        lead = order[0]
+        title = f"{lead} reported {share[lead]} of its incidents within 72 hours in {period.label}" + (
+            f" (small base: {_incidents(totals[lead])})" if small_base(totals[lead]) else "")
+    elif rankable:
+        lead = rankable[0]
         title = (f"{lead} reported the largest share within 72 hours of the sectors picked, {period.label}: "
-                 f"{_pct(share.iloc[0])}")
+                 f"{share[lead]}")
     else:
-        title = f"{lead} reported {_pct(share.iloc[0])} of its incidents within 72 hours in {period.label}"
+        title = (f"None of the sectors picked had {MIN_BASE} or more incidents in {period.label}: shares within "
+                 "72 hours are shown but not ranked")
     summary = "Reported within 72 hours: " + "; ".join(
-        f"{s} {_pct(v)} of {int(totals[s]):,}" for s, v in share.items()) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, height=height)
+        f"{s} {share[s]} of {int(totals[s]):,}" + (" (small base, not ranked)" if small_base(totals[s]) else "")
+        for s in order) + "."
+    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+                 notes=_small_note(data, "sector_incidents"), height=height)
 
 
 def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
@@ -319,58 +392,81 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     else:
         title = f"'{common}' was the most common decision in {n} of the {len(sectors)} sectors picked, {period.label}"
     summary = "Most common decision: " + "; ".join(
-        f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)})" for r in firsts.itertuples(index=False)) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, height=height)
+        f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)}" + (
+            f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "") + ")"
+        for r in firsts.itertuples(index=False)) + "."
+    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+                 notes=_small_note(data, "sector_incidents"), height=height)
 
 
 # ---------------------------------------------------------------------------------------------- change
 
 def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
                  comparable_only: bool = True) -> FigureSpec:
-    """% change against the same quarters a year earlier, per picked sector, with all sectors for reference."""
+    """% change against the same quarters a year earlier, per picked sector, with all sectors for reference.
+
+    A sector whose earlier count is below the minimum base (govdata.stats.MIN_BASE) is drawn hatched and flagged,
+    and never named as the sector that rose or fell most.
+    """
     frame = _frame(result)
-    data = frame[["sector", "is_total", "current", "previous", "change", "pct_change", "quarters_compared"]].copy()
+    data = frame[["sector", "is_total", "current", "previous", "change", "pct_change", "quarters_compared",
+                  "small_base"]].copy()
     key = "sectors-year-on-year"
     compared = int(data["quarters_compared"].max()) if not data.empty else 0
     subtitle = _subtitle("% change in incidents against the same quarters a year earlier", period, comparable_only)
     if compared == 0 or data.empty:
         return _empty(key, f"No comparable quarters a year before {period.label} to compare with", subtitle, data,
                       sources, result)
+
+    def change(row) -> str:
+        return numbers.change_text(int(row["current"]), int(row["previous"]))
+
     sectors = data[~data["is_total"]].dropna(subset=["pct_change"])
+    rankable = sectors[~sectors["small_base"]]
     total = data[data["is_total"]].iloc[0]
-    total_text = (f"all sectors {total['pct_change']:+.1f}% ({int(total['previous']):,} to "
-                  f"{int(total['current']):,})" if pd.notna(total["pct_change"]) else
-                  "all sectors: no earlier incidents")
+    total_text = (f"all sectors {change(total)} ({int(total['previous']):,} to {int(total['current']):,})"
+                  if pd.notna(total["pct_change"]) else "all sectors: no earlier incidents")
     if sectors.empty:
-        title = (f"Incidents across all sectors changed by {total['pct_change']:+.1f}% in {period.label} "
-                 "on a year earlier")
+        title = f"Incidents across all sectors changed by {change(total)} in {period.label} on a year earlier"
+    elif len(sectors) == 1:
+        lead = sectors.iloc[0]
+        value = float(lead["pct_change"])
+        verb = "rose" if value > 0 else "fell" if value < 0 else "were unchanged"
+        title = (f"{lead['sector']}'s incidents {verb}" + (f" {change(lead).lstrip('+-')}" if value else "")
+                 + f" in {period.label} on a year earlier"
+                 + (f" (small base: {_incidents(lead['previous'])} a year earlier)" if lead["small_base"] else ""))
+    elif rankable.empty:
+        title = (f"None of the sectors picked had {MIN_BASE} or more incidents a year earlier: changes in "
+                 f"{period.label} are shown but not ranked")
     else:
-        lead = sectors.iloc[0]  # query orders by pct_change, largest first
-        change = float(lead["pct_change"])
-        if len(sectors) == 1:
-            verb = "rose" if change > 0 else "fell" if change < 0 else "were unchanged"
-            title = (f"{lead['sector']}'s incidents {verb}" + (f" {abs(change):.1f}%" if change else "")
-                     + f" in {period.label} on a year earlier")
-        else:
-            verb = "rose most" if change > 0 else "fell least" if change < 0 else "changed least"
-            title = (f"Of the sectors picked, incidents {verb} in {lead['sector']}: {change:+.1f}% "
-                     f"in {period.label} on a year earlier")
+        # exact changes decide the order; ties broken by name
+        lead = min(rankable.to_dict("records"), key=lambda r: (
+            -numbers.ratio(int(r["current"]) - int(r["previous"]), int(r["previous"])), r["sector"]))
+        value = float(lead["pct_change"])
+        verb = "rose most" if value > 0 else "fell least" if value < 0 else "changed least"
+        title = (f"Of the sectors picked, incidents {verb} in {lead['sector']}: {change(lead)} "
+                 f"in {period.label} on a year earlier")
     summary = ("Change on the same quarters a year earlier: " + "; ".join(
-        f"{r.sector} {r.pct_change:+.1f}% ({int(r.previous):,} to {int(r.current):,})"
-        for r in sectors.itertuples(index=False)) + (f"; {total_text}." if not sectors.empty else f"{total_text}."))
+        f"{r['sector']} {change(r)} ({int(r['previous']):,} to {int(r['current']):,}"
+        + (", small base, not ranked" if r["small_base"] else "") + ")"
+        for _, r in sectors.iterrows()) + (f"; {total_text}." if not sectors.empty else f"{total_text}."))
     notes = []
     if compared < period.quarters:
         notes.append(f"Compared on the {compared} of {period.quarters} quarters that also have data a year "
                      "earlier (like with like).")
-    shown = data.dropna(subset=["pct_change"])
-    layout = rows(list(shown["sector"]))
+    notes += _small_note(data[~data["is_total"]], "previous")
+    shown = data.dropna(subset=["pct_change"])  # the query orders by change, largest first: the top row
+    small_rows = shown["small_base"] & ~shown["is_total"]
+    layout = rows([_small_label(s, p, b) for s, p, b in zip(shown["sector"], shown["previous"], small_rows)])
     fig = go.Figure(go.Bar(
         x=shown["pct_change"], y=layout.mark_y, orientation="h", width=layout.mark_height,
-        marker_color=[OTHER if t else (PALETTE[5] if v > 0 else PALETTE[0])
-                      for t, v in zip(shown["is_total"], shown["pct_change"])],
-        text=[f"{v:+.1f}%" for v in shown["pct_change"]], textposition="outside", cliponaxis=False,
-        customdata=shown[["sector", "previous", "current"]].to_numpy(),
-        hovertemplate="%{customdata[0]}: %{text} (%{customdata[1]:,} to %{customdata[2]:,})<extra></extra>",
+        marker=dict(color=[OTHER if t else (PALETTE[5] if v > 0 else PALETTE[0])
+                           for t, v in zip(shown["is_total"], shown["pct_change"])],
+                    pattern=dict(shape=["/" if b else "" for b in small_rows])),
+        text=[change(r) for _, r in shown.iterrows()], textposition="outside", cliponaxis=False,
+        customdata=[[s, f"{int(p):,} to {int(c):,}"]
+                    for s, p, c in zip(shown["sector"], shown["previous"], shown["current"])],
+        hovertemplate="%{customdata[0]}: %{text} (%{customdata[1]})<extra></extra>",
     ))
     fig.add_vline(x=0, line=dict(color=NEUTRAL, width=1))
     _value_axis(fig, min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max())),

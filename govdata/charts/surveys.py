@@ -58,13 +58,13 @@ def _short_survey(row) -> str:
 
 def _sources_by_publisher(frame: pd.DataFrame, what: str) -> list[Source]:
     sources = []
-    for publisher, rows in frame.groupby("publisher", sort=True):
-        licences = sorted(set(rows["licence"]))
+    for publisher, figures in frame.groupby("publisher", sort=True):
+        licences = sorted(set(figures["licence"]))
         sources.append(Source(publisher=publisher,
-                              title=f"{len(rows)} {what} as published (URLs in the data table)",
-                              url=rows["source_url"].iloc[0] if rows["source_url"].iloc[0].startswith("http") else "",
+                              title=f"{len(figures)} {what} as published (URLs in the data table)",
+                              url=figures["source_url"].iloc[0] if figures["source_url"].iloc[0].startswith("http") else "",
                               licence=licences[0] if len(licences) == 1 else "",
-                              release_date=_year(rows["published"].dropna().max()) if rows["published"].notna().any()
+                              release_date=_year(figures["published"].dropna().max()) if figures["published"].notna().any()
                               else ""))
     return sources
 
