@@ -32,6 +32,12 @@ comparable = state.flag("comparable", True, label="Comparable quarters only (fro
 rolling = state.flag("rolling", False, label="Show 4-quarter rolling average (quarterly counts)", where=right)
 
 chosen = None if breakdown == "none" else breakdown
+# Many groups (incident types): the largest N in colour and the rest summed as "All others", N in the URL. Other
+# breakdowns get the colour limit, so even an unexpected extra value never repeats a colour.
+top = queries.MAX_TOP
+if queries.folds(chosen):
+    top = state.number("top", queries.DEFAULT_TOP, label="Groups shown (the rest summed as 'All others')",
+                       min_value=1, max_value=queries.MAX_TOP)
 if measure == "share_pct" and chosen is None:
     st.caption("Shares need a breakdown: showing counts.")
     measure = "incidents"
@@ -39,7 +45,7 @@ if rolling and (period != "quarter" or measure != "incidents"):
     st.caption("The rolling average applies to quarterly counts only.")
 
 trend = data.cached_query(queries.incident_trend, period, chosen, sectors, comparable,
-                          rolling and period == "quarter")
+                          rolling and period == "quarter", top)
 # cached_chart: a rerun showing the same chart reuses its FigureSpec instead of rebuilding the figure
 specs = [data.cached_chart(charts.trend_chart, trend, sources=data.sources("ico_rows"), period=period,
                            breakdown=chosen, measure=measure, rolling=rolling, sectors=sectors,
@@ -63,7 +69,12 @@ if legacy_sector_names:
     if sectors and not legacy_filter:
         st.info("None of the chosen sectors appear in the older tables.")
     else:
-        legacy = data.cached_query(queries.legacy_counts, legacy_split, legacy_filter)
+        legacy_top = queries.MAX_TOP
+        if legacy_split == "incident_type":
+            legacy_top = state.number("legacy_top", queries.DEFAULT_TOP,
+                                      label="Older tables: types shown (the rest summed as 'All others')",
+                                      min_value=1, max_value=queries.MAX_TOP)
+        legacy = data.cached_query(queries.legacy_counts, legacy_split, legacy_filter, legacy_top)
         specs.append(data.cached_chart(charts.legacy_chart, legacy, sources=legacy_sources,
                                        breakdown=legacy_split, sectors=legacy_filter))
         panel.show_figure(specs[-1])

@@ -5,7 +5,11 @@ Decisions (documented for the README):
   For sample data one column is appended, `data_status` = 'SAMPLE (simulated)' on every row, so a sample export
   is visibly labelled wherever its rows end up. Metadata (title, subtitle, source, notes, query) is in the XLSX
   "about" sheet and in citations().
-- Images are rendered by kaleido 1.x with an installed Chromium. One renderer (kaleido's sync server) is started
+- Images are laid out for a named print size (PRINT_SIZES: "report", 16 cm wide, the default; "slide", 16:9) by
+  govdata.printing, independently of the screen: title, subtitle, notes and source line set around the plot, every
+  text at least 9 pt and titles at least 12 pt at that size, PNGs at 300 dpi with the dpi stored in the file, SVGs
+  with <title> and <desc> (the alt text). A chart too tall for the page is cut into parts (to_images).
+- Plots are rendered by kaleido 1.x with an installed Chromium. One renderer (kaleido's sync server) is started
   on first use and kept alive for the life of the process: the first image costs a few seconds, later ones less.
 """
 from __future__ import annotations
@@ -16,13 +20,18 @@ import logging
 import os
 import shutil
 import threading
+import zipfile
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from govdata.charts.base import HEIGHT, WIDTH
+from govdata import printing
 from govdata.figures import SAMPLE_LABEL, FigureSpec
+from govdata.printing import DEFAULT_SIZE, PRINT_SIZES, PrintSize
+
+__all__ = ["DEFAULT_SIZE", "PRINT_SIZES", "PrintSize", "IMAGE_FORMATS", "ImageExportUnavailable", "to_image",
+           "to_images", "image_download", "image_name", "to_csv", "to_xlsx", "citations", "file_stem", "images_available"]
 
 log = logging.getLogger(__name__)
 
@@ -127,18 +136,67 @@ def _ensure_renderer() -> None:
     _renderer_started = True
 
 
-def to_image(spec: FigureSpec, fmt: str = "png", *, width: int = WIDTH, scale: float = 2.0) -> bytes:
-    """The figure as PNG or SVG bytes, with title, subtitle, notes and source line printed on it (as on screen).
-
-    Raises ImageExportUnavailable when there is no Chromium.
-    """
+def _render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+    """The plot alone, rendered by the single long-lived kaleido renderer."""
     import kaleido
 
-    if fmt not in IMAGE_FORMATS:
-        raise ValueError(f"image format must be one of {IMAGE_FORMATS}, not {fmt!r}")
-    height = int(spec.figure.layout.height or HEIGHT)
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
     # The renderer serves one request at a time; the lock keeps concurrent sessions from interleaving start-up.
     with _renderer_lock:
         _ensure_renderer()
-        return kaleido.calc_fig_sync(spec.figure, opts=opts)
+        return kaleido.calc_fig_sync(figure, opts=opts)
+
+
+def to_images(spec: FigureSpec, fmt: str = "png", *, size: str | PrintSize = DEFAULT_SIZE,
+              max_parts: int | None = None) -> list[bytes]:
+    """The chart laid out for print size `size` ("report": 16 cm wide; "slide": 16:9), as one PNG (300 dpi) or SVG
+    per printed part: one for most charts, several for a chart too tall for the page (cut at row or panel edges,
+    each part titled "part i of n"); `max_parts` renders only the first parts. Raises ImageExportUnavailable when
+    there is no Chromium."""
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"image format must be one of {IMAGE_FORMATS}, not {fmt!r}")
+    size = printing.print_size(size)
+    images = []
+    for part in printing.layout(spec, size)[:max_parts]:
+        plot = _render(part.figure, fmt, part.width, part.plot_height, size.scale)
+        if fmt == "png":
+            images.append(printing.compose_png(spec, part, size, plot))
+        else:
+            images.append(printing.compose_svg(spec, part, size, plot.decode("utf-8") if isinstance(plot, bytes)
+                                               else plot))
+    return images
+
+
+def to_image(spec: FigureSpec, fmt: str = "png", *, size: str | PrintSize = DEFAULT_SIZE) -> bytes:
+    """The chart as ONE PNG or SVG laid out for print size `size` (see to_images). A chart that prints in several
+    parts comes back as its parts stacked in one image, so nothing is left out; to place a long chart on pages,
+    use to_images. Raises ImageExportUnavailable when there is no Chromium."""
+    images = to_images(spec, fmt, size=size)
+    return images[0] if len(images) == 1 else printing.stack(images, fmt)
+
+
+def image_name(spec: FigureSpec, fmt: str = "png", *, size: str | PrintSize = DEFAULT_SIZE) -> tuple[str, str]:
+    """(file name, MIME type) of a chart's image download, known before anything is rendered: the image, or a
+    ZIP of its parts when the chart prints in several (printing.part_count)."""
+    size = printing.print_size(size)
+    stem = file_stem(spec) + ("" if size.name == DEFAULT_SIZE else f"-{size.name}")
+    parts = printing.part_count(spec, size)
+    if parts > 1:
+        return f"{stem}-{parts}-parts.zip", "application/zip"
+    return f"{stem}.{fmt}", "image/png" if fmt == "png" else "image/svg+xml"
+
+
+def image_download(spec: FigureSpec, fmt: str = "png", *,
+                   size: str | PrintSize = DEFAULT_SIZE) -> tuple[bytes, str, str]:
+    """(data, file name, MIME type) for a chart's image download: the image itself, or a ZIP of its parts
+    ('<stem>-part1.png', ...) when it prints in several."""
+    name, mime = image_name(spec, fmt, size=size)
+    images = to_images(spec, fmt, size=size)
+    if len(images) == 1:
+        return images[0], name, mime
+    stem = name.rsplit("-", 2)[0]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for i, image in enumerate(images, 1):
+            zf.writestr(f"{stem}-part{i}.{fmt}", image)
+    return buffer.getvalue(), name, mime

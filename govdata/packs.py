@@ -1,7 +1,8 @@
 """Briefing packs: every chart on a page, as files a briefing writer can paste from, in one ZIP (no Streamlit).
 
-A pack holds, per chart, a PNG and an SVG (title, subtitle, source line, licence, data date and any sample label
-are printed on the figure by govdata.charts.base.style), the data behind it as CSV (govdata.export.to_csv, so it is
+A pack holds, per chart, a PNG and an SVG laid out for a 16 cm report column (title, subtitle, notes, source line,
+licence, data date and any sample label printed with it by govdata.export; a chart too long for one page comes as
+numbered parts), the data behind it as CSV (govdata.export.to_csv, so it is
 byte-identical to the chart's own CSV download), plus citations.txt (Harvard style), alt-text.txt and a README.txt
 manifest. Images come from govdata.export's single, long-lived renderer. Without Chromium the pack still holds
 everything else and README.txt says why the images are missing.
@@ -76,7 +77,11 @@ def _images(specs: list[FigureSpec], stems: list[str]) -> tuple[list[PackFile], 
     try:
         for spec, stem in zip(specs, stems):
             for fmt in export.IMAGE_FORMATS:
-                files.append(PackFile(f"{stem}.{fmt}", f"{spec.title} ({fmt.upper()})", export.to_image(spec, fmt)))
+                images = export.to_images(spec, fmt)
+                for i, image in enumerate(images, 1):
+                    part = f"-part{i}" if len(images) > 1 else ""
+                    what = f", part {i} of {len(images)}" if len(images) > 1 else ""
+                    files.append(PackFile(f"{stem}{part}.{fmt}", f"{spec.title} ({fmt.upper()}{what})", image))
     except Exception as exc:  # a renderer failure must not lose the rest of the pack; README says what happened
         first_line = (str(exc).splitlines() or [""])[0]
         return [], (f"The image renderer failed ({type(exc).__name__}: {first_line}), so the PNG and SVG images "

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from govdata import settings
 
@@ -109,3 +110,29 @@ def open_page_capturing(capture: "MediaCapture", page_file, warehouse, monkeypat
     at = open_page(page_file, warehouse, monkeypatch, params)
     assert_no_exception(at)
     return at
+
+
+def _plain(markdown: str) -> str:
+    """Markdown text as read: escapes and bold markers removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown).replace("**", "").strip()
+
+
+def chart_panels(at) -> list[dict]:
+    """Every chart as ui.panel shows it (a container keyed 'figure-<key>'): its title, subtitle and footer (notes
+    and source line) as plain text, and the plotly spec of the plot itself (a dict)."""
+    import json
+
+    panels = []
+    for node in at.main:
+        if not isinstance(node, Block) or not str(node.key or "").startswith("figure-"):
+            continue
+        markdown = [n.value for n in node if getattr(n, "type", "") == "markdown"]
+        captions = [n.value for n in node if getattr(n, "type", "") == "caption"]
+        charts = [n for n in node if getattr(n, "type", "") == "plotly_chart"]
+        panels.append({"key": node.key.removeprefix("figure-"), "title": _plain(markdown[0]) if markdown else "",
+                       "subtitle": _plain(captions[0]) if len(captions) > 1 else "",
+                       "footer": _plain(captions[-1]) if captions else "",
+                       "spec": json.loads(charts[0].proto.spec) if charts else {}})
+    return panels

@@ -5,6 +5,7 @@ import pytest
 
 from govdata import warehouse
 from govdata.charts import incidents as charts
+from govdata.charts.base import has_sample_watermark
 from govdata.figures import SAMPLE_LABEL
 from govdata.queries import incidents as q
 from govdata.queries import provenance
@@ -23,10 +24,11 @@ def test_total_trend_words_come_from_the_data(con):
                             "the same as Q4 2019.")
     assert "2019 Q2 to 2020 Q4" in spec.subtitle
     assert "Open Government Licence v3.0" in spec.source_text() and SAMPLE_LABEL not in spec.source_text()
-    # series break at Q2 2019 is drawn, title and source are printed on the figure itself
+    # series break at Q2 2019 is drawn; the figure holds the plot only (title and source are laid out around it,
+    # on screen by ui.panel and in print by govdata.printing), with its legend below the plot
     assert any(shape.x0 == "2019-04-01" for shape in spec.figure.layout.shapes)
-    assert spec.title in spec.figure.layout.title.text
-    assert any("Open Government Licence" in (a.text or "").replace("<br>", " ") for a in spec.figure.layout.annotations)
+    assert not spec.figure.layout.title.text
+    assert spec.figure.layout.legend.orientation == "h" and spec.figure.layout.legend.yref == "container"
 
 
 def test_breakdown_trend_names_the_largest_group(con):
@@ -73,7 +75,7 @@ def test_sample_charts_are_labelled(sample_warehouse):
     cursor = warehouse.connect(sample_warehouse)
     spec = charts.trend_chart(q.incident_trend(cursor, "quarter"), sources=_sources(cursor))
     assert spec.is_sample and spec.source_text().startswith(SAMPLE_LABEL)
-    assert any(a.text == "SAMPLE DATA" for a in spec.figure.layout.annotations)
+    assert has_sample_watermark(spec.figure)
 
 
 def test_chart_module_does_not_import_streamlit():
@@ -84,3 +86,18 @@ def test_chart_module_does_not_import_streamlit():
     names = {alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
              for alias in node.names} | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any(n and n.startswith("streamlit") for n in names)
+
+
+def test_incident_type_breakdown_never_repeats_a_colour(sample_warehouse):
+    """The 22-way breakdown shows the largest six in six palette colours and 'All others' in grey, and says so."""
+    from govdata.charts.base import OTHER_COLOUR, PALETTE
+
+    cursor = warehouse.connect(sample_warehouse)
+    result = q.incident_trend(cursor, "quarter", "incident_type", top=6)
+    spec = charts.trend_chart(result, sources=_sources(cursor), breakdown="incident_type", rolling=True)
+    lines = [t for t in spec.figure.data if t.showlegend is not False]
+    colours = [t.line.color for t in lines]
+    assert len(lines) == 7 and len(set(colours)) == 7 and set(colours) <= set(PALETTE)
+    assert q.is_others(lines[-1].name) and lines[-1].line.color == OTHER_COLOUR
+    assert any(n.startswith(lines[-1].name + ": the 16 incident types outside the 6 largest") for n in spec.notes)
+    assert "All others" not in spec.title  # the finding names a real type

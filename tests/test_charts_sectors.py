@@ -8,7 +8,7 @@ import pandas as pd
 
 from govdata import numbers, vocabulary, warehouse
 from govdata.charts import sectors as charts
-from govdata.charts.base import PALETTE
+from govdata.charts.base import PALETTE, has_sample_watermark, row_labels
 from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL
 from govdata.queries import provenance
 from govdata.queries import sectors as q
@@ -37,11 +37,12 @@ def test_ranked_volume_title_states_the_leader_from_the_data(con, choices, sourc
     assert spec.summary.startswith("6 sectors reported 18 incidents in 2020")
     assert "Health 2nd (6)" in spec.summary and "Education and childcare 3rd (2)" in spec.summary
     bar = spec.figure.data[0]
-    colours = dict(zip(bar.y, bar.marker.color))
+    colours = dict(zip(row_labels(spec.figure), bar.marker.color))  # one row (label above its bar) per sector
     assert colours[HE] == colours[ED] == charts.PICKED and colours[LG] == charts.OTHER
+    assert row_labels(spec.figure) == list(spec.data["sector"])  # largest at the top
     assert spec.queries == [result]
     assert OGL_ATTRIBUTION in spec.source_text() and not spec.is_sample
-    assert spec.title in spec.figure.layout.title.text  # printed on the figure, so exports carry it
+    assert not spec.figure.layout.title.text  # the figure is the plot; title and source are laid out around it
 
 
 @pytest.mark.parametrize("measure, column", [("cyber_pct", "cyber_incidents"), ("within_72h_pct", "within_72h")])
@@ -65,7 +66,7 @@ def test_small_bases_are_flagged_and_never_ranked_on_the_tiny_warehouse(con, cho
     assert spec.data["small_base"].all() and spec.data["rank"].isna().all()   # every sector has < 100 incidents
     assert spec.title == f"No sector had {MIN_BASE} or more incidents in 2020: shares are shown but not ranked"
     assert list(spec.figure.data[0].marker.pattern.shape) == ["/"] * len(spec.data)
-    assert all("not ranked" in t for t in spec.figure.data[0].text)
+    assert all("small base: not ranked" in label for label in row_labels(spec.figure))
     assert any(f"fewer than {MIN_BASE} incidents" in n for n in spec.notes)
 
 
@@ -103,7 +104,7 @@ def test_quarterly_multiples_mark_the_break_when_q1_2019_is_shown(con, sources):
     period = q.periods(q.available_quarters(con, comparable_only=False))[q.LAST_FOUR]
     result = q.sector_quarterly(con, period, [LG], comparable_only=False)
     spec = charts.quarterly_multiples(result, period, sources, comparable_only=False)
-    assert spec.notes == ["Row-level data comparable from Q2 2019"]
+    assert spec.notes == ["Dashed line: Row-level data comparable from Q2 2019."]
     assert "not comparable" in spec.subtitle
 
 
@@ -115,7 +116,9 @@ def test_top_types_title_counts_sectors_sharing_a_leader(con, choices, sources):
     assert spec.title == ("Data emailed to incorrect recipient was the most common incident type in both sectors "
                           "picked, 2020")
     assert "Local government, Data emailed to incorrect recipient (28.6%, 2 incidents of 7: small base)" in spec.summary
-    assert "Local government (n=7, small base)" in [a.text for a in spec.figure.layout.annotations]
+    assert "Local government (n=7, small base)" in row_labels(spec.figure)  # the sector's header row
+    assert len(set(spec.figure.data[0].marker.color if isinstance(spec.figure.data[0].marker.color, tuple)
+                   else [spec.figure.data[0].marker.color])) == 1  # one colour: the labels name the types
     assert "Top 3 incident types" in spec.subtitle
 
 
@@ -178,5 +181,5 @@ def test_sample_sources_label_every_chart(sample_warehouse):
     finally:
         con.close()
     assert spec.is_sample and spec.source_text().startswith(SAMPLE_LABEL)
-    assert any(a.text == "SAMPLE DATA" for a in spec.figure.layout.annotations)
+    assert has_sample_watermark(spec.figure)
     assert PALETTE[0] == charts.PICKED

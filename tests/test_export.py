@@ -78,7 +78,8 @@ def test_png_and_svg_decode_with_title_and_source(tiny_warehouse, chromium):
     png = export.to_image(spec, "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     image = Image.open(io.BytesIO(png))
-    assert image.size[0] == export.WIDTH * 2 and image.size[1] > 500
+    assert image.size[0] == export.PRINT_SIZES["report"].image_width_px and image.size[1] > 1000  # 16 cm, 300 dpi
+    assert tuple(round(d) for d in image.info["dpi"]) == (300, 300)
     svg = export.to_image(spec, "svg")
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import duckdb
@@ -10,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import open_page_capturing, assert_pack_button, MediaCapture, page
+from apptest_helpers import open_page_capturing, assert_pack_button, MediaCapture, chart_panels, page
 from govdata.queries import sectors as q
 
 PAGE = page("sectors.py")
@@ -30,12 +29,8 @@ def _qp(at: AppTest, key: str) -> list[str]:
 
 
 def _titles(at: AppTest) -> list[str]:
-    """Each chart's printed title and subtitle, with the line breaks the house style inserts undone."""
-    out = []
-    for chart in at.get("plotly_chart"):
-        title = json.loads(chart.proto.spec)["layout"]["title"]
-        out.append(" ".join([title["text"], title.get("subtitle", {}).get("text", "")]).replace("<br>", " "))
-    return out
+    """Each chart's title and subtitle, as ui.panel shows them above the plot."""
+    return [f"{p['title']} {p['subtitle']}" for p in chart_panels(at)]
 
 
 def _download(button) -> bytes:
@@ -78,7 +73,7 @@ def test_sector_filter(monkeypatch, tiny_warehouse):
     at.multiselect(key="url_sectors").set_value([HE]).run()
     assert not at.exception
     assert _qp(at, "sectors") == [HE]
-    assert any(t.startswith("<b>Health reported") for t in _titles(at)[1:])
+    assert any(t.startswith("Health reported") for t in _titles(at)[1:])
 
 
 def test_clearing_the_sectors_keeps_the_ranking_and_explains(monkeypatch, tiny_warehouse):
@@ -135,8 +130,9 @@ def test_invalid_url_values_are_ignored_with_a_note(monkeypatch, tiny_warehouse,
 def test_sample_banner(monkeypatch, sample_warehouse):
     at = _run(monkeypatch, sample_warehouse)
     assert any("SAMPLE DATA" in w.value for w in at.warning)
-    assert all("SAMPLE DATA" in json.dumps(json.loads(c.proto.spec)["layout"]["annotations"])
-               for c in at.get("plotly_chart"))
+    panels = chart_panels(at)
+    assert panels and all(p["footer"].count("SAMPLE DATA") >= 1 for p in panels)   # the label under every chart
+    assert all(any(i.get("name") == "sample-watermark" for i in p["spec"]["layout"]["images"]) for p in panels)
 
 
 def test_downloads_are_the_query_results(monkeypatch, tiny_warehouse):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import assert_pack_button
+from apptest_helpers import assert_pack_button, chart_panels
 from govdata import settings
 
 PAGE = str(Path(settings.PROJECT_ROOT) / "app_pages" / "surveys.py")
@@ -33,7 +33,8 @@ def _param(at: AppTest, key: str) -> str:
 
 
 def _titles(at: AppTest) -> list[str]:
-    return [chart.proto.spec for chart in at.get("plotly_chart")]
+    """Each chart's title, subtitle and footer (notes, source line, sample label) as ui.panel shows them."""
+    return [" ".join((p["title"], p["subtitle"], p["footer"])) for p in chart_panels(at)]
 
 
 def test_default_render(monkeypatch, tiny_warehouse):

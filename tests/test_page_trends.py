@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from apptest_helpers import (assert_pack_button, MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
+from apptest_helpers import (assert_pack_button, chart_panels, MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
                              texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
@@ -63,12 +63,12 @@ def test_measure_and_legacy_split(tiny_warehouse, monkeypatch):
     at.selectbox(key="url_legacy").set_value("incident_type").run()
     assert_no_exception(at)
     assert at.query_params["measure"] == "share_pct" and at.query_params["legacy"] == "incident_type"
-    assert any("largest time taken to report group" in (c.proto.spec or "") for c in at.get("plotly_chart"))
+    assert any("largest time taken to report group" in p["title"] for p in chart_panels(at))
 
 
 def test_url_round_trip(tiny_warehouse, monkeypatch):
     url = {"period": "year", "breakdown": "decision", "measure": "share_pct", "sector": ["Health", "Central Government"],
-           "comparable": "0", "rolling": "0", "legacy": "incident_type"}
+           "comparable": "0", "rolling": "0", "legacy": "incident_type", "legacy_top": "4"}
     capture = MediaCapture().install(monkeypatch)
     at = open_page(PAGE, tiny_warehouse, monkeypatch, url, capture=capture)
     assert_no_exception(at)
@@ -80,6 +80,24 @@ def test_url_round_trip(tiny_warehouse, monkeypatch):
     frame = first_csv(at, capture)
     assert frame["incidents"].tolist() == expected(tiny_warehouse, "year", "decision", ["Health", "Central Government"],
                                                    False)["incidents"].tolist()
+
+
+def test_incident_types_show_the_top_n_and_all_others(sample_warehouse, monkeypatch):
+    """22 incident types: 'Groups shown' (URL 'top', default 6) decides how many get a colour; the rest are summed
+    as 'All others', and the note says so. The widget appears only for breakdowns with that many groups."""
+    at = open_page(PAGE, sample_warehouse, monkeypatch, {"breakdown": "incident_type"})
+    assert_no_exception(at)
+    assert at.number_input(key="url_top").value == 6
+    chart = chart_panels(at)[0]
+    names = [t["name"] for t in chart["spec"]["data"] if t.get("showlegend", True)]
+    assert len(names) == 7 and names[-1].startswith("All others (")
+    assert "outside the 6 largest" in chart["footer"]
+    at.number_input(key="url_top").set_value(3).run()
+    assert at.query_params["top"] == "3"
+    names = [t["name"] for t in chart_panels(at)[0]["spec"]["data"] if t.get("showlegend", True)]
+    assert len(names) == 4
+    other = open_page(PAGE, sample_warehouse, monkeypatch, {"breakdown": "decision"})
+    assert not [n for n in other.number_input if n.key == "url_top"]
 
 
 def test_invalid_url_values(tiny_warehouse, monkeypatch):

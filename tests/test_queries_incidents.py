@@ -118,3 +118,50 @@ def test_legacy_counts(con):
     by_type = q.legacy_counts(con, "incident_type").data
     assert by_type["incidents"].sum() == 92
     assert not q.legacy_sectors(con).data.empty
+
+
+def test_many_groups_fold_into_all_others_in_sql(sample_warehouse):
+    """22 incident types: the 6 largest in the latest complete year stay, the other 16 are summed into one group
+    whose shares and changes are computed from its own counts like any other group's."""
+    from govdata import numbers, warehouse
+
+    con = warehouse.connect(sample_warehouse)
+    full = q.incident_trend(con, "year", "incident_type").data
+    folded_result = q.incident_trend(con, "year", "incident_type", top=6)
+    folded = folded_result.data
+    n_types = full["group"].nunique()
+    assert n_types > 9
+    others = q.others_label(n_types - 6)
+    assert folded["group"].nunique() == 7 and others in set(folded["group"])
+    # the kept six are the largest in the latest complete year (ties by total, then name)
+    latest = full[full["complete"]]["period"].max()
+    ranked = full[full["period"] == latest].sort_values(["incidents", "group"], ascending=[False, True])
+    assert set(folded["group"]) - {others} == set(ranked["group"].head(6))
+    # nothing lost: per period, the folded counts add up to the same totals, and "All others" is the rest
+    assert folded.groupby("period")["incidents"].sum().equals(full.groupby("period")["incidents"].sum())
+    kept = set(ranked["group"].head(6))
+    rest = full[~full["group"].isin(kept)].groupby("period")["incidents"].sum()
+    mine = folded[folded["group"] == others].set_index("period")
+    assert mine["incidents"].to_dict() == rest.to_dict()
+    for period, row in mine.iterrows():
+        assert row["share_pct"] == numbers.percent_column(
+            pd.Series([row["incidents"]]), pd.Series([row["period_total"]])).iloc[0]
+    # the shown SQL and parameters reproduce the folded rows (show query stays exact)
+    assert folded_result.params[3] == sorted(kept, key=list(ranked["group"]).index)
+    assert folded_result.params[4] == others
+    # few groups, or no `top`: nothing is folded
+    assert q.incident_trend(con, "year", "incident_category", top=1).data["group"].nunique() == 2
+    assert not any(q.is_others(g) for g in full["group"])
+    for bad in (0, 9, True, "6"):
+        with pytest.raises(ValueError):
+            q.incident_trend(con, "year", "incident_type", top=bad)
+    assert q.folds("incident_type") and not q.folds("decision") and not q.folds(None)
+
+
+def test_legacy_types_fold_too(con):
+    by_type = q.legacy_counts(con, "incident_type").data
+    folded = q.legacy_counts(con, "incident_type", top=1).data
+    if by_type["group"].nunique() <= 2:
+        pytest.fail("the legacy fixture needs more than two incident types to test folding")
+    assert folded["group"].nunique() == 2
+    assert folded.groupby("period")["incidents"].sum().equals(by_type.groupby("period")["incidents"].sum())

@@ -106,7 +106,10 @@ def test_timeline_chart_shares_the_x_axis_and_labels_sample(con):
     assert spec.is_sample and "SAMPLE DATA" in spec.source_text()
     layout = spec.figure.layout
     assert layout.xaxis.matches == layout.xaxis2.matches == "x3" and layout.xaxis3.matches is None  # shared x
-    assert not layout.xaxis.showticklabels and not layout.xaxis2.showticklabels
+    # one column of panels, each with its own year labels and its title at its top left (readable on a phone)
+    assert layout.xaxis.showticklabels and layout.xaxis2.showticklabels
+    titles = [a.text for a in layout.annotations if a.name == "panel-title"]
+    assert len(titles) == 3 and all(a.xanchor == "left" for a in layout.annotations if a.name == "panel-title")
     assert spec.title.startswith("Local government reported 5 incidents to the ICO in 2020")
     assert "latest council survey figures date from 2017" in spec.title
 

@@ -38,7 +38,7 @@ def _below(spec: FigureSpec) -> None:
     lines = [escape(note, 600) for note in spec.notes]
     source = spec.source_text()
     if spec.is_sample and source.startswith(SAMPLE_LABEL):
-        lines.append(f"**{escape(SAMPLE_LABEL)}** {escape(source[len(SAMPLE_LABEL):].strip(), 1200)}")
+        lines.append(f"**{escape(SAMPLE_LABEL, 400)}** {escape(source[len(SAMPLE_LABEL):].strip(), 1200)}")
     else:
         lines.append(escape(source, 1200))
     st.caption("  \n".join(lines))
@@ -55,9 +55,9 @@ def show_chart(spec: FigureSpec, *, key: str) -> None:
         _below(spec)
 
 
-def _image_maker(spec: FigureSpec, fmt: str):
+def _image_maker(spec: FigureSpec, fmt: str, size: str = export.DEFAULT_SIZE):
     # Called only when the button is clicked (deferred download), so a page render does not pay for rendering.
-    return lambda: export.to_image(spec, fmt)
+    return lambda: export.image_download(spec, fmt, size=size)[0]
 
 
 def _file_maker(spec: FigureSpec, writer):
@@ -81,7 +81,7 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     with st.expander(f"Data table{sample}"):
         # labelled and formatted for reading; the CSV/XLSX below hold the raw columns
         tables.show_table(spec.data, key=f"table-{key}", caption=f"Data behind the chart: {spec.title}")
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].download_button("CSV", _file_maker(spec, export.to_csv), file_name=f"{stem}.csv", mime="text/csv",
                             key=f"csv-{key}", on_click="ignore", icon=":material/download:",
                             help=f"The data behind this chart{sample}")
@@ -90,12 +90,18 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
                             key=f"xlsx-{key}", on_click="ignore", icon=":material/download:",
                             help="Data sheet plus an 'about' sheet with title, source, notes and query")
     if export.images_available():
-        cols[2].download_button("PNG", _image_maker(spec, "png"), file_name=f"{stem}.png", mime="image/png",
-                                key=f"png-{key}", on_click="ignore", icon=":material/image:",
-                                help="The chart with its title and source line printed on it")
-        cols[3].download_button("SVG", _image_maker(spec, "svg"), file_name=f"{stem}.svg", mime="image/svg+xml",
-                                key=f"svg-{key}", on_click="ignore", icon=":material/image:",
-                                help="The chart as a vector image, with title and source line")
+        for col, fmt, icon_help in ((cols[2], "png", "300 dpi"), (cols[3], "svg", "vector")):
+            name, mime = export.image_name(spec, fmt)
+            parts = "" if not name.endswith(".zip") else " (a ZIP of its parts: too long for one page)"
+            col.download_button(fmt.upper(), _image_maker(spec, fmt), file_name=name, mime=mime,
+                                key=f"{fmt}-{key}", on_click="ignore", icon=":material/image:",
+                                help=f"The chart laid out for a report page, 16 cm wide ({icon_help}), with its "
+                                     f"title, notes and source line{parts}")
+        name, mime = export.image_name(spec, "png", size="slide")
+        cols[4].download_button("Slide", _image_maker(spec, "png", "slide"), file_name=name, mime=mime,
+                                key=f"slide-{key}", on_click="ignore", icon=":material/slideshow:",
+                                help="The chart laid out for a 16:9 slide (PNG, 300 dpi), with its title and source "
+                                     "line" + (" (a ZIP of its parts)" if name.endswith(".zip") else ""))
     else:
         cols[2].caption("Image export is not available on this server: the camera button in the chart's toolbar "
                         "saves the plot alone; copy its title and source line from above and below it.")

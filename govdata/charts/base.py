@@ -49,7 +49,7 @@ def _watermark() -> dict:
     """"SAMPLE DATA" as an image scaled to the plot area, so it fits a phone and a print page alike."""
     svg = ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 400 200'>"
            "<text x='200' y='115' text-anchor='middle' font-family='DejaVu Sans, Arial, sans-serif' "
-           "font-size='52' font-weight='bold' fill='#D55E00' fill-opacity='0.16' transform='rotate(-12 200 100)'>"
+           "font-size='44' font-weight='bold' fill='#D55E00' fill-opacity='0.16' transform='rotate(-12 200 100)'>"
            "SAMPLE DATA</text></svg>")
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     return dict(source=uri, xref="paper", yref="paper", x=0.5, y=0.5, sizex=1, sizey=1, xanchor="center",
@@ -86,12 +86,22 @@ def style(spec: FigureSpec, *, height: int = HEIGHT, margin: dict | None = None)
     )
     fig.update_xaxes(automargin=True, tickfont_size=SMALL_PX, title_font_size=SMALL_PX)
     fig.update_yaxes(automargin=True, tickfont_size=SMALL_PX, title_font_size=SMALL_PX)
+    rows_axis = (fig.layout.meta or {}).get("rows", {}).get("axis")
+    if rows_axis:  # labels inside the plot need no margin (plotly would reserve one as if they were outside)
+        fig.layout[rows_axis].automargin = False
+    fig.for_each_xaxis(_wrap_title)
     for annotation in fig.layout.annotations:  # nothing smaller than the house minimum
         if annotation.font.size is not None and annotation.font.size < SMALL_PX:
             annotation.font.size = SMALL_PX
     if spec.is_sample:
         fig.add_layout_image(_watermark())
     return spec
+
+
+def _wrap_title(axis) -> None:
+    # plotly never wraps an axis title: break it so it fits the narrowest plot (a phone's)
+    if axis.title.text and "<br>" not in axis.title.text:
+        axis.title.text = text.wrap_html(axis.title.text, LABEL_WRAP_PX, SMALL_PX)
 
 
 def mark_series_breaks(fig: go.Figure, x_min: str, x_max: str) -> None:
@@ -105,11 +115,19 @@ def mark_series_breaks(fig: go.Figure, x_min: str, x_max: str) -> None:
                            yshift=-i * SMALL_PX * text.LINE_HEIGHT, bgcolor="rgba(255,255,255,0.8)")
 
 
+def time_axis(fig: go.Figure) -> None:
+    """Date x axes labelled in the middle of each period (a year's label sits mid-year), which keeps the first
+    label clear of the y axis's bottom label in the corner; plotly still picks how many labels fit the width."""
+    fig.update_xaxes(ticklabelmode="period")
+
+
 # ------------------------------------------------------------------------------------------ labelled rows
 
-MARK_UNITS = 1.4      # room for a bar or dot below its label, in label lines
-GAP_UNITS = 0.6       # space between one row's mark and the next row's label
+MARK_UNITS = 1.6      # room for a bar or dot below its label, in label lines (the bar fills 70% of it)
+GAP_UNITS = 0.5       # space between one row's mark and the next row's label
 HEADER_GAP_UNITS = 0.3
+HEADER_SPACE_UNITS = 0.9  # extra space above a header row that starts a new group
+TOP_PAD_UNITS = 0.8   # above the first label, clear of an x axis drawn at the top
 UNIT_PX = SMALL_PX * text.LINE_HEIGHT  # one label line on screen
 
 
@@ -125,33 +143,39 @@ class Rows:
     ticktext: list[str]
     bounds: list[float]
     total: float
+    labels: tuple[str, ...] = ()
+    headers: tuple[bool, ...] = ()
 
     @property
     def mark_height(self) -> float:
-        return MARK_UNITS * 0.8
+        return MARK_UNITS * 0.7
 
 
 def rows(labels: Sequence[str], *, headers: Sequence[bool] | None = None,
-         wrap_px: float = LABEL_WRAP_PX) -> Rows:
-    """Rows from top to bottom, each a label (wrapped to `wrap_px`) with its mark below it; header rows (bold, no
-    mark) start a group. Labels sit above their bars, so bars use the full width of the plot on any screen."""
+         wrap_px: float = LABEL_WRAP_PX, size_px: float = SMALL_PX) -> Rows:
+    """Rows from top to bottom, each a label (wrapped to `wrap_px` at font size `size_px`) with its mark below it;
+    header rows (bold, no mark) start a group. Labels sit above their bars, so bars use the plot's full width on
+    any screen. Heights are in label lines, so the same rows fit any font size."""
     headers = list(headers) if headers is not None else [False] * len(labels)
-    wrapped = [text.wrap(label, wrap_px, SMALL_PX, bold=h) or [""] for label, h in zip(labels, headers)]
-    heights = [len(lines) + (HEADER_GAP_UNITS if h else MARK_UNITS + GAP_UNITS)
-               for lines, h in zip(wrapped, headers)]
+    wrapped = [text.wrap(label, wrap_px, size_px, bold=h) or [""] for label, h in zip(labels, headers)]
+    heights = [len(lines) + (HEADER_GAP_UNITS + (HEADER_SPACE_UNITS if h and i else 0) if h
+                             else MARK_UNITS + GAP_UNITS)
+               for i, (lines, h) in enumerate(zip(wrapped, headers))]
     total = float(sum(heights))
     top = total
     mark_y, tickvals, ticktext, bounds = [], [], [], []
-    for lines, is_header, h in zip(wrapped, headers, heights):
+    for i, (lines, is_header, h) in enumerate(zip(wrapped, headers, heights)):
         bounds.append(top)
+        if is_header and i:
+            top -= HEADER_SPACE_UNITS
         # plotly puts an "inside top" label's first line just above the tick and further lines below it
         tickvals.append(top - 1)
         body = "<br>".join(lines)
         ticktext.append(f"<b>{body}</b>" if is_header else body)
         mark_y.append(None if is_header else top - len(lines) - MARK_UNITS / 2)
-        top -= h
+        top -= h - (HEADER_SPACE_UNITS if is_header and i else 0)
     bounds.append(0.0)
-    return Rows(mark_y, tickvals, ticktext, bounds, total)
+    return Rows(mark_y, tickvals, ticktext, bounds, total, tuple(labels), tuple(headers))
 
 
 def apply_rows(fig: go.Figure, layout: Rows, *, axis: str = "yaxis", extra_px: int = 40) -> int:
@@ -162,11 +186,12 @@ def apply_rows(fig: go.Figure, layout: Rows, *, axis: str = "yaxis", extra_px: i
     fig.update_layout({axis: dict(
         tickmode="array", tickvals=layout.tickvals, ticktext=layout.ticktext, ticklabelposition="inside top",
         ticklabeloverflow="allow", ticks="", showgrid=False, zeroline=False, showline=False,
-        range=[0, layout.total], fixedrange=True, title_text="", automargin=True)})
+        range=[0, layout.total + TOP_PAD_UNITS], fixedrange=True, title_text="", automargin=False)})
     meta = dict(fig.layout.meta or {})
-    meta["rows"] = dict(axis=axis, bounds=layout.bounds, total=layout.total, extra_px=extra_px)
+    meta["rows"] = dict(axis=axis, bounds=layout.bounds, total=layout.total, extra_px=extra_px,
+                        labels=list(layout.labels), headers=list(layout.headers), mark_y=layout.mark_y)
     fig.update_layout(meta=meta)
-    return int(round(layout.total * UNIT_PX)) + MARGIN["t"] + MARGIN["b"] + extra_px
+    return int(round((layout.total + TOP_PAD_UNITS) * UNIT_PX)) + MARGIN["t"] + MARGIN["b"] + extra_px
 
 
 # ------------------------------------------------------------------------------------------ small multiples
@@ -202,3 +227,15 @@ def stacked_panels(titles: Sequence[str], panel_px: int | Sequence[int]) -> tupl
     fig.update_layout(meta={"panels": dict(count=n, heights=heights, gaps=gaps)})
     margin = dict(t=MARGIN["t"] + PANEL_TITLE_PX + extra[0], b=MARGIN["b"] + PANEL_AXIS_PX)
     return fig, plot_px + margin["t"] + margin["b"], margin
+
+
+# ------------------------------------------------------------------------------------------ reading a figure back
+
+def row_labels(fig: go.Figure, axis: str = "yaxis") -> list[str]:
+    """The row labels of a labelled-rows chart, top to bottom, as plain text (tags and line breaks removed)."""
+    ticks = fig.layout[axis].ticktext or ()
+    return [" ".join(text.TAGS.sub(" ", t).split()) for t in ticks]
+
+
+def has_sample_watermark(fig: go.Figure) -> bool:
+    return any(image.name == "sample-watermark" for image in fig.layout.images)

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers, vocabulary
-from govdata.charts.base import OTHER_COLOUR, SERIES_COLOURS, mark_series_breaks, style
+from govdata.charts.base import OTHER_COLOUR, SERIES_COLOURS, mark_series_breaks, style, time_axis
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.queries.incidents import ALL_INCIDENTS, LEGACY_BREAKDOWNS, is_others
@@ -126,12 +126,13 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
                 fig.add_trace(go.Bar(
                     x=x, y=part[measure], name=name, marker=dict(
                         color=colour, pattern=dict(shape=["/" if p else "" for p in partial])),
-                    customdata=part["quarters_covered"], text=_hover_values(part, measure),
+                    customdata=part["quarters_covered"], text=_hover_values(part, measure), textposition="none",
                     hovertemplate="%{x}: %{text} (%{customdata} quarters)<extra>" + name + "</extra>"))
         if period == "year":
             fig.update_layout(barmode="stack" if measure == "incidents" else "group")
             fig.update_xaxes(type="category")
         else:
+            time_axis(fig)
             first, last = frame["period_start"].min(), frame["period_start"].max()
             mark_series_breaks(fig, str(pd.Timestamp(first).date()), str(pd.Timestamp(last).date()))
         span = f"{frame['period'].iloc[0]} to {frame['period'].iloc[-1]}"
@@ -198,12 +199,15 @@ def legacy_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], b
     styles = _colours(groups)
     for name in groups:
         part = frame[frame["group"] == name]
-        fig.add_trace(go.Bar(x=part["period"], y=part["incidents"], name=name,
+        # on a date axis (the quarter's first day): plotly then picks as many labels as fit the width
+        fig.add_trace(go.Bar(x=part["period_start"], y=part["incidents"], name=name, customdata=part["period"],
+                             xperiod="M3", xperiodalignment="start",
                              marker=dict(color=styles[name][0],
                                          pattern=dict(shape="" if styles[name][1] == "solid" else ".")),
-                             hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>"))
+                             hovertemplate="%{customdata}: %{y:,}<extra>" + name + "</extra>"))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", title_text="Financial-year quarter (Q1 = April to June)", tickangle=-45)
+    fig.update_xaxes(title_text="Financial-year quarters (Q1 = April to June), by calendar date")
+    time_axis(fig)
     fig.update_yaxes(title_text="Incidents", tickformat=",", rangemode="tozero")
     scope = scope_text(sectors)
     if frame.empty:

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from govdata import numbers, vocabulary
 from govdata.charts.base import (NEUTRAL, PALETTE, SERIES_BREAKS, SERIES_COLOURS, apply_rows, rows, stacked_panels,
-                                 style)
+                                 style, time_axis)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.queries.sectors import Period, quarter_index, quarter_label
@@ -245,6 +245,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
                       for when, _ in SERIES_BREAKS if x_min < when <= x_max)  # only breaks inside the range
     fig.update_layout(shapes=shapes)
     fig.update_yaxes(rangemode="tozero", matches="y", tickformat=",", nticks=4)  # one scale, so sizes compare
+    time_axis(fig)
     notes = [f"Dashed line: {label}." for when, label in SERIES_BREAKS if x_min < when <= x_max]
     return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes, height=height,
                  margin=margin)

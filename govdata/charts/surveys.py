@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from govdata import vocabulary
 from govdata.charts.base import (NEUTRAL, OTHER_COLOUR, PALETTE, SERIES_COLOURS, apply_rows, rows, stacked_panels,
-                                 style)
+                                 style, time_axis)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.stats import wilson_pct
@@ -87,6 +87,11 @@ def _empty(key: str, what: str, result) -> FigureSpec:
                  f"No {what} match these filters.", [], result, [], height=160)
 
 
+def part_with_n_empty(frame: pd.DataFrame, polarity: str) -> bool:
+    """True when no figure of this polarity has a base n (its hollow points then carry the legend entry)."""
+    return not (frame["base_n"].notna() & (frame["polarity"] == polarity)).any()
+
+
 def _error_x(frame: pd.DataFrame) -> dict:
     return dict(type="data", symmetric=False, array=(frame["ci_high"] - frame["value_pct"]).fillna(0).tolist(),
                 arrayminus=(frame["value_pct"] - frame["ci_low"]).fillna(0).tolist(), thickness=1.5, width=4)
@@ -117,7 +122,9 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
                 continue
             fig.add_trace(go.Scatter(
                 x=part["value_pct"], y=part["row_y"], mode="markers",
-                name=POLARITY_LABEL[polarity] + ("" if has_n else " (base n not published)"),
+                # one legend entry per colour; the notes explain hollow points (base n not published)
+                name=POLARITY_LABEL[polarity], legendgroup=polarity,
+                showlegend=has_n or part_with_n_empty(frame, polarity),
                 marker=dict(size=11, color=POLARITY_COLOUR[polarity], symbol="circle" if has_n else "circle-open",
                             line=dict(width=2)),
                 error_x=_error_x(part) if has_n else None,
@@ -211,6 +218,7 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
         shown_types.add(name)
     fig.update_yaxes(title_text="% of adults", range=[0, 100], ticksuffix="%")
     fig.update_xaxes(title_text="")
+    time_axis(fig)
 
     keys = ["series", "question"]
     changes = []
@@ -309,6 +317,7 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
     gdpr = pd.Timestamp(vocabulary.GDPR_START)
     fig.update_layout(shapes=[dict(type="line", xref=f"x{a}", yref=f"y{a} domain", x0=gdpr, x1=gdpr, y0=0, y1=1,
                                    line=dict(color=NEUTRAL, dash="dash", width=1)) for a in ("", "2", "3")])
+    time_axis(fig)
     fig.update_xaxes(range=[frame["figure_date"].min() - pd.Timedelta(days=200),
                             frame["figure_date"].max() + pd.Timedelta(days=200)])
 
@@ -344,8 +353,8 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
                                   title=f"{len(part)} {what} as published (URLs in the data table)"))
     data = frame[["panel", "series", "figure_date", "date_basis", "value", "unit", "label", "base_n", "quarters",
                   "comparable", "publisher", "source_url"]]
-    notes.append("Hollow points: base n not published (no interval). Each point's series is named when you point "
-                 "at it and in the data table.")
+    notes.append("Hollow points: base n not published (no interval). Each point's series is named in the data "
+                 "table (and on screen when you point at it).")
     return _spec("surveys-timeline", title, f"{sector}: ICO incident reports beside council survey and public-trust "
                  "figures, on one time axis", fig, data, summary, sources, result, notes, height=height,
                  margin=margin)

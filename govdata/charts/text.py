@@ -15,7 +15,7 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 FALLBACK_EM = 0.62
 LINE_HEIGHT = 1.3  # line box of wrapped text, in multiples of the font size
-_TAGS = re.compile(r"<[^>]+>")
+TAGS = re.compile(r"<[^>]+>")
 
 
 def font_file(bold: bool = False) -> Path | None:
@@ -40,7 +40,7 @@ def _font(bold: bool):
 @functools.lru_cache(maxsize=4096)
 def width(text: str, size_px: float, bold: bool = False) -> float:
     """Width in CSS pixels of one line of `text` (tags such as <b> ignored) at font size `size_px`."""
-    plain = _TAGS.sub("", text)
+    plain = TAGS.sub("", text)
     font = _font(bold)
     if font is None:
         return len(plain) * FALLBACK_EM * size_px * (1.08 if bold else 1.0)

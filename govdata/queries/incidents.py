@@ -26,6 +26,11 @@ DEFAULT_TOP = 6
 MAX_TOP = 8
 
 
+def folds(breakdown: str | None) -> bool:
+    """True when `breakdown` has more published values than a chart shows (so 'how many' is worth asking)."""
+    return len(vocabulary.KNOWN_VALUES.get(breakdown or "", ())) > MAX_TOP + 1
+
+
 def others_label(folded: int) -> str:
     """The name of the group that sums `folded` groups, e.g. 'All others (16)'."""
     return f"{OTHERS_PREFIX}({folded})"
