@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from govdata import methods
-from govdata.queries import provenance, registry
-from ui import data, layout, state
+from govdata.charts import releases as release_views
+from govdata.queries import provenance, registry, releases
+from ui import data, layout, panel, state
 
 meta = layout.page_setup(
     "Sources and methods",
@@ -56,6 +57,48 @@ for i, row in enumerate(table.to_dict("records")):
             if isinstance(value, pd.DataFrame):
                 st.markdown(f"*{state.escape(heading)}*")
                 st.dataframe(value, hide_index=True, key=f"report-{i}-{heading}")
+
+# ------------------------------------------------------------------------------------------ releases
+st.header("What changed between ICO releases", anchor="releases")
+kept = data.cached_query(releases.releases)
+history = kept.data
+st.caption("Every ICO release this warehouse has loaded is kept with its quarterly counts by sector, category "
+           "and type, so a new release never hides what an earlier one said.")
+st.dataframe(release_views.releases_table(kept), hide_index=True, key="releases-table")
+if len(history) < 2:
+    st.info("Only one release is loaded so far. After the next refresh brings a new ICO release, this section "
+            "shows the quarters it added and revised.", icon="ℹ️")
+else:
+    ids = dict(zip(history["release_id"], history["sha256"]))
+    labels = dict(zip(history["release_id"], history["label"]))
+    current = history.index[history["is_current"]]
+    newest = history["release_id"].iloc[current[0] if len(current) else -1]
+    position = list(ids).index(newest)
+    earlier = history["release_id"].iloc[position - 1 if position > 0 else 1]
+    left, right = st.columns(2)
+    old_id = state.choice("from_release", list(ids), earlier, label="From release", format_func=labels.get,
+                          where=left)
+    new_id = state.choice("to_release", list(ids), newest, label="To release", format_func=labels.get,
+                          where=right)
+    dimension = state.choice("revised_by", list(releases.DIMENSIONS), "sector", label="Break revisions down by",
+                             format_func=releases.DIMENSIONS.get, horizontal=True)
+    old, new = ids[old_id], ids[new_id]
+    view = data.cached_chart(release_views.comparison, data.cached_query(releases.releases),
+                             data.cached_query(releases.quarter_changes, old, new),
+                             data.cached_query(releases.revisions, old, new, dimension),
+                             data.cached_query(releases.vocabulary_changes, old, new),
+                             old=old, new=new, dimension=dimension, sources=data.sources())
+    st.markdown(state.escape(view.summary, 3000))
+    if view.chart is not None:
+        panel.show_figure(view.chart)
+    for title, frame, key in [("Quarters revised", view.revised, "revised"),
+                              (f"Revisions by {releases.DIMENSIONS[dimension].lower()}", view.breakdown, "by"),
+                              ("Quarters added", view.added, "added"), ("Quarters removed", view.removed, "removed"),
+                              ("Sectors, categories and types that appeared or disappeared", view.vocabulary,
+                               "vocabulary")]:
+        if len(frame):
+            st.subheader(title)
+            st.dataframe(frame, hide_index=True, key=f"release-{key}")
 
 # ------------------------------------------------------------------------------------------ limitations
 st.header("Limitations the ICO states")
