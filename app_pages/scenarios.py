@@ -13,9 +13,11 @@ from govdata import scenarios as sc
 from govdata.charts import scenarios as charts
 from govdata.queries import provenance
 from govdata.queries import scenario_baseline
+from govdata import numbers
+from govdata.scenarios import results as scenario_results
 from govdata.scenarios import runner
 from govdata.scenarios.assumptions import INTERVENTION_LABELS
-from ui import data, layout, panel, state
+from ui import data, layout, panel, state, tables
 from ui.pack_button import pack_download
 
 MAX_SAVED = 3
@@ -126,8 +128,10 @@ if BASE_KEY not in st.session_state:
         st.session_state[BASE_KEY] = defaults
 base = st.session_state[BASE_KEY]
 shown = base[["intervention", "outcome", "low", "mode", "high", "basis", "rationale", "source"]]
-number = {c: st.column_config.NumberColumn(c if c != "mode" else "most likely", min_value=-1.0, max_value=0.99,
+number = {c: st.column_config.NumberColumn(tables.label(c), min_value=-1.0, max_value=0.99,
                                            step=0.01, format="%.2f", required=True) for c in ("low", "mode", "high")}
+number |= {c: st.column_config.TextColumn(tables.label(c)) for c in ("intervention", "outcome", "basis", "rationale",
+                                                                     "source")}
 edited = st.data_editor(shown, key=EDITOR_KEY, hide_index=True, width="stretch", num_rows="fixed",
                         disabled=["intervention", "outcome", "basis", "rationale", "source"], column_config=number)
 effects_token = ""
@@ -159,39 +163,32 @@ except sc.ScenarioInputError as exc:
 
 b = result.baseline
 st.subheader(f"Results for {sector}" + (" (sample data)" if b.is_sample else ""))
-st.caption(f"Baseline: {b.total:,} incidents in {b.window_label} ({b.quarters} comparable quarters), annualised. "
-           f"Central value = all assumptions at their most likely values; range = 90% Monte Carlo interval "
+st.caption(f"Baseline: {numbers.count(b.total)} incidents in {b.window_label} ({b.quarters} comparable quarters), "
+           f"annualised. Each figure is the Monte Carlo median with its 90% interval "
            f"({result.simulation.draws:,} draws, seed {result.simulation.seed}).")
 if b.unmapped:
     st.info("Incident types not in the class mapping (classed by their category): "
             + state.escape(", ".join(b.unmapped), 300))
 
-
-def fmt(metric: str) -> tuple[str, str]:
-    m = result.metric(metric)
-    if m["unit"] == "share":
-        return f"{100 * m['most_likely']:.1f}%", f"90%: {100 * m['p05']:.1f}% to {100 * m['p95']:.1f}%"
-    return f"{m['most_likely']:,.1f}", f"90%: {m['p05']:,.1f} to {m['p95']:,.1f}"
-
-
 mcols = st.columns(4)
-for col, metric, label in ((mcols[0], "baseline_total", "Incidents a year now"),
-                           (mcols[1], "scenario_total", "Incidents a year, scenario"),
-                           (mcols[2], "avoided_total", "Incidents avoided a year"),
-                           (mcols[3], "share72_scenario", "Reported within 72 hours, scenario")):
-    value, band = fmt(metric)
-    col.metric(label, value, help=band, border=True)
-    col.caption(band)
-now = result.metric("share72_baseline")
-st.caption(f"Share reported within 72 hours now: {100 * now['most_likely']:.1f}%.")
+for col, card in zip(mcols, scenario_results.cards(result.summary)):
+    col.metric(card.label, card.value, help=card.caption, border=True)
+    col.caption(card.caption)
+figures = scenario_results.figures(result.summary)
+st.caption(f"Share reported within 72 hours now: {figures['share72_baseline'].with_interval}.")
+direction = scenario_results.direction_note(result.summary)
+if direction:
+    st.caption(direction)
 with st.expander("All results"):
-    st.dataframe(result.summary, hide_index=True)
+    tables.show_table(scenario_results.results_table(result.summary), key="scenario-results",
+                      caption=f"Scenario results for {sector}")
 
 queries = list(b.queries)
 # cached_chart: a rerun showing the same chart reuses its FigureSpec instead of rebuilding the figure
 specs = [data.cached_chart(charts.fan_chart, result.projection, sector=sector, window_label=b.window_label,
                            ramp_years=int(ramp), sources=sources, queries=queries),
-         data.cached_chart(charts.avoided_chart, result.by_class, sector=sector, sources=sources, queries=queries),
+         data.cached_chart(charts.avoided_chart, result.by_class, sector=sector, sources=sources,
+                           total=result.metric("avoided_total"), queries=queries),
          data.cached_chart(charts.tornado_chart, result.tornado, sector=sector, sources=sources)]
 for spec in specs:
     panel.show_figure(spec)
@@ -226,9 +223,10 @@ if full:
     st.caption(f"{MAX_SAVED} scenarios saved: remove one to save another.")
 for i, (n, t) in enumerate(list(saved)):
     c = st.columns([4, 1])
-    c[0].markdown(f"**{state.escape(n)}**: {state.escape(t.split('~')[0])}, training "
-                  f"{float(t.split('~')[2]) * 100:.0f}%→{float(t.split('~')[4]) * 100:.0f}%, DPO "
-                  f"{float(t.split('~')[3]) * 100:.0f}%→{float(t.split('~')[5]) * 100:.0f}%")
+    fields = t.split("~")
+    c[0].markdown(f"**{state.escape(n)}**: {state.escape(fields[0])}, training "
+                  f"{numbers.fraction_text(float(fields[2]), 0)}→{numbers.fraction_text(float(fields[4]), 0)}, DPO "
+                  f"{numbers.fraction_text(float(fields[3]), 0)}→{numbers.fraction_text(float(fields[5]), 0)}")
     if c[1].button("Remove", key=f"scen_remove_{i}"):
         saved.pop(i)
         st.rerun()
@@ -245,17 +243,14 @@ for n, t in saved:
         st.warning(f"Saved scenario {state.escape(n)} cannot be evaluated: {state.escape(str(exc), 300)}")
 table = sc.comparison_table(compared)
 if len(compared) > 1:
-    st.markdown("**Side by side** (most likely, with 90% intervals in the downloads)")
-    side = table.set_index("scenario")[["sector", "training_current", "training_target", "dpo_current",
-                                        "dpo_target", "edited_assumptions", "baseline_total_most_likely",
-                                        "scenario_total_most_likely", "avoided_most_likely", "avoided_median",
-                                        "avoided_p05", "avoided_p95", "share72_scenario_most_likely"]].T
-    st.dataframe(side.astype(str))
+    st.markdown("**Side by side** (Monte Carlo median with its 90% interval)")
+    st.dataframe(scenario_results.comparison_display(table))
 specs.append(data.cached_chart(charts.comparison_chart, table, sources=sources))
 panel.show_figure(specs[-1])
 
 notes = "\n\n---\n\n".join(
-    sc.methods_note(r, name=n, coverage_sources=[sc.coverage_default(r.baseline.sector, m) for m in ("training", "dpo")])
+    sc.methods_note(r, name=n, coverage_sources=[sc.coverage_default(r.baseline.sector, m) for m in ("training", "dpo")],
+                    incident_sources=sources)
     for n, r in compared.items())
 st.download_button("Methods note (Markdown)", notes.encode("utf-8"), file_name="scenario-methods-note.md",
                    mime="text/markdown", key="scen_methods", on_click="ignore", icon=":material/description:",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from govdata.charts import surveys as charts
 from govdata.queries import reference as queries
-from ui import data, layout, panel, state
+from ui import data, layout, panel, state, tables
 from ui.pack_button import pack_download
 
 ALL = "all"
@@ -60,10 +60,10 @@ panel.show_figure(specs[-1])
 st.subheader("Context figures")
 st.caption("Other published figures: earlier council breach counts, fines and data-sharing milestones, as cited.")
 context = data.cached_query(queries.context_figures).data
-st.dataframe(context, hide_index=True, key="context-table")
+tables.show_table(context, key="context-table", caption="Context figures")
 
 with st.expander("Socitm data-maturity checklist (questions a council can ask itself)"):
     checklist = data.cached_query(queries.maturity_checklist).data
-    st.dataframe(checklist, hide_index=True, key="checklist-table")
+    tables.show_table(checklist, key="checklist-table", caption="Socitm data-maturity checklist")
 
 pack_download(specs, TITLE)

@@ -132,11 +132,11 @@ def test_what_changed_lists_exactly_the_added_and_revised_quarters(two_releases)
     assert sorted(zip(vocabulary["dimension"], vocabulary["value"], vocabulary["change"])) == [
         ("sector", NEW_SECTOR, "appeared"), ("sector", "Unassigned", "disappeared")]
     # The view says the same, from the same rows.
-    assert view.added.to_dict("records") == [{"Quarter": "Q1 2021", "Incidents": 1}]
-    assert list(view.revised["Quarter"]) == [f"Q{q} {y}" for y, q in revised]
+    assert view.added.to_dict("records") == [{"year": 2021, "quarter": 1, "incidents": 1}]
+    assert list(zip(view.revised["year"], view.revised["quarter"])) == revised
     assert "1 quarter added (Q1 2021: 1 incident)" in view.summary
     assert f"sector appeared: {NEW_SECTOR}" in view.summary and "sector disappeared: Unassigned" in view.summary
-    assert view.chart is not None and list(view.chart.data["Difference"]) == [
+    assert view.chart is not None and list(view.chart.data["difference"]) == [
         status[k][3] for k in revised]
 
 

@@ -15,21 +15,20 @@ from govdata.queries.base import QueryResult
 from govdata.queries.releases import DIMENSIONS
 
 UP, DOWN = PALETTE[0], PALETTE[5]   # blue: more incidents in the later release; vermilion: fewer
-FROM, TO = "From release", "To release"   # count columns (the summary and subtitle name the two releases)
-CHANGE_WORDS = {"appeared": "appeared", "disappeared": "disappeared"}
 
 
 @dataclass
 class ReleaseComparison:
-    """Everything the "what changed" view shows for one pair of releases."""
+    """Everything the "what changed" view shows for one pair of releases. Frames keep raw column names (labels come
+    from govdata.tables when shown): year + quarter, old_incidents ("from" release), new_incidents, difference."""
     old_label: str
     new_label: str
-    summary: str                        # one paragraph, every figure from the tables below
-    added: pd.DataFrame                 # Quarter, Incidents
-    removed: pd.DataFrame               # Quarter, Incidents
-    revised: pd.DataFrame               # Quarter, From release, To release, Difference
-    breakdown: pd.DataFrame             # Quarter, <dimension>, From release, To release, Difference
-    vocabulary: pd.DataFrame            # Breakdown, Value, Change, Incidents
+    summary: str                        # one paragraph, every figure from the frames below
+    added: pd.DataFrame                 # year, quarter, incidents
+    removed: pd.DataFrame               # year, quarter, incidents
+    revised: pd.DataFrame               # year, quarter, old_incidents, new_incidents, difference
+    breakdown: pd.DataFrame             # year, quarter, <dimension>, old_incidents, new_incidents, difference
+    vocabulary: pd.DataFrame            # dimension (label), value, change ('appeared'/'disappeared'), incidents
     chart: FigureSpec | None = None     # differences per revised quarter; None when nothing was revised
     queries: list[QueryResult] = field(default_factory=list)
 
@@ -68,12 +67,13 @@ def _labels(releases: pd.DataFrame, old: str, new: str) -> tuple[str, str]:
 
 def _chart(revised: pd.DataFrame, old_label: str, new_label: str, sources: list[Source],
            queries: list[QueryResult]) -> FigureSpec:
-    quarters = revised["Quarter"].tolist()
-    differences = [int(v) for v in revised["Difference"]]
+    quarters = [_quarter(y, q) for y, q in zip(revised["year"], revised["quarter"])]
+    differences = [int(v) for v in revised["difference"]]
     fig = go.Figure(go.Bar(
         x=quarters, y=differences, marker_color=[UP if d > 0 else DOWN for d in differences],
         text=[signed(d) for d in differences], textposition="outside", cliponaxis=False,
-        customdata=[[numbers.count(o), numbers.count(n)] for o, n in zip(revised[FROM], revised[TO])],
+        customdata=[[numbers.count(o), numbers.count(n)]
+                    for o, n in zip(revised["old_incidents"], revised["new_incidents"])],
         hovertemplate="%{x}: %{customdata[0]} → %{customdata[1]} (%{text})<extra></extra>"))
     fig.update_layout(showlegend=False, bargap=0.5)
     fig.update_xaxes(type="category", title_text="Quarter revised")
@@ -82,7 +82,7 @@ def _chart(revised: pd.DataFrame, old_label: str, new_label: str, sources: list[
     total = sum(differences)
     title = f"{_plural(len(quarters), 'quarter')} revised: net {signed(total)} incidents"
     summary = (f"{_plural(len(quarters), 'quarter')} revised from the {old_label} to the {new_label}: "
-               f"{up} up, {down} down, {len(quarters) - up - down} with the same total but moved between "
+               f"{up} up, {down} down, {len(quarters) - up - down} with the same total but incidents moved between "
                f"sectors, categories or types; net change {signed(total)} incidents.")
     spec = FigureSpec(
         key="release-revisions", title=title,
@@ -93,73 +93,70 @@ def _chart(revised: pd.DataFrame, old_label: str, new_label: str, sources: list[
     return style(spec, height=420)
 
 
+def _summary(old: str, new: str, old_label: str, new_label: str, added: pd.DataFrame, removed: pd.DataFrame,
+             revised: pd.DataFrame, vocab: pd.DataFrame) -> str:
+    parts = []
+    if old == new:
+        parts.append("the same release is chosen twice, so nothing changed")
+    for frame, words in ((added, "added"), (removed, "no longer in the later release")):
+        if len(frame):
+            parts.append(f"{_plural(len(frame), 'quarter')} {words} (" + _listing(
+                [f"{_quarter(y, q)}: {_incidents(n)}" for y, q, n in
+                 zip(frame["year"], frame["quarter"], frame["incidents"])]) + ")")
+    if len(revised):
+        parts.append(f"{_plural(len(revised), 'quarter')} revised (" + _listing(
+            [f"{_quarter(y, q)}: {numbers.count(o)} to {numbers.count(n)}, {signed(d)}" for y, q, o, n, d in
+             zip(revised["year"], revised["quarter"], revised["old_incidents"], revised["new_incidents"],
+                 revised["difference"])]) + ")")
+    elif old != new:
+        parts.append("no quarter revised")
+    if len(vocab):
+        groups = dict.fromkeys(zip(vocab["dimension"], vocab["change"]))
+        parts.append("; ".join(f"{DIMENSIONS[d].lower()} {c}: " + ", ".join(
+            vocab.loc[(vocab["dimension"] == d) & (vocab["change"] == c), "value"]) for d, c in groups))
+    elif old != new:
+        parts.append("no sector, incident category or incident type appeared or disappeared")
+    return f"From the {old_label} to the {new_label}: " + "; ".join(parts) + "."
+
+
 def comparison(releases: QueryResult, changes: QueryResult, breakdown: QueryResult, vocabulary: QueryResult, *,
                old: str, new: str, dimension: str, sources: list[Source]) -> ReleaseComparison:
     """The view for releases `old` -> `new` (sha256s) from releases(), quarter_changes(), revisions(dimension)
     and vocabulary_changes() results."""
     old_label, new_label = _labels(releases.data, old, new)
-    dimension_label = DIMENSIONS[dimension]
-    quarters = changes.data.copy()
-    quarters["Quarter"] = [_quarter(y, q) for y, q in zip(quarters["year"], quarters["quarter"])]
+    quarters = changes.data
 
-    def pick(status: str, column: str) -> pd.DataFrame:
-        part = quarters[quarters["status"] == status]
-        return pd.DataFrame({"Quarter": part["Quarter"], "Incidents": part[column].astype("int64")})
+    def part(status: str, columns: dict[str, str]) -> pd.DataFrame:
+        rows = quarters[quarters["status"] == status]
+        out = pd.DataFrame({"year": rows["year"], "quarter": rows["quarter"]})
+        for name, source in columns.items():
+            out[name] = rows[source].astype("int64")
+        return out.reset_index(drop=True)
 
-    added, removed = pick("added", "new_incidents"), pick("removed", "old_incidents")
-    part = quarters[quarters["status"] == "revised"]
-    revised = pd.DataFrame({"Quarter": part["Quarter"], FROM: part["old_incidents"].astype("int64"),
-                            TO: part["new_incidents"].astype("int64"),
-                            "Difference": part["difference"].astype("int64")})
+    added = part("added", {"incidents": "new_incidents"})
+    removed = part("removed", {"incidents": "old_incidents"})
+    revised = part("revised", {"old_incidents": "old_incidents", "new_incidents": "new_incidents",
+                               "difference": "difference"})
     rows = breakdown.data
-    detail = pd.DataFrame({"Quarter": [_quarter(y, q) for y, q in zip(rows["year"], rows["quarter"])],
-                           dimension_label: rows["value"], FROM: rows["old_incidents"].astype("int64"),
-                           TO: rows["new_incidents"].astype("int64"),
-                           "Difference": rows["difference"].astype("int64")})
-    vocab = vocabulary.data
-    words = pd.DataFrame({"Breakdown": [DIMENSIONS[d] for d in vocab["dimension"]], "Value": vocab["value"],
-                          "Change": [CHANGE_WORDS[c] for c in vocab["change"]],
-                          "Incidents": vocab["incidents"].astype("int64")})
-    added, removed, revised, detail, words = (frame.reset_index(drop=True)
-                                              for frame in (added, removed, revised, detail, words))
-
-    parts = []
-    if old == new:
-        parts.append("the same release is chosen twice, so nothing changed")
-    if len(added):
-        parts.append(f"{_plural(len(added), 'quarter')} added (" + _listing(
-            [f"{q}: {_incidents(n)}" for q, n in zip(added["Quarter"], added["Incidents"])]) + ")")
-    if len(removed):
-        parts.append(f"{_plural(len(removed), 'quarter')} no longer in the later release (" + _listing(
-            [f"{q}: {_incidents(n)}" for q, n in zip(removed["Quarter"], removed["Incidents"])]) + ")")
-    if len(revised):
-        parts.append(f"{_plural(len(revised), 'quarter')} revised (" + _listing(
-            [f"{q}: {numbers.count(o)} to {numbers.count(n)}, {signed(d)}" for q, o, n, d in
-             zip(revised["Quarter"], revised[FROM], revised[TO], revised["Difference"])]) + ")")
-    elif old != new:
-        parts.append("no quarter revised")
-    if len(words):
-        parts.append("; ".join(f"{DIMENSIONS[d].lower()} {c}: " + ", ".join(vocab.loc[
-            (vocab["dimension"] == d) & (vocab["change"] == c), "value"]) for d, c in
-            dict.fromkeys(zip(vocab["dimension"], vocab["change"]))))
-    elif old != new:
-        parts.append("no sector, incident category or incident type appeared or disappeared")
-    summary = f"From the {old_label} to the {new_label}: " + "; ".join(parts) + "."
+    detail = pd.DataFrame({"year": rows["year"], "quarter": rows["quarter"], dimension: rows["value"],
+                           "old_incidents": rows["old_incidents"].astype("int64"),
+                           "new_incidents": rows["new_incidents"].astype("int64"),
+                           "difference": rows["difference"].astype("int64")}).reset_index(drop=True)
+    vocab = vocabulary.data.reset_index(drop=True)
+    words = pd.DataFrame({"dimension": [DIMENSIONS[d] for d in vocab["dimension"]], "value": vocab["value"],
+                          "change": vocab["change"], "incidents": vocab["incidents"].astype("int64")})
     queries = [changes, breakdown, vocabulary]
     chart = _chart(revised, old_label, new_label, sources, queries) if len(revised) else None
-    return ReleaseComparison(old_label=old_label, new_label=new_label, summary=summary, added=added,
-                             removed=removed, revised=revised, breakdown=detail, vocabulary=words, chart=chart,
-                             queries=queries)
+    return ReleaseComparison(
+        old_label=old_label, new_label=new_label,
+        summary=_summary(old, new, old_label, new_label, added, removed, revised, vocab),
+        added=added, removed=removed, revised=revised, breakdown=detail, vocabulary=words, chart=chart,
+        queries=queries)
 
 
 def releases_table(releases: QueryResult) -> pd.DataFrame:
-    """The kept releases for people: label, file, data to, fetched, first loaded, incidents, shown now."""
+    """The kept releases (raw names, labelled by govdata.tables): label, file, data to, fetched, first loaded,
+    incidents, shown now, sha256."""
     frame = releases.data
-    return pd.DataFrame({
-        "Release": frame["label"], "File": frame["file"], "Data to": frame["runs_to"],
-        "Fetched (UTC)": [("" if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d %H:%M}") for v in frame["fetched_at"]],
-        "First loaded (UTC)": [f"{pd.Timestamp(v):%Y-%m-%d %H:%M}" for v in frame["first_loaded_at"]],
-        "Incidents": frame["incidents"].astype("int64"),
-        "Shown now": ["yes" if v else "" for v in frame["is_current"]],
-        "SHA-256": frame["sha256"],
-    })
+    columns = ["label", "file", "runs_to", "fetched_at", "first_loaded_at", "incidents", "is_current", "sha256"]
+    return frame[columns].reset_index(drop=True)
