@@ -240,3 +240,24 @@ def test_an_unreadable_previous_warehouse_is_reported_not_fatal(tmp_path):
     assert len(report.releases.warnings) == 1 and "could not be read" in report.releases.warnings[0]
     from etl.report import format_report
     assert "WARNING: the previous warehouse w.duckdb could not be read" in format_report(report)
+
+
+def test_every_column_the_view_shows_has_a_label(two_releases):
+    from govdata import tables
+
+    warehouse, a, b, _ = two_releases
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        history = releases.releases(con)
+        frames = [views.releases_table(history)]
+        for dimension in releases.DIMENSIONS:
+            view = views.comparison(history, releases.quarter_changes(con, _sha(a), _sha(b)),
+                                    releases.revisions(con, _sha(a), _sha(b), dimension),
+                                    releases.vocabulary_changes(con, _sha(a), _sha(b)),
+                                    old=_sha(a), new=_sha(b), dimension=dimension, sources=[])
+            frames += [view.added, view.removed, view.revised, view.breakdown, view.vocabulary]
+    finally:
+        con.close()
+    unknown = {c for frame in frames for c in frame.columns
+               if c not in tables.COLUMNS and c not in tables.HIDDEN and c not in ("year", "quarter")}
+    assert not unknown
