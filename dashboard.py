@@ -11,7 +11,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts the script's folder first;
 import streamlit as st  # noqa: E402
 
 from govdata.warehouse import WarehouseUnavailable  # noqa: E402
-from ui import auth, data, layout  # noqa: E402
+from ui import auth, data, layout, streamlit_private  # noqa: E402
 
 # The page files live in app_pages/, not pages/: a folder named pages/ beside this script makes Streamlit 1.67
 # serve a fresh server's first deep link (e.g. /trends) as an old-style multipage app, running the page without
@@ -28,7 +28,10 @@ PAGES = [
     ("sources.py", "Sources", ":material/menu_book:"),
 ]
 
-st.set_page_config(page_title="UK data-governance statistics", page_icon=":material/shield:", layout="wide")
+# An emoji favicon is drawn locally (a data: URL); a :material/...: one is fetched from a Google server by every
+# visitor's browser, which the hosted Content-Security-Policy (deploy/) blocks.
+st.set_page_config(page_title="UK data-governance statistics", page_icon="🛡️", layout="wide")
+streamlit_private.install_session_media()  # downloads bound to their session (serve.py does it at start-up)
 auth.require_member()  # members-only mode (off by default): stops here for visitors who are not signed in
 
 pages = [st.Page(PAGES_DIR / name, title=title, icon=icon, default=(i == 0))

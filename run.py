@@ -22,6 +22,9 @@ PY = VENV / "bin" / "python"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
 CHROMIUM_PACKAGES = ["chromium", "fonts-dejavu-core"]
+# The reverse proxy of the hosted configuration (deploy/), started by the hosting tests as the current user.
+NGINX_PACKAGES = ["nginx", "libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static"]
+NGINX_BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 
 
 def _say(msg: str) -> None:
@@ -56,6 +59,21 @@ def ensure_chromium() -> None:
              "the browser tests and image exports will FAIL. Install chromium or set CHROMIUM_PATH.")
 
 
+def ensure_nginx() -> None:
+    """The proxy tests need Debian's nginx (and its brotli module); install them when we can, else say so loudly."""
+    if Path("/usr/sbin/nginx").exists() and NGINX_BROTLI.exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        _say("installing Debian's nginx (+ brotli module) for the reverse-proxy tests")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *NGINX_PACKAGES],
+                       check=True, env=env)
+    else:
+        _say("WARNING: nginx (with its brotli module) is missing and cannot be installed (not root or no apt-get): "
+             "the reverse-proxy tests will FAIL. Install: " + " ".join(NGINX_PACKAGES))
+
+
 def build_if_needed() -> None:
     """Build the warehouse when it is missing, unreadable or from an older schema (from data/raw/ or the sample)."""
     warehouse = Path(os.environ.get("DASHBOARD_WAREHOUSE") or ROOT / "data" / "warehouse.duckdb")
@@ -77,6 +95,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_venv()
         ensure_chromium()
+        ensure_nginx()
         return subprocess.call([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "bench":
         ensure_venv()

@@ -9,10 +9,12 @@ import re
 
 import streamlit as st
 
+from govdata import numbers
 from govdata import scenarios as sc
+from govdata.scenarios import results as scenario_results
 from govdata.scenarios.assumptions import INTERVENTION_LABELS
 from govdata.views import scenarios as view
-from ui import panel, state, view as frame
+from ui import panel, state, tables, view as frame
 
 EDITOR_KEY = "scen_effects_editor"
 BASE_KEY = "scen_effects_base"      # the effects token the editor's edits are relative to
@@ -64,8 +66,10 @@ if form.reloaded or BASE_KEY not in st.session_state:   # a new address: its ass
     st.session_state.pop(EDITOR_KEY, None)
 base = sc.decode_effects(st.session_state[BASE_KEY], defaults)
 shown_effects = base[["intervention", "outcome", "low", "mode", "high", "basis", "rationale", "source"]]
-number = {c: st.column_config.NumberColumn(c if c != "mode" else "most likely", min_value=-1.0, max_value=0.99,
+number = {c: st.column_config.NumberColumn(tables.label(c), min_value=-1.0, max_value=0.99,
                                            step=0.01, format="%.2f", required=True) for c in ("low", "mode", "high")}
+number |= {c: st.column_config.TextColumn(tables.label(c)) for c in ("intervention", "outcome", "basis", "rationale",
+                                                                     "source")}
 edited = st.data_editor(shown_effects, key=EDITOR_KEY, hide_index=True, width="stretch", num_rows="fixed",
                         disabled=["intervention", "outcome", "basis", "rationale", "source"], column_config=number)
 try:
@@ -99,33 +103,25 @@ except sc.ScenarioInputError as exc:
 result = shown.extra["result"]
 b = result.baseline
 st.subheader(f"Results for {sector}" + (" (sample data)" if b.is_sample else ""))
-st.caption(f"Baseline: {b.total:,} incidents in {b.window_label} ({b.quarters} comparable quarters), annualised. "
-           f"Central value = all assumptions at their most likely values; range = 90% Monte Carlo interval "
+st.caption(f"Baseline: {numbers.count(b.total)} incidents in {b.window_label} ({b.quarters} comparable quarters), "
+           f"annualised. Each figure is the Monte Carlo median with its 90% interval "
            f"({result.simulation.draws:,} draws, seed {result.simulation.seed}).")
 if b.unmapped:
     st.info("Incident types not in the class mapping (classed by their category): "
             + state.escape(", ".join(b.unmapped), 300))
 
-
-def fmt(metric: str) -> tuple[str, str]:
-    m = result.metric(metric)
-    if m["unit"] == "share":
-        return f"{100 * m['most_likely']:.1f}%", f"90%: {100 * m['p05']:.1f}% to {100 * m['p95']:.1f}%"
-    return f"{m['most_likely']:,.1f}", f"90%: {m['p05']:,.1f} to {m['p95']:,.1f}"
-
-
 mcols = st.columns(4)
-for col, metric, label in ((mcols[0], "baseline_total", "Incidents a year now"),
-                           (mcols[1], "scenario_total", "Incidents a year, scenario"),
-                           (mcols[2], "avoided_total", "Incidents avoided a year"),
-                           (mcols[3], "share72_scenario", "Reported within 72 hours, scenario")):
-    value, band = fmt(metric)
-    col.metric(label, value, help=band, border=True)
-    col.caption(band)
-now = result.metric("share72_baseline")
-st.caption(f"Share reported within 72 hours now: {100 * now['most_likely']:.1f}%.")
+for col, card in zip(mcols, scenario_results.cards(result.summary)):
+    col.metric(card.label, card.value, help=card.caption, border=True)
+    col.caption(card.caption)
+figures = scenario_results.figures(result.summary)
+st.caption(f"Share reported within 72 hours now: {figures['share72_baseline'].with_interval}.")
+direction = scenario_results.direction_note(result.summary)
+if direction:
+    st.caption(direction)
 with st.expander("All results"):
-    st.dataframe(result.summary, hide_index=True)
+    tables.show_table(scenario_results.results_table(result.summary), key="scenario-results",
+                      caption=f"Scenario results for {sector}")
 
 for role in ("fan", "avoided", "tornado"):
     panel.show_figure(shown.figures[role])
@@ -165,18 +161,15 @@ for i, (n, t) in enumerate(saved):
     s = sc.ScenarioInputs.from_token(t)
     c = st.columns([4, 1])
     c[0].markdown(f"**{state.escape(n)}**: {state.escape(s.sector)}, training "
-                  f"{s.t0 * 100:.0f}%→{s.t1 * 100:.0f}%, DPO {s.d0 * 100:.0f}%→{s.d1 * 100:.0f}%")
+                  f"{numbers.fraction_text(s.t0, 0)}→{numbers.fraction_text(s.t1, 0)}, DPO "
+                  f"{numbers.fraction_text(s.d0, 0)}→{numbers.fraction_text(s.d1, 0)}")
     c[1].button("Remove", key=f"scen_remove_{i}", on_click=remove, args=(i,))
 for n, message in shown.extra["failed"]:
     st.warning(f"Saved scenario {state.escape(n)} cannot be evaluated: {state.escape(message, 300)}")
 table = shown.extra["comparison"]
 if len(shown.extra["compared"]) > 1:
-    st.markdown("**Side by side** (most likely, with 90% intervals in the downloads)")
-    side = table.set_index("scenario")[["sector", "training_current", "training_target", "dpo_current",
-                                        "dpo_target", "edited_assumptions", "baseline_total_most_likely",
-                                        "scenario_total_most_likely", "avoided_most_likely", "avoided_median",
-                                        "avoided_p05", "avoided_p95", "share72_scenario_most_likely"]].T
-    st.dataframe(side.astype(str))
+    st.markdown("**Side by side** (Monte Carlo median with its 90% interval)")
+    st.dataframe(scenario_results.comparison_display(table))
 panel.show_figure(shown.figures["comparison"])
 
 notes = "\n\n---\n\n".join(shown.extra["methods"])

@@ -6,7 +6,7 @@ import streamlit as st
 
 from govdata.queries import reference as queries
 from govdata.views import surveys as view
-from ui import data, panel, view as frame
+from ui import data, panel, tables, view as frame
 
 form = frame.start(view)
 left, middle, right = st.columns(3)
@@ -26,9 +26,10 @@ for role, spec in shown.figures.items():
 
 st.subheader("Context figures")
 st.caption("Other published figures: earlier council breach counts, fines and data-sharing milestones, as cited.")
-st.dataframe(data.cached_query(queries.context_figures).data, hide_index=True, key="context-table")
+tables.show_table(data.cached_query(queries.context_figures).data, key="context-table", caption="Context figures")
 
 with st.expander("Socitm data-maturity checklist (questions a council can ask itself)"):
-    st.dataframe(data.cached_query(queries.maturity_checklist).data, hide_index=True, key="checklist-table")
+    tables.show_table(data.cached_query(queries.maturity_checklist).data, key="checklist-table",
+                      caption="Socitm data-maturity checklist")
 
 frame.downloads(view, shown, form)

@@ -1,8 +1,9 @@
 """Headline figures and paste-ready sentences, each computed from the same QueryResult as the figure it states.
 
-Input: govdata.queries.incidents.headline_figures() (one row per kind: 'quarter' = latest comparable quarter,
-'year' = latest complete year). Output: Headline objects carrying the number shown on the page, its delta and
-the sentence, so the metric and the sentence cannot disagree.
+Input: govdata.queries.incidents.headline_figures() (counts; one row per kind: 'quarter' = latest comparable
+quarter, 'year' = latest complete year). Output: Headline objects carrying the number shown on the page, its delta
+and the sentence. The card and the sentence state the same text, made once by govdata.numbers from the counts
+(exact ratio, rounded once, half up), so they cannot disagree.
 """
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from govdata import numbers
 from govdata.charts.incidents import quarter_label, scope_text
 from govdata.queries.base import QueryResult
+from govdata.stats import MIN_BASE, small_base
 
 SAMPLE_PREFIX = "[SAMPLE DATA: simulated, not real figures] "
 WITHIN_72H_WORDS = "were reported within 72 hours (Time Taken to Report under 24 hours or 24 to 72 hours)"
+SMALL_BASE_WORDS = f"; fewer than {MIN_BASE} reports, so treat the share with caution"
 
 
 @dataclass(frozen=True)
@@ -27,16 +31,6 @@ class Headline:
     value: str
     delta: str | None
     sentence: str
-
-
-def _whole(value: float) -> str:
-    return f"{abs(value):.0f}%"
-
-
-def _change(change: float, earlier: str) -> str:
-    if round(change) == 0:
-        return f"about the same as in {earlier}"
-    return f"{'up' if change > 0 else 'down'} {_whole(change)} on {earlier}"
 
 
 def _from_sectors(sectors: Sequence[str]) -> str:
@@ -55,24 +49,28 @@ def headlines(result: QueryResult | pd.DataFrame, *, sectors: Sequence[str] = ()
         earlier = quarter_label(row.previous_period)
         incidents = int(row.incidents)
         source = _from_sectors(sectors)
-        has_change = pd.notna(row.change_pct) and pd.notna(row.incidents_year_earlier)
-        sentence = f"In {when} the ICO received {incidents:,} personal data breach reports{source}"
-        if has_change:
-            sentence += f", {_change(row.change_pct, earlier)} ({int(row.incidents_year_earlier):,})"
+        previous = None if numbers.missing(row.incidents_year_earlier) else int(row.incidents_year_earlier)
+        change = numbers.change_words(incidents, previous, earlier) if previous else ""
+        sentence = f"In {when} the ICO received {numbers.count(incidents)} personal data breach reports{source}"
+        if change:
+            sentence += f", {change} ({numbers.count(previous)})"
         out.append(Headline(
-            key=f"{row.kind}-incidents", label=f"Reports in {when}", value=f"{incidents:,}",
-            delta=f"{row.change_pct:+.1f}% on {earlier}" if has_change else None,
+            key=f"{row.kind}-incidents", label=f"Reports in {when}", value=numbers.count(incidents),
+            delta=f"{numbers.change_text(incidents, previous)} on {earlier}" if change else None,
             sentence=prefix + sentence + "."))
         if incidents == 0:
             continue
+        caution = SMALL_BASE_WORDS if small_base(incidents) else ""
+        cyber, within = int(row.cyber), int(row.within_72h)
+        cyber_share = numbers.share_text(cyber, incidents)
         out.append(Headline(
-            key=f"{row.kind}-cyber-share", label=f"Cyber share, {when}", value=f"{row.cyber_share_pct:.1f}%",
-            delta=None,
-            sentence=(f"{prefix}Cyber incidents made up {row.cyber_share_pct:.0f}% of the personal data breach "
-                      f"reports the ICO received{source} in {when} ({int(row.cyber):,} of {incidents:,}).")))
+            key=f"{row.kind}-cyber-share", label=f"Cyber share, {when}", value=cyber_share, delta=None,
+            sentence=(f"{prefix}Cyber incidents made up {cyber_share} of the personal data breach reports the ICO "
+                      f"received{source} in {when} ({numbers.count(cyber)} of {numbers.count(incidents)}"
+                      f"{caution}).")))
+        within_share = numbers.share_text(within, incidents)
         out.append(Headline(
-            key=f"{row.kind}-within-72h", label=f"Reported within 72 hours, {when}",
-            value=f"{row.within_72h_share_pct:.1f}%", delta=None,
-            sentence=(f"{prefix}In {when}, {row.within_72h_share_pct:.0f}% of personal data breach reports to the "
-                      f"ICO{source} ({int(row.within_72h):,} of {incidents:,}) {WITHIN_72H_WORDS}.")))
+            key=f"{row.kind}-within-72h", label=f"Reported within 72 hours, {when}", value=within_share, delta=None,
+            sentence=(f"{prefix}In {when}, {within_share} of personal data breach reports to the ICO{source} "
+                      f"({numbers.count(within)} of {numbers.count(incidents)}{caution}) {WITHIN_72H_WORDS}.")))
     return out

@@ -51,6 +51,21 @@ def sample_warehouse(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def medium_warehouse(tmp_path_factory) -> Path:
+    """A larger generated sample (60,000 rows, its own seed) via the real ETL: sectors big and small, for the
+    number-format property test and the small-base rule."""
+    from etl.build import build
+    from etl.sample import write_sample
+
+    root = tmp_path_factory.mktemp("medium")
+    sample = root / "ico_sample.csv"
+    write_sample(sample, 60_000, seed=2024)
+    path = root / "warehouse.duckdb"
+    build(warehouse=path, ico=sample, raw_dir=root / "raw")
+    return path
+
+
 @pytest.fixture(scope="module")
 def con(tiny_warehouse):
     """A read-only cursor on the tiny fixture warehouse, opened the way the app opens it."""

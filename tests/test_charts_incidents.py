@@ -18,9 +18,9 @@ def test_total_trend_words_come_from_the_data(con):
     result = q.incident_trend(con, "quarter")
     spec = charts.trend_chart(result, sources=_sources(con))
     assert spec.data is result.data and spec.queries == [result]
-    assert spec.title == "6 personal data breach reports in Q4 2020, about the same as Q4 2019"
+    assert spec.title == "6 personal data breach reports in Q4 2020, the same as Q4 2019"
     assert spec.summary == ("In Q4 2020 the ICO received 6 personal data breach reports from all sectors, "
-                            "about the same as Q4 2019.")
+                            "the same as Q4 2019.")
     assert "2019 Q2 to 2020 Q4" in spec.subtitle
     assert "Open Government Licence v3.0" in spec.source_text() and SAMPLE_LABEL not in spec.source_text()
     # series break at Q2 2019 is drawn, title and source are printed on the figure itself
@@ -34,8 +34,8 @@ def test_breakdown_trend_names_the_largest_group(con):
     spec = charts.trend_chart(result, sources=_sources(con), breakdown="incident_category",
                               sectors=["Local government"])
     # 2020 Q4 Local government: 2 Non Cyber (BI1033, BI1034) of 3
-    assert spec.title == "Non Cyber was the largest incident category group in Q4 2020: 67% of reports"
-    assert "2 of the 3 reports from the Local government sector (67%)" in spec.summary
+    assert spec.title == "Non Cyber was the largest incident category group in Q4 2020: 66.7% of reports"
+    assert "2 of the 3 reports from the Local government sector (66.7%)" in spec.summary
     assert {t.name for t in spec.figure.data} == {"Cyber", "Non Cyber"}
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from govdata import vocabulary
+import pandas as pd
+
+from govdata import numbers, vocabulary, warehouse
 from govdata.charts import sectors as charts
 from govdata.charts.base import PALETTE
 from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL
 from govdata.queries import provenance
 from govdata.queries import sectors as q
+from govdata.stats import MIN_BASE
 
 LG, HE, ED = "Local government", "Health", "Education and childcare"
 
@@ -29,7 +32,8 @@ def test_ranked_volume_title_states_the_leader_from_the_data(con, choices, sourc
     spec = charts.ranked(result, "incidents", choices["2020"], sources)
     assert spec.title == "Local government reported the most incidents in 2020: 7"  # by hand from the fixture
     assert "2020 Q1 to 2020 Q4" in spec.subtitle and "comparable quarters" in spec.subtitle
-    assert spec.data.equals(result.data[["sector", "selected", "incidents"]])
+    assert spec.data[["sector", "selected", "incidents"]].equals(result.data[["sector", "selected", "incidents"]])
+    assert list(spec.data["rank"]) == list(range(1, len(spec.data) + 1))
     assert spec.summary.startswith("6 sectors reported 18 incidents in 2020")
     assert "Health 2nd (6)" in spec.summary and "Education and childcare 3rd (2)" in spec.summary
     bar = spec.figure.data[0]
@@ -41,14 +45,41 @@ def test_ranked_volume_title_states_the_leader_from_the_data(con, choices, sourc
 
 
 @pytest.mark.parametrize("measure, column", [("cyber_pct", "cyber_incidents"), ("within_72h_pct", "within_72h")])
-def test_ranked_shares_name_the_best_picked_sector(con, choices, sources, measure, column):
-    result = q.sector_volume(con, choices["2020"], [LG, HE])
-    spec = charts.ranked(result, measure, choices["2020"], sources)
+def test_ranked_shares_name_the_best_picked_sector(medium_warehouse, measure, column):
+    cursor = warehouse.connect(medium_warehouse)
+    choices = q.periods(q.available_quarters(cursor))
+    volume = q.sector_volume(cursor, choices["2024"], []).data
+    big = list(volume.loc[volume["incidents"] >= MIN_BASE, "sector"][:3])
+    result = q.sector_volume(cursor, choices["2024"], big)
+    spec = charts.ranked(result, measure, choices["2024"], provenance.to_sources(provenance.chart_sources(cursor)))
     picked = result.data[result.data["selected"]].sort_values([measure, "sector"], ascending=[False, True])
     best = picked.iloc[0]
     assert spec.title.startswith(f"Of the sectors picked, {best['sector']}")
-    assert spec.title.endswith(f"{best[measure]:.1f}%")
-    assert list(spec.data.columns) == ["sector", "selected", "incidents", column, measure]
+    assert spec.title.endswith(numbers.share_text(int(best[column]), int(best["incidents"])))
+    assert list(spec.data.columns) == ["sector", "selected", "incidents", column, measure, "small_base", "rank"]
+
+
+@pytest.mark.parametrize("measure", ["cyber_pct", "within_72h_pct"])
+def test_small_bases_are_flagged_and_never_ranked_on_the_tiny_warehouse(con, choices, sources, measure):
+    spec = charts.ranked(q.sector_volume(con, choices["2020"], [LG, HE]), measure, choices["2020"], sources)
+    assert spec.data["small_base"].all() and spec.data["rank"].isna().all()   # every sector has < 100 incidents
+    assert spec.title == f"No sector had {MIN_BASE} or more incidents in 2020: shares are shown but not ranked"
+    assert list(spec.figure.data[0].marker.pattern.shape) == ["/"] * len(spec.data)
+    assert all("not ranked" in t for t in spec.figure.data[0].text)
+    assert any(f"fewer than {MIN_BASE} incidents" in n for n in spec.notes)
+
+
+def test_defect_3_a_group_of_two_incidents_does_not_top_a_share_ranking():
+    """Issue 10, defect 3: 'Unknown' (2 of 2 on time = 100%) topped 'reported within 72 hours'."""
+    frame = pd.DataFrame({"sector": ["Health", "Local government", "Unknown"], "selected": [False] * 3,
+                          "incidents": [2023, 983, 2], "within_72h": [1540, 741, 2]})
+    frame["within_72h_pct"] = numbers.percent_column(frame["within_72h"], frame["incidents"])
+    period = q.Period("2024", 2024 * 4, 2024 * 4 + 3, 4)
+    spec = charts.ranked(frame, "within_72h_pct", period, [])
+    assert spec.title == "Health reported the largest share within 72 hours in 2024: 76.1%"
+    assert list(spec.data["sector"]) == ["Health", "Local government", "Unknown"]
+    assert list(spec.data["rank"].astype("float")[:2]) == [1, 2] and pd.isna(spec.data["rank"].iloc[2])
+    assert "Unknown (2)" in spec.summary and "not ranked" in spec.summary
 
 
 def test_ranked_rejects_unknown_measure(con, choices, sources):
@@ -83,7 +114,8 @@ def test_top_types_title_counts_sectors_sharing_a_leader(con, choices, sources):
     assert set(firsts["incident_type"]) == {"Data emailed to incorrect recipient"}  # LG 2 of 7, Health 2 of 6
     assert spec.title == ("Data emailed to incorrect recipient was the most common incident type in both sectors "
                           "picked, 2020")
-    assert "Local government, Data emailed to incorrect recipient (28.6%, 2 incidents)" in spec.summary
+    assert "Local government, Data emailed to incorrect recipient (28.6%, 2 incidents of 7: small base)" in spec.summary
+    assert "Local government (n=7, small base)" in [a.text for a in spec.figure.layout.annotations]
     assert "Top 3 incident types" in spec.subtitle
 
 
@@ -92,11 +124,16 @@ def test_time_to_report_title_uses_counts_within_72_hours(con, choices, sources)
     spec = charts.time_to_report(result, choices["2020"], sources)
     frame = result.data
     within = frame[frame["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector")["incidents"].sum()
-    share = (100 * within / frame.groupby("sector")["incidents"].sum()).round(1).sort_values(ascending=False)
-    assert spec.title.startswith(f"{share.index[0]} reported the largest share within 72 hours")
-    assert spec.title.endswith(f"{share.iloc[0]:.1f}%")
+    totals = frame.groupby("sector")["incidents"].sum()
+    # both sectors have fewer than 100 incidents: flagged, not ranked, each share stated from its counts
+    assert spec.title == (f"None of the sectors picked had {MIN_BASE} or more incidents in 2020: shares within 72 "
+                          "hours are shown but not ranked")
+    for sector in (LG, HE):
+        assert (f"{sector} {numbers.share_text(int(within[sector]), int(totals[sector]))} of {int(totals[sector])} "
+                "(small base, not ranked)") in spec.summary
     assert [trace.name for trace in spec.figure.data] == list(vocabulary.TIME_TO_REPORT)
-    assert spec.data.equals(frame[["sector", "time_to_report", "incidents", "pct_of_sector"]])
+    assert spec.data.equals(frame[["sector", "time_to_report", "incidents", "sector_incidents", "pct_of_sector",
+                                   "small_base"]])
 
 
 def test_decisions_title(con, choices, sources):
@@ -109,11 +146,12 @@ def test_decisions_title(con, choices, sources):
 def test_year_on_year_notes_part_year_comparison(con, choices, sources):
     result = q.sector_change(con, choices["2020"], [LG, HE])
     spec = charts.year_on_year(result, choices["2020"], sources)
-    assert spec.notes == ["Compared on the 3 of 4 quarters that also have data a year earlier (like with like)."]
+    assert spec.notes[0] == "Compared on the 3 of 4 quarters that also have data a year earlier (like with like)."
+    assert spec.notes[1].startswith("Small base: ")   # fewer than 100 incidents a year earlier: not ranked
     rows = result.data.set_index("sector")
-    leader = rows[~rows["is_total"]]["pct_change"].idxmax()
-    assert leader in spec.title and f"{rows.loc[leader, 'pct_change']:+.1f}%" in spec.title
-    assert f"all sectors {rows.loc[q.ALL_SECTORS, 'pct_change']:+.1f}%" in spec.summary
+    assert spec.title.startswith(f"None of the sectors picked had {MIN_BASE} or more incidents a year earlier")
+    total = rows.loc[q.ALL_SECTORS]
+    assert f"all sectors {numbers.change_text(int(total['current']), int(total['previous']))}" in spec.summary
 
 
 def test_year_on_year_without_earlier_data_says_so(con, choices, sources):

@@ -60,8 +60,8 @@ def test_rolling_mean(con):
     frame = q.incident_trend(con, "quarter", rolling=True).data
     rolling = dict(zip(frame["period"], frame["rolling_mean_4q"]))
     assert pd.isna(rolling["2019 Q4"])
-    assert rolling["2020 Q1"] == pytest.approx((5 + 4 + 6 + 4) / 4)
-    assert rolling["2020 Q4"] == pytest.approx((4 + 5 + 3 + 6) / 4)
+    assert rolling["2020 Q1"] == 4.8   # (5 + 4 + 6 + 4) / 4 = 4.75, rounded once, half up
+    assert rolling["2020 Q4"] == 4.5   # (4 + 5 + 3 + 6) / 4
 
 
 def test_breakdown_allow_list(con):
@@ -91,17 +91,17 @@ def test_headline_figures(con):
     rows = q.headline_figures(con).data.set_index("kind")
     year, quarter = rows.loc["year"], rows.loc["quarter"]
     assert (year["period"], year["incidents"], year["cyber"], year["within_72h"]) == ("2020", 18, 7, 13)
-    assert pd.isna(year["incidents_year_earlier"]) and pd.isna(year["change_pct"])  # 2019 is partial
-    assert year["cyber_share_pct"] == 38.9 and year["within_72h_share_pct"] == 72.2
+    assert pd.isna(year["incidents_year_earlier"])  # 2019 is partial
     assert (quarter["period"], quarter["incidents"], quarter["incidents_year_earlier"]) == ("2020 Q4", 6, 6)
-    assert quarter["change_pct"] == 0 and quarter["cyber"] == 2 and quarter["within_72h"] == 4
+    assert quarter["cyber"] == 2 and quarter["within_72h"] == 4
+    # counts only: no share or change is rounded in SQL (govdata.numbers rounds once, from these counts)
+    assert not [c for c in rows.columns if c.endswith("_pct")]
 
 
 def test_headline_figures_for_a_sector(con):
     rows = q.headline_figures(con, ["Health"]).data.set_index("kind")
     assert rows.loc["year", "incidents"] == 6
     assert (rows.loc["quarter", "incidents"], rows.loc["quarter", "incidents_year_earlier"]) == (2, 1)
-    assert rows.loc["quarter", "change_pct"] == 100.0
 
 
 def test_filter_vocabularies(con):

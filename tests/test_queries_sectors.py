@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from govdata import vocabulary
+from govdata import numbers, vocabulary
 from govdata.queries import registry
 from govdata.queries import sectors as q
 from tests.conftest import ICO_FIXTURE
@@ -91,8 +91,9 @@ def test_volume_matches_independent_counts(con, expected, choices):
     within = scope[scope["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector").size()
     within = within.reindex(counts.index, fill_value=0)
     assert result["within_72h"].to_dict() == within.to_dict()
-    assert result.loc[HE, "within_72h_pct"] == round(100 * within[HE] / counts[HE], 1)
-    assert result.loc[LG, "incidents_per_quarter"] == round(7 / 4, 1)
+    assert result.loc[HE, "within_72h_pct"] == float(numbers.percent(within[HE], counts[HE]))   # rounded once
+    assert result.loc[LG, "incidents_per_quarter"] == 1.8   # 7 / 4 = 1.75, half up
+    assert result["small_base"].all()   # the fixture has fewer than 100 incidents in every sector
     assert result["selected"].to_dict() == {s: s == HE for s in result.index}
     assert result.loc[LG, "rank"] == 1 and result.loc[HE, "rank"] == 2
 
@@ -136,7 +137,7 @@ def test_top_types_rank_within_each_sector(con, expected, choices):
         assert got["incidents"].tolist() == counts["n"].tolist()
     lg_first = result[(result["sector"] == LG) & (result["rank"] == 1)].iloc[0]
     assert (lg_first["incident_type"], lg_first["incidents"], lg_first["pct_of_sector"]) == \
-        ("Data emailed to incorrect recipient", 2, round(100 * 2 / 7, 1))
+        ("Data emailed to incorrect recipient", 2, 28.6)
 
 
 def test_time_to_report_has_every_band_in_order(con, expected, choices):
@@ -170,7 +171,7 @@ def test_year_on_year_compares_like_with_like(con, expected, choices):
         current = len(comparable.query("sector == @sector and year == 2020 and quarter >= 2"))
         previous = len(comparable.query("sector == @sector and year == 2019"))
         assert (result.loc[sector, "current"], result.loc[sector, "previous"]) == (current, previous)
-        assert result.loc[sector, "pct_change"] == round(100 * (current - previous) / previous, 1)
+        assert result.loc[sector, "pct_change"] == float(numbers.change_percent(current, previous))
     total = result.loc[q.ALL_SECTORS]
     assert bool(total["is_total"]) and (total["current"], total["previous"]) == (14, 15)
     assert set(result.index) == {LG, HE, q.ALL_SECTORS}

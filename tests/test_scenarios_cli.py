@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from govdata import settings
+from govdata import numbers, settings
 
 
 def cli(*args: str, warehouse=None) -> subprocess.CompletedProcess:
@@ -20,10 +20,16 @@ def test_json_output(sample_warehouse):
               warehouse=sample_warehouse)
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
-    assert data["is_sample"] is True and data["label"].startswith("SAMPLE")
+    assert data["is_sample"] is True and data["data_status"].startswith("SAMPLE")
+    # the incident source comes from the provenance row: simulated, never credited to the ICO or the OGL
+    assert data["incident_data_source"] and all("Open Government Licence" not in line
+                                                 for line in data["incident_data_source"])
     summary = {row["metric"]: row for row in data["summary"]}
-    assert summary["baseline_total"]["most_likely"] == data["baseline_incidents_in_window"] * 4 / 4
+    assert summary["baseline_total"]["at_most_likely_values"] == data["baseline_incidents_in_window"] * 4 / 4
     assert summary["avoided_total"]["p05"] <= summary["avoided_total"]["median"] <= summary["avoided_total"]["p95"]
+    headline = data["headline"]["avoided_total"]
+    assert headline["median"] == summary["avoided_total"]["median"]
+    assert headline["text"].startswith(numbers.estimate(headline["median"]) + " (90% interval ")
     assert data["coverage"] == {"training_current": 0.5, "dpo_current": 0.74, "training_target": 1.0,
                                 "dpo_target": 1.0}
     assert {c["basis"] for c in data["coverage_sources"]} == {"published"}

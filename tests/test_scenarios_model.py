@@ -9,6 +9,7 @@ import pytest
 from govdata import scenarios as sc
 from govdata import vocabulary
 from govdata.charts import scenarios as charts
+from govdata.scenarios import results as scenario_results
 from govdata.scenarios import assumptions
 from govdata.scenarios.model import Baseline, closed_form_arrays
 from govdata.warehouse import connect
@@ -112,24 +113,29 @@ def test_interval_brackets_median_and_avoided_positive_for_positive_effects():
     s = r.summary.set_index("metric")
     assert (s["p05"] <= s["median"]).all() and (s["median"] <= s["p95"]).all()
     assert s.loc["avoided_total", "p05"] > 0
-    assert r.by_class["avoided_most_likely"].sum() == pytest.approx(s.loc["avoided_total", "most_likely"])
+    assert r.by_class["avoided_at_most_likely_values"].sum() == pytest.approx(
+        s.loc["avoided_total", "at_most_likely_values"])
 
 
 def test_tornado_orders_by_swing_and_isolates_each_assumption():
     b = make_baseline()
     cov = sc.Coverage(0.5, 0.74, 1.0, 1.0)
-    t = sc.tornado(b, sc.load_effects(), cov)
+    r = sc.evaluate(b, cov)
+    t = r.tornado
     assert list(t["swing"]) == sorted(t["swing"], reverse=True)
     assert len(t) == 11   # 2 interventions x 5 outcomes + the baseline rate
     late = t[t["assumption"].str.endswith("late reporting")]
     assert (late["swing"] == 0).all()   # late reporting does not change incident numbers
-    central = sc.closed_form(b, sc.load_effects(), cov).avoided_total
-    assert (t["central"] == central).all()
+    # centred on the headline figure: the Monte Carlo median of incidents avoided, not the run at the modes
+    assert (t["central"] == r.metric("avoided_total")["median"]).all()
     row = t[t["assumption"] == "Training before system access: effect on human-error disclosure"].iloc[0]
-    r_t, r_d = sc.model.point_effects(sc.load_effects())
-    r_t = r_t.copy()
-    r_t[0] = 0.30
-    assert row["headline_at_high"] == pytest.approx(closed_form_arrays(b, r_t, r_d, cov).avoided_total)
+    sim = r.simulation
+    r_t = sim.r_t.copy()
+    r_t[:, 0] = 0.30
+    fixed = sc.simulate(b, sc.load_effects(), cov)   # same seed: the same draws
+    out = (fixed.annual_class * (1 - sc.model.scale_factors(r_t, sim.r_d, cov)[:, :4])).sum(axis=1)
+    assert row["headline_at_high"] == pytest.approx(float(np.median(out)))
+    assert row["headline_at_low"] < row["central"] < row["headline_at_high"]
 
 
 def test_projection_ramps_linearly_and_starts_at_baseline():
@@ -253,12 +259,54 @@ def test_charts_state_findings_from_the_data(sample_warehouse):
                                 sc.ScenarioInputs("Local government", 0.5, 0.74, 1, 1).token())
     fan = charts.fan_chart(result.projection, sector="Local government", window_label=result.baseline.window_label,
                            ramp_years=3, sources=[])
-    last = result.projection[result.projection["year"] == result.projection["year"].max()].set_index("series")
-    gap = last.loc["Baseline", "median"] - last.loc["Scenario", "median"]
-    assert f"about {gap:,.1f} fewer" in fan.title or f"about {gap:,.0f} fewer" in fan.title
-    avoided = charts.avoided_chart(result.by_class, sector="Local government", sources=[])
+    # the fan chart's title states the same figure as the card: the median of incidents avoided (ramp done by 2029)
+    avoided = scenario_results.figures(result.summary)["avoided_total"]
+    assert f": {avoided.value} fewer incidents a year by " in fan.title and avoided.interval in fan.title
+    by_class = charts.avoided_chart(result.by_class, sector="Local government", sources=[],
+                                    total=result.metric("avoided_total"))
     top = result.by_class.sort_values("avoided_median").iloc[-1]["class"]
-    assert top in avoided.title
+    assert top in by_class.title and f"of {avoided.value} in all" in by_class.title
     tornado = charts.tornado_chart(result.tornado, sector="Local government", sources=[])
     assert result.tornado.iloc[0]["assumption"] in tornado.title
     assert charts.MODEL_NOTE in fan.notes
+
+
+def test_defect_2_one_figure_per_measure_everywhere(sample_warehouse):
+    """Issue 10, defect 2: card, tornado, by-class chart, fan chart and comparison gave five different numbers for
+    'incidents avoided per year' in one run. Now each states the Monte Carlo median (and its 90% interval)."""
+    result = sc.evaluate_inputs(connect(sample_warehouse), sc.ScenarioInputs("Local government", 0.5, 0.74, 1, 1).token())
+    avoided = scenario_results.figures(result.summary)["avoided_total"]
+    card = next(c for c in scenario_results.cards(result.summary) if c.label == "Incidents avoided a year")
+    assert card.value == avoided.value and card.caption.endswith(avoided.interval)
+    tornado = charts.tornado_chart(result.tornado, sector="Local government", sources=[])
+    assert f"median {avoided.value} " in tornado.summary and f"({avoided.value}, dotted line)" in tornado.subtitle
+    fan = charts.fan_chart(result.projection, sector="Local government", window_label=result.baseline.window_label,
+                           ramp_years=3, sources=[])
+    assert f"{avoided.value} fewer incidents" in fan.title
+    by_class = charts.avoided_chart(result.by_class, sector="Local government", sources=[],
+                                    total=result.metric("avoided_total"))
+    assert f"{avoided.value} a year (90% interval {avoided.interval})" in by_class.summary
+    table = sc.comparison_table({"Full": result})
+    comparison = charts.comparison_chart(table, sources=[])
+    assert f"avoids {avoided.value} incidents a year (median)" in comparison.title
+    shown = scenario_results.comparison_display(table)
+    assert shown.loc["Incidents avoided a year: median (90% interval)", "Full"] == f"{avoided.value} ({avoided.interval})"
+    note = sc.methods_note(result)
+    assert f"- Incidents avoided per year: {avoided.value} [{avoided.interval}]" in note
+    # the run at the modes is only ever shown named for what it is
+    assert "with every assumption at its most likely value" in note
+    assert "most_likely" not in " ".join(result.summary.columns.drop("at_most_likely_values"))
+
+
+def test_defect_2_count_and_share_moving_apart_are_explained():
+    summary = pd.DataFrame([
+        {"metric": m, "label": m, "unit": u, "median": v, "p05": v, "p95": v, "at_most_likely_values": v}
+        for m, u, v in (("baseline_total", "incidents", 1133.0), ("scenario_total", "incidents", 1079.5),
+                        ("share72_baseline", "share", 0.750), ("share72_scenario", "share", 0.776),
+                        ("within72_baseline", "incidents", 850.0), ("within72_scenario", "incidents", 837.8))])
+    note = scenario_results.direction_note(summary)
+    assert note == ("The number reported within 72 hours falls (850.0 to 837.8 a year) while the share rises (75.0% "
+                    "to 77.6%) because there are fewer incidents in all (1,133.0 to 1,079.5 a year): fewer reports, "
+                    "a larger share of them on time.")
+    same_way = summary.assign(median=lambda f: f["median"].where(f["metric"] != "within72_scenario", 860.0))
+    assert scenario_results.direction_note(same_way) is None

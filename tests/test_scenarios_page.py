@@ -8,6 +8,7 @@ import pytest
 
 from apptest_helpers import assert_pack_button, MediaCapture, assert_no_exception, open_page
 from govdata import scenarios as sc
+from govdata.scenarios import results as scenario_results
 from govdata.warehouse import connect
 
 PAGE = "app_pages/scenarios.py"
@@ -40,12 +41,14 @@ def capture(monkeypatch):
 def test_defaults_show_the_model_output(monkeypatch, sample_warehouse):
     at = open_page(PAGE, sample_warehouse, monkeypatch)
     assert_no_exception(at)
-    expected = model(sample_warehouse).summary.set_index("metric")["most_likely"]
+    expected = scenario_results.figures(model(sample_warehouse).summary)
     shown = metrics(at)
-    assert shown["Incidents a year now"] == f"{expected['baseline_total']:,.1f}"
-    assert shown["Incidents a year, scenario"] == f"{expected['scenario_total']:,.1f}"
-    assert shown["Incidents avoided a year"] == f"{expected['avoided_total']:,.1f}"
-    assert shown["Reported within 72 hours, scenario"] == f"{100 * expected['share72_scenario']:.1f}%"
+    # every card is the Monte Carlo median, with its 90% interval beside it
+    assert shown["Incidents a year now"] == expected["baseline_total"].value
+    assert shown["Incidents a year, scenario"] == expected["scenario_total"].value
+    assert shown["Incidents avoided a year"] == expected["avoided_total"].value
+    assert shown["Reported within 72 hours, scenario"] == expected["share72_scenario"].value
+    assert any(c.value == f"90% interval: {expected['avoided_total'].interval}" for c in at.caption)
     assert at.slider(key="url_t1").value == 100 and at.number_input(key="url_t0").value == 50
     assert at.number_input(key="url_d0").value == 74
     assert any("current: **50%**" in c.value for c in at.caption)
@@ -60,8 +63,8 @@ def test_slider_change_updates_results_and_url(monkeypatch, sample_warehouse):
     at = open_page(PAGE, sample_warehouse, monkeypatch)
     at.slider(key="url_t1").set_value(80).run()
     assert_no_exception(at)
-    expected = model(sample_warehouse, t1=0.8).summary.set_index("metric")["most_likely"]
-    assert metrics(at)["Incidents avoided a year"] == f"{expected['avoided_total']:,.1f}"
+    expected = scenario_results.figures(model(sample_warehouse, t1=0.8).summary)
+    assert metrics(at)["Incidents avoided a year"] == expected["avoided_total"].value
     assert qp(at, "t1") == "80"
 
 
@@ -78,14 +81,14 @@ def test_editing_an_assumption_changes_results_and_travels_in_the_url(monkeypatc
     at.run()
     assert_no_exception(at)
     assert qp(at, "fx") == "the:0,0.2,0.4"
-    expected = model(sample_warehouse, effects="the:0,0.2,0.4").summary.set_index("metric")["most_likely"]
-    assert metrics(at)["Incidents avoided a year"] == f"{expected['avoided_total']:,.1f}"
+    expected = scenario_results.figures(model(sample_warehouse, effects="the:0,0.2,0.4").summary)
+    assert metrics(at)["Incidents avoided a year"] == expected["avoided_total"].value
     # An invalid edit is refused with a message; the previous assumptions stay in force.
     at.session_state["scen_effects_editor"] = {"edited_rows": {0: {"low": 0.5}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("is greater than high" in e.value and "not used" in e.value for e in at.error)
-    default = model(sample_warehouse).summary.set_index("metric")["most_likely"]
-    assert metrics(at)["Incidents avoided a year"] == f"{default['avoided_total']:,.1f}"
+    default = scenario_results.figures(model(sample_warehouse).summary)
+    assert metrics(at)["Incidents avoided a year"] == default["avoided_total"].value
 
 
 def test_save_compare_url_round_trip_and_exports(monkeypatch, sample_warehouse, capture):
@@ -109,7 +112,9 @@ def test_save_compare_url_round_trip_and_exports(monkeypatch, sample_warehouse, 
     assert len(capture.download_bytes(button(at, "xlsx-scenario-comparison"))) > 1000
     note = capture.download_bytes(button(at, "scen_methods")).decode()
     assert "# What-if scenario: Full coverage (Local government)" in note and "not a causal estimate" in note
-    assert f"Incidents avoided per year: {full.loc['avoided_total', 'most_likely']:,.1f}" in note
+    full_figures = scenario_results.figures(model(sample_warehouse).summary)
+    assert (f"Incidents avoided per year: {full_figures['avoided_total'].value} "
+            f"[{full_figures['avoided_total'].interval}]") in note
     # A link with the same parameters reopens the same scenario and the saved ones.
     params = {k: qp(at, k) for k in at.query_params}
     again = open_page(PAGE, sample_warehouse, monkeypatch, params)

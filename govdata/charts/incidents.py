@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from govdata import vocabulary
+from govdata import numbers, vocabulary
 from govdata.charts.base import PALETTE, mark_series_breaks, style
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
@@ -43,16 +43,18 @@ def quarter_label(period: str) -> str:
     return f"Q{parts[1]} {parts[0]}" if len(parts) == 2 else period
 
 
-def _fmt_pct(value: float) -> str:
-    return f"{abs(value):.0f}%"
-
-
-def _change_phrase(change: float | None, earlier: str) -> str:
-    if change is None or pd.isna(change):
+def _change_phrase(current, previous, earlier: str) -> str:
+    """'up 5.1% on Q4 2023' from the two counts (exact, rounded once); '' when there is no earlier base."""
+    if numbers.missing(previous) or int(previous) == 0:
         return ""
-    if round(change) == 0:
-        return f"about the same as {earlier}"
-    return f"{'up' if change > 0 else 'down'} {_fmt_pct(change)} on {earlier}"
+    return numbers.change_words(int(current), int(previous), earlier, same_as="as")
+
+
+def _hover_values(part: pd.DataFrame, measure: str) -> list[str]:
+    """Hover text from govdata.numbers: counts with separators, shares as the rounded-once percentage."""
+    if measure == "share_pct":
+        return [numbers.share_text(int(n), int(t)) for n, t in zip(part["incidents"], part["period_total"])]
+    return [numbers.count(v) for v in part[measure]]
 
 
 def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], period: str = "quarter",
@@ -86,20 +88,22 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
             if period == "quarter":
                 fig.add_trace(go.Scatter(
                     x=x, y=part[measure], name=name, mode="lines+markers", customdata=hover,
+                    text=_hover_values(part, measure),
                     line=dict(color=colour, width=2, dash=DASHES[(i // len(PALETTE)) % len(DASHES)]),
-                    marker=dict(size=5), hovertemplate="%{customdata}: %{y:,}<extra>" + name + "</extra>"))
+                    marker=dict(size=5), hovertemplate="%{customdata}: %{text}<extra>" + name + "</extra>"))
                 if rolling and "rolling_mean_4q" in part and measure == "incidents":
                     fig.add_trace(go.Scatter(
                         x=x, y=part["rolling_mean_4q"], name=f"{name}: 4-quarter average", mode="lines",
                         line=dict(color=colour, width=1, dash="dot"), customdata=hover,
-                        hovertemplate="%{customdata}: %{y:,.1f}<extra>4-quarter average</extra>"))
+                        text=[numbers.estimate(v) for v in part["rolling_mean_4q"]],
+                        hovertemplate="%{customdata}: %{text}<extra>4-quarter average</extra>"))
             else:
                 partial = ~part["complete"].astype(bool)
                 fig.add_trace(go.Bar(
                     x=x, y=part[measure], name=name, marker=dict(
                         color=colour, pattern=dict(shape=["/" if p else "" for p in partial])),
-                    customdata=part["quarters_covered"],
-                    hovertemplate="%{x}: %{y:,} (%{customdata} quarters)<extra>" + name + "</extra>"))
+                    customdata=part["quarters_covered"], text=_hover_values(part, measure),
+                    hovertemplate="%{x}: %{text} (%{customdata} quarters)<extra>" + name + "</extra>"))
         if period == "year":
             fig.update_layout(barmode="stack" if measure == "incidents" else "group")
             fig.update_xaxes(type="category")
@@ -141,17 +145,16 @@ def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, measur
     scope = scope_text(sectors)
     if not breakdown:
         row = latest.iloc[0]
-        change = _change_phrase(row["change_pct"], earlier)
+        change = _change_phrase(row["incidents"], row["incidents_year_earlier"], earlier)
         title = f"{total:,} personal data breach reports in {when}" + (f", {change}" if change else "")
         summary = (f"In {when} the ICO received {total:,} personal data breach reports from {scope}"
                    + (f", {change}" if change else "") + ".")
         return title, summary
     top = latest.sort_values(["incidents", "group"], ascending=[False, True]).iloc[0]
-    share = top["share_pct"]
-    share_text = f"{share:.0f}%" if pd.notna(share) else "n/a"
+    share_text = numbers.share_text(int(top["incidents"]), total)
     label = vocabulary.BREAKDOWNS[breakdown].lower()
     title = f"{top['group']} was the largest {label} group in {when}: {share_text} of reports"
-    change = _change_phrase(top["change_pct"], earlier)
+    change = _change_phrase(top["incidents"], top["incidents_year_earlier"], earlier)
     summary = (f"In {when}, {int(top['incidents']):,} of the {total:,} reports from {scope} ({share_text}) "
                f"had {label} '{top['group']}'" + (f", {change}" if change else "") + ".")
     return title, summary

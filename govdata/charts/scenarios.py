@@ -9,6 +9,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from govdata import numbers
 from govdata.charts.base import NEUTRAL, PALETTE, style
 from govdata.figures import FigureSpec, Source
 
@@ -30,7 +31,8 @@ def _spec(key, title, subtitle, fig, data, summary, sources, notes=None, height=
 
 
 def _n(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+    """Every scenario number through the one formatter (one decimal: expected values, not counts)."""
+    return numbers.estimate(value)
 
 
 def fan_chart(projection: pd.DataFrame, *, sector: str, window_label: str, ramp_years: int,
@@ -47,16 +49,21 @@ def fan_chart(projection: pd.DataFrame, *, sector: str, window_label: str, ramp_
                                      showlegend=False))
         fig.add_trace(go.Scatter(x=x, y=part["median"], mode="lines+markers", name=f"{series} (median)",
                                  line=dict(color=colour, width=3, dash="dash" if series == "Baseline" else "solid"),
-                                 legendgroup=series,
-                                 hovertemplate="%{x}: %{y:,.0f} incidents a year<extra>" + series + "</extra>"))
+                                 legendgroup=series, text=[_n(v) for v in part["median"]],
+                                 hovertemplate="%{x}: %{text} incidents a year<extra>" + series + "</extra>"))
     last = projection[projection["year"] == projection["year"].max()].set_index("series")
     base, scen = last.loc["Baseline", "median"], last.loc["Scenario", "median"]
     year = int(projection["year"].max())
     first = int(projection["year"].min())
-    change = scen - base
-    direction = "fewer" if change < 0 else "more"
-    title = (f"{sector}: about {_n(abs(change))} {direction} incidents a year by {year} under the scenario"
-             if abs(change) >= 0.05 else f"{sector}: the scenario leaves incidents unchanged")
+    # the headline: median (and 90% interval) of the incidents avoided, per draw, not a difference of medians
+    avoided = last.loc["Scenario", "avoided_median"]
+    band = f"90% interval {_n(last.loc['Scenario', 'avoided_p05'])} to {_n(last.loc['Scenario', 'avoided_p95'])}"
+    if _n(abs(avoided)) == _n(0):
+        title = f"{sector}: the scenario leaves incidents about unchanged by {year} ({band})"
+    else:
+        direction = "fewer" if avoided > 0 else "more"
+        title = (f"{sector}: {_n(abs(avoided))} {direction} incidents a year by {year} under the scenario "
+                 f"(median; {band})")
     ramp = "immediately" if ramp_years == 0 else f"linearly over {ramp_years} year{'s' if ramp_years != 1 else ''}"
     subtitle = (f"Expected incidents reported to the ICO per year, median with 50% and 90% intervals; {first} = "
                 f"baseline ({window_label}); coverage reaches the target {ramp}")
@@ -65,37 +72,48 @@ def fan_chart(projection: pd.DataFrame, *, sector: str, window_label: str, ramp_
                f"{_n(base)} at the baseline rate (held flat).")
     fig.update_layout(xaxis_title="Year", yaxis_title="Incidents per year", hovermode="x unified")
     fig.update_xaxes(dtick=1)
-    data = projection[["year", "series", "training_coverage", "dpo_coverage", "median", "p25", "p75", "p05", "p95"]]
+    data = projection[["year", "series", "training_coverage", "dpo_coverage", "median", "p25", "p75", "p05", "p95",
+                       "avoided_median", "avoided_p05", "avoided_p95"]]
     return _spec("scenario-fan", title, subtitle, fig, data, summary, sources,
                  notes=["Baseline held at the window's rate: no trend is assumed."], queries=queries)
 
 
-def avoided_chart(by_class: pd.DataFrame, *, sector: str, sources: list[Source], queries=None) -> FigureSpec:
-    """Incidents avoided per year by incident class (median bar, 90% interval whiskers)."""
+def avoided_chart(by_class: pd.DataFrame, *, sector: str, sources: list[Source], total: dict | None = None,
+                  queries=None) -> FigureSpec:
+    """Incidents avoided per year by incident class (median bar, 90% interval whiskers).
+
+    `total`: the summary's avoided_total row (median, p05, p95), the one figure for all classes together; class
+    medians are never summed (a sum of medians is not the median of the sum).
+    """
     frame = by_class.copy()
     fig = go.Figure(go.Bar(
         x=frame["class"], y=frame["avoided_median"], marker_color=PALETTE[2],
         error_y=dict(type="data", symmetric=False, array=frame["avoided_p95"] - frame["avoided_median"],
                      arrayminus=frame["avoided_median"] - frame["avoided_p05"], color=NEUTRAL),
-        hovertemplate="%{x}: %{y:,.1f} a year<extra></extra>", name="Incidents avoided per year"))
-    total = frame["avoided_median"].sum()
+        text=[f"{_n(m)} ({_n(lo)} to {_n(hi)})" for m, lo, hi in zip(frame["avoided_median"], frame["avoided_p05"],
+                                                                       frame["avoided_p95"])],
+        textposition="none", hovertemplate="%{x}: %{text} a year<extra></extra>", name="Incidents avoided per year"))
     top = frame.sort_values("avoided_median", ascending=False).iloc[0]
-    if abs(total) < 0.05:
+    total_text = (f"{_n(total['median'])} a year (90% interval {_n(total['p05'])} to {_n(total['p95'])})"
+                  if total else "")
+    if all(_n(abs(v)) == _n(0) for v in frame["avoided_median"]):
         title = f"{sector}: the scenario avoids no incidents"
         summary = "With these inputs the scenario changes no class of incident."
     else:
-        share = top["avoided_median"] / total * 100 if total else 0.0
-        verb = "avoided" if total > 0 else "added"
-        title = f"{sector}: most incidents {verb} would be {top['class']} ({share:.0f}%)"
-        summary = (f"Median incidents avoided per year by class sum to {_n(total)}; the largest is {top['class']} "
-                   f"with {_n(top['avoided_median'])} (90% interval {_n(top['avoided_p05'])} to "
-                   f"{_n(top['avoided_p95'])}).")
+        verb = "avoided" if top["avoided_median"] > 0 else "added"
+        title = f"{sector}: the most incidents {verb} would be {top['class']}: {_n(top['avoided_median'])} a year"
+        if total:
+            title += f" of {_n(total['median'])} in all"
+        summary = (f"The largest class is {top['class']} with a median of {_n(top['avoided_median'])} a year (90% "
+                   f"interval {_n(top['avoided_p05'])} to {_n(top['avoided_p95'])})"
+                   + (f"; all classes together: {total_text}." if total else "."))
     fig.update_layout(xaxis_title="Incident class", yaxis_title="Incidents avoided per year", showlegend=False)
-    data = frame[["class", "incidents_in_window", "baseline_per_year", "scenario_per_year", "avoided_most_likely",
-                  "avoided_median", "avoided_p05", "avoided_p95"]]
+    data = frame[["class", "incidents_in_window", "baseline_per_year_median", "scenario_per_year_median",
+                  "avoided_median", "avoided_p05", "avoided_p95", "avoided_at_most_likely_values"]]
     return _spec("scenario-avoided-by-class", title,
                  "Incidents avoided per year by class, Monte Carlo median with 90% interval", fig, data, summary,
-                 sources, notes=["Class medians need not sum to the median of the total."], queries=queries)
+                 sources, notes=["Each bar is that class's own median: class medians need not add up to the median "
+                                 "of the total, which is stated on its own."], queries=queries)
 
 
 def _short(assumption: str) -> str:
@@ -126,24 +144,26 @@ def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], 
     hi = frame[["headline_at_low", "headline_at_high"]].max(axis=1)
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=frame["headline_at_low"] - central, base=central,
-                         orientation="h", name="At the low input", marker_color=PALETTE[1],
-                         hovertemplate="%{y}<br>low input: %{customdata:,.1f}<extra></extra>",
-                         customdata=frame["headline_at_low"]))
+                         orientation="h", name="Median with this input at its low value", marker_color=PALETTE[1],
+                         hovertemplate="%{y}<br>low input: %{customdata}<extra></extra>",
+                         customdata=[_n(v) for v in frame["headline_at_low"]]))
     fig.add_trace(go.Bar(y=labels, x=frame["headline_at_high"] - central, base=central,
-                         orientation="h", name="At the high input", marker_color=PALETTE[0],
-                         hovertemplate="%{y}<br>high input: %{customdata:,.1f}<extra></extra>",
-                         customdata=frame["headline_at_high"]))
+                         orientation="h", name="Median with this input at its high value", marker_color=PALETTE[0],
+                         hovertemplate="%{y}<br>high input: %{customdata}<extra></extra>",
+                         customdata=[_n(v) for v in frame["headline_at_high"]]))
     fig.add_vline(x=central, line=dict(color=NEUTRAL, dash="dot"))
     fig.update_layout(barmode="overlay", xaxis_title=headline, yaxis_title="", yaxis=dict(automargin=True))
     first = tornado.iloc[0]
     title = (f"{sector}: '{first['assumption']}' moves the answer most"
              if first["swing"] > 0 else f"{sector}: no single assumption moves the answer")
-    summary = (f"{headline} is {_n(central)} with every assumption at its most likely value; "
-               f"{first['assumption'].lower()} alone moves it from {_n(lo.iloc[-1])} to {_n(hi.iloc[-1])}.")
+    summary = (f"{headline}: median {_n(central)} with every input drawn; fixing "
+               f"{first['assumption'].lower()} at its low or high value moves the median from {_n(lo.iloc[-1])} "
+               f"to {_n(hi.iloc[-1])}.")
     data = tornado[["assumption", "input_low", "input_high", "headline_at_low", "headline_at_high", "central",
                     "swing"]]
     spec = _spec("scenario-tornado", title,
-                 f"{headline}: each assumption from low to high, others at their most likely values", fig, data,
+                 f"{headline}, Monte Carlo median ({_n(central)}, dotted line): each assumption fixed at its low "
+                 "and high value, every other input drawn as in the Monte Carlo", fig, data,
                  summary, sources, height=160 + 46 * len(frame))
     _rewrap_footer(spec, 120)
     return spec
@@ -157,9 +177,13 @@ def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> Figu
         error_y=dict(type="data", symmetric=False, array=frame["avoided_p95"] - frame["avoided_median"],
                      arrayminus=frame["avoided_median"] - frame["avoided_p05"], color=NEUTRAL),
         text=[_n(v) for v in frame["avoided_median"]], textposition="outside",
-        hovertemplate="%{x}: %{y:,.1f} avoided a year<extra></extra>"))
+        customdata=[f"{_n(lo)} to {_n(hi)}" for lo, hi in zip(frame["avoided_p05"], frame["avoided_p95"])],
+        hovertemplate="%{x}: %{text} avoided a year (90% interval %{customdata})<extra></extra>"))
     best = frame.sort_values("avoided_median", ascending=False).iloc[0]
-    title = f"'{best['scenario']}' avoids the most incidents of the {len(frame)} scenarios compared"
+    title = (f"'{best['scenario']}' avoids the most incidents of the {len(frame)} scenarios compared: "
+             f"{_n(best['avoided_median'])} a year (median)" if len(frame) > 1 else
+             f"'{best['scenario']}' avoids {_n(best['avoided_median'])} incidents a year (median); save scenarios "
+             "to compare them")
     summary = "; ".join(f"{r.scenario}: {_n(r.avoided_median)} avoided a year (90% interval {_n(r.avoided_p05)} to "
                         f"{_n(r.avoided_p95)})" for r in frame.itertuples()) + "."
     fig.update_layout(xaxis_title="Scenario", yaxis_title="Incidents avoided per year", showlegend=False)

@@ -11,11 +11,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from govdata import vocabulary
+from govdata import numbers, vocabulary
 from govdata.charts.base import NEUTRAL, PALETTE, SERIES_BREAKS, style
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.queries.sectors import Period, quarter_index, quarter_label
+from govdata.stats import MIN_BASE, min_base_rule, small_base
 
 PICKED = PALETTE[0]
 OTHER = "#BBBBBB"
@@ -40,7 +41,8 @@ def _subtitle(measure: str, period: Period, comparable_only: bool) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{value:.1f}%"
+    """A percentage already computed (and rounded once) by the query, as text: govdata.numbers' one format."""
+    return numbers.pct_text(value)
 
 
 def _frame(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
@@ -68,6 +70,23 @@ def _empty(key: str, title: str, subtitle: str, data: pd.DataFrame, sources: lis
     return _spec(key, title, subtitle, fig, data, title + ".", sources, result, height=300)
 
 
+def _incidents(n) -> str:
+    return f"{int(n):,} incident{'' if int(n) == 1 else 's'}"
+
+
+def _small_label(sector: str, base, small: bool) -> str:
+    """A sector's name, with its base when it is below the minimum base (flagged wherever it is drawn)."""
+    return f"{sector} (n={int(base):,}, small base)" if small else sector
+
+
+def _small_note(frame: pd.DataFrame, base_column: str) -> list[str]:
+    small = frame[frame["small_base"]].drop_duplicates("sector")
+    if small.empty:
+        return []
+    listed = ", ".join(f"{s} ({_incidents(n)})" for s, n in zip(small["sector"], small[base_column]))
+    return [f"Small base: {listed}. " + min_base_rule()]
+
+
 def _every(n: int) -> str:
     return "both" if n == 2 else f"all {n}"
 
@@ -81,14 +100,28 @@ def _ordinal(n: int) -> str:
 
 def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sources: list[Source], *,
            comparable_only: bool = True) -> FigureSpec:
-    """Every sector ranked on `measure` (a column of sector_volume), picked sectors highlighted."""
+    """Every sector ranked on `measure` (a column of sector_volume), picked sectors highlighted.
+
+    Shares follow the small-base rule (govdata.stats.MIN_BASE): sectors with fewer incidents are drawn hatched
+    below the ranked ones, labelled with their base, and never ranked or named as the leader.
+    """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}")
     axis, numerator, is_pct = MEASURES[measure]
     verb, measure_text = MEASURE_WORDS[measure]
     frame = _frame(result)
     columns = ["sector", "selected", "incidents"] + ([numerator, measure] if numerator else [])
-    data = frame[columns].sort_values([measure, "sector"], ascending=[False, True]).reset_index(drop=True)
+    data = frame[columns].copy()
+    if is_pct:
+        data["small_base"] = [small_base(n) for n in data["incidents"]]
+        data = data.sort_values(["small_base", measure, "sector"], ascending=[True, False, True])
+        ranked_rows = ~data["small_base"]
+        data["rank"] = pd.array([pd.NA] * len(data), dtype="Int64")
+        data.loc[ranked_rows, "rank"] = range(1, int(ranked_rows.sum()) + 1)
+    else:
+        data = data.sort_values([measure, "sector"], ascending=[False, True])
+        data["rank"] = range(1, len(data) + 1)
+    data = data.reset_index(drop=True)
     key = f"sectors-ranked-{measure.replace('_', '-')}"
     subtitle = _subtitle(measure_text + ", picked sectors in colour", period, comparable_only)
     if data.empty:
@@ -97,35 +130,53 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
     fmt = _pct if is_pct else (lambda v: f"{int(v):,}")
     picked = data[data["selected"]]
     total = int(data["incidents"].sum())
+    notes: list[str] = []
     if measure == "incidents":
         top = data.iloc[0]
         title = f"{top.sector} {verb} in {period.label}: {int(top.incidents):,}"
         summary = (f"{len(data)} sectors reported {total:,} incidents in {period.label}; "
-                   f"{top.sector} reported {int(top.incidents):,} ({_pct(100 * top.incidents / total)} of them).")
+                   f"{top.sector} reported {int(top.incidents):,} ({numbers.share_text(int(top.incidents), total)} "
+                   "of them).")
     else:
-        pool = picked if not picked.empty else data
-        top = pool.iloc[0]
-        who = "Of the sectors picked, " if not picked.empty else ""
-        title = f"{who}{top.sector} {verb} in {period.label}: {fmt(top[measure])}"
-        overall = 100 * data[numerator].sum() / total
-        summary = (f"{top.sector}: {int(top[numerator]):,} of {int(top.incidents):,} incidents "
-                   f"({fmt(top[measure])}), against {_pct(overall)} across all sectors.")
+        rankable = data[~data["small_base"]]
+        pool = rankable[rankable["selected"]] if not rankable[rankable["selected"]].empty else rankable
+        overall = numbers.share_text(int(data[numerator].sum()), total)
+        if pool.empty:
+            title = (f"No sector had {MIN_BASE} or more incidents in {period.label}: shares are shown but not "
+                     "ranked")
+            summary = f"Across all sectors: {int(data[numerator].sum()):,} of {total:,} incidents ({overall})."
+        else:
+            top = pool.iloc[0]
+            who = "Of the sectors picked, " if pool["selected"].all() and not picked.empty else ""
+            title = f"{who}{top.sector} {verb} in {period.label}: {fmt(top[measure])}"
+            summary = (f"{top.sector}: {int(top[numerator]):,} of {int(top.incidents):,} incidents "
+                       f"({fmt(top[measure])}), against {overall} across all sectors.")
+        small = data[data["small_base"]]
+        if not small.empty:
+            summary += (f" {len(small)} sector(s) with fewer than {MIN_BASE} incidents are shown hatched and not "
+                        f"ranked: {', '.join(f'{s} ({int(n):,})' for s, n in zip(small['sector'], small['incidents']))}.")
+        notes.append(min_base_rule())
     if not picked.empty:
-        ranks = {s: i + 1 for i, s in enumerate(data["sector"])}
-        listed = "; ".join(f"{sector} {_ordinal(ranks[sector])} ({fmt(value)})"
-                           for sector, value in zip(picked["sector"], picked[measure]))
-        summary += f" Ranks of the sectors picked, of {len(data)}: {listed}."
+        listed = "; ".join(
+            f"{row['sector']} {'not ranked' if pd.isna(row['rank']) else _ordinal(int(row['rank']))} "
+            f"({fmt(row[measure])}" + (f", {_incidents(row['incidents'])}" if pd.isna(row['rank']) else "") + ")"
+            for _, row in picked.iterrows())
+        summary += f" Ranks of the sectors picked, of {int(data['rank'].notna().sum())} ranked: {listed}."
 
     ordered = data.iloc[::-1]  # plotly draws the first category at the bottom
+    small_rows = ordered["small_base"] if is_pct else pd.Series(False, index=ordered.index)
+    labels = [fmt(v) + (f" (n={int(n):,}, not ranked)" if s else "")
+              for v, n, s in zip(ordered[measure], ordered["incidents"], small_rows)]
     fig = go.Figure(go.Bar(
         x=ordered[measure], y=ordered["sector"], orientation="h",
-        marker_color=[PICKED if s else OTHER for s in ordered["selected"]],
-        text=[fmt(v) for v in ordered[measure]], textposition="outside", cliponaxis=False,
+        marker=dict(color=[PICKED if s else OTHER for s in ordered["selected"]],
+                    pattern=dict(shape=["/" if s else "" for s in small_rows])),
+        text=labels, textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     fig.update_xaxes(title_text=axis, rangemode="tozero", ticksuffix="%" if is_pct else "")
     fig.update_yaxes(title_text="", automargin=True)
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
                  height=max(420, 140 + 24 * len(data)))
 
 
@@ -202,7 +253,8 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
               comparable_only: bool = True) -> FigureSpec:
     """One panel per picked sector: its most frequent incident types as a share of its incidents."""
     frame = _frame(result)
-    data = frame[["sector", "incident_type", "incidents", "pct_of_sector", "rank"]].copy()
+    data = frame[["sector", "incident_type", "incidents", "sector_incidents", "pct_of_sector", "small_base",
+                  "rank"]].copy()
     key = "sectors-top-incident-types"
     top_n = int(data["rank"].max()) if not data.empty else 0
     subtitle = _subtitle(f"Top {top_n} incident types, % of each sector's incidents", period, comparable_only)
@@ -224,12 +276,16 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         title = (f"{common} was the most common incident type in {count} of the {len(sectors)} sectors picked, "
                  f"{period.label}")
     summary = "Most common type: " + "; ".join(
-        f"{r.sector}, {r.incident_type} ({_pct(r.pct_of_sector)}, {int(r.incidents):,} incidents)"
+        f"{r.sector}, {r.incident_type} ({_pct(r.pct_of_sector)}, {_incidents(r.incidents)}"
+        + (f" of {int(r.sector_incidents):,}: small base" if r.small_base else "") + ")"
         for r in firsts.itertuples(index=False)) + "."
 
     cols_n = 1 if len(sectors) == 1 else 2  # long type names need the width
     rows_n = math.ceil(len(sectors) / cols_n)
-    fig = make_subplots(rows=rows_n, cols=cols_n, subplot_titles=sectors, shared_xaxes=True,
+    bases = data.drop_duplicates("sector").set_index("sector")
+    panel_titles = [_small_label(s, bases.loc[s, "sector_incidents"], bool(bases.loc[s, "small_base"]))
+                    for s in sectors]
+    fig = make_subplots(rows=rows_n, cols=cols_n, subplot_titles=panel_titles, shared_xaxes=True,
                         horizontal_spacing=0.3 if cols_n > 1 else 0.05, vertical_spacing=0.12)
     types = list(dict.fromkeys(data.sort_values("rank")["incident_type"]))
     colours = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
@@ -244,7 +300,7 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     fig.update_xaxes(ticksuffix="%", range=[0, float(data["pct_of_sector"].max()) * 1.25])
     fig.update_yaxes(automargin=True, tickfont=dict(size=11))
     return _spec(key, title, subtitle, fig, data, summary, sources, result,
-                 height=max(420, (60 + 34 * top_n) * rows_n))
+                 notes=_small_note(data, "sector_incidents"), height=max(420, (60 + 34 * top_n) * rows_n))
 
 
 # ---------------------------------------------------------------------------------------------- mixes
@@ -252,19 +308,23 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
 def _mix(result, column: str, period: Period, sources: list[Source], comparable_only: bool, key: str,
          measure: str) -> tuple[pd.DataFrame, go.Figure | None, str]:
     frame = _frame(result)
-    data = frame[["sector", column, "incidents", "pct_of_sector"]].copy()
+    data = frame[["sector", column, "incidents", "sector_incidents", "pct_of_sector", "small_base"]].copy()
     subtitle = _subtitle(measure, period, comparable_only)
     if data.empty:
         return data, None, subtitle
     sectors = list(dict.fromkeys(data["sector"]))
+    bases = data.drop_duplicates("sector").set_index("sector")
+    labels = {s: _small_label(s, bases.loc[s, "sector_incidents"], bool(bases.loc[s, "small_base"]))
+              for s in sectors}
     values = list(dict.fromkeys(data[column]))  # already in the ICO's order (value_order)
     fig = go.Figure()
     for i, value in enumerate(values):
         rows = data[data[column] == value].set_index("sector").reindex(sectors[::-1])
-        fig.add_trace(go.Bar(x=rows["pct_of_sector"], y=rows.index, orientation="h", name=value,
-                             marker_color=PALETTE[i % len(PALETTE)],
-                             customdata=rows["incidents"],
-                             hovertemplate=f"%{{y}}, {value}: %{{x:.1f}}% (%{{customdata:,}})<extra></extra>"))
+        fig.add_trace(go.Bar(x=rows["pct_of_sector"], y=[labels[s] for s in rows.index], orientation="h",
+                             name=value, marker_color=PALETTE[i % len(PALETTE)],
+                             customdata=[f"{_pct(p)} ({int(n):,})" for p, n in zip(rows["pct_of_sector"],
+                                                                                     rows["incidents"])],
+                             hovertemplate=f"%{{y}}, {value}: %{{customdata}}<extra></extra>"))
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(title_text="% of the sector's incidents", range=[0, 100.5], ticksuffix="%")
     fig.update_yaxes(automargin=True)
@@ -281,18 +341,27 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
         return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
     within = data[data["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector")["incidents"].sum()
     totals = data.groupby("sector")["incidents"].sum()
-    share = (100 * within.reindex(totals.index, fill_value=0) / totals).round(1)
-    share = share.sort_values(ascending=False, kind="stable")
-    lead = share.index[0]
-    if len(share) > 1:
+    within = within.reindex(totals.index, fill_value=0)
+    # exact shares for ordering; the text is rounded once by govdata.numbers
+    order = sorted(totals.index, key=lambda s: (small_base(totals[s]), -numbers.ratio(within[s], totals[s]), s))
+    share = {s: numbers.share_text(int(within[s]), int(totals[s])) for s in order}
+    rankable = [s for s in order if not small_base(totals[s])]
+    if len(order) == 1:
+        lead = order[0]
+        title = f"{lead} reported {share[lead]} of its incidents within 72 hours in {period.label}" + (
+            f" (small base: {_incidents(totals[lead])})" if small_base(totals[lead]) else "")
+    elif rankable:
+        lead = rankable[0]
         title = (f"{lead} reported the largest share within 72 hours of the sectors picked, {period.label}: "
-                 f"{_pct(share.iloc[0])}")
+                 f"{share[lead]}")
     else:
-        title = f"{lead} reported {_pct(share.iloc[0])} of its incidents within 72 hours in {period.label}"
+        title = (f"None of the sectors picked had {MIN_BASE} or more incidents in {period.label}: shares within "
+                 "72 hours are shown but not ranked")
     summary = "Reported within 72 hours: " + "; ".join(
-        f"{s} {_pct(v)} of {int(totals[s]):,}" for s, v in share.items()) + "."
+        f"{s} {share[s]} of {int(totals[s]):,}" + (" (small base, not ranked)" if small_base(totals[s]) else "")
+        for s in order) + "."
     return _spec(key, title, subtitle, fig, data, summary, sources, result,
-                 height=max(360, 180 + 50 * len(share)))
+                 notes=_small_note(data, "sector_incidents"), height=max(360, 180 + 50 * len(order)))
 
 
 def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
@@ -318,58 +387,81 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     else:
         title = f"'{common}' was the most common decision in {n} of the {len(sectors)} sectors picked, {period.label}"
     summary = "Most common decision: " + "; ".join(
-        f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)})" for r in firsts.itertuples(index=False)) + "."
+        f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)}" + (
+            f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "") + ")"
+        for r in firsts.itertuples(index=False)) + "."
     return _spec(key, title, subtitle, fig, data, summary, sources, result,
-                 height=max(360, 180 + 50 * len(sectors)))
+                 notes=_small_note(data, "sector_incidents"), height=max(360, 180 + 50 * len(sectors)))
 
 
 # ---------------------------------------------------------------------------------------------- change
 
 def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
                  comparable_only: bool = True) -> FigureSpec:
-    """% change against the same quarters a year earlier, per picked sector, with all sectors for reference."""
+    """% change against the same quarters a year earlier, per picked sector, with all sectors for reference.
+
+    A sector whose earlier count is below the minimum base (govdata.stats.MIN_BASE) is drawn hatched and flagged,
+    and never named as the sector that rose or fell most.
+    """
     frame = _frame(result)
-    data = frame[["sector", "is_total", "current", "previous", "change", "pct_change", "quarters_compared"]].copy()
+    data = frame[["sector", "is_total", "current", "previous", "change", "pct_change", "quarters_compared",
+                  "small_base"]].copy()
     key = "sectors-year-on-year"
     compared = int(data["quarters_compared"].max()) if not data.empty else 0
     subtitle = _subtitle("% change in incidents against the same quarters a year earlier", period, comparable_only)
     if compared == 0 or data.empty:
         return _empty(key, f"No comparable quarters a year before {period.label} to compare with", subtitle, data,
                       sources, result)
+
+    def change(row) -> str:
+        return numbers.change_text(int(row["current"]), int(row["previous"]))
+
     sectors = data[~data["is_total"]].dropna(subset=["pct_change"])
+    rankable = sectors[~sectors["small_base"]]
     total = data[data["is_total"]].iloc[0]
-    total_text = (f"all sectors {total['pct_change']:+.1f}% ({int(total['previous']):,} to "
-                  f"{int(total['current']):,})" if pd.notna(total["pct_change"]) else
-                  "all sectors: no earlier incidents")
+    total_text = (f"all sectors {change(total)} ({int(total['previous']):,} to {int(total['current']):,})"
+                  if pd.notna(total["pct_change"]) else "all sectors: no earlier incidents")
     if sectors.empty:
-        title = (f"Incidents across all sectors changed by {total['pct_change']:+.1f}% in {period.label} "
-                 "on a year earlier")
+        title = f"Incidents across all sectors changed by {change(total)} in {period.label} on a year earlier"
+    elif len(sectors) == 1:
+        lead = sectors.iloc[0]
+        value = float(lead["pct_change"])
+        verb = "rose" if value > 0 else "fell" if value < 0 else "were unchanged"
+        title = (f"{lead['sector']}'s incidents {verb}" + (f" {change(lead).lstrip('+-')}" if value else "")
+                 + f" in {period.label} on a year earlier"
+                 + (f" (small base: {_incidents(lead['previous'])} a year earlier)" if lead["small_base"] else ""))
+    elif rankable.empty:
+        title = (f"None of the sectors picked had {MIN_BASE} or more incidents a year earlier: changes in "
+                 f"{period.label} are shown but not ranked")
     else:
-        lead = sectors.iloc[0]  # query orders by pct_change, largest first
-        change = float(lead["pct_change"])
-        if len(sectors) == 1:
-            verb = "rose" if change > 0 else "fell" if change < 0 else "were unchanged"
-            title = (f"{lead['sector']}'s incidents {verb}" + (f" {abs(change):.1f}%" if change else "")
-                     + f" in {period.label} on a year earlier")
-        else:
-            verb = "rose most" if change > 0 else "fell least" if change < 0 else "changed least"
-            title = (f"Of the sectors picked, incidents {verb} in {lead['sector']}: {change:+.1f}% "
-                     f"in {period.label} on a year earlier")
+        # exact changes decide the order; ties broken by name
+        lead = min(rankable.to_dict("records"), key=lambda r: (
+            -numbers.ratio(int(r["current"]) - int(r["previous"]), int(r["previous"])), r["sector"]))
+        value = float(lead["pct_change"])
+        verb = "rose most" if value > 0 else "fell least" if value < 0 else "changed least"
+        title = (f"Of the sectors picked, incidents {verb} in {lead['sector']}: {change(lead)} "
+                 f"in {period.label} on a year earlier")
     summary = ("Change on the same quarters a year earlier: " + "; ".join(
-        f"{r.sector} {r.pct_change:+.1f}% ({int(r.previous):,} to {int(r.current):,})"
-        for r in sectors.itertuples(index=False)) + (f"; {total_text}." if not sectors.empty else f"{total_text}."))
+        f"{r['sector']} {change(r)} ({int(r['previous']):,} to {int(r['current']):,}"
+        + (", small base, not ranked" if r["small_base"] else "") + ")"
+        for _, r in sectors.iterrows()) + (f"; {total_text}." if not sectors.empty else f"{total_text}."))
     notes = []
     if compared < period.quarters:
         notes.append(f"Compared on the {compared} of {period.quarters} quarters that also have data a year "
                      "earlier (like with like).")
+    notes += _small_note(data[~data["is_total"]], "previous")
     shown = data.dropna(subset=["pct_change"]).iloc[::-1]
+    small_rows = shown["small_base"] & ~shown["is_total"]
     fig = go.Figure(go.Bar(
-        x=shown["pct_change"], y=shown["sector"], orientation="h",
-        marker_color=[OTHER if t else (PALETTE[5] if v > 0 else PALETTE[0])
-                      for t, v in zip(shown["is_total"], shown["pct_change"])],
-        text=[f"{v:+.1f}%" for v in shown["pct_change"]], textposition="outside", cliponaxis=False,
-        customdata=shown[["previous", "current"]].to_numpy(),
-        hovertemplate="%{y}: %{text} (%{customdata[0]:,} to %{customdata[1]:,})<extra></extra>",
+        x=shown["pct_change"], y=[_small_label(s, p, b) for s, p, b in zip(shown["sector"], shown["previous"],
+                                                                            small_rows)],
+        orientation="h",
+        marker=dict(color=[OTHER if t else (PALETTE[5] if v > 0 else PALETTE[0])
+                           for t, v in zip(shown["is_total"], shown["pct_change"])],
+                    pattern=dict(shape=["/" if b else "" for b in small_rows])),
+        text=[change(r) for _, r in shown.iterrows()], textposition="outside", cliponaxis=False,
+        customdata=[f"{int(p):,} to {int(c):,}" for p, c in zip(shown["previous"], shown["current"])],
+        hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>",
     ))
     fig.add_vline(x=0, line=dict(color=NEUTRAL, width=1))
     low, high = min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max()))

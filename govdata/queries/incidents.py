@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from govdata import vocabulary
+from govdata import numbers, vocabulary
 from govdata.queries.base import QueryResult, run
 from govdata.queries.registry import named_query, register
 
@@ -70,7 +70,7 @@ def _trend_sql(column: str | None, rolling: bool) -> str:
     total_group = "" if column else f" UNION SELECT '{ALL_INCIDENTS}'"
     if rolling:
         rolling_sql = f""",
-               CASE WHEN count(*) OVER w = {ROLLING_QUARTERS} THEN round(avg(g.incidents) OVER w, 2) END
+               CASE WHEN count(*) OVER w = {ROLLING_QUARTERS} THEN avg(g.incidents) OVER w END
                    AS rolling_mean_4q"""
         window = (f"WINDOW w AS (PARTITION BY g.grp ORDER BY g.period_start "
                   f"ROWS BETWEEN {ROLLING_QUARTERS - 1} PRECEDING AND CURRENT ROW)")
@@ -99,10 +99,8 @@ def _trend_sql(column: str | None, rolling: bool) -> str:
                (g.q > 0 OR g.quarters_covered = 4) AS complete,
                g.grp AS "group", g.incidents,
                CAST(sum(g.incidents) OVER (PARTITION BY g.year, g.q) AS BIGINT) AS period_total,
-               round(100.0 * g.incidents / nullif(sum(g.incidents) OVER (PARTITION BY g.year, g.q), 0), 2)
-                   AS share_pct,
-               prev.incidents AS incidents_year_earlier,
-               round(100.0 * (g.incidents - prev.incidents) / nullif(prev.incidents, 0), 2) AS change_pct
+               -- share_pct and change_pct are added from these counts by govdata.numbers (exact, rounded once)
+               prev.incidents AS incidents_year_earlier
                {rolling_sql}
         FROM grid g
         -- a partial year is compared only with a year covering the same number of quarters
@@ -134,12 +132,22 @@ def incident_trend(con: duckdb.DuckDBPyConnection, period: str = "quarter", brea
     Columns: period (label), period_start, year, quarter (0 in yearly rows), quarters_covered (quarters of the
     year in the data, 1 for quarterly rows), complete, group, incidents, period_total, share_pct,
     incidents_year_earlier, change_pct (vs the same period a year earlier, NULL when there is none or it was 0),
-    and with `rolling` (quarterly only) rolling_mean_4q (NULL until four quarters are available).
+    and with `rolling` (quarterly only) rolling_mean_4q (NULL until four quarters are available). share_pct,
+    change_pct and rolling_mean_4q are computed from the counts by govdata.numbers (one decimal, rounded once).
     """
     period = _period(period)
     column = _breakdown_column(breakdown, vocabulary.BREAKDOWNS)
     sql = TREND_SQL[(column, bool(rolling) and period == "quarter")]
-    return run(con, sql, (period, bool(comparable_only), list(sectors)))
+    result = run(con, sql, (period, bool(comparable_only), list(sectors)))
+    frame = result.data
+    # Shares and changes from the integer counts, rounded once (the SQL returns counts only).
+    frame.insert(frame.columns.get_loc("period_total") + 1, "share_pct",
+                 numbers.percent_column(frame["incidents"], frame["period_total"]))
+    frame.insert(frame.columns.get_loc("incidents_year_earlier") + 1, "change_pct",
+                 numbers.change_column(frame["incidents"], frame["incidents_year_earlier"]))
+    if "rolling_mean_4q" in frame:
+        frame["rolling_mean_4q"] = numbers.rounded_column(frame["rolling_mean_4q"], numbers.ESTIMATE_PLACES)
+    return result
 
 
 HEADLINE_SQL = """
@@ -180,11 +188,8 @@ HEADLINE_SQL = """
             LEFT JOIN base b ON b.year IN (p.year, p.year - 1) AND (p.quarter = 0 OR b.quarter = p.quarter)
             GROUP BY p.kind, p.period, p.previous_period, p.previous_available
         )
-        SELECT kind, period, previous_period, incidents, incidents_year_earlier,
-               round(100.0 * (incidents - incidents_year_earlier) / nullif(incidents_year_earlier, 0), 1)
-                   AS change_pct,
-               cyber, round(100.0 * cyber / nullif(incidents, 0), 1) AS cyber_share_pct,
-               within_72h, round(100.0 * within_72h / nullif(incidents, 0), 1) AS within_72h_share_pct
+        -- counts only: shares and changes are computed exactly and rounded once by govdata.numbers
+        SELECT kind, period, previous_period, incidents, incidents_year_earlier, cyber, within_72h
         FROM figures
         ORDER BY kind
     """
@@ -196,7 +201,8 @@ def headline_figures(con: duckdb.DuckDBPyConnection, sectors: Sequence[str] = ()
     """Headline figures for the latest comparable quarter and the latest complete (four-quarter) year.
 
     One row per kind ('quarter', 'year'): period, previous_period (same period a year earlier), incidents,
-    incidents_year_earlier, change_pct, cyber, cyber_share_pct, within_72h, within_72h_share_pct.
+    incidents_year_earlier (NULL when that period is not comparable), cyber, within_72h. Counts only: shares and
+    changes are computed from them by govdata.numbers (exact, rounded once).
     'Within 72 hours' = Time Taken to Report 'Less than 24 hours' or '24 hours to 72 hours'.
     Filtered by `sectors` (empty = all); comparable quarters only.
     """

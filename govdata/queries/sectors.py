@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from govdata import vocabulary
+from govdata import numbers, vocabulary
 from govdata.queries.base import QueryResult, run
 from govdata.queries.registry import named_query
+from govdata.stats import small_base
 
 LAST_FOUR = "last4"
 ALL_SECTORS = "All sectors"
@@ -113,14 +114,13 @@ WITH scope AS (
     FROM scope
     GROUP BY sector
 )
+-- counts only: incidents_per_quarter, cyber_pct and within_72h_pct are added from them by govdata.numbers
 SELECT sector,
        list_contains($4, sector) AS selected,
        incidents,
-       round(incidents / (SELECT n FROM quarters), 1) AS incidents_per_quarter,
+       (SELECT n FROM quarters) AS quarters_in_period,
        cyber_incidents,
-       round(100.0 * cyber_incidents / incidents, 1) AS cyber_pct,
        within_72h,
-       round(100.0 * within_72h / incidents, 1) AS within_72h_pct,
        rank() OVER (ORDER BY incidents DESC) AS rank
 FROM per_sector
 ORDER BY incidents DESC, sector
@@ -133,8 +133,27 @@ ORDER BY incidents DESC, sector
              VOLUME_SQL)
 def sector_volume(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
                   comparable_only: bool = True) -> QueryResult:
-    return run(con, VOLUME_SQL, (period.first, period.last, comparable_only, list(selected), "Cyber",
-                                 list(vocabulary.WITHIN_72_HOURS)))
+    """Every sector's counts in the period, plus incidents_per_quarter, cyber_pct, within_72h_pct (computed from
+    the counts by govdata.numbers, rounded once) and small_base (fewer than stats.MIN_BASE incidents)."""
+    result = run(con, VOLUME_SQL, (period.first, period.last, comparable_only, list(selected), "Cyber",
+                                   list(vocabulary.WITHIN_72_HOURS)))
+    frame = result.data
+    frame.insert(frame.columns.get_loc("quarters_in_period") + 1, "incidents_per_quarter",
+                 numbers.ratio_column(frame["incidents"], frame["quarters_in_period"]))
+    frame.insert(frame.columns.get_loc("cyber_incidents") + 1, "cyber_pct",
+                 numbers.percent_column(frame["cyber_incidents"], frame["incidents"]))
+    frame.insert(frame.columns.get_loc("within_72h") + 1, "within_72h_pct",
+                 numbers.percent_column(frame["within_72h"], frame["incidents"]))
+    frame["small_base"] = [small_base(n) for n in frame["incidents"]]
+    return result
+
+
+def _add_pct_of_sector(result: QueryResult) -> QueryResult:
+    frame = result.data
+    frame.insert(frame.columns.get_loc("sector_incidents") + 1, "pct_of_sector",
+                 numbers.percent_column(frame["incidents"], frame["sector_incidents"]))
+    frame["small_base"] = [small_base(n) for n in frame["sector_incidents"]]
+    return result
 
 
 QUARTERLY_SQL = """
@@ -176,8 +195,9 @@ WITH counts AS (
       AND list_contains($4, sector)
     GROUP BY sector, incident_type
 )
+-- pct_of_sector is added from incidents / sector_incidents by govdata.numbers (exact, rounded once)
 SELECT sector, incident_type, incidents,
-       round(100.0 * incidents / sum(incidents) OVER (PARTITION BY sector), 1) AS pct_of_sector,
+       CAST(sum(incidents) OVER (PARTITION BY sector) AS BIGINT) AS sector_incidents,
        row_number() OVER (PARTITION BY sector ORDER BY incidents DESC, incident_type) AS rank
 FROM counts
 QUALIFY rank <= $5
@@ -190,7 +210,8 @@ ORDER BY sector, rank
              TOP_TYPES_SQL)
 def sector_top_types(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], top: int = 5,
                      comparable_only: bool = True) -> QueryResult:
-    return run(con, TOP_TYPES_SQL, (period.first, period.last, comparable_only, list(selected), int(top)))
+    return _add_pct_of_sector(run(con, TOP_TYPES_SQL, (period.first, period.last, comparable_only, list(selected),
+                                                     int(top))))
 
 
 # One template, two columns: the identifier comes only from this fixed allow-list.
@@ -211,9 +232,9 @@ WITH scope AS (
 ), counts AS (
     SELECT sector, value, CAST(sum(incidents) AS BIGINT) AS incidents FROM scope GROUP BY sector, value
 )
+-- pct_of_sector is added from incidents / sector_incidents by govdata.numbers (exact, rounded once)
 SELECT p.sector, k.value AS {column}, k.value_order, coalesce(c.incidents, 0) AS incidents,
-       round(100.0 * coalesce(c.incidents, 0) / sum(coalesce(c.incidents, 0)) OVER (PARTITION BY p.sector), 1)
-           AS pct_of_sector
+       CAST(sum(coalesce(c.incidents, 0)) OVER (PARTITION BY p.sector) AS BIGINT) AS sector_incidents
 FROM picked p
 CROSS JOIN known k
 LEFT JOIN counts c ON c.sector = p.sector AND c.value = k.value
@@ -227,8 +248,8 @@ def _mix(con: duckdb.DuckDBPyConnection, column: str, period: Period, selected: 
          comparable_only: bool) -> QueryResult:
     if column not in MIX_SQL:
         raise ValueError(f"no mix query for column {column!r}; allowed: {', '.join(MIX_COLUMNS)}")
-    return run(con, MIX_SQL[column], (period.first, period.last, comparable_only, list(selected),
-                                      list(vocabulary.KNOWN_VALUES[column])))
+    return _add_pct_of_sector(run(con, MIX_SQL[column], (period.first, period.last, comparable_only, list(selected),
+                                                         list(vocabulary.KNOWN_VALUES[column]))))
 
 
 @named_query("sector_time_to_report",
@@ -268,11 +289,11 @@ WITH scope AS (
     GROUP BY GROUPING SETS ((sector), ())
     HAVING grouping(sector) = 1 OR list_contains($4, sector)
 )
+-- pct_change is added from current / previous by govdata.numbers (exact, rounded once)
 SELECT sector, is_total, current, previous, current - previous AS change,
-       CASE WHEN previous > 0 THEN round(100.0 * (current - previous) / previous, 1) END AS pct_change,
        (SELECT count(*) FROM pairs) AS quarters_compared
 FROM totals
-ORDER BY is_total DESC, pct_change DESC NULLS LAST, sector
+ORDER BY is_total DESC, CASE WHEN previous > 0 THEN (current - previous) / previous END DESC NULLS LAST, sector
 """
 
 
@@ -281,4 +302,11 @@ ORDER BY is_total DESC, pct_change DESC NULLS LAST, sector
              CHANGE_SQL)
 def sector_change(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
                   comparable_only: bool = True) -> QueryResult:
-    return run(con, CHANGE_SQL, (period.first, period.last, comparable_only, list(selected), ALL_SECTORS))
+    """Current vs previous counts per picked sector and all sectors, with pct_change (govdata.numbers, rounded
+    once; NULL without an earlier base) and small_base (previous below stats.MIN_BASE: not ranked)."""
+    result = run(con, CHANGE_SQL, (period.first, period.last, comparable_only, list(selected), ALL_SECTORS))
+    frame = result.data
+    frame.insert(frame.columns.get_loc("change") + 1, "pct_change",
+                 numbers.change_column(frame["current"], frame["previous"]))
+    frame["small_base"] = [small_base(n) for n in frame["previous"]]
+    return result

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from govdata import numbers
+
 from govdata.scenarios.assumptions import (CLASSES, INTERVENTION_LABELS, CoverageDefault, ScenarioInputError,
                                            check_coverage, coverage_default, decode_effects, encode_effects,
                                            load_class_mapping, load_coverage_defaults, load_effects,
@@ -18,6 +20,7 @@ from govdata.scenarios.assumptions import (CLASSES, INTERVENTION_LABELS, Coverag
 from govdata.scenarios.model import (DEFAULT_WINDOW_QUARTERS, MIN_INCIDENTS, Baseline, ClosedForm, Coverage,
                                      closed_form, load_baseline, sector_names)
 from govdata.scenarios.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, Simulation, interval, projection, simulate
+from govdata.scenarios.results import AT_MODES, AT_MODES_WORDS, direction_note, figures
 from govdata.scenarios.sensitivity import HEADLINES, tornado
 
 __all__ = ["CLASSES", "Baseline", "ClosedForm", "Coverage", "CoverageDefault", "ScenarioInputError",
@@ -28,6 +31,9 @@ __all__ = ["CLASSES", "Baseline", "ClosedForm", "Coverage", "CoverageDefault", "
 
 DEFAULT_YEARS = 5
 DEFAULT_RAMP_YEARS = 3
+# The one headline figure is the Monte Carlo median with its 90% interval (results.py). The run with every effect
+# at its most likely value (mode) is a different number (the model is not linear in the effects): named for what
+# it is (AT_MODES) wherever it appears.
 
 SUMMARY_METRICS = {
     "baseline_total": ("Incidents per year, baseline", "incidents"),
@@ -47,8 +53,8 @@ class ScenarioResult:
     effects: pd.DataFrame
     closed: ClosedForm            # effects at their most likely values
     simulation: Simulation
-    summary: pd.DataFrame         # metric, label, unit, most_likely, median, p05, p95
-    by_class: pd.DataFrame        # class, window count, per year, scenario, avoided (+ interval)
+    summary: pd.DataFrame         # metric, label, unit, median, p05, p95, at_most_likely_values
+    by_class: pd.DataFrame        # class, window count, medians per year, avoided median (+ interval, at modes)
     projection: pd.DataFrame      # year, series, median and 50% / 90% bands
     tornado: pd.DataFrame
     years: int
@@ -57,12 +63,22 @@ class ScenarioResult:
     def metric(self, key: str) -> dict:
         return self.summary.set_index("metric").loc[key].to_dict()
 
-    def to_dict(self) -> dict:
-        """Plain JSON-able dict of inputs, assumptions and outputs (the CLI's --json)."""
+    def to_dict(self, sources: list | None = None) -> dict:
+        """Plain JSON-able dict of inputs, assumptions and outputs (the CLI's --json).
+
+        `headline` holds the one figure per measure (Monte Carlo median, 90% interval, and its text); `summary`
+        also carries the run at the modes under its own name. `incident_data_source` comes from `sources`
+        (govdata.figures.Source objects built from the provenance of the baseline's data)."""
         b = self.baseline
+        figs = figures(self.summary)
         return {
-            "label": "SAMPLE DATA (simulated incidents)" if b.is_sample else "ICO data security incident trends",
+            "data_status": "SAMPLE DATA: simulated incidents, not ICO data" if b.is_sample else "published data",
+            "incident_data_source": [s.line() for s in sources or []],
             "is_sample": b.is_sample,
+            "headline": {k: {"median": f.median, "p05": f.p05, "p95": f.p95, "text": f.with_interval}
+                         for k, f in figs.items()},
+            "headline_note": direction_note(self.summary),
+            "at_most_likely_values_means": AT_MODES_WORDS,
             "sector": b.sector,
             "window": {"start": b.window_start, "end": b.window_end, "quarters": b.quarters},
             "baseline_incidents_in_window": b.total,
@@ -106,41 +122,47 @@ def evaluate(baseline: Baseline, coverage: Coverage, effects: pd.DataFrame | Non
     rows = []
     for key, (label, unit) in SUMMARY_METRICS.items():
         stats = interval(out[key])
-        rows.append({"metric": key, "label": label, "unit": unit, "most_likely": point[key],
-                     "median": stats["median"], "p05": stats["p05"], "p95": stats["p95"]})
+        rows.append({"metric": key, "label": label, "unit": unit,
+                     "median": stats["median"], "p05": stats["p05"], "p95": stats["p95"],
+                     AT_MODES: point[key]})
     summary = pd.DataFrame(rows)
     class_rows = []
     for k, name in enumerate(CLASSES):
         stats = interval(out["avoided_class"][:, k])
+        base, scen = interval(out["baseline_class"][:, k]), interval(out["scenario_class"][:, k])
         class_rows.append({"class": name, "incidents_in_window": int(baseline.class_counts[k]),
-                           "baseline_per_year": closed.baseline_class[k],
-                           "scenario_per_year": closed.scenario_class[k],
-                           "avoided_most_likely": closed.avoided_class[k],
+                           "baseline_per_year_median": base["median"],
+                           "scenario_per_year_median": scen["median"],
                            "avoided_median": stats["median"], "avoided_p05": stats["p05"],
-                           "avoided_p95": stats["p95"]})
+                           "avoided_p95": stats["p95"],
+                           f"avoided_{AT_MODES}": closed.avoided_class[k]})
     by_class = pd.DataFrame(class_rows)
     return ScenarioResult(baseline, coverage, effects, closed, sim, summary, by_class,
-                          projection(sim, coverage, years, ramp_years), tornado(baseline, effects, coverage),
+                          projection(sim, coverage, years, ramp_years), tornado(sim, effects),
                           int(years), int(ramp_years))
 
 
-def methods_note(result: ScenarioResult, name: str = "", coverage_sources: list[CoverageDefault] | None = None) -> str:
-    """A short markdown methods note stating the model, the inputs and every assumption used."""
+def methods_note(result: ScenarioResult, name: str = "", coverage_sources: list[CoverageDefault] | None = None,
+                 incident_sources: list | None = None) -> str:
+    """A short markdown methods note stating the model, the inputs, every assumption used and where the incident
+    data comes from (`incident_sources`: govdata.figures.Source objects from the provenance of the baseline)."""
     b, c = result.baseline, result.coverage
-    pct = lambda x: f"{100 * x:.0f}%"
+    pct = lambda x: numbers.fraction_text(x, 0)  # noqa: E731 - coverages are whole percentages
     lines = [f"# What-if scenario{': ' + name if name else ''} ({b.sector})", ""]
     if b.is_sample:
-        lines += ["**SAMPLE DATA: the baseline comes from simulated incidents, not the ICO release.**", ""]
+        lines += ["**SAMPLE DATA: the baseline comes from simulated incidents, not the ICO release.** The effect "
+                  "sizes and coverage defaults below are published figures or labelled assumptions.", ""]
     lines += [
         "## What this is",
         "An illustrative model, not a causal estimate. It rescales the sector's observed incident numbers by "
-        "assumed effects of data-protection training before system access and of having a data protection officer "
-        "(DPO). The effect sizes are mostly assumptions (see below); change them and the answer changes.",
+        "assumed effects of data-protection training before system access and of having an effective, adequately "
+        "resourced data protection officer (DPO). The effect sizes are mostly assumptions (see below); change them "
+        "and the answer changes.",
         "",
         "## Model",
-        f"- Baseline: {b.sector}, {b.total} incidents reported to the ICO in {b.window_label} ({b.quarters} comparable "
-        f"quarters), annualised (x 4 / {b.quarters}). Incident types are grouped into classes by "
-        "data/reference/incident_type_classes.csv."
+        f"- Baseline: {b.sector}, {numbers.count(b.total)} incidents reported to the ICO in {b.window_label} "
+        f"({b.quarters} comparable quarters), annualised (x 4 / {b.quarters}). Incident types are grouped into "
+        "classes by data/reference/incident_type_classes.csv."
         + (f" Types not in the mapping, classed by their category: {', '.join(b.unmapped)}." if b.unmapped else ""),
         "- Expected incidents in class k scale by (1 - r_tk t1)(1 - r_dk d1) / ((1 - r_tk t0)(1 - r_dk d0)), "
         "r = relative risk reduction, t/d = training/DPO coverage, 0 = current, 1 = target. Training and DPO "
@@ -149,23 +171,30 @@ def methods_note(result: ScenarioResult, name: str = "", coverage_sources: list[
         f"- Uncertainty: {result.simulation.draws:,} Monte Carlo draws (seed {result.simulation.seed}); effects from "
         f"{result.simulation.distribution.upper() if result.simulation.distribution == 'pert' else 'triangular'}"
         "(low, most likely, high); class rates from Gamma(observed count); the within-72-hours share from "
-        "Beta(within, late). Intervals are 90% intervals for the expected annual number.",
+        "Beta(within, late). Every figure is the median of the draws with its 90% interval (5th to 95th "
+        "percentile), for the expected annual number.",
         f"- Projection: the baseline rate is held flat; coverage moves linearly to the target over "
         f"{result.ramp_years} year(s)" + (" (immediately)" if result.ramp_years == 0 else "") + ".",
         "",
         "## Coverage",
         f"- Training before system access: current {pct(c.t0)}, target {pct(c.t1)}.",
-        f"- Data protection officer: current {pct(c.d0)}, target {pct(c.d1)}.",
+        f"- Effective, adequately resourced data protection officer: current {pct(c.d0)}, target {pct(c.d1)}.",
     ]
     for src in coverage_sources or []:
         basis = "published" if src.basis == "published" else "ASSUMPTION"
         cite = f" Source: {src.source}" + (f" <{src.url}>" if src.url else "") if src.basis == "published" else ""
+        dated = f" Data date: {src.data_date}." if getattr(src, "data_date", "") else ""
         lines.append(f"  - Current {INTERVENTION_LABELS[src.measure].lower()} default {pct(src.value)} "
-                     f"({basis}).{cite} {src.rationale}")
-    lines += ["", "## Results (most likely; median [90% interval])"]
-    for row in result.summary.itertuples():
-        fmt = (lambda v: f"{100 * v:.1f}%") if row.unit == "share" else (lambda v: f"{v:,.1f}")
-        lines.append(f"- {row.label}: {fmt(row.most_likely)}; {fmt(row.median)} [{fmt(row.p05)} to {fmt(row.p95)}]")
+                     f"({basis}).{cite}{dated} {src.rationale}")
+    figs = figures(result.summary)
+    lines += ["", "## Results (Monte Carlo median [90% interval])"]
+    lines += [f"- {f.label}: {f.value} [{f.interval}]" for f in figs.values()]
+    note = direction_note(result.summary)
+    if note:
+        lines += ["", note]
+    lines += ["", f"For reference, {AT_MODES_WORDS} (no sampling) the model gives: "
+              + "; ".join(f"{f.label.lower()} {f.at_modes_text}" for f in figs.values()) + ". That is a different "
+              "calculation from the median, not a second estimate."]
     lines += ["", "## Effect sizes (relative risk reductions: low / most likely / high)"]
     for row in result.effects.itertuples():
         basis = "published" if row.basis == "published" else "assumption"
@@ -174,10 +203,11 @@ def methods_note(result: ScenarioResult, name: str = "", coverage_sources: list[
                      f"{row.high:g} ({basis}). {row.rationale}{src}")
     top = result.tornado.iloc[0]
     lines += ["", "## Sensitivity",
-              f"The assumption that moves '{top['headline'].lower()}' most is {top['assumption'].lower()} "
-              f"({top['headline_at_low']:,.1f} to {top['headline_at_high']:,.1f}).", "",
-              "Source of incident data: Information Commissioner's Office, Data security incident trends. "
-              "Contains public sector information licensed under the Open Government Licence v3.0."]
+              f"The assumption that moves the median of '{top['headline'].lower()}' most is "
+              f"{top['assumption'].lower()} ({numbers.estimate(top['headline_at_low'])} to "
+              f"{numbers.estimate(top['headline_at_high'])}, against {numbers.estimate(top['central'])} with every "
+              "input drawn).", "", "## Source of the incident data"]
+    lines += [f"- {src.line()}" for src in (incident_sources or [])] or ["- Not stated."]
     return "\n".join(lines) + "\n"
 
 
@@ -239,7 +269,8 @@ def evaluate_inputs(con, token: str) -> ScenarioResult:
 
 
 def comparison_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
-    """One row per named scenario: its inputs, then every summary metric (most likely, median, 90% interval)."""
+    """One row per named scenario: its inputs, then every summary metric (median, 90% interval, and the run with
+    every assumption at its most likely value, named as such)."""
     rows = []
     for name, r in results.items():
         row = {"scenario": name, "sector": r.baseline.sector, "baseline_window": r.baseline.window_label,
@@ -250,9 +281,9 @@ def comparison_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
                "draws": r.simulation.draws, "seed": r.simulation.seed}
         for m in r.summary.itertuples():
             prefix = "avoided" if m.metric == "avoided_total" else m.metric
-            row[f"{prefix}_most_likely"] = m.most_likely
             row[f"{prefix}_median"] = m.median
             row[f"{prefix}_p05"] = m.p05
             row[f"{prefix}_p95"] = m.p95
+            row[f"{prefix}_{AT_MODES}"] = getattr(m, AT_MODES)
         rows.append(row)
     return pd.DataFrame(rows)

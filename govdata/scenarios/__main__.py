@@ -10,6 +10,7 @@ import json
 import sys
 
 from govdata import settings
+from govdata.queries import provenance
 from govdata.warehouse import WarehouseUnavailable, connect
 
 
@@ -56,11 +57,13 @@ def main(argv: list[str] | None = None) -> int:
                             distribution=args.distribution,
                             years=args.years or s.DEFAULT_YEARS,
                             ramp_years=s.DEFAULT_RAMP_YEARS if args.ramp_years is None else args.ramp_years)
+        # where the baseline's incidents come from: the provenance row of the data actually loaded
+        incident_sources = provenance.to_sources(provenance.chart_sources(con))
     except (s.ScenarioInputError, WarehouseUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        data = result.to_dict()
+        data = result.to_dict(incident_sources)
         data["coverage_sources"] = [
             {"measure": c.measure, "value": c.value, "basis": c.basis, "source": c.source, "url": c.url,
              "rationale": c.rationale, "used": (args.current_training if c.measure == "training"
@@ -68,15 +71,15 @@ def main(argv: list[str] | None = None) -> int:
             for c in sources]
         print(json.dumps(data, indent=2, default=str))
     else:
-        print(_text(result, sources, args))
+        print(_text(result, sources, args, incident_sources))
     return 0
 
 
-def _text(result, sources, args) -> str:
+def _text(result, sources, args, incident_sources) -> str:
     from govdata.scenarios import methods_note
 
     used = [c for c in sources if (args.current_training if c.measure == "training" else args.current_dpo) is None]
-    return methods_note(result, coverage_sources=used)
+    return methods_note(result, coverage_sources=used, incident_sources=incident_sources)
 
 
 if __name__ == "__main__":

@@ -115,7 +115,8 @@ def interval(values: np.ndarray) -> dict[str, float]:
 
 
 def projection(sim: Simulation, target: Coverage, years: int = 5, ramp_years: int = 3) -> pd.DataFrame:
-    """Incidents per year over the next `years` years, baseline vs scenario, with 50% and 90% bands.
+    """Incidents per year over the next `years` years, baseline vs scenario, with 50% and 90% bands, and on the
+    Scenario rows the incidents avoided that year (median and 90% interval of the per-draw difference).
 
     Year 0 is the baseline window. The baseline assumes the sector's rate stays at its window level (no trend).
     Coverage moves linearly from current to target over `ramp_years` years (0 = immediately in year 1) and stays.
@@ -132,10 +133,17 @@ def projection(sim: Simulation, target: Coverage, years: int = 5, ramp_years: in
         cov = Coverage(sim.coverage.t0, sim.coverage.d0,
                        sim.coverage.t0 + (target.t1 - sim.coverage.t0) * share,
                        sim.coverage.d0 + (target.d1 - sim.coverage.d0) * share)
-        scenario_total = sim.at(cov)["scenario_total"]
-        for series, values in (("Baseline", baseline_total), ("Scenario", scenario_total)):
+        outcome = sim.at(cov)
+        # avoided = per-draw difference (the same computation as the summary's avoided_total), not a difference
+        # of the two medians
+        avoided = interval(outcome["avoided_total"])
+        for series, values in (("Baseline", baseline_total), ("Scenario", outcome["scenario_total"])):
             stats = interval(values)
+            scenario = series == "Scenario"
             rows.append({"year_offset": y, "year": first_year + y, "series": series,
-                         "training_coverage": cov.t1 if series == "Scenario" else sim.coverage.t0,
-                         "dpo_coverage": cov.d1 if series == "Scenario" else sim.coverage.d0, **stats})
+                         "training_coverage": cov.t1 if scenario else sim.coverage.t0,
+                         "dpo_coverage": cov.d1 if scenario else sim.coverage.d0, **stats,
+                         "avoided_median": avoided["median"] if scenario else np.nan,
+                         "avoided_p05": avoided["p05"] if scenario else np.nan,
+                         "avoided_p95": avoided["p95"] if scenario else np.nan})
     return pd.DataFrame(rows)

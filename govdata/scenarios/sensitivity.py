@@ -1,8 +1,11 @@
-"""One-at-a-time (tornado) sensitivity: which assumption moves the headline most.
+"""Tornado sensitivity on the Monte Carlo: which assumption moves the headline's median most.
 
-Each effect size goes from its low to its high value with every other input at its most likely value; the baseline
-rate goes across its 90% sampling interval (Gamma quantiles by the Wilson-Hilferty approximation, good to well
-under 1% for the 20+ incidents a baseline needs). The output is closed-form, so it is exact and instant.
+The headline everywhere is the Monte Carlo median, so the tornado is centred on that same median: each effect size
+is fixed at its low, then its high value in every draw while every other input keeps its Monte Carlo draws (same
+draws throughout: common random numbers), and the bar spans the two resulting medians. The baseline rate row fixes
+the annual rate at the 5th and 95th percentiles of its sampling distribution (Gamma quantiles by the
+Wilson-Hilferty approximation, good to well under 1% for the 20+ incidents a baseline needs). The model maths
+(scale factors, shares) is model.py's, unchanged.
 """
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from govdata.scenarios.assumptions import INTERVENTION_LABELS, OUTCOMES, ScenarioInputError, effect_arrays
-from govdata.scenarios.model import Baseline, ClosedForm, Coverage, closed_form_arrays
+from govdata.scenarios.model import LATE, Coverage, scale_factors, share_within72
+from govdata.scenarios.montecarlo import Simulation
 
 HEADLINES = {
     "avoided_total": "Incidents avoided per year",
@@ -20,13 +24,17 @@ HEADLINES = {
 Z90 = 1.6448536269514722   # standard normal 95th percentile
 
 
-def headline_value(result: ClosedForm, headline: str) -> float:
+def _headline(annual_class: np.ndarray, r_t: np.ndarray, r_d: np.ndarray, p0: np.ndarray, coverage: Coverage,
+              headline: str) -> np.ndarray:
+    """Per-draw headline values (the same arithmetic as Simulation.at)."""
+    factors = scale_factors(r_t, r_d, coverage)
+    scenario_class = annual_class * factors[:, :LATE]
     if headline == "avoided_total":
-        return result.avoided_total
+        return (annual_class - scenario_class).sum(axis=1)
     if headline == "scenario_total":
-        return result.scenario_total
+        return scenario_class.sum(axis=1)
     if headline == "share72_scenario":
-        return result.share72_scenario
+        return share_within72(p0, factors[:, LATE])
     raise ScenarioInputError(f"Unknown headline {headline!r}; expected one of {list(HEADLINES)}.")
 
 
@@ -37,31 +45,34 @@ def gamma_quantile(shape: float, z: float) -> float:
     return float(shape * max(0.0, 1.0 - 1.0 / (9.0 * shape) + z / (3.0 * np.sqrt(shape))) ** 3)
 
 
-def tornado(baseline: Baseline, effects: pd.DataFrame, coverage: Coverage,
-            headline: str = "avoided_total") -> pd.DataFrame:
-    """Rows: assumption, low/high input, headline at low/high, swing; sorted by swing, largest first."""
+def tornado(sim: Simulation, effects: pd.DataFrame, headline: str = "avoided_total") -> pd.DataFrame:
+    """Rows: assumption, low/high input, the headline's median at low/high, swing; widest first.
+
+    `central` is the Monte Carlo median of the headline with every input drawn (the figure shown everywhere).
+    """
     arrays = effect_arrays(effects)
-    mode = arrays.mode
-    central = headline_value(closed_form_arrays(baseline, mode[0], mode[1], coverage), headline)
+    coverage = sim.coverage
+    central = float(np.median(_headline(sim.annual_class, sim.r_t, sim.r_d, sim.p0, coverage, headline)))
     rows = []
     for i, intervention in enumerate(("training", "dpo")):
         for j, outcome in enumerate(OUTCOMES):
             values = []
             for bound in (arrays.low, arrays.high):
-                r = mode.copy()
-                r[i, j] = bound[i, j]
-                values.append(headline_value(closed_form_arrays(baseline, r[0], r[1], coverage), headline))
+                r_t, r_d = sim.r_t.copy(), sim.r_d.copy()
+                (r_t if i == 0 else r_d)[:, j] = bound[i, j]
+                values.append(float(np.median(_headline(sim.annual_class, r_t, r_d, sim.p0, coverage, headline))))
             rows.append({"assumption": f"{INTERVENTION_LABELS[intervention]}: effect on {outcome}",
                          "kind": "effect", "input_low": arrays.low[i, j], "input_high": arrays.high[i, j],
                          "headline_at_low": values[0], "headline_at_high": values[1]})
-    # The baseline rate: the total count at its 5th and 95th percentiles, class mix held.
+    # The baseline rate: fixed at its 5th and 95th percentiles (class mix held), effects still drawn.
+    baseline = sim.baseline
     total = baseline.class_counts.sum()
     values, inputs = [], []
     for z in (-Z90, Z90):
         scale = gamma_quantile(total, z) / total
         inputs.append(total * scale * baseline.per_year)
-        values.append(headline_value(closed_form_arrays(baseline, mode[0], mode[1], coverage,
-                                                        annual_class=baseline.annual_class * scale), headline))
+        annual = np.broadcast_to(baseline.annual_class * scale, sim.annual_class.shape)
+        values.append(float(np.median(_headline(annual, sim.r_t, sim.r_d, sim.p0, coverage, headline))))
     rows.append({"assumption": "Baseline incident rate (90% sampling interval)", "kind": "baseline",
                  "input_low": inputs[0], "input_high": inputs[1],
                  "headline_at_low": values[0], "headline_at_high": values[1]})

@@ -135,7 +135,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
                             window_label=result.baseline.window_label, ramp_years=current.ramp_years, sources=ico,
                             queries=queries),
         "avoided": runner.chart(charts.avoided_chart, result.by_class, sector=current.sector, sources=ico,
-                                queries=queries),
+                                total=result.metric("avoided_total"), queries=queries),
         "tornado": runner.chart(charts.tornado_chart, result.tornado, sector=current.sector, sources=ico),
     }
     compared: dict[str, sc.ScenarioResult] = {CURRENT: result}
@@ -153,6 +153,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     view.extra.update(result=result, inputs=current, compared=compared, comparison=table, failed=failed,
                       coverage=coverage,
                       methods=[sc.methods_note(r, name=n, coverage_sources=[sc.coverage_default(r.baseline.sector, m)
-                                                                           for m in ("training", "dpo")])
+                                                                           for m in ("training", "dpo")],
+                                               incident_sources=ico)
                                for n, r in compared.items()])
     return view

@@ -1,20 +1,28 @@
 """Members-only mode (ui/auth.py): with it on, a visitor who is not signed in sees a sign-in button and nothing else.
 
-No identity provider is reachable here, so these tests drive the gate with AppTest (secrets and st.user are set on
-the AppTest) and check what renders — content, downloads and navigation must be absent for non-members.
+These tests drive the gate with AppTest (secrets and st.user are set on the AppTest) and check what renders:
+content, downloads and navigation must be absent for non-members, and a configuration that is not safe (placeholder
+or short cookie_secret, placeholder client settings, missing sign-in modules, not started through serve.py) shows
+only the operator's message. The real sign-in through an OpenID Connect provider in Chromium is
+tests/e2e/test_signin_oidc.py.
 """
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+import logging
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from govdata import settings
+from ui import auth, http_guard
 
 DASHBOARD = settings.PROJECT_ROOT / "dashboard.py"
-AUTHLIB = importlib.util.find_spec("authlib") is not None
+
+
+@pytest.fixture(autouse=True)
+def hosted(monkeypatch):
+    """As in a replica started through serve.py (AppTest runs the script in this process)."""
+    monkeypatch.setitem(http_guard._state, "active", True)
 
 # A stand-in page behind the gate: content, a download, and the members' marker text.
 GATED_APP = f"""
@@ -47,7 +55,7 @@ def _run(secrets: dict, user: dict | None = None) -> AppTest:
 def _text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [e.value for e in at.error]
     parts += [c.value for c in at.caption]
-    return "\n".join(map(str, parts))
+    return "\n".join(map(str, parts)).replace("\\", "")   # as read on the page (Markdown escapes removed)
 
 
 def _downloads(at: AppTest) -> list:
@@ -89,11 +97,7 @@ def test_visitor_not_signed_in_sees_only_sign_in():
     assert not _content_shown(at)
     assert not _downloads(at)
     assert [t.value for t in at.title] == ["Members only"]
-    if AUTHLIB:
-        assert [b.label for b in at.button] == ["Sign in"]
-    else:  # st.login cannot work without Authlib: say so instead of offering a button that fails
-        assert not at.button
-        assert "Authlib" in _text(at)
+    assert [b.label for b in at.button] == ["Sign in"]
 
 
 def test_anonymous_default_user_is_not_a_member():
@@ -107,7 +111,7 @@ def test_signed_in_member_sees_content_and_sign_out():
     assert _content_shown(at)
     assert len(_downloads(at)) == 1
     assert "Sign out" in [b.label for b in at.sidebar.button]
-    assert any("Signed in as" in c.value and "\\*bold\\*" in c.value for c in at.sidebar.caption)
+    assert any("Signed in as" in c.value and "\\*bold\\*" in c.value for c in at.sidebar.caption)  # inert
 
 
 def test_email_domain_allow_list():
@@ -133,3 +137,59 @@ def test_dashboard_calls_the_gate_before_navigation():
     assert [t.value for t in at.title] == ["Members only"]
     assert not _downloads(at)
     assert not at.get("plotly_chart") and not at.dataframe and not at.metric
+
+
+# ---------------------------------------------------------------- configurations that must not serve anybody
+
+def _refused(secrets: dict, caplog, *, expect: str, user: dict | None = None) -> AppTest:
+    auth._logged.clear()
+    with caplog.at_level(logging.ERROR, logger="dashboard.hosting"):
+        at = _run(secrets, user=user or {"is_logged_in": True, "email": "ana@example.gov.uk"})
+    assert not _content_shown(at) and not _downloads(at), "a refused configuration showed content"
+    assert not at.button, "no sign-in (or any) button while the configuration is unsafe"
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and expect in errors[0].replace("\\", ""), errors
+    logged = [r.getMessage() for r in caplog.records if r.name == "dashboard.hosting"]
+    assert any("REFUSES TO SERVE" in m and expect in m for m in logged), logged
+    return at
+
+
+def _example_auth() -> dict:
+    return dict(auth._example_values(), redirect_uri=AUTH["redirect_uri"])
+
+
+@pytest.mark.parametrize("secret, expect", [
+    ("CHANGE-ME-to-a-long-random-string", "placeholder"),
+    ("change-me-but-it-is-long-enough-really-yes-it-is", "placeholder"),
+    ("short-but-random-3f9a", f"{len('short-but-random-3f9a')} characters long"),
+])
+def test_placeholder_or_short_cookie_secret_is_refused(secret, expect, caplog):
+    _refused({"auth": dict(AUTH, cookie_secret=secret), "dashboard": {"members_only": True}}, caplog, expect=expect)
+
+
+def test_secrets_copied_from_the_example_with_only_the_urls_changed_are_refused(caplog):
+    copied = dict(_example_auth(), server_metadata_url="https://idp.example.org/.well-known/openid-configuration")
+    assert copied["cookie_secret"] == "CHANGE-ME-to-a-long-random-string"   # the committed example's value
+    at = _refused({"auth": copied, "dashboard": {"members_only": True}}, caplog, expect="cookie_secret")
+    assert "CHANGE-ME-to-a-long-random-string" not in _text(at), "the message must not echo the secret"
+
+
+def test_placeholder_client_id_is_refused(caplog):
+    secrets = {"auth": dict(AUTH, client_id="CHANGE-ME"), "dashboard": {"members_only": True}}
+    _refused(secrets, caplog, expect="client_id")
+
+
+def test_missing_signin_module_is_named(monkeypatch, caplog):
+    monkeypatch.setattr(auth, "SIGNIN_MODULES", auth.SIGNIN_MODULES + ("no_such_module_for_signin",))
+    _refused({"auth": AUTH, "dashboard": {"members_only": True}}, caplog, expect="no_such_module_for_signin",
+             user={"is_logged_in": False})
+
+
+def test_every_signin_module_is_installed():
+    """requirements.txt installs streamlit[auth] (Authlib + httpx): Authlib's Starlette client imports here."""
+    assert auth.signin_modules_missing() == []
+
+
+def test_not_started_through_serve_py_is_refused(monkeypatch, caplog):
+    monkeypatch.setitem(http_guard._state, "active", False)
+    _refused({"auth": AUTH, "dashboard": {"members_only": True}}, caplog, expect="serve.py")

@@ -1,0 +1,22 @@
+"""The hosted entry point: `python -m streamlit run serve.py` serves dashboard.py behind the HTTP guard.
+
+Streamlit's public st.App wraps the same app with ui.http_guard: /_stcore/metrics and the agent API answer 404,
+downloads are bound to the session that made them (random ids, gone when the session ends) and, in members-only
+mode, served only to a request carrying a member's sign-in cookie. Members-only mode refuses to serve when the
+server was started any other way. `streamlit run dashboard.py` still works for development (members-only off).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
+
+from ui.http_guard import HostedGuard, lifespan  # noqa: E402
+
+app = st.App(ROOT / "dashboard.py", middleware=[Middleware(HostedGuard)], lifespan=lifespan)
