@@ -1,4 +1,5 @@
-"""Sources and methods: what was loaded and how, the ICO's stated limitations, definitions, schema and every query."""
+"""Sources and methods: what was loaded and how, what changed between ICO releases, the ICO's stated limitations,
+definitions, schema and every query."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,12 +9,11 @@ from govdata import methods
 from govdata import tables as govtables
 from govdata.charts import releases as release_views
 from govdata.queries import provenance, registry, releases
-from ui import data, layout, panel, state, tables
+from govdata.views import sources as view
+from ui import data, panel, state, tables, view as frame
 
-meta = layout.page_setup(
-    "Sources and methods",
-    "Every source the warehouse was built from, what each load kept and rejected, the limitations the ICO states "
-    "for its data, the definitions this dashboard uses, and the SQL behind each chart.")
+form = frame.start(view)
+meta = data.meta()
 
 # ------------------------------------------------------------------------------------------ sources loaded
 st.header("Sources loaded")
@@ -49,43 +49,38 @@ for i, row in enumerate(table.to_dict("records")):
 
 # ------------------------------------------------------------------------------------------ releases
 st.header("What changed between ICO releases", anchor="releases")
-kept = data.cached_query(releases.releases)
-history = kept.data
 st.caption("Every ICO release this warehouse has loaded is kept with its quarterly counts by sector, category "
            "and type, so a new release never hides what an earlier one said.")
-tables.show_table(release_views.releases_table(kept), key="releases-table", labels={"label": "Release"},
-                  caption="ICO releases loaded")
-if len(history) < 2:
+choices = st.container()
+if len(form.params["from_release"].choices(form.runner, form.values)) >= 2:
+    with choices:
+        left, right = st.columns(2)
+        form.widget("from_release", where=left)
+        form.widget("to_release", where=right)
+        form.widget("revised_by")
+form.commit()
+shown = frame.build(view, form)
+tables.show_table(release_views.releases_table(shown.extra["releases"]), key="releases-table",
+                  labels={"label": "Release"}, caption="ICO releases loaded")
+comparison = shown.extra.get("comparison")
+if comparison is None:
     st.info("Only one release is loaded so far. After the next refresh brings a new ICO release, this section "
             "shows the quarters it added and revised.", icon="ℹ️")
 else:
-    ids = dict(zip(history["release_id"], history["sha256"]))
-    labels = dict(zip(history["release_id"], history["label"]))
-    position = int(history.index[history["is_current"]][0]) if history["is_current"].any() else len(ids) - 1
-    left, right = st.columns(2)
-    old_id = state.choice("from_release", list(ids), list(ids)[position - 1 if position else 1],
-                          label="From release", format_func=labels.get, where=left)
-    new_id = state.choice("to_release", list(ids), list(ids)[position], label="To release",
-                          format_func=labels.get, where=right)
-    dimension = state.choice("revised_by", list(releases.DIMENSIONS), "sector", label="Break revisions down by",
-                             format_func=releases.DIMENSIONS.get, horizontal=True)
-    old, new = ids[old_id], ids[new_id]
-    view = data.cached_chart(release_views.comparison, kept, data.cached_query(releases.quarter_changes, old, new),
-                             data.cached_query(releases.revisions, old, new, dimension),
-                             data.cached_query(releases.vocabulary_changes, old, new),
-                             old=old, new=new, dimension=dimension, sources=data.sources())
-    st.markdown(state.escape(view.summary, 3000))
-    if view.chart is not None:
-        panel.show_figure(view.chart)
-    shown = {"old_incidents": "Incidents, from release", "new_incidents": "Incidents, to release"}
-    for title, frame, key in [("Quarters revised", view.revised, "revised"),
-                              (f"Revisions by {releases.DIMENSIONS[dimension].lower()}", view.breakdown, "by"),
-                              ("Quarters added", view.added, "added"), ("Quarters removed", view.removed, "removed"),
-                              ("Sectors, categories and types that appeared or disappeared", view.vocabulary,
-                               "vocabulary")]:
-        if len(frame):
+    st.markdown(state.escape(comparison.summary, 3000))
+    if "revisions" in shown.figures:
+        panel.show_figure(shown.figures["revisions"])
+    counts = {"old_incidents": "Incidents, from release", "new_incidents": "Incidents, to release"}
+    by = releases.DIMENSIONS[form.values["revised_by"]].lower()
+    for title, frame_, key in [("Quarters revised", comparison.revised, "revised"),
+                               (f"Revisions by {by}", comparison.breakdown, "by"),
+                               ("Quarters added", comparison.added, "added"),
+                               ("Quarters removed", comparison.removed, "removed"),
+                               ("Sectors, categories and types that appeared or disappeared", comparison.vocabulary,
+                                "vocabulary")]:
+        if len(frame_):
             st.subheader(title)
-            tables.show_table(frame, key=f"release-{key}", labels=shown, caption=title)
+            tables.show_table(frame_, key=f"release-{key}", labels=counts, caption=title)
 
 # ------------------------------------------------------------------------------------------ limitations
 st.header("Limitations the ICO states")
