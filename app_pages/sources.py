@@ -70,7 +70,6 @@ else:
     st.markdown(state.escape(comparison.summary, 3000))
     if "revisions" in shown.figures:
         panel.show_figure(shown.figures["revisions"])
-    counts = {"old_incidents": "Incidents, from release", "new_incidents": "Incidents, to release"}
     by = releases.DIMENSIONS[form.values["revised_by"]].lower()
     for title, frame_, key in [("Quarters revised", comparison.revised, "revised"),
                                (f"Revisions by {by}", comparison.breakdown, "by"),
@@ -80,7 +79,7 @@ else:
                                 "vocabulary")]:
         if len(frame_):
             st.subheader(title)
-            tables.show_table(frame_, key=f"release-{key}", labels=counts, caption=title)
+            tables.show_table(frame_, key=f"release-{key}", caption=title)
 
 # ------------------------------------------------------------------------------------------ limitations
 st.header("Limitations the ICO states")
