@@ -176,7 +176,7 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
     at = open_page(page("sources.py"), warehouse, monkeypatch)
     assert_no_exception(at)
     revised = next(t.value for t in at.dataframe if list(t.value.columns) == [
-        "Quarter", "Incidents, from release", "Incidents, to release", "Difference"])
+        "Quarter", "Difference", "From release", "To release"])
     assert [(pd_quarter(q), int(d)) for q, d in zip(revised["Quarter"], revised["Difference"])] == [
         (k, v) for k, v in sorted(REVISED.items())]
     summary = " ".join(m.value for m in at.markdown)
