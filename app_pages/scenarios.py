@@ -5,8 +5,6 @@ assumptions and up to three saved scenarios live in the URL so a copied link reo
 """
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from govdata import scenarios as sc
@@ -207,14 +205,14 @@ if SAVED_KEY not in st.session_state:
         except sc.ScenarioInputError as exc:
             state.note_ignored(param, raw, str(exc))
             continue
-        saved.append((name[:40] or f"Scenario {len(saved) + 1}", token))
+        saved.append((sc.scenario_name(name, f"Scenario {len(saved) + 1}"), token))
     st.session_state[SAVED_KEY] = saved
 saved = st.session_state[SAVED_KEY]
 
 scols = st.columns([3, 1])
 name = scols[0].text_input("Name for this scenario", key="scen_name", max_chars=40,
                            placeholder=f"Scenario {len(saved) + 1}")
-clean = re.sub(r"[^\w \-.()%]", "", name).strip() or f"Scenario {len(saved) + 1}"
+clean = sc.scenario_name(name, f"Scenario {len(saved) + 1}")
 full = len(saved) >= MAX_SAVED and clean not in [n for n, _ in saved]
 if scols[1].button("Save this scenario", disabled=full, help="Up to three; same name replaces"):
     saved[:] = [(n, t) for n, t in saved if n != clean] + [(clean, inputs.token())]

@@ -6,22 +6,22 @@ current value back to the URL on every run. Widgets are standard, keyboard-usabl
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
+from govdata import plain_text
+
 MAX_SHOWN = 60  # long URL values are truncated in notes
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=/])")
+MAX_URL_VALUES = 100  # repeated values of one parameter looked at (no page offers more choices)
+MAX_NOTES = 3   # ignored values noted one by one per parameter; the rest are counted in one more note
 
 
 def escape(value: object, limit: int = MAX_SHOWN) -> str:
-    """`value` as inert Markdown text: truncated to `limit` characters, punctuation backslash-escaped."""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    """`value` as inert Markdown text: control/bidi/zero-width characters dropped, truncated to `limit` characters,
+    punctuation backslash-escaped (no link, image, e-mail or URL auto-link, heading or HTML): govdata.plain_text."""
+    return plain_text.for_markdown(value, limit)
 
 
 def note_ignored(name: str, value: object, reason: str) -> None:
@@ -84,10 +84,15 @@ def multichoice(name: str, options: Sequence[str], default: Sequence[str] = (), 
     if _first_run(name):
         value = list(default)
         if name in st.query_params:
-            raw = [v for v in st.query_params.get_all(name) if v != ""]
+            values = st.query_params.get_all(name)
+            raw = [v for v in values[:MAX_URL_VALUES] if v != ""]
             value = [v for v in dict.fromkeys(raw) if v in options]
-            for bad in [v for v in raw if v not in options]:
-                note_ignored(name, bad, "not one of the available options")
+            bad = list(dict.fromkeys(v for v in raw if v not in options))
+            for item in bad[:MAX_NOTES]:
+                note_ignored(name, item, "not one of the available options")
+            extra = max(len(bad) - MAX_NOTES, 0) + max(len(values) - MAX_URL_VALUES, 0)
+            if extra:
+                note_ignored(name, f"{extra:,} more values", "ignored too")
         st.session_state[key] = value
     else:
         current = [v for v in st.session_state[key] if v in options]
