@@ -7,12 +7,12 @@ import streamlit as st
 from govdata import methods, spreadsheet_cells
 from govdata import tables as govtables
 from govdata.queries import provenance, registry
-from ui import data, layout, state, tables
+from govdata.views import sources as view
+from ui import data, state, tables, view as frame
 
-meta = layout.page_setup(
-    "Sources and methods",
-    "Every source the warehouse was built from, what each load kept and rejected, the limitations the ICO states "
-    "for its data, the definitions this dashboard uses, and the SQL behind each chart.")
+form = frame.start(view)
+form.commit()
+meta = frame.build(view, form).extra["meta"]
 
 # ------------------------------------------------------------------------------------------ sources loaded
 st.header("Sources loaded")

@@ -310,15 +310,34 @@ async def _visitor(base_url: str, queries: list[tuple[str, str]], duration_s: fl
             await asyncio.sleep(0.5)
 
 
-async def discover(base_url: str) -> tuple[list[dict], dict[str, str]]:
-    """The app's pages, and each page's default query string (what its widgets write into the URL)."""
+async def discover(base_url: str, warehouse_path: str | Path | None = None) -> tuple[list[dict], dict[str, str]]:
+    """The app's pages, and each page's default query string (every parameter at its default). A page writes
+    nothing to the address on load (that would add a history entry), so the defaults come from the page's
+    declared parameters (govdata.views) read against the server's warehouse (`warehouse_path`, default: the
+    one this process would open)."""
     async with Session(base_url) as session:
         first = await session.run("", "")
         defaults = {}
         for page in first.pages:
             result = await session.run(page["url"], "")
-            defaults[page["url"]] = result.query_string or ""
+            defaults[page["url"]] = result.query_string or _declared_defaults(page["url"], warehouse_path)
         return first.pages, defaults
+
+
+def _declared_defaults(url_path: str, warehouse_path: str | Path | None) -> str:
+    from govdata import views, warehouse
+    from govdata.views.base import Direct
+
+    try:
+        con = warehouse.connect(Path(warehouse_path)) if warehouse_path else warehouse.connect()
+    except warehouse.WarehouseUnavailable:
+        return ""
+    try:
+        return views.default_query(url_path, Direct(con))
+    except KeyError:            # a page without a view module
+        return ""
+    finally:
+        con.close()
 
 
 def workload(pages: list[dict], defaults: dict[str, str], variants: list[str]) -> list[tuple[str, str]]:
