@@ -24,7 +24,7 @@ from govdata import plain_text
 from govdata.views.params import Ignored, Param, parse, to_query
 
 MAX_SHOWN = 60  # long URL values are truncated in notes
-MAX_NOTES = 5   # ignored URL values noted one by one per page run; the rest are counted in one more note
+MAX_NOTES = 3   # ignored values of one URL parameter noted one by one; the rest are counted in one more note
 STORE = "_url_views"  # session_state: page -> {"query": the address last seen/written, "values": the view}
 
 
@@ -68,10 +68,14 @@ class Form:
             self.values = dict(store["values"])
         self.previous = dict(self.values)
         self.pending = bool(store and store.get("changed")) and not self.reloaded   # set by update_stored
-        for note in self.ignored[:MAX_NOTES]:
-            note_ignored(note.name, note.value, note.reason)
-        if len(self.ignored) > MAX_NOTES:     # a crafted URL cannot make a page draw thousands of notes
-            st.info(f"{len(self.ignored) - MAX_NOTES:,} more URL values were ignored too.", icon="ℹ️")
+        per_name: dict[str, int] = {}
+        for note in self.ignored:     # a crafted URL cannot make a page draw hundreds of notes
+            per_name[note.name] = per_name.get(note.name, 0) + 1
+            if per_name[note.name] <= MAX_NOTES:
+                note_ignored(note.name, note.value, note.reason)
+        for name, count in per_name.items():
+            if count > MAX_NOTES:
+                note_ignored(name, f"{count - MAX_NOTES:,} more values", "ignored too")
 
     # ------------------------------------------------------------------ widgets
     def _start_value(self, param: Param, options: dict[str, str]) -> Any:
