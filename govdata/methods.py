@@ -97,6 +97,10 @@ SCHEMA_DESCRIPTIONS: dict[str, str] = {
     "maturity_checklist": "Socitm data-maturity checklist questions (reference, not results).",
     "provenance": "One row per source loaded by the last build: file, hash, row counts, licence, load report.",
     "warehouse_meta": "Build facts: schema version, build time, latest quarter, sample flag.",
+    "ico_releases": "Every ICO release loaded by this or an earlier build: file, sha256, quarter it runs to, when "
+                    "fetched and first loaded, which one the pages show.",
+    "ico_release_counts": "Each kept release's quarterly incidents by sector x incident category x incident type "
+                          "(what changed between releases).",
 }
 
 
