@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from govdata import scenarios as sc
-from conftest import ICO_FIXTURE
+from tests.conftest import ICO_FIXTURE
 from govdata import settings
 
 BASE = sc.ScenarioInputs("Local government", 0.5, 0.5, 1.0, 1.0)
