@@ -15,7 +15,7 @@ TITLE = "Personal data breaches reported to the ICO"
 meta = layout.page_setup(
     TITLE,
     "Headline figures from the ICO's *Data security incident trends* release, for the latest comparable quarter "
-    "and the latest complete year. Choose sectors to narrow every figure on this page.")
+    "and the latest complete year. Choose sectors to narrow every figure on this page.", page="overview")
 sample = meta.get("is_sample", "false").lower() == "true"
 
 sector_options = list(data.cached_query(queries.sectors).data["sector"])

@@ -30,12 +30,13 @@ TITLE = "What if more organisations trained staff and had a DPO?"
 INTRO = (
     "**What this is:** an illustrative model. It takes a sector's incidents reported to the ICO over a recent "
     "window, splits them into classes, and rescales each class by *assumed* effects of requiring data-protection "
-    "training before system access and of having a data protection officer (DPO), for the coverage you choose. "
+    "training before system access and of having an effective, adequately resourced data protection officer (DPO), "
+    "for the coverage you choose (public authorities must have a DPO since 25 May 2018). "
     "**What it is not:** a causal estimate or a forecast. Most effect sizes below are labelled assumptions "
     "because no published study measures them; change them in the table and the answer changes. Training and DPO "
     "coverage are assumed independent, and the baseline rate is held flat.")
 
-meta = layout.page_setup(TITLE, INTRO)
+meta = layout.page_setup(TITLE, INTRO, page="scenarios")
 sources = provenance.to_sources(data.cached_query(provenance.chart_sources))
 defaults = sc.load_effects()
 
@@ -84,8 +85,9 @@ def slider(name: str, default: int, label: str, current: int, where) -> int:
 
 
 def describe(default: sc.CoverageDefault) -> str:
-    if default.basis == "published":
-        return f"Default from a published figure: {default.source}. {default.rationale} [source]({default.url})"
+    if default.is_published:
+        return (f"Default from a {default.basis_label} figure ({default.data_date}): {default.source}. "
+                f"{default.rationale} [source]({default.url})")
     return f"**Assumption** (no published figure for this sector): {default.rationale}"
 
 

@@ -17,7 +17,7 @@ layout.page_setup(
     TITLE,
     "Compare sectors' personal-data breach reports to the ICO: how many, how many cyber, which types, how fast "
     "they were reported, what the ICO decided, and how that changed on a year earlier. Counts are distinct "
-    "incidents; the sectors are the ICO's best fit for each report.")
+    "incidents; the sectors are the ICO's best fit for each report.", page="sectors")
 
 include_q1_2019 = state.flag(
     "q1_2019", False, label="Include Q1 2019 (not comparable)",

@@ -11,7 +11,7 @@ from ui import data, layout, state
 meta = layout.page_setup(
     "Sources and methods",
     "Every source the warehouse was built from, what each load kept and rejected, the limitations the ICO states "
-    "for its data, the definitions this dashboard uses, and the SQL behind each chart.")
+    "for its data, the definitions this dashboard uses, and the SQL behind each chart.", page="sources")
 
 # ------------------------------------------------------------------------------------------ sources loaded
 st.header("Sources loaded")
@@ -24,7 +24,7 @@ st.download_button("Provenance table (CSV)", table.to_csv(index=False).encode("u
                    mime="text/csv", key="provenance-csv", on_click="ignore", icon=":material/download:",
                    help="Every column of the provenance table, including each load report as JSON")
 
-FIELDS = [("publisher", "Publisher"), ("licence", "Licence"), ("release_date", "Release date"),
+FIELDS = [("publisher", "Publisher"), ("licence", "Licence"), ("release_date", "Publication date"),
           ("source_url", "Address"), ("file", "File"), ("sha256", "SHA-256"), ("rows_read", "Rows read"),
           ("rows_kept", "Rows kept"), ("rows_rejected", "Rows rejected"), ("loaded_at", "Loaded at"),
           ("is_sample", "Sample data")]
@@ -45,6 +45,9 @@ for i, row in enumerate(table.to_dict("records")):
     with st.expander(f"{row['source']}: {row['title']}{sample}", expanded=bool(row["is_sample"])):
         if row["is_sample"]:
             st.warning("Simulated rows shaped like the ICO release; not real incidents.", icon="⚠️")
+            st.markdown("To show the real data, the operator of this site runs these from the project folder "
+                        "(the README's 'Loading the ICO's latest release' explains them):")
+            st.code(".venv/bin/python -m etl fetch\n.venv/bin/python -m etl build", language="bash")
         st.table(pd.DataFrame({"field": [label for _, label in FIELDS],
                                "value": [_text(row[name]) for name, _ in FIELDS]}).set_index("field"))
         st.markdown("**Load report**")

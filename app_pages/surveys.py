@@ -16,7 +16,7 @@ meta = layout.page_setup(
     TITLE,
     "What councils said about their own data-protection practice, and what the public says about trusting "
     "organisations with personal data. Figures are transcribed from published reports, each with its source; "
-    "intervals come from the published base n where there is one.")
+    "intervals come from the published base n where there is one.", page="surveys")
 
 topics = list(data.cached_query(queries.survey_topics).data["topic"])
 vocab = data.cached_query(queries.poll_vocabulary).data
@@ -53,8 +53,7 @@ st.caption("The ICO's incident counts for local government (comparable quarters 
            "exists when.")
 timeline = data.cached_query(queries.timeline, queries.LOCAL_GOVERNMENT, chosen_topic, chosen_org, chosen_pollster)
 specs.append(data.cached_chart(charts.timeline_chart, timeline, queries.LOCAL_GOVERNMENT,
-                               is_sample=meta.get("is_sample", "false").lower() == "true",
-                               incident_source_date=meta.get("latest_quarter", "")))
+                               incident_sources=data.sources("ico_rows")))
 panel.show_figure(specs[-1])
 
 st.subheader("Context figures")

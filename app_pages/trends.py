@@ -14,7 +14,7 @@ TITLE = "Trends in personal data breach reports"
 layout.page_setup(
     TITLE,
     "Incidents reported to the ICO over time. Q1 2019 is left out by default because the ICO recorded "
-    "incidents differently before Q2 2019.")
+    "incidents differently before Q2 2019.", page="trends")
 
 BREAKDOWN_OPTIONS = ["none", *vocabulary.BREAKDOWNS]
 sector_options = list(data.cached_query(queries.sectors).data["sector"])

@@ -38,10 +38,10 @@ ICO_LIMITATIONS: tuple[Note, ...] = (
          "several rows for one incident; counting rows over-counts incidents.",
          _ICO_PAGE, vocabulary.ICO_LANDING_PAGE),
     Note("Revisions",
-         "New releases can revise earlier quarters slightly and sometimes add a category: counts for the same "
-         "quarter can differ by a few incidents between releases.",
-         "Comparison of published quarterly totals between releases (data/reference/"
-         "ico_published_quarterly_incidents.csv)", vocabulary.ICO_LANDING_PAGE),
+         "The ICO replaces the whole file each quarter ('Data updated to ...'), and the way it inputs data changes "
+         "over time, so a new release can change the counts for earlier quarters. This dashboard holds one release "
+         "at a time and does not yet measure how much earlier quarters move between releases.",
+         _ICO_PAGE, vocabulary.ICO_LANDING_PAGE),
 )
 
 _within = " or ".join(f"'{band}'" for band in vocabulary.WITHIN_72_HOURS)

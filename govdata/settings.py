@@ -17,7 +17,7 @@ SHARED_DIR = Path(os.environ.get("SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 
 WAREHOUSE_ENV = "DASHBOARD_WAREHOUSE"
 # Bumped whenever etl/schema.sql changes: the app asks for a rebuild rather than failing on a missing table.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def warehouse_path() -> Path:
