@@ -5,13 +5,14 @@ import pandas as pd
 import streamlit as st
 
 from govdata import methods
+from govdata import tables as govtables
 from govdata.queries import provenance, registry
-from ui import data, layout, state
+from govdata.views import sources as view
+from ui import data, state, tables, view as frame
 
-meta = layout.page_setup(
-    "Sources and methods",
-    "Every source the warehouse was built from, what each load kept and rejected, the limitations the ICO states "
-    "for its data, the definitions this dashboard uses, and the SQL behind each chart.", page="sources")
+form = frame.start(view)
+form.commit()
+meta = frame.build(view, form).extra["meta"]
 
 # ------------------------------------------------------------------------------------------ sources loaded
 st.header("Sources loaded")
@@ -19,26 +20,13 @@ st.caption(f"Warehouse built {meta.get('built_at', 'at an unknown time')}; data 
            f"{meta.get('latest_quarter', 'an unknown quarter')}; schema version {meta.get('schema_version', '?')}.")
 loaded = data.cached_query(provenance.provenance)
 table = loaded.data
-st.dataframe(table.drop(columns=["load_report"]), hide_index=True, key="provenance-table")
+tables.show_table(table, key="provenance-table", hide=("source",), caption="Sources loaded into the warehouse")
 st.download_button("Provenance table (CSV)", table.to_csv(index=False).encode("utf-8"), file_name="provenance.csv",
                    mime="text/csv", key="provenance-csv", on_click="ignore", icon=":material/download:",
                    help="Every column of the provenance table, including each load report as JSON")
 
-FIELDS = [("publisher", "Publisher"), ("licence", "Licence"), ("release_date", "Publication date"),
-          ("source_url", "Address"), ("file", "File"), ("sha256", "SHA-256"), ("rows_read", "Rows read"),
-          ("rows_kept", "Rows kept"), ("rows_rejected", "Rows rejected"), ("loaded_at", "Loaded at"),
-          ("is_sample", "Sample data")]
-
-
-def _text(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "not stated"
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat(sep=" ", timespec="seconds").removesuffix(" 00:00:00")
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
+FIELDS = ["publisher", "licence", "release_date", "source_url", "file", "sha256", "rows_read", "rows_kept",
+          "rows_rejected", "loaded_at", "is_sample"]
 
 for i, row in enumerate(table.to_dict("records")):
     sample = " (SAMPLE DATA)" if row["is_sample"] else ""
@@ -48,17 +36,18 @@ for i, row in enumerate(table.to_dict("records")):
             st.markdown("To show the real data, the operator of this site runs these from the project folder "
                         "(the README's 'Loading the ICO's latest release' explains them):")
             st.code(".venv/bin/python -m etl fetch\n.venv/bin/python -m etl build", language="bash")
-        st.table(pd.DataFrame({"field": [label for _, label in FIELDS],
-                               "value": [_text(row[name]) for name, _ in FIELDS]}).set_index("field"))
+        tables.show_facts([(govtables.label_for(name).label, row[name]) for name in FIELDS],
+                          kinds={govtables.label_for(name).label: govtables.label_for(name).kind for name in FIELDS},
+                          caption=f"Provenance of {row['title']}")
         st.markdown("**Load report**")
         sections = provenance.load_report_sections(row["load_report"])
         facts = [(heading, value) for heading, value in sections if not isinstance(value, pd.DataFrame)]
         if facts:  # the short facts in one table, then one table per list or mapping
-            st.table(pd.DataFrame(facts, columns=["item", "value"]).set_index("item"))
+            tables.show_facts(facts, caption=f"Load report of {row['title']}")
         for heading, value in sections:
             if isinstance(value, pd.DataFrame):
                 st.markdown(f"*{state.escape(heading)}*")
-                st.dataframe(value, hide_index=True, key=f"report-{i}-{heading}")
+                tables.show_table(value, key=f"report-{i}-{heading}", caption=f"{heading} ({row['title']})")
 
 # ------------------------------------------------------------------------------------------ limitations
 st.header("Limitations the ICO states")
@@ -76,7 +65,7 @@ st.header("Warehouse schema")
 st.caption("The tables and views of the warehouse file (etl/schema.sql is the full definition; the views are the "
            "stable interface for your own queries).")
 schema = data.cached_query(provenance.schema_summary)
-st.dataframe(methods.describe_schema(schema.data), hide_index=True, key="schema-table")
+tables.show_table(methods.describe_schema(schema.data), key="schema-table", caption="Warehouse schema")
 
 st.header("The SQL behind each chart")
 st.caption("Every named query the dashboard runs, exactly as executed; values are bound as parameters "

@@ -52,9 +52,9 @@ def test_default_render(monkeypatch, tiny_warehouse):
 
 def test_load_report_is_rendered_readably(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
-    facts = next(t.value for t in at.table if "Conflict rule" in t.value.index)
-    assert facts.loc["Incidents", "value"] == "36"
-    assert facts.loc["Conflict rule", "value"].startswith("most frequent value")
+    facts = next(t.value for t in at.table if "Conflict rule" in t.value["Item"].tolist()).set_index("Item")
+    assert facts.loc["Incidents", "Value"] == "36"
+    assert facts.loc["Conflict rule", "Value"].startswith("most frequent value")
     frames = [d.value for d in at.dataframe]
     assert any("Supply chain compromise" in f.to_string() for f in frames)  # unknown values table
     sha = _provenance(tiny_warehouse).set_index("source").loc["ico_rows", "sha256"]
@@ -78,8 +78,8 @@ def test_sql_catalogue_lists_every_registered_query(monkeypatch, tiny_warehouse)
         assert f"{entry.name}: {entry.description}" in labels
     code = [c.value for c in at.code]
     assert sector_queries.VOLUME_SQL.strip() in code
-    schema = next(d.value for d in at.dataframe if "description" in d.value.columns)
-    assert schema.set_index("name").loc["incidents", "description"] == methods.SCHEMA_DESCRIPTIONS["incidents"]
+    schema = next(d.value for d in at.dataframe if "Description" in d.value.columns)
+    assert schema.set_index("Table or view").loc["incidents", "Description"] == methods.SCHEMA_DESCRIPTIONS["incidents"]
 
 
 def test_sample_banner(monkeypatch, sample_warehouse):

@@ -62,7 +62,7 @@ def test_load_report_sections_are_readable(con):
     table = p.provenance(con).data
     report = table.loc[table["source"] == p.ICO_SOURCE, "load_report"].iloc[0]
     sections = dict(p.load_report_sections(report))
-    assert sections["Incidents"] == "36"
+    assert sections["Incidents"] == 36
     conflicts = sections["Conflicts"]
     assert isinstance(conflicts, pd.DataFrame)
     assert conflicts.set_index("item")["value"].to_dict()["Sector"] == 1   # BI1010

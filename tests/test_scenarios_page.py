@@ -57,7 +57,9 @@ def test_defaults_show_the_model_output(monkeypatch, sample_warehouse):
     assert any("current: **50%**" in c.value for c in at.caption)
     assert any("SAMPLE DATA" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == 4
-    assert qp(at, "t1") == "100" and qp(at, "sector") == "Local government"
+    assert dict(at.query_params) == {}   # loading writes nothing to the address (no history entry)
+    at.number_input(key="url_years").set_value(6).run()   # the first change writes the whole view
+    assert qp(at, "t1") == "100" and qp(at, "sector") == "Local government" and qp(at, "years") == "6"
 
 
 def test_slider_change_updates_results_and_url(monkeypatch, sample_warehouse):

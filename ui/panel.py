@@ -5,6 +5,7 @@ import streamlit as st
 
 from govdata import export
 from govdata.figures import FigureSpec
+from ui import tables
 from ui.state import escape
 
 
@@ -48,7 +49,8 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     stem = export.file_stem(spec)
     sample = " (sample data)" if spec.is_sample else ""
     with st.expander(f"Data table{sample}"):
-        st.dataframe(spec.data, hide_index=True, key=f"table-{key}")
+        # labelled and formatted for reading; the CSV/XLSX below hold the raw columns
+        tables.show_table(spec.data, key=f"table-{key}", caption=f"Data behind the chart: {spec.title}")
     cols = st.columns(4)
     cols[0].download_button("CSV", _file_maker(spec, export.to_csv), file_name=f"{stem}.csv", mime="text/csv",
                             key=f"csv-{key}", on_click="ignore", icon=":material/download:",

@@ -101,9 +101,9 @@ def schema_summary(con: duckdb.DuckDBPyConnection) -> QueryResult:
 # ---------------------------------------------------------------------------------------------- load reports
 
 def load_report_sections(text: str) -> list[tuple[str, object]]:
-    """A load report (JSON text) as (heading, value) pairs ready to show: value is a str or a DataFrame.
+    """A load report (JSON text) as (heading, value) pairs ready to show: value is a scalar or a DataFrame.
 
-    Scalars become "value" text, lists of records and dicts become tables; a report that is not valid JSON is
+    Scalars stay as they are (numbers and flags typed, for the page to format), lists of records and dicts become tables; a report that is not valid JSON is
     returned as one raw-text section rather than failing the page.
     """
     try:
@@ -122,8 +122,10 @@ def load_report_sections(text: str) -> list[tuple[str, object]]:
 def _readable(value) -> object:
     if value is None:
         return "none"
-    if isinstance(value, (str, int, float, bool)):
-        return str(value)
+    if isinstance(value, (int, float, bool)):
+        return value   # kept typed: the page writes counts with separators and flags as Yes/No
+    if isinstance(value, str):
+        return value
     if isinstance(value, list):
         if not value:
             return "none"

@@ -1,0 +1,61 @@
+"""Show tables for people: govdata.tables' display form in a Streamlit grid or a static table.
+
+Grids keep typed values (sorting a column sorts numbers and dates, not their text) and write them with the
+display form's formats; blanks show as govdata.tables.BLANK. Small label/value tables are static HTML tables.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from govdata import tables
+from ui.state import escape
+
+MAX_CELL = 2000   # characters of one static-table cell (longer values are cut with an ellipsis)
+
+# momentJS formats for Streamlit's date columns, matching tables.format_value's text
+_DATE_FORMATS = {tables.DATE: "D MMM YYYY", tables.DATETIME: "D MMM YYYY, HH:mm", tables.QUARTER: "[Q]Q YYYY",
+                 tables.YEAR: "YYYY"}
+ROW_LIMIT_HEIGHT = 420   # px: a grid taller than this scrolls inside itself (virtualised), the page does not
+
+
+def label(name: str) -> str:
+    """The vocabulary's label for a raw column name (for editors and widgets that take a frame as it is)."""
+    return tables.label_for(name).label
+
+
+def column_config(display: tables.DisplayTable) -> dict:
+    """Streamlit column settings for each shown column (labels are already the column names)."""
+    config = {}
+    for label, column in display.columns.items():
+        help_text = column.help or None
+        if column.kind == tables.COUNT:
+            config[label] = st.column_config.NumberColumn(help=help_text, format="%,d")
+        elif column.kind in (tables.PCT, tables.PROPORTION, tables.ESTIMATE, tables.NUMBER):
+            config[label] = st.column_config.NumberColumn(help=help_text, format=f"%,.{column.decimals()}f")
+        elif column.kind == tables.DATETIME:
+            config[label] = st.column_config.DatetimeColumn(help=help_text, format=_DATE_FORMATS[column.kind])
+        elif column.kind in _DATE_FORMATS:
+            config[label] = st.column_config.DateColumn(help=help_text, format=_DATE_FORMATS[column.kind])
+        else:
+            config[label] = st.column_config.TextColumn(help=help_text)
+    return config
+
+
+def show_table(frame: pd.DataFrame, *, key: str, labels: dict[str, str] | None = None,
+               hide: tuple[str, ...] = (), caption: str | None = None, where=None) -> None:
+    """`frame` in its display form as a sortable grid (the raw frame is what the CSV downloads hold)."""
+    display = tables.display_table(frame, labels=labels, hide=hide)
+    target = where or st
+    height = "auto" if len(display.data) <= 10 else ROW_LIMIT_HEIGHT
+    target.dataframe(display.data, hide_index=True, key=key, column_config=column_config(display),
+                     placeholder=tables.BLANK, height=height, alt=caption)
+
+
+def show_facts(pairs: list[tuple[str, object]], *, caption: str, kinds: dict[str, str] | None = None,
+               where=None) -> None:
+    """Label/value pairs as a static two-column table (long values wrap; no sideways scrolling).
+
+    st.table renders Markdown in cells, so every cell is escaped: values from data files are shown as text."""
+    text = tables.facts_table(pairs, kinds).map(lambda v: escape(v, MAX_CELL))
+    (where or st).table(text, hide_index=True, alt=caption)
