@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set-up and run in one command, on a machine with only Python 3.11+.
 
-    python3 run.py dashboard   # venv + packages, builds the warehouse if missing, starts the app
+    python3 run.py dashboard   # venv + packages, builds the warehouse if missing (fetching the ICO's newest
+                               # release first when data/raw/ has none), starts the app
     python3 run.py test        # venv + packages (+ Debian's chromium when root), runs the whole test suite
 
 Everything is installed into .venv beside this file; nothing global is touched except, for the browser
@@ -74,15 +75,33 @@ def ensure_nginx() -> None:
              "the reverse-proxy tests will FAIL. Install: " + " ".join(NGINX_PACKAGES))
 
 
+# Run by the venv's Python: opens the warehouse as the app does; prints the refresh command if it holds the sample.
+_CHECK = """import sys
+from pathlib import Path
+from etl import hints
+from govdata import warehouse
+con = warehouse.connect(Path(sys.argv[1]))
+row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'is_sample'").fetchone()
+if row and row[0] == 'true':
+    print(hints.etl_command('refresh', *hints.warehouse_args(Path(sys.argv[1]))))
+"""
+
+
 def build_if_needed() -> None:
-    """Build the warehouse when it is missing, unreadable or from an older schema (from data/raw/ or the sample)."""
+    """Build the warehouse when it is missing, unreadable or from an older schema: from the newest release kept in
+    data/raw/, else from the newest one fetched now (at most ~30 s; $ICO_LANDING_URL honoured), else from the
+    labelled sample, saying why in one line."""
     warehouse = Path(os.environ.get("DASHBOARD_WAREHOUSE") or ROOT / "data" / "warehouse.duckdb")
-    check = "import sys; from govdata import warehouse; warehouse.connect(sys.argv[1])"
-    if warehouse.exists() and subprocess.run([str(PY), "-c", check, str(warehouse)], cwd=ROOT,
-                                             capture_output=True).returncode == 0:
-        return
+    if warehouse.exists():
+        check = subprocess.run([str(PY), "-c", _CHECK, str(warehouse)], cwd=ROOT, capture_output=True, text=True)
+        if check.returncode == 0:
+            if check.stdout.strip():
+                _say("the warehouse holds the SIMULATED SAMPLE; to load the real ICO release run: "
+                     + check.stdout.strip())
+            return
     _say(f"building the warehouse at {warehouse} (missing, unreadable or from an older version)")
-    subprocess.run([str(PY), "-m", "etl", "build", "--warehouse", str(warehouse)], check=True, cwd=ROOT)
+    subprocess.run([str(PY), "-m", "etl", "build", "--warehouse", str(warehouse), "--fetch-first"], check=True,
+                   cwd=ROOT)
 
 
 def main(argv: list[str]) -> int:

@@ -1,4 +1,5 @@
-"""Sources and methods: what was loaded and how, the ICO's stated limitations, definitions, schema and every query."""
+"""Sources and methods: what was loaded and how, what changed between ICO releases, the ICO's stated limitations,
+definitions, schema and every query."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,13 +7,13 @@ import streamlit as st
 
 from govdata import methods
 from govdata import tables as govtables
-from govdata.queries import provenance, registry
+from govdata.charts import releases as release_views
+from govdata.queries import provenance, registry, releases
 from govdata.views import sources as view
-from ui import data, state, tables, view as frame
+from ui import data, panel, state, tables, view as frame
 
 form = frame.start(view)
-form.commit()
-meta = frame.build(view, form).extra["meta"]
+meta = data.meta()
 
 # ------------------------------------------------------------------------------------------ sources loaded
 st.header("Sources loaded")
@@ -48,6 +49,40 @@ for i, row in enumerate(table.to_dict("records")):
             if isinstance(value, pd.DataFrame):
                 st.markdown(f"*{state.escape(heading)}*")
                 tables.show_table(value, key=f"report-{i}-{heading}", caption=f"{heading} ({row['title']})")
+
+# ------------------------------------------------------------------------------------------ releases
+st.header("What changed between ICO releases", anchor="releases")
+st.caption("Every ICO release this warehouse has loaded is kept with its quarterly counts by sector, category "
+           "and type, so a new release never hides what an earlier one said.")
+choices = st.container()
+if len(form.params["from_release"].choices(form.runner, form.values)) >= 2:
+    with choices:
+        left, right = st.columns(2)
+        form.widget("from_release", where=left)
+        form.widget("to_release", where=right)
+        form.widget("revised_by")
+form.commit()
+shown = frame.build(view, form)
+tables.show_table(release_views.releases_table(shown.extra["releases"]), key="releases-table",
+                  labels={"label": "Release"}, caption="ICO releases loaded")
+comparison = shown.extra.get("comparison")
+if comparison is None:
+    st.info("Only one release is loaded so far. After the next refresh brings a new ICO release, this section "
+            "shows the quarters it added and revised.", icon="ℹ️")
+else:
+    st.markdown(state.escape(comparison.summary, 3000))
+    if "revisions" in shown.figures:
+        panel.show_figure(shown.figures["revisions"])
+    by = releases.DIMENSIONS[form.values["revised_by"]].lower()
+    for title, frame_, key in [("Quarters revised", comparison.revised, "revised"),
+                               (f"Revisions by {by}", comparison.breakdown, "by"),
+                               ("Quarters added", comparison.added, "added"),
+                               ("Quarters removed", comparison.removed, "removed"),
+                               ("Sectors, categories and types that appeared or disappeared", comparison.vocabulary,
+                                "vocabulary")]:
+        if len(frame_):
+            st.subheader(title)
+            tables.show_table(frame_, key=f"release-{key}", caption=title)
 
 # ------------------------------------------------------------------------------------------ limitations
 st.header("Limitations the ICO states")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import secrets
 import shutil
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import aggregates
+from etl import aggregates, raw_store, releases as release_history
 from etl.errors import SourceError
 from etl.sources import ico_legacy, ico_rows
 from govdata import settings, vocabulary as voc
@@ -26,8 +25,8 @@ from govdata import settings, vocabulary as voc
 SCHEMA_VERSION = settings.SCHEMA_VERSION
 DEFAULT_SAMPLE_ROWS = 169_166   # rows in the ICO's Q1 2019 - Q4 2024 release
 DEFAULT_SAMPLE_PATH = settings.SAMPLE_DIR / "ico_sample.csv"
-RAW_SUFFIXES = (".xlsx", ".csv")
-RELEASE_NAME = re.compile(r"to-q([1-4])-(\d{4})")   # data-security-incidents-trends-q1-2019-to-q4-2024.xlsx
+RAW_SUFFIXES = raw_store.RELEASE_SUFFIXES
+RELEASE_NAME = raw_store.RELEASE_NAME   # data-security-incidents-trends-q1-2019-to-q4-2024.xlsx
 REFERENCE_TABLES = ("reference_sources", "survey_results", "poll_results", "context_figures",
                     "maturity_checklist")  # insert allow-list
 LEGACY_SOURCE_URL = "https://ico.org.uk/action-weve-taken/data-security-incident-trends/"
@@ -56,6 +55,8 @@ class BuildReport:
     meta: dict[str, str] = field(default_factory=dict)
     ico: ico_rows.IcoLoad | None = None
     legacy: ico_legacy.LegacyLoad | None = None
+    releases: release_history.ReleaseHistory | None = None
+    first_run_note: str = ""   # one line from `build --fetch-first`: where the data came from
 
 
 def display_path(path: Path) -> str:
@@ -69,19 +70,8 @@ def display_path(path: Path) -> str:
 
 def newest_raw_file(raw_dir: Path) -> Path | None:
     """The newest ICO release (.xlsx/.csv) in raw_dir: the latest quarter in its name ('...-to-q4-2024'), then the
-    latest modified. Hidden files, partial downloads and .sha256 sidecars are ignored."""
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        return None
-    candidates = [p for p in raw_dir.iterdir() if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
-                  and not p.name.startswith(".")]
-
-    def order(path: Path):
-        found = RELEASE_NAME.search(path.name.lower())
-        release = (int(found.group(2)), int(found.group(1))) if found else (0, 0)
-        return release, path.stat().st_mtime, path.name
-
-    return max(candidates, key=order, default=None)
+    latest saved. Hidden files, partial downloads, sidecars and the legacy/ and rejected/ folders are ignored."""
+    return raw_store.newest_release(raw_dir)
 
 
 def choose_ico(ico: Path | None, raw_dir: Path, sample_path: Path | None, sample_rows: int) -> tuple[Path, bool]:
@@ -134,7 +124,7 @@ def _insert_provenance(con, rows: list[dict], loaded_at: dt.datetime) -> None:
 
 
 def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, frames: dict, reference_prov: list[dict],
-          report: BuildReport) -> None:
+          report: BuildReport, previous: Path, raw_dir: Path, scratch: Path) -> None:
     """Load every source into the (temporary) warehouse on `con` and record provenance and build facts."""
     create_schema(con)
     loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -153,11 +143,13 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
         legacy = ico_legacy.load(con, legacy_ico)
         report.legacy = legacy
         details = legacy.report()
+        origin = raw_store.read_origin(legacy_ico)
         provenance.append({
             "source": ico_legacy.SOURCE, "title": ico_legacy.TITLE, "publisher": voc.ICO_PUBLISHER,
             "file": display_path(legacy_ico), "sha256": legacy.sha256, "rows_read": legacy.rows_read,
             "rows_kept": legacy.rows_kept, "rows_rejected": legacy.rows_rejected, "licence": voc.OGL,
-            "release_date": None, "source_url": LEGACY_SOURCE_URL, "is_sample": False,
+            "release_date": None, "is_sample": False,
+            "source_url": origin.url if origin is not None and origin.sha256 == legacy.sha256 else LEGACY_SOURCE_URL,
             "load_report": json.dumps(details)})
         report.sources.append(SourceSummary(ico_legacy.SOURCE, display_path(legacy_ico), legacy.rows_read,
                                             legacy.rows_kept, legacy.rows_rejected, details))
@@ -165,7 +157,10 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
     ico = ico_rows.load(con, ico_path)
     aggregates.create_aggregates(con)   # small pre-aggregated count tables the pages read
     report.ico = ico
-    details = ico.report() | {"is_sample": is_sample}
+    report.releases = release_history.record(con, path=ico_path, load=ico, is_sample=is_sample,
+                                             loaded_at=loaded_at, previous_warehouse=previous, raw_dir=raw_dir,
+                                             scratch=scratch, memory_limit=MEMORY_LIMIT)
+    details = ico.report() | {"is_sample": is_sample, "releases": report.releases.report()}
     provenance.append({
         "source": ico_rows.SOURCE,
         # A sample is credited to no publisher and no licence: it says what it is (issue 10: never the ICO/OGL).
@@ -201,14 +196,22 @@ def _remove(path: Path) -> None:
 
 
 def build(warehouse: Path = settings.DEFAULT_WAREHOUSE, ico: Path | None = None, legacy_ico: Path | None = None, *,
-          reference_dir: Path = settings.REFERENCE_DIR, raw_dir: Path = settings.RAW_DIR,
+          reference_dir: Path = settings.REFERENCE_DIR, raw_dir: Path | None = None,
           sample_path: Path | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS) -> BuildReport:
-    """Validate every source and atomically replace `warehouse`. Raises SourceError; the old file is then untouched."""
+    """Validate every source and atomically replace `warehouse`. Raises SourceError; the old file is then untouched.
+
+    raw_dir (default settings.raw_dir()) supplies the newest kept release when `ico` is not given, the older
+    quarterly tables from its legacy/ folder when `legacy_ico` is not given, and any kept release the release
+    history lacks. The history of the warehouse being replaced is carried forward (etl/releases.py).
+    """
     started = time.perf_counter()
     warehouse = Path(warehouse)
+    raw_dir = Path(raw_dir) if raw_dir is not None else settings.raw_dir()
+    if legacy_ico is None:
+        legacy_ico = raw_store.newest_legacy(raw_dir)
     # Cheap checks first: the reference CSVs are validated before any file is created.
     frames, reference_prov = _load_reference(Path(reference_dir))
-    ico_path, is_sample = choose_ico(ico, Path(raw_dir), sample_path, sample_rows)
+    ico_path, is_sample = choose_ico(ico, raw_dir, sample_path, sample_rows)
     report = BuildReport(warehouse=warehouse, is_sample=is_sample)
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -219,7 +222,8 @@ def build(warehouse: Path = settings.DEFAULT_WAREHOUSE, ico: Path | None = None,
         try:
             _fill(con, ico_path=ico_path, is_sample=is_sample,
                   legacy_ico=Path(legacy_ico) if legacy_ico is not None else None,
-                  frames=frames, reference_prov=reference_prov, report=report)
+                  frames=frames, reference_prov=reference_prov, report=report, previous=warehouse,
+                  raw_dir=raw_dir, scratch=scratch)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -176,6 +176,36 @@ CREATE TABLE provenance (
     load_report   VARCHAR NOT NULL   -- JSON: rejections, conflicts, unknown values, incident counts
 );
 
+-- Every ICO release this warehouse or an earlier build loaded (one row each): a new build copies the previous
+-- warehouse's rows forward and adds the release it loads, so no release's figures are lost (etl/releases.py).
+CREATE TABLE ico_releases (
+    sha256          VARCHAR PRIMARY KEY,  -- of the release file: what identifies a release
+    file            VARCHAR NOT NULL,     -- file name only, e.g. 'data-security-incidents-trends-q1-2019-to-q4-2024.xlsx'
+    runs_to         VARCHAR NOT NULL,     -- latest quarter in the file, e.g. '2024-Q4'
+    runs_to_year    INTEGER NOT NULL,
+    runs_to_quarter INTEGER NOT NULL CHECK (runs_to_quarter BETWEEN 1 AND 4),
+    fetched_at      TIMESTAMP,            -- when etl fetch/refresh downloaded it, UTC (NULL: a file given by hand)
+    source_url      VARCHAR,              -- the address it was downloaded from (NULL: a file given by hand)
+    first_loaded_at TIMESTAMP NOT NULL,   -- the first build that loaded it, UTC
+    rows_read       BIGINT NOT NULL,
+    incidents       BIGINT NOT NULL,      -- distinct BI Reference + Year + Quarter in the release
+    is_sample       BOOLEAN NOT NULL,     -- simulated (never mixed with real releases in one warehouse)
+    is_current      BOOLEAN NOT NULL      -- the release the incident tables above were built from
+);
+
+-- Each release's quarterly incident counts by sector x incident category x incident type (sector and category
+-- resolved by the same rule as incident_facts). Sum over the other columns for totals by one of them.
+CREATE TABLE ico_release_counts (
+    sha256            VARCHAR NOT NULL,   -- ico_releases.sha256
+    year              INTEGER NOT NULL,
+    quarter           INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),
+    sector            VARCHAR NOT NULL,
+    incident_category VARCHAR NOT NULL,
+    incident_type     VARCHAR NOT NULL,
+    incidents         BIGINT NOT NULL,
+    PRIMARY KEY (sha256, year, quarter, sector, incident_category, incident_type)
+);
+
 -- Build facts: schema version, build time, latest comparable quarter.
 CREATE TABLE warehouse_meta (
     key   VARCHAR PRIMARY KEY,

@@ -39,8 +39,9 @@ ICO_LIMITATIONS: tuple[Note, ...] = (
          _ICO_PAGE, vocabulary.ICO_LANDING_PAGE),
     Note("Revisions",
          "The ICO replaces the whole file each quarter ('Data updated to ...'), and the way it inputs data changes "
-         "over time, so a new release can change the counts for earlier quarters. This dashboard holds one release "
-         "at a time and does not yet measure how much earlier quarters move between releases.",
+         "over time, so a new release can change the counts for earlier quarters. Each build keeps every ICO "
+         "release it has loaded, and the releases section of this page compares any two of them; with one release "
+         "loaded there is nothing to compare yet.",
          _ICO_PAGE, vocabulary.ICO_LANDING_PAGE),
 )
 
@@ -97,6 +98,10 @@ SCHEMA_DESCRIPTIONS: dict[str, str] = {
     "maturity_checklist": "Socitm data-maturity checklist questions (reference, not results).",
     "provenance": "One row per source loaded by the last build: file, hash, row counts, licence, load report.",
     "warehouse_meta": "Build facts: schema version, build time, latest quarter, sample flag.",
+    "ico_releases": "Every ICO release loaded by this or an earlier build: file, sha256, quarter it runs to, when "
+                    "fetched and first loaded, which one the pages show.",
+    "ico_release_counts": "Each kept release's quarterly incidents by sector x incident category x incident type "
+                          "(what changed between releases).",
 }
 
 

@@ -36,7 +36,8 @@ def _provenance(warehouse: Path) -> pd.DataFrame:
 
 def test_default_render(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
-    assert [h.value for h in at.header] == ["Sources loaded", "Limitations the ICO states", "Definitions used",
+    assert [h.value for h in at.header] == ["Sources loaded", "What changed between ICO releases",
+                                            "Limitations the ICO states", "Definitions used",
                                             "Warehouse schema", "The SQL behind each chart"]
     table = _provenance(tiny_warehouse)
     labels = [e.label for e in at.expander]

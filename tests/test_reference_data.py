@@ -154,7 +154,7 @@ def test_defect_7_revisions_note_is_not_backed_by_a_single_release_file():
 
     note = next(n for n in methods.ICO_LIMITATIONS if n.topic == "Revisions")
     assert "ico_published_quarterly" not in note.citation and ".csv" not in note.citation
-    assert "one release at a time" in note.text
+    assert "keeps every ICO release" in note.text
     assert not (settings.REFERENCE_DIR / "ico_published_quarterly_incidents.csv").exists()
     with open(settings.REFERENCE_DIR / "ico_quarterly_incidents_derived.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
