@@ -24,6 +24,8 @@ REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
 CHROMIUM_PACKAGES = ["chromium", "fonts-dejavu-core"]
 # The reverse proxy of the hosted configuration (deploy/), started by the hosting tests as the current user.
+# The briefing-note test opens the .docx in LibreOffice and reads the PDF back with poppler.
+DOCUMENT_PACKAGES = ["libreoffice-writer", "poppler-utils"]
 NGINX_PACKAGES = ["nginx", "libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static"]
 NGINX_BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 
@@ -87,6 +89,21 @@ if row and row[0] == 'true':
 """
 
 
+def ensure_document_tools() -> None:
+    """The Word-note test needs LibreOffice (headless soffice) and poppler; install them when we can."""
+    if shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfimages"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        _say("installing LibreOffice Writer and poppler-utils for the briefing-note test")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *DOCUMENT_PACKAGES],
+                       check=True, env=env)
+    else:
+        _say("WARNING: soffice / poppler are missing and cannot be installed (not root or no apt-get): the "
+             "briefing-note test will FAIL. Install: " + " ".join(DOCUMENT_PACKAGES))
+
+
 def build_if_needed() -> None:
     """Build the warehouse when it is missing, unreadable or from an older schema: from the newest release kept in
     data/raw/, else from the newest one fetched now (at most ~30 s; $ICO_LANDING_URL honoured), else from the
@@ -115,6 +132,7 @@ def main(argv: list[str]) -> int:
         ensure_venv()
         ensure_chromium()
         ensure_nginx()
+        ensure_document_tools()
         return subprocess.call([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "bench":
         ensure_venv()

@@ -22,6 +22,17 @@ def load(page: str) -> ModuleType:
     return importlib.import_module(f"govdata.views.{name}")
 
 
+def url_path(page: str) -> str:
+    """The path the dashboard serves a page at: '' for the default page (served at '/'), else its name."""
+    return "" if page == DEFAULT_PAGE else page
+
+
+def link(base_url: str, page: str, query: str) -> str:
+    """The address of a page view under `base_url` (scheme://host[:port][/prefix])."""
+    path = f"{base_url.rstrip('/')}/{url_path(page)}"
+    return f"{path}?{query}" if query else path
+
+
 def default_query(page: str, runner) -> str:
     """The query string that states every parameter of `page` at its default (what a first change would write)."""
     from govdata.views.params import parse, query_string

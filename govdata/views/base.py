@@ -58,7 +58,6 @@ class PageView:
     figures: dict[str, FigureSpec] = field(default_factory=dict)  # role -> chart, in page order
     notes: list[Note] = field(default_factory=list)
     filters: list[tuple[str, str]] = field(default_factory=list)  # (label, chosen value in words)
-    query: str = ""                             # the URL query that reopens this view
     data_to: str = ""                           # the latest quarter in the warehouse, e.g. '2024-Q4'
     is_sample: bool = False
     extra: dict[str, Any] = field(default_factory=dict)      # page-specific material (cards, tables, results)
@@ -74,10 +73,6 @@ class PageView:
     def notes_at(self, place: str) -> list[Note]:
         return [n for n in self.notes if n.place == place]
 
-    def link(self, base_url: str) -> str:
-        """The address that reopens this view under `base_url` (e.g. 'http://host:8501')."""
-        path = f"{base_url.rstrip('/')}/{self.page}"
-        return f"{path}?{self.query}" if self.query else path
 
 
 def meta(runner: Runner) -> dict[str, str]:
