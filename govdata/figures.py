@@ -13,6 +13,24 @@ import plotly.graph_objects as go
 OGL = "Open Government Licence v3.0"
 OGL_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
 SAMPLE_LABEL = "SAMPLE DATA: simulated rows shaped like the ICO release; not real incidents."
+# What a sample warehouse makes simulated on each page: only the ICO incident counts (the banner, briefing notes).
+SIMULATED_ON = {
+    "overview": "Every figure on this page is simulated.",
+    "trends": ("The incident counts in the first chart are simulated. The older quarterly tables further down, when "
+               "shown, are the ICO's own published figures."),
+    "sectors": "Every figure on this page is simulated.",
+    "surveys": ("Only the incident counts in the top panel of the linked view are simulated. The council survey and "
+                "public-trust poll figures are real, transcribed from their published sources."),
+    "scenarios": ("The baseline incidents are simulated, so every result on this page is too. The effect sizes and "
+                  "coverage defaults are published figures or labelled assumptions."),
+    "sources": ("The ICO row-level source listed below is a simulated sample. The reference tables (surveys, polls, "
+                "context figures) and the older ICO tables are real published figures."),
+}
+
+
+def simulated_on(page: str | None) -> str:
+    """Which figures of `page` are simulated when the warehouse is a sample (never the real reference figures)."""
+    return SIMULATED_ON.get(page or "", "Figures from the ICO incident file are simulated.")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
+from govdata.figures import SIMULATED_ON, simulated_on
 from govdata.warehouse import WarehouseUnavailable
 from ui import data
 
@@ -14,26 +15,15 @@ log = logging.getLogger("dashboard")
 
 SAMPLE_HEAD = ("**SAMPLE DATA.** This site has not loaded the ICO's real incident file yet, so the ICO incident "
                "counts are simulated: generated in the shape of the ICO release, not real incidents.")
-# What is simulated on each page, precisely (the banner names it; real figures are never called simulated).
-# Operator instructions (how to load the real file) live in the README and on the Sources page, not here.
-SIMULATED = {
-    "overview": "Every figure on this page is simulated.",
-    "trends": ("The incident counts in the first chart are simulated. The older quarterly tables further down, when "
-               "shown, are the ICO's own published figures."),
-    "sectors": "Every figure on this page is simulated.",
-    "surveys": ("Only the incident counts in the top panel of the linked view are simulated. The council survey and "
-                "public-trust poll figures are real, transcribed from their published sources."),
-    "scenarios": ("The baseline incidents are simulated, so every result on this page is too. The effect sizes and "
-                  "coverage defaults are published figures or labelled assumptions."),
-    "sources": ("The ICO row-level source listed below is a simulated sample. The reference tables (surveys, polls, "
-                "context figures) and the older ICO tables are real published figures."),
-}
+# What is simulated on each page (govdata.figures.SIMULATED_ON). Operator instructions (how to load the real file)
+# live in the README and on the Sources page, not in the banner members see.
+SIMULATED = SIMULATED_ON
 SAMPLE_BANNER = SAMPLE_HEAD + " " + SIMULATED["overview"]
 
 
 def sample_banner_text(page: str | None = None) -> str:
     """The banner for `page` (a SIMULATED key): what is simulated there, and nothing else."""
-    return SAMPLE_HEAD + " " + SIMULATED.get(page or "", "Figures from the ICO incident file are simulated.")
+    return SAMPLE_HEAD + " " + simulated_on(page)
 
 
 def show_unavailable(exc: WarehouseUnavailable) -> None:
