@@ -5,8 +5,6 @@ assumptions and up to three saved scenarios live in the URL so a copied link reo
 """
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from govdata import numbers
@@ -132,7 +130,7 @@ st.subheader("Save and compare scenarios")
 
 def clean_name(count: int) -> str:
     """The name typed for the scenario, reduced to plain characters (numbered when left empty)."""
-    return re.sub(r"[^\w \-.()%]", "", st.session_state.get("scen_name", "")).strip() or f"Scenario {count + 1}"
+    return sc.scenario_name(st.session_state.get("scen_name", ""), f"Scenario {count + 1}")
 
 
 def save_current() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from govdata import methods
+from govdata import methods, spreadsheet_cells
 from govdata import tables as govtables
 from govdata.charts import releases as release_views
 from govdata.queries import provenance, registry, releases
@@ -22,8 +22,9 @@ st.caption(f"Warehouse built {meta.get('built_at', 'at an unknown time')}; data 
 loaded = data.cached_query(provenance.provenance)
 table = loaded.data
 tables.show_table(table, key="provenance-table", hide=("source",), caption="Sources loaded into the warehouse")
-st.download_button("Provenance table (CSV)", table.to_csv(index=False).encode("utf-8"), file_name="provenance.csv",
-                   mime="text/csv", key="provenance-csv", on_click="ignore", icon=":material/download:",
+provenance_csv = spreadsheet_cells.csv_bytes(table)
+st.download_button("Provenance table (CSV)", provenance_csv, file_name="provenance.csv", mime="text/csv",
+                   key="provenance-csv", on_click="ignore", icon=":material/download:",
                    help="Every column of the provenance table, including each load report as JSON")
 
 FIELDS = ["publisher", "licence", "release_date", "source_url", "file", "sha256", "rows_read", "rows_kept",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -60,12 +61,13 @@ class BuildReport:
 
 
 def display_path(path: Path) -> str:
-    """Paths inside the project are stored relative to it (the warehouse then does not leak a home directory)."""
+    """How a source file is named in the warehouse (provenance, load reports), which the app shows and exports:
+    relative to the project inside it, else the file name alone, never a server path."""
     path = Path(path).resolve()
     try:
         return str(path.relative_to(settings.PROJECT_ROOT))
     except ValueError:
-        return str(path)
+        return path.name
 
 
 def newest_raw_file(raw_dir: Path) -> Path | None:
@@ -142,7 +144,7 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
     if legacy_ico is not None:
         legacy = ico_legacy.load(con, legacy_ico)
         report.legacy = legacy
-        details = legacy.report()
+        details = legacy.report() | {"file": display_path(legacy_ico)}
         origin = raw_store.read_origin(legacy_ico)
         provenance.append({
             "source": ico_legacy.SOURCE, "title": ico_legacy.TITLE, "publisher": voc.ICO_PUBLISHER,
@@ -160,7 +162,8 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
     report.releases = release_history.record(con, path=ico_path, load=ico, is_sample=is_sample,
                                              loaded_at=loaded_at, previous_warehouse=previous, raw_dir=raw_dir,
                                              scratch=scratch, memory_limit=MEMORY_LIMIT)
-    details = ico.report() | {"is_sample": is_sample, "releases": report.releases.report()}
+    details = ico.report() | {"is_sample": is_sample, "file": display_path(ico_path),
+                              "releases": report.releases.report()}
     provenance.append({
         "source": ico_rows.SOURCE,
         # A sample is credited to no publisher and no licence: it says what it is (issue 10: never the ICO/OGL).
@@ -185,6 +188,38 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
         "is_sample": "true" if is_sample else "false",
     }
     con.executemany("INSERT INTO warehouse_meta VALUES ($1, $2)", list(report.meta.items()))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+STALE_NAME = re.compile(r"^\.(?P<target>.+)\.building-(?P<pid>\d+)-[0-9a-f]+(?:\.wal|\.spill)?$")
+
+
+def remove_stale_build_files(warehouse: Path) -> list[Path]:
+    """Temporary files of earlier builds of `warehouse` whose process is gone (killed mid-way): removed, returned.
+
+    A build writes `.NAME.building-PID-HEX` (+ `.wal`, `.spill/`) beside the target and renames it at the end; a
+    build that was killed leaves them behind. Files of a build still running (its PID alive) are left alone.
+    """
+    removed = []
+    for candidate in Path(warehouse).parent.glob(f".{Path(warehouse).name}.building-*"):
+        match = STALE_NAME.match(candidate.name)
+        if not match or match["target"] != Path(warehouse).name or _pid_alive(int(match["pid"])):
+            continue
+        if candidate.is_dir():
+            shutil.rmtree(candidate, ignore_errors=True)
+        else:
+            candidate.unlink(missing_ok=True)
+        removed.append(candidate)
+    return removed
 
 
 def _remove(path: Path) -> None:
@@ -215,6 +250,7 @@ def build(warehouse: Path = settings.DEFAULT_WAREHOUSE, ico: Path | None = None,
     report = BuildReport(warehouse=warehouse, is_sample=is_sample)
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_build_files(warehouse)
     temp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}-{secrets.token_hex(4)}")
     scratch = temp.with_name(temp.name + ".spill")
     try:

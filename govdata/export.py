@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from govdata.charts.base import HEIGHT, WIDTH
+from govdata import spreadsheet_cells
 from govdata.figures import FigureSpec
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ class ImageExportUnavailable(RuntimeError):
 
 
 def export_frame(spec: FigureSpec) -> pd.DataFrame:
-    """The table written to CSV/XLSX: spec.data, plus the data_status column when the data is a sample.
+    """The table written to CSV/XLSX: spec.data, plus the data_status column when the data is a sample, with
+    text cells that could start a formula neutralised (govdata.spreadsheet_cells).
 
     A chart whose rows mix simulated and real figures (e.g. the linked timeline) carries its own per-row
     data_status, built from each row's provenance; it is kept as is, so real figures are never labelled simulated.
@@ -46,7 +48,7 @@ def export_frame(spec: FigureSpec) -> pd.DataFrame:
     frame = spec.data.copy()
     if spec.is_sample and SAMPLE_STATUS_COLUMN not in frame.columns:
         frame[SAMPLE_STATUS_COLUMN] = SAMPLE_STATUS
-    return frame
+    return spreadsheet_cells.neutralise_frame(frame)
 
 
 def file_stem(spec: FigureSpec) -> str:
@@ -56,7 +58,7 @@ def file_stem(spec: FigureSpec) -> str:
 
 def to_csv(spec: FigureSpec) -> bytes:
     """The chart's data as UTF-8 CSV (no index)."""
-    return export_frame(spec).to_csv(index=False).encode("utf-8")
+    return spreadsheet_cells.csv_bytes(export_frame(spec))
 
 
 def about_rows(spec: FigureSpec, accessed: str | None = None) -> list[tuple[str, str]]:
@@ -77,9 +79,16 @@ def to_xlsx(spec: FigureSpec, accessed: str | None = None) -> bytes:
     """A workbook: sheet 'data' (as the CSV) and sheet 'about' (title, subtitle, source, notes, sample label, query)."""
     buffer = io.BytesIO()
     # in_memory: xlsxwriter otherwise assembles the workbook through temporary files (about half the time)
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": {"in_memory": True}}) as writer:
-        export_frame(spec).to_excel(writer, sheet_name="data", index=False)
-        about = pd.DataFrame(about_rows(spec, accessed), columns=["field", "text"])
+    # strings_to_formulas/urls off: a text cell is written as text, never as a live formula or hyperlink
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        data, cut_notes = spreadsheet_cells.fit_excel(export_frame(spec), "data")
+        data.to_excel(writer, sheet_name="data", index=False)
+        rows = about_rows(spec, accessed) + [("Cut text", note) for note in cut_notes]
+        about = spreadsheet_cells.neutralise_frame(pd.DataFrame(rows, columns=["field", "text"]))
+        about, more = spreadsheet_cells.fit_excel(about, "about")
+        if more:
+            about = pd.concat([about, pd.DataFrame([("Cut text", n) for n in more], columns=["field", "text"])])
         about.to_excel(writer, sheet_name="about", index=False)
         sheet = writer.sheets["about"]
         sheet.set_column(0, 0, 14)

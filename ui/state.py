@@ -14,26 +14,24 @@ widgets for them and keeps the address in step:
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
 import streamlit as st
 
+from govdata import plain_text
 from govdata.views.params import Ignored, Param, parse, to_query
 
 MAX_SHOWN = 60  # long URL values are truncated in notes
+MAX_NOTES = 3   # ignored values of one URL parameter noted one by one; the rest are counted in one more note
 STORE = "_url_views"  # session_state: page -> {"query": the address last seen/written, "values": the view}
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=/])")
 
 
 def escape(value: object, limit: int = MAX_SHOWN) -> str:
-    """`value` as inert Markdown text: truncated to `limit` characters, punctuation backslash-escaped."""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    """`value` as inert Markdown text: control/bidi/zero-width characters dropped, truncated to `limit` characters,
+    punctuation backslash-escaped, never auto-linked (no link, image, e-mail, heading or HTML): govdata.plain_text."""
+    return plain_text.for_markdown(value, limit)
 
 
 def note_ignored(name: str, value: object, reason: str) -> None:
@@ -70,8 +68,14 @@ class Form:
             self.values = dict(store["values"])
         self.previous = dict(self.values)
         self.pending = bool(store and store.get("changed")) and not self.reloaded   # set by update_stored
-        for note in self.ignored:
-            note_ignored(note.name, note.value, note.reason)
+        per_name: dict[str, int] = {}
+        for note in self.ignored:     # a crafted URL cannot make a page draw hundreds of notes
+            per_name[note.name] = per_name.get(note.name, 0) + 1
+            if per_name[note.name] <= MAX_NOTES:
+                note_ignored(note.name, note.value, note.reason)
+        for name, count in per_name.items():
+            if count > MAX_NOTES:
+                note_ignored(name, f"{count - MAX_NOTES:,} more values", "ignored too")
 
     # ------------------------------------------------------------------ widgets
     def _start_value(self, param: Param, options: dict[str, str]) -> Any:

@@ -89,10 +89,11 @@ DATE_PAIRS = (("fieldwork_start", "fieldwork_end"), ("period_start", "period_end
 
 
 def _display_path(path: Path) -> str:
+    """Relative to the project inside it, else the file name alone: the warehouse never holds a server path."""
     try:
         return str(path.resolve().relative_to(settings.PROJECT_ROOT))
     except ValueError:
-        return str(path)
+        return path.name
 
 
 def _parse(value: str, col: Column, fail) -> object:

@@ -8,6 +8,7 @@ import textwrap
 
 import plotly.graph_objects as go
 
+from govdata import plain_text
 from govdata.figures import FigureSpec
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -25,12 +26,14 @@ WIDTH, HEIGHT = 1000, 560
 
 
 def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) if text else ""
+    # Each line made inert for plotly (a title or note can carry data text: a sector, a scenario name).
+    return "<br>".join(plain_text.for_plotly(line) for line in textwrap.wrap(text, width)) if text else ""
 
 
 def style(spec: FigureSpec, *, height: int = HEIGHT) -> FigureSpec:
     """Apply the house style and print title, subtitle, notes and source line on the figure. Returns spec."""
     fig = spec.figure
+    plain_text.sanitize_figure(fig)   # data strings in traces are drawn as written, never as links or markup
     source = spec.source_text()
     footer_lines = [_wrap(n, 115) for n in spec.notes] + [_wrap(source, 115)]
     footer = "<br>".join(line for line in footer_lines if line)

@@ -267,6 +267,8 @@ INTERVENTION_CODES = {"training": "t", "dpo": "d"}
 OUTCOME_CODES = {"human-error disclosure": "he", "phishing/social engineering": "ph", "other cyber": "oc",
                  "other non-cyber": "on", LATE_REPORTING: "lr"}
 EDITED_RATIONALE = "Edited by the user (was {low:g} / {mode:g} / {high:g})."
+# 10 codes x 'the:-0.123456,-0.123456,-0.123456' fit in 400 characters; anything longer is not from the page.
+MAX_EFFECTS_TEXT = 400
 
 
 def encode_effects(effects: pd.DataFrame, defaults: pd.DataFrame) -> str:
@@ -288,17 +290,26 @@ def decode_effects(text: str, defaults: pd.DataFrame) -> pd.DataFrame:
     if not text:
         return frame
     by_code = {INTERVENTION_CODES[a] + OUTCOME_CODES[o]: (a, o) for a in INTERVENTIONS for o in OUTCOMES}
+    if len(text) > MAX_EFFECTS_TEXT:
+        raise ScenarioInputError(f"The edited assumptions are {len(text):,} characters long; at most "
+                                 f"{MAX_EFFECTS_TEXT} are accepted.")
+    parts = text.split(";")
+    if len(parts) > len(by_code):
+        raise ScenarioInputError(f"{len(parts)} edited assumptions given; there are only {len(by_code)}.")
     lows, modes, highs = list(frame["low"]), list(frame["mode"]), list(frame["high"])
     bases, rationales = list(frame["basis"]), list(frame["rationale"])
-    for part in text.split(";"):
+    seen: set[str] = set()
+    for part in parts:
         code, _, numbers = part.partition(":")
         if code not in by_code:
-            raise ScenarioInputError(f"Unknown assumption code {code!r} in {text!r}; expected one of "
-                                     f"{sorted(by_code)}.")
+            raise ScenarioInputError(f"Unknown assumption code {code[:20]!r}; expected one of {sorted(by_code)}.")
+        if code in seen:
+            raise ScenarioInputError(f"Assumption {code!r} is edited twice.")
+        seen.add(code)
         try:
             low, mode, high = (float(x) for x in numbers.split(","))
         except ValueError:
-            raise ScenarioInputError(f"Assumption {code!r} needs three numbers low,mode,high; got {numbers!r}.") \
+            raise ScenarioInputError(f"Assumption {code!r} needs three numbers low,mode,high; got {numbers[:60]!r}.") \
                 from None
         a, o = by_code[code]
         i = frame.index[(frame["intervention"] == a) & (frame["outcome"] == o)][0]

@@ -56,7 +56,7 @@ def _effects(text: str) -> str:
 def _saved(text: str) -> tuple[str, str]:
     name, _, token = text.partition(sc.TOKEN_SEP)
     sc.ScenarioInputs.from_token(token)
-    return name[:NAME_CHARS], token
+    return sc.scenario_name(name, ""), token        # the characters the page allows: no markup, no formula
 
 
 def _percent(name: str, label: str, default, **extra) -> Param:
