@@ -35,6 +35,9 @@ for i, row in enumerate(table.to_dict("records")):
     with st.expander(f"{row['source']}: {row['title']}{sample}", expanded=bool(row["is_sample"])):
         if row["is_sample"]:
             st.warning("Simulated rows shaped like the ICO release; not real incidents.", icon="⚠️")
+            st.markdown("To show the real data, the operator of this site runs these from the project folder "
+                        "(the README's 'Loading the ICO's latest release' explains them):")
+            st.code(".venv/bin/python -m etl fetch\n.venv/bin/python -m etl build", language="bash")
         tables.show_facts([(govtables.label_for(name).label, row[name]) for name in FIELDS],
                           kinds={govtables.label_for(name).label: govtables.label_for(name).kind for name in FIELDS},
                           caption=f"Provenance of {row['title']}")

@@ -137,7 +137,7 @@ COLUMNS: dict[str, Column] = {
     "rows_kept": Column("Rows kept", COUNT),
     "rows_rejected": Column("Rows rejected", COUNT),
     "loaded_at": Column("Loaded at", DATETIME),
-    "release_date": Column("Release date", DATE),
+    "release_date": Column("Publication date", DATE),
     "is_sample": Column("Sample data", FLAG),
     # ICO releases kept and what changed between two of them (govdata/queries/releases.py)
     "runs_to": Column("Data to"),
