@@ -261,3 +261,19 @@ def test_every_column_the_view_shows_has_a_label(two_releases):
     unknown = {c for frame in frames for c in frame.columns
                if c not in tables.COLUMNS and c not in tables.HIDDEN and c not in ("year", "quarter")}
     assert not unknown
+
+
+def test_a_kept_download_that_no_longer_loads_is_a_warning_without_server_paths(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    bad = raw / "data-security-incidents-trends-q1-2019-to-q3-2020.csv"
+    bad.write_text("BI Reference,Year\nBI1,2020\n", encoding="utf-8")
+    good = raw / "data-security-incidents-trends-q1-2019-to-q4-2020.csv"
+    shutil.copy(ICO, good)
+    warehouse = tmp_path / "w.duckdb"
+    report = build(warehouse, raw_dir=raw)
+    assert report.releases.current["file"] == good.name and report.releases.reloaded == []
+    [warning] = report.releases.warnings
+    assert warning.startswith(f"the kept release {bad.name} could not be re-read") and str(tmp_path) not in warning
+    stored = _rows(warehouse, "SELECT load_report FROM provenance WHERE source = 'ico_rows'")[0][0]
+    assert str(tmp_path) not in stored and bad.name in stored
