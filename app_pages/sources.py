@@ -55,17 +55,17 @@ for i, row in enumerate(table.to_dict("records")):
 st.header("What changed between ICO releases", anchor="releases")
 st.caption("Every ICO release this warehouse has loaded is kept with its quarterly counts by sector, category "
            "and type, so a new release never hides what an earlier one said.")
-choices = st.container()
+kept = st.container()
 if len(form.params["from_release"].choices(form.runner, form.values)) >= 2:
-    with choices:
-        left, right = st.columns(2)
-        form.widget("from_release", where=left)
-        form.widget("to_release", where=right)
-        form.widget("revised_by")
+    left, right = st.columns(2)
+    form.widget("from_release", where=left)
+    form.widget("to_release", where=right)
+    form.widget("revised_by")
 form.commit()
 shown = frame.build(view, form)
-tables.show_table(release_views.releases_table(shown.extra["releases"]), key="releases-table",
-                  labels={"label": "Release"}, caption="ICO releases loaded")
+with kept:
+    tables.show_table(release_views.releases_table(shown.extra["releases"]), key="releases-table",
+                      labels={"label": "Release"}, caption="ICO releases loaded")
 comparison = shown.extra.get("comparison")
 if comparison is None:
     st.info("Only one release is loaded so far. After the next refresh brings a new ICO release, this section "
