@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from govdata import vocabulary
+from govdata import numbers, vocabulary
 from govdata.charts.base import NEUTRAL, PALETTE, style
 from govdata.figures import FigureSpec, Source, sources_from
 from govdata.queries.base import QueryResult
@@ -36,7 +36,8 @@ def _queries(result) -> list:
 
 
 def _pct(value: float) -> str:
-    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+    """A published percentage as published: whole numbers without decimals, else one decimal (govdata.numbers)."""
+    return numbers.pct_text(value, 0 if float(value).is_integer() else 1)
 
 
 def _year(value) -> str:
@@ -46,8 +47,8 @@ def _year(value) -> str:
 def _with_ci(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     ci = wilson_pct(frame["value_pct"], frame["base_n"])
-    frame["ci_low"] = ci["ci_low"].round(1)
-    frame["ci_high"] = ci["ci_high"].round(1)
+    frame["ci_low"] = numbers.rounded_column(ci["ci_low"], 1)
+    frame["ci_high"] = numbers.rounded_column(ci["ci_high"], 1)
     return frame
 
 
@@ -286,7 +287,8 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
         fig.add_trace(go.Bar(x=inc["figure_date"], y=inc["value"], name="ICO incidents (comparable quarters)",
                              marker=dict(color=[PALETTE[0] if f else "rgba(0,114,178,0.35)" for f in full]),
                              text=inc["label"], textposition="none",
-                             hovertemplate="%{text}: %{y:,.0f} incidents<extra></extra>",
+                             customdata=[numbers.count(int(v)) for v in inc["value"]],
+                             hovertemplate="%{text}: %{customdata} incidents<extra></extra>",
                              width=1000 * 3600 * 24 * 250), row=1, col=1)
     if not earlier.empty:
         fig.add_trace(go.Scatter(x=earlier["figure_date"], y=earlier["value"], mode="markers",
@@ -321,7 +323,8 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
     parts = []
     if not full_years.empty:
         last = full_years.iloc[-1]
-        parts.append(f"{sector} reported {last['value']:,.0f} incidents to the ICO in {last['figure_date'].year}")
+        parts.append(f"{sector} reported {numbers.count(int(last['value']))} incidents to the ICO in "
+                     f"{last['figure_date'].year}")
     elif not inc.empty:
         parts.append(f"{sector} incident reports cover only part years ({', '.join(inc['label'])})")
     else:

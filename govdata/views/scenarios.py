@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from govdata import numbers
 from govdata import scenarios as sc
 from govdata.charts import scenarios as charts
 from govdata.queries import scenario_baseline
@@ -44,7 +45,7 @@ def _sectors(runner: Runner, values) -> dict[str, str]:
 
 def _current(measure: str):
     def default(runner: Runner, values, options) -> int:
-        return round(100 * sc.coverage_default(values["sector"], measure).value)
+        return int(numbers.round_half_up(100 * sc.coverage_default(values["sector"], measure).value))
     return default
 
 
