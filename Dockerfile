@@ -11,7 +11,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
-COPY dashboard.py ./
+COPY dashboard.py serve.py ./
 COPY .streamlit/config.toml .streamlit/config.toml
 COPY govdata govdata
 COPY ui ui
@@ -23,5 +23,5 @@ USER dashboard
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s CMD curl -fsS http://127.0.0.1:8501/_stcore/health || exit 1
 # Behind a TLS-terminating load balancer; bind all interfaces inside the container only.
-CMD ["python", "-m", "streamlit", "run", "dashboard.py", "--server.address=0.0.0.0", "--server.port=8501", \
+CMD ["python", "-m", "streamlit", "run", "serve.py", "--server.address=0.0.0.0", "--server.port=8501", \
      "--server.headless=true", "--server.fileWatcherType=none"]

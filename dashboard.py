@@ -28,7 +28,9 @@ PAGES = [
     ("sources.py", "Sources", ":material/menu_book:"),
 ]
 
-st.set_page_config(page_title="UK data-governance statistics", page_icon=":material/shield:", layout="wide")
+# An emoji favicon is drawn locally (a data: URL); a :material/...: one is fetched from a Google server by every
+# visitor's browser, which the hosted Content-Security-Policy (deploy/) blocks.
+st.set_page_config(page_title="UK data-governance statistics", page_icon="🛡️", layout="wide")
 streamlit_private.install_session_media()  # downloads bound to their session (serve.py does it at start-up)
 auth.require_member()  # members-only mode (off by default): stops here for visitors who are not signed in
 

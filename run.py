@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set-up and run in one command, on a machine with only Python 3.11+.
 
-    python3 run.py dashboard   # venv + packages, builds the warehouse if missing, starts the app
+    python3 run.py dashboard   # venv + packages, builds the warehouse if missing (fetching the ICO's newest
+                               # release first when data/raw/ has none), starts the app
     python3 run.py test        # venv + packages (+ Debian's chromium when root), runs the whole test suite
 
 Everything is installed into .venv beside this file; nothing global is touched except, for the browser
@@ -23,6 +24,8 @@ REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
 CHROMIUM_PACKAGES = ["chromium", "fonts-dejavu-core"]
 # The reverse proxy of the hosted configuration (deploy/), started by the hosting tests as the current user.
+# The briefing-note test opens the .docx in LibreOffice and reads the PDF back with poppler.
+DOCUMENT_PACKAGES = ["libreoffice-writer", "poppler-utils"]
 NGINX_PACKAGES = ["nginx", "libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static"]
 NGINX_BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 
@@ -74,15 +77,48 @@ def ensure_nginx() -> None:
              "the reverse-proxy tests will FAIL. Install: " + " ".join(NGINX_PACKAGES))
 
 
-def build_if_needed() -> None:
-    """Build the warehouse when it is missing, unreadable or from an older schema (from data/raw/ or the sample)."""
-    warehouse = Path(os.environ.get("DASHBOARD_WAREHOUSE") or ROOT / "data" / "warehouse.duckdb")
-    check = "import sys; from govdata import warehouse; warehouse.connect(sys.argv[1])"
-    if warehouse.exists() and subprocess.run([str(PY), "-c", check, str(warehouse)], cwd=ROOT,
-                                             capture_output=True).returncode == 0:
+def ensure_document_tools() -> None:
+    """The Word-note test needs LibreOffice (headless soffice) and poppler; install them when we can."""
+    if shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfimages"):
         return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        _say("installing LibreOffice Writer and poppler-utils for the briefing-note test")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *DOCUMENT_PACKAGES],
+                       check=True, env=env)
+    else:
+        _say("WARNING: soffice / poppler are missing and cannot be installed (not root or no apt-get): the "
+             "briefing-note test will FAIL. Install: " + " ".join(DOCUMENT_PACKAGES))
+
+
+# Run by the venv's Python: opens the warehouse as the app does; prints the refresh command if it holds the sample.
+_CHECK = """import sys
+from pathlib import Path
+from etl import hints
+from govdata import warehouse
+con = warehouse.connect(Path(sys.argv[1]))
+row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'is_sample'").fetchone()
+if row and row[0] == 'true':
+    print(hints.etl_command('refresh', *hints.warehouse_args(Path(sys.argv[1]))))
+"""
+
+
+def build_if_needed() -> None:
+    """Build the warehouse when it is missing, unreadable or from an older schema: from the newest release kept in
+    data/raw/, else from the newest one fetched now (at most ~30 s; $ICO_LANDING_URL honoured), else from the
+    labelled sample, saying why in one line."""
+    warehouse = Path(os.environ.get("DASHBOARD_WAREHOUSE") or ROOT / "data" / "warehouse.duckdb")
+    if warehouse.exists():
+        check = subprocess.run([str(PY), "-c", _CHECK, str(warehouse)], cwd=ROOT, capture_output=True, text=True)
+        if check.returncode == 0:
+            if check.stdout.strip():
+                _say("the warehouse holds the SIMULATED SAMPLE; to load the real ICO release run: "
+                     + check.stdout.strip())
+            return
     _say(f"building the warehouse at {warehouse} (missing, unreadable or from an older version)")
-    subprocess.run([str(PY), "-m", "etl", "build", "--warehouse", str(warehouse)], check=True, cwd=ROOT)
+    subprocess.run([str(PY), "-m", "etl", "build", "--warehouse", str(warehouse), "--fetch-first"], check=True,
+                   cwd=ROOT)
 
 
 def main(argv: list[str]) -> int:
@@ -96,6 +132,7 @@ def main(argv: list[str]) -> int:
         ensure_venv()
         ensure_chromium()
         ensure_nginx()
+        ensure_document_tools()
         return subprocess.call([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "bench":
         ensure_venv()

@@ -1,18 +1,19 @@
-"""Sources and methods: what was loaded and how, the ICO's stated limitations, definitions, schema and every query."""
+"""Sources and methods: what was loaded and how, what changed between ICO releases, the ICO's stated limitations,
+definitions, schema and every query."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from govdata import methods
+from govdata import methods, spreadsheet_cells
 from govdata import tables as govtables
-from govdata.queries import provenance, registry
-from ui import data, layout, state, tables
+from govdata.charts import releases as release_views
+from govdata.queries import provenance, registry, releases
+from govdata.views import sources as view
+from ui import data, panel, state, tables, view as frame
 
-meta = layout.page_setup(
-    "Sources and methods",
-    "Every source the warehouse was built from, what each load kept and rejected, the limitations the ICO states "
-    "for its data, the definitions this dashboard uses, and the SQL behind each chart.")
+form = frame.start(view)
+meta = data.meta()
 
 # ------------------------------------------------------------------------------------------ sources loaded
 st.header("Sources loaded")
@@ -21,8 +22,9 @@ st.caption(f"Warehouse built {meta.get('built_at', 'at an unknown time')}; data 
 loaded = data.cached_query(provenance.provenance)
 table = loaded.data
 tables.show_table(table, key="provenance-table", hide=("source",), caption="Sources loaded into the warehouse")
-st.download_button("Provenance table (CSV)", table.to_csv(index=False).encode("utf-8"), file_name="provenance.csv",
-                   mime="text/csv", key="provenance-csv", on_click="ignore", icon=":material/download:",
+provenance_csv = spreadsheet_cells.csv_bytes(table)
+st.download_button("Provenance table (CSV)", provenance_csv, file_name="provenance.csv", mime="text/csv",
+                   key="provenance-csv", on_click="ignore", icon=":material/download:",
                    help="Every column of the provenance table, including each load report as JSON")
 
 FIELDS = ["publisher", "licence", "release_date", "source_url", "file", "sha256", "rows_read", "rows_kept",
@@ -33,6 +35,9 @@ for i, row in enumerate(table.to_dict("records")):
     with st.expander(f"{row['source']}: {row['title']}{sample}", expanded=bool(row["is_sample"])):
         if row["is_sample"]:
             st.warning("Simulated rows shaped like the ICO release; not real incidents.", icon="⚠️")
+            st.markdown("To show the real data, the operator of this site runs these from the project folder "
+                        "(the README's 'Loading the ICO's latest release' explains them):")
+            st.code(".venv/bin/python -m etl fetch\n.venv/bin/python -m etl build", language="bash")
         tables.show_facts([(govtables.label_for(name).label, row[name]) for name in FIELDS],
                           kinds={govtables.label_for(name).label: govtables.label_for(name).kind for name in FIELDS},
                           caption=f"Provenance of {row['title']}")
@@ -45,6 +50,40 @@ for i, row in enumerate(table.to_dict("records")):
             if isinstance(value, pd.DataFrame):
                 st.markdown(f"*{state.escape(heading)}*")
                 tables.show_table(value, key=f"report-{i}-{heading}", caption=f"{heading} ({row['title']})")
+
+# ------------------------------------------------------------------------------------------ releases
+st.header("What changed between ICO releases", anchor="releases")
+st.caption("Every ICO release this warehouse has loaded is kept with its quarterly counts by sector, category "
+           "and type, so a new release never hides what an earlier one said.")
+kept = st.container()
+if len(form.params["from_release"].choices(form.runner, form.values)) >= 2:
+    left, right = st.columns(2)
+    form.widget("from_release", where=left)
+    form.widget("to_release", where=right)
+    form.widget("revised_by")
+form.commit()
+shown = frame.build(view, form)
+with kept:
+    tables.show_table(release_views.releases_table(shown.extra["releases"]), key="releases-table",
+                      labels={"label": "Release"}, caption="ICO releases loaded")
+comparison = shown.extra.get("comparison")
+if comparison is None:
+    st.info("Only one release is loaded so far. After the next refresh brings a new ICO release, this section "
+            "shows the quarters it added and revised.", icon="ℹ️")
+else:
+    st.markdown(state.escape(comparison.summary, 3000))
+    if "revisions" in shown.figures:
+        panel.show_figure(shown.figures["revisions"])
+    by = releases.DIMENSIONS[form.values["revised_by"]].lower()
+    for title, frame_, key in [("Quarters revised", comparison.revised, "revised"),
+                               (f"Revisions by {by}", comparison.breakdown, "by"),
+                               ("Quarters added", comparison.added, "added"),
+                               ("Quarters removed", comparison.removed, "removed"),
+                               ("Sectors, categories and types that appeared or disappeared", comparison.vocabulary,
+                                "vocabulary")]:
+        if len(frame_):
+            st.subheader(title)
+            tables.show_table(frame_, key=f"release-{key}", caption=title)
 
 # ------------------------------------------------------------------------------------------ limitations
 st.header("Limitations the ICO states")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import aggregates
+from etl import aggregates, raw_store, releases as release_history
 from etl.errors import SourceError
 from etl.sources import ico_legacy, ico_rows
 from govdata import settings, vocabulary as voc
@@ -26,9 +26,10 @@ from govdata import settings, vocabulary as voc
 SCHEMA_VERSION = settings.SCHEMA_VERSION
 DEFAULT_SAMPLE_ROWS = 169_166   # rows in the ICO's Q1 2019 - Q4 2024 release
 DEFAULT_SAMPLE_PATH = settings.SAMPLE_DIR / "ico_sample.csv"
-RAW_SUFFIXES = (".xlsx", ".csv")
-RELEASE_NAME = re.compile(r"to-q([1-4])-(\d{4})")   # data-security-incidents-trends-q1-2019-to-q4-2024.xlsx
-REFERENCE_TABLES = ("survey_results", "poll_results", "context_figures", "maturity_checklist")  # insert allow-list
+RAW_SUFFIXES = raw_store.RELEASE_SUFFIXES
+RELEASE_NAME = raw_store.RELEASE_NAME   # data-security-incidents-trends-q1-2019-to-q4-2024.xlsx
+REFERENCE_TABLES = ("reference_sources", "survey_results", "poll_results", "context_figures",
+                    "maturity_checklist")  # insert allow-list
 LEGACY_SOURCE_URL = "https://ico.org.uk/action-weve-taken/data-security-incident-trends/"
 # DuckDB spills staging and aggregations to a scratch directory beside the new file instead of growing without
 # bound. The primary-key indexes of incident_facts and the bridge tables cannot spill: an 18M-row release needs
@@ -55,32 +56,24 @@ class BuildReport:
     meta: dict[str, str] = field(default_factory=dict)
     ico: ico_rows.IcoLoad | None = None
     legacy: ico_legacy.LegacyLoad | None = None
+    releases: release_history.ReleaseHistory | None = None
+    first_run_note: str = ""   # one line from `build --fetch-first`: where the data came from
 
 
 def display_path(path: Path) -> str:
-    """Paths inside the project are stored relative to it (the warehouse then does not leak a home directory)."""
+    """How a source file is named in the warehouse (provenance, load reports), which the app shows and exports:
+    relative to the project inside it, else the file name alone, never a server path."""
     path = Path(path).resolve()
     try:
         return str(path.relative_to(settings.PROJECT_ROOT))
     except ValueError:
-        return str(path)
+        return path.name
 
 
 def newest_raw_file(raw_dir: Path) -> Path | None:
     """The newest ICO release (.xlsx/.csv) in raw_dir: the latest quarter in its name ('...-to-q4-2024'), then the
-    latest modified. Hidden files, partial downloads and .sha256 sidecars are ignored."""
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        return None
-    candidates = [p for p in raw_dir.iterdir() if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
-                  and not p.name.startswith(".")]
-
-    def order(path: Path):
-        found = RELEASE_NAME.search(path.name.lower())
-        release = (int(found.group(2)), int(found.group(1))) if found else (0, 0)
-        return release, path.stat().st_mtime, path.name
-
-    return max(candidates, key=order, default=None)
+    latest saved. Hidden files, partial downloads, sidecars and the legacy/ and rejected/ folders are ignored."""
+    return raw_store.newest_release(raw_dir)
 
 
 def choose_ico(ico: Path | None, raw_dir: Path, sample_path: Path | None, sample_rows: int) -> tuple[Path, bool]:
@@ -133,7 +126,7 @@ def _insert_provenance(con, rows: list[dict], loaded_at: dt.datetime) -> None:
 
 
 def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, frames: dict, reference_prov: list[dict],
-          report: BuildReport) -> None:
+          report: BuildReport, previous: Path, raw_dir: Path, scratch: Path) -> None:
     """Load every source into the (temporary) warehouse on `con` and record provenance and build facts."""
     create_schema(con)
     loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -151,12 +144,14 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
     if legacy_ico is not None:
         legacy = ico_legacy.load(con, legacy_ico)
         report.legacy = legacy
-        details = legacy.report()
+        details = legacy.report() | {"file": display_path(legacy_ico)}
+        origin = raw_store.read_origin(legacy_ico)
         provenance.append({
             "source": ico_legacy.SOURCE, "title": ico_legacy.TITLE, "publisher": voc.ICO_PUBLISHER,
             "file": display_path(legacy_ico), "sha256": legacy.sha256, "rows_read": legacy.rows_read,
             "rows_kept": legacy.rows_kept, "rows_rejected": legacy.rows_rejected, "licence": voc.OGL,
-            "release_date": None, "source_url": LEGACY_SOURCE_URL, "is_sample": False,
+            "release_date": None, "is_sample": False,
+            "source_url": origin.url if origin is not None and origin.sha256 == legacy.sha256 else LEGACY_SOURCE_URL,
             "load_report": json.dumps(details)})
         report.sources.append(SourceSummary(ico_legacy.SOURCE, display_path(legacy_ico), legacy.rows_read,
                                             legacy.rows_kept, legacy.rows_rejected, details))
@@ -164,16 +159,21 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
     ico = ico_rows.load(con, ico_path)
     aggregates.create_aggregates(con)   # small pre-aggregated count tables the pages read
     report.ico = ico
-    details = ico.report() | {"is_sample": is_sample}
+    report.releases = release_history.record(con, path=ico_path, load=ico, is_sample=is_sample,
+                                             loaded_at=loaded_at, previous_warehouse=previous, raw_dir=raw_dir,
+                                             scratch=scratch, memory_limit=MEMORY_LIMIT)
+    details = ico.report() | {"is_sample": is_sample, "file": display_path(ico_path),
+                              "releases": report.releases.report()}
     provenance.append({
         "source": ico_rows.SOURCE,
-        "title": voc.ICO_TITLE + (" - SIMULATED SAMPLE, not ICO data" if is_sample else ""),
-        "publisher": voc.ICO_PUBLISHER if not is_sample else f"Simulated by etl.sample in the format of the "
-                                                             f"{voc.ICO_PUBLISHER}'s release",
+        # A sample is credited to no publisher and no licence: it says what it is (issue 10: never the ICO/OGL).
+        "title": voc.ICO_TITLE if not is_sample else "simulated incidents laid out like the ICO's row-level "
+                                                     "release (not ICO data)",
+        "publisher": voc.ICO_PUBLISHER if not is_sample else "this dashboard's sample generator (etl.sample)",
         "file": display_path(ico_path), "sha256": ico.sha256, "rows_read": ico.rows_read,
         "rows_kept": ico.rows_kept, "rows_rejected": ico.rows_rejected,
-        "licence": voc.OGL if not is_sample else "Simulated sample (no licence needed; not ICO data)",
-        "release_date": None, "source_url": voc.ICO_LANDING_PAGE, "is_sample": is_sample,
+        "licence": voc.OGL if not is_sample else "none (simulated sample)",
+        "release_date": None, "source_url": voc.ICO_LANDING_PAGE if not is_sample else None, "is_sample": is_sample,
         "load_report": json.dumps(details)})
     report.sources.append(SourceSummary(ico_rows.SOURCE, display_path(ico_path), ico.rows_read, ico.rows_kept,
                                         ico.rows_rejected, details))
@@ -190,6 +190,38 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
     con.executemany("INSERT INTO warehouse_meta VALUES ($1, $2)", list(report.meta.items()))
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+STALE_NAME = re.compile(r"^\.(?P<target>.+)\.building-(?P<pid>\d+)-[0-9a-f]+(?:\.wal|\.spill)?$")
+
+
+def remove_stale_build_files(warehouse: Path) -> list[Path]:
+    """Temporary files of earlier builds of `warehouse` whose process is gone (killed mid-way): removed, returned.
+
+    A build writes `.NAME.building-PID-HEX` (+ `.wal`, `.spill/`) beside the target and renames it at the end; a
+    build that was killed leaves them behind. Files of a build still running (its PID alive) are left alone.
+    """
+    removed = []
+    for candidate in Path(warehouse).parent.glob(f".{Path(warehouse).name}.building-*"):
+        match = STALE_NAME.match(candidate.name)
+        if not match or match["target"] != Path(warehouse).name or _pid_alive(int(match["pid"])):
+            continue
+        if candidate.is_dir():
+            shutil.rmtree(candidate, ignore_errors=True)
+        else:
+            candidate.unlink(missing_ok=True)
+        removed.append(candidate)
+    return removed
+
+
 def _remove(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         try:
@@ -199,17 +231,26 @@ def _remove(path: Path) -> None:
 
 
 def build(warehouse: Path = settings.DEFAULT_WAREHOUSE, ico: Path | None = None, legacy_ico: Path | None = None, *,
-          reference_dir: Path = settings.REFERENCE_DIR, raw_dir: Path = settings.RAW_DIR,
+          reference_dir: Path = settings.REFERENCE_DIR, raw_dir: Path | None = None,
           sample_path: Path | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS) -> BuildReport:
-    """Validate every source and atomically replace `warehouse`. Raises SourceError; the old file is then untouched."""
+    """Validate every source and atomically replace `warehouse`. Raises SourceError; the old file is then untouched.
+
+    raw_dir (default settings.raw_dir()) supplies the newest kept release when `ico` is not given, the older
+    quarterly tables from its legacy/ folder when `legacy_ico` is not given, and any kept release the release
+    history lacks. The history of the warehouse being replaced is carried forward (etl/releases.py).
+    """
     started = time.perf_counter()
     warehouse = Path(warehouse)
+    raw_dir = Path(raw_dir) if raw_dir is not None else settings.raw_dir()
+    if legacy_ico is None:
+        legacy_ico = raw_store.newest_legacy(raw_dir)
     # Cheap checks first: the reference CSVs are validated before any file is created.
     frames, reference_prov = _load_reference(Path(reference_dir))
-    ico_path, is_sample = choose_ico(ico, Path(raw_dir), sample_path, sample_rows)
+    ico_path, is_sample = choose_ico(ico, raw_dir, sample_path, sample_rows)
     report = BuildReport(warehouse=warehouse, is_sample=is_sample)
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_build_files(warehouse)
     temp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}-{secrets.token_hex(4)}")
     scratch = temp.with_name(temp.name + ".spill")
     try:
@@ -217,7 +258,8 @@ def build(warehouse: Path = settings.DEFAULT_WAREHOUSE, ico: Path | None = None,
         try:
             _fill(con, ico_path=ico_path, is_sample=is_sample,
                   legacy_ico=Path(legacy_ico) if legacy_ico is not None else None,
-                  frames=frames, reference_prov=reference_prov, report=report)
+                  frames=frames, reference_prov=reference_prov, report=report, previous=warehouse,
+                  raw_dir=raw_dir, scratch=scratch)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -3,6 +3,7 @@ never a traceback."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,13 +25,37 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--warehouse", type=Path, help="output file (default: $DASHBOARD_WAREHOUSE or "
                        "data/warehouse.duckdb)")
     build.add_argument("--sample-rows", type=int, default=None, help="rows in a newly generated sample")
+    build.add_argument("--fetch-first", action="store_true",
+                       help="with no release in data/raw/, first try to fetch the newest (at most 30 s); if that "
+                       "fails, build the labelled sample and say why (what `run.py dashboard` does)")
 
-    commands.add_parser("fetch", help="download the newest ICO release into data/raw/")
+    fetch = commands.add_parser("fetch", help="download the newest ICO release into data/raw/ (every download "
+                                "is kept, with its sha256)")
+    fetch.add_argument("--landing-url", help="the page linking the release (default: $ICO_LANDING_URL, else the "
+                       "ICO's page)")
+    fetch.add_argument("--legacy", action="store_true", help="also fetch the older quarterly tables into "
+                       "data/raw/legacy/")
+    fetch.add_argument("--timeout", type=float, default=30, help="seconds to wait for each answer (default 30)")
+
+    refresh = commands.add_parser("refresh", help="fetch the newest release and rebuild only when it is new "
+                                  "(for cron / systemd timers; safe while the app runs)")
+    refresh.add_argument("--landing-url", help="the page linking the release (default: $ICO_LANDING_URL, else "
+                         "the ICO's page)")
+    refresh.add_argument("--legacy-url", help="the older quarterly tables (default: $ICO_LEGACY_URL, else a "
+                         "pinned copy); fetched only while none is kept")
+    refresh.add_argument("--warehouse", type=Path, help="the warehouse to refresh (default: $DASHBOARD_WAREHOUSE "
+                         "or data/warehouse.duckdb)")
+    refresh.add_argument("--timeout", type=float, default=30, help="seconds to wait for each answer (default 30)")
 
     sample = commands.add_parser("sample", help="write a simulated sample in the ICO's format")
     sample.add_argument("--rows", type=int, required=True)
     sample.add_argument("--out", type=Path, required=True, help=".csv, or .xlsx for a workbook with sheet 'in'")
     sample.add_argument("--seed", type=int, default=2019)
+    sample.add_argument("--to", metavar="YYYYQn", help="end at this quarter, like an earlier release (the quarters "
+                        "before it are exactly those of the full sample)")
+    sample.add_argument("--revise", metavar="YYYYQn=+N", action="append", default=[],
+                        help="add (+N) or drop (-N) incidents in a quarter, like a later release's revision; "
+                        "repeatable")
 
     export = commands.add_parser("export-parquet", help="every table and view as Parquet, with a manifest")
     export.add_argument("--warehouse", type=Path)
@@ -42,27 +67,53 @@ def _build(args) -> None:
     from etl.build import DEFAULT_SAMPLE_ROWS, build
     from etl.report import format_report
 
-    report = build(args.warehouse or settings.warehouse_path(), ico=args.ico, legacy_ico=args.legacy_ico,
-                   sample_rows=args.sample_rows or DEFAULT_SAMPLE_ROWS)
+    warehouse = args.warehouse or settings.warehouse_path()
+    rows = args.sample_rows or DEFAULT_SAMPLE_ROWS
+    if args.fetch_first and args.ico is None:
+        from etl.refresh import first_build
+
+        report = first_build(warehouse, sample_rows=rows)
+    else:
+        report = build(warehouse, ico=args.ico, legacy_ico=args.legacy_ico, sample_rows=rows)
     print(format_report(report))
+
+
+def _use_landing_url(url: str | None) -> None:
+    # The environment variable, not an argument: every message's "run this" command then repeats it.
+    if url:
+        os.environ[settings.LANDING_URL_ENV] = url
 
 
 def _fetch(args) -> None:
     from etl import fetch
 
-    try:
-        fetch.fetch()   # prints what it saved
-    except fetch.FetchError as exc:
-        raise SourceError(fetch.LANDING_URLS[0], str(exc).rstrip(".")) from None
+    _use_landing_url(args.landing_url)
+    fetch.fetch(timeout=args.timeout)   # prints what it saved
+    if args.legacy:
+        fetch.fetch_legacy(timeout=args.timeout)
+
+
+def _refresh(args) -> None:
+    from etl.refresh import refresh
+
+    _use_landing_url(args.landing_url)
+    if args.legacy_url:
+        os.environ[settings.LEGACY_URL_ENV] = args.legacy_url
+    refresh(args.warehouse, timeout=args.timeout)
 
 
 def _sample(args) -> None:
-    from etl.sample import write_sample
+    from etl.sample import parse_quarter, parse_revision, write_sample
 
     started = time.perf_counter()
     try:
-        info = write_sample(args.out, args.rows, args.seed)
-    except ValueError as exc:   # e.g. too few rows, or more rows than one Excel sheet holds
+        until = parse_quarter(args.to) if args.to else None
+        revisions: dict = {}
+        for text in args.revise:
+            where, delta = parse_revision(text)
+            revisions[where] = revisions.get(where, 0) + delta
+        info = write_sample(args.out, args.rows, args.seed, until=until, revisions=revisions)
+    except ValueError as exc:   # e.g. too few rows, more rows than one Excel sheet holds, a bad quarter
         raise SourceError(args.out, str(exc)) from None
     print(f"Wrote a SIMULATED sample: {info.path} ({info.rows:,} rows, {info.incidents:,} incidents, "
           f"seed {info.seed}) in {time.perf_counter() - started:.1f} s")
@@ -79,13 +130,22 @@ def _export(args) -> None:
           f"{time.perf_counter() - started:.1f} s")
 
 
-COMMANDS = {"build": _build, "fetch": _fetch, "sample": _sample, "export-parquet": _export}
+COMMANDS = {"build": _build, "fetch": _fetch, "refresh": _refresh, "sample": _sample, "export-parquet": _export}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from etl.fetch import FetchError
+    from etl.refresh import EXIT_BUSY, RefreshBusy
+
     args = _parser().parse_args(argv)
     try:
         COMMANDS[args.command](args)
+    except FetchError as exc:
+        print(f"Error: {exc.paragraph(settings.raw_dir(), getattr(args, 'warehouse', None))}", file=sys.stderr)
+        return 1
+    except RefreshBusy as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except SourceError as exc:
         print(f"Error: {exc.message()}", file=sys.stderr)
         return 1

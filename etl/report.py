@@ -35,6 +35,16 @@ def format_report(report: BuildReport) -> str:
                 lines.append("  unknown category values: none")
             if ico.ignored_columns:
                 lines.append("  extra columns ignored: " + ", ".join(ico.ignored_columns))
+            history = report.releases
+            if history is not None:
+                lines.append(f"  releases kept in the warehouse: {history.releases} (this one runs to "
+                             f"{history.current.get('runs_to')}; carried forward: {len(history.carried)}; "
+                             f"re-read from kept downloads: {len(history.reloaded)})")
+                if history.dropped_other_kind:
+                    lines.append(f"  not carried forward: {history.dropped_other_kind} release(s) of the other kind "
+                                 "(simulated and real releases are never mixed)")
+                for warning in history.warnings:
+                    lines.append(f"  WARNING: {warning}")
         if source.source == "ico_legacy" and report.legacy is not None:
             legacy = report.legacy
             lines.append(f"  {len(legacy.sheets)} quarter sheets, {_count(legacy.cells)} sector x type cells")
@@ -49,8 +59,12 @@ def format_report(report: BuildReport) -> str:
             if legacy.unknown_sectors:
                 lines.append("  sectors not in the vocabulary (kept): " + ", ".join(legacy.unknown_sectors))
     if report.is_sample:
-        lines.append("NOTE: the ICO figures are a SIMULATED SAMPLE (no real release found); the app labels it.")
+        name = report.releases.current.get("file") if report.releases is not None else None
+        what = f"{name} is marked as simulated" if name else "no real release found"
+        lines.append(f"NOTE: the ICO figures are a SIMULATED SAMPLE ({what}); the app labels it.")
     lines.append(f"Warehouse written: {report.warehouse} (latest quarter {report.meta.get('latest_quarter')}, "
                  f"latest comparable year {report.meta.get('latest_comparable_year') or 'none'})")
     lines.append(f"Build time: {report.seconds:.1f} s")
+    if report.first_run_note:
+        lines.append(report.first_run_note)
     return "\n".join(lines)

@@ -1,14 +1,20 @@
 """A simulated sample in the exact shape of the ICO "Data security incident trends" release.
 
 Used when the real row-level file is absent (fresh clone, CI, benchmarks). Only the quarterly incident totals are
-real: they follow the ICO's published figures (data/reference/ico_published_quarterly_incidents.csv) scaled by
-rows / 169,166, the row count of the release those figures come from. Everything else is simulated with plausible
+real: they follow the quarterly incident counts of one ICO release (data/reference/ico_quarterly_incidents_derived.csv,
+counted by a third party from the ICO row-level file) scaled by rows / 169,166, the row count of that release. Everything else is simulated with plausible
 shares. Every sample gets a sidecar `<name>.SAMPLE.txt` (and XLSX samples a document-property marker) so the build
 can label it; see is_sample_file().
 
 Generation is vectorised in chunks of at most CHUNK_INCIDENTS incidents (numpy -> dictionary-encoded pyarrow ->
 CSV), so memory stays bounded whatever the size and 17M rows take well under a minute. The same seed gives a
 byte-identical file. XLSX (for small samples only: one sheet holds ~1M rows) is written row by row.
+
+Successive releases (for testing what a new release revised): `until=(2024, 3)` stops after that quarter, leaving
+every earlier quarter exactly as in the full sample (quarters are generated in time order from one random stream,
+so a shorter release is a prefix of a longer one); `revisions={(2023, 2): +4, (2021, 1): -3}` then adds copies of
+a quarter's first incidents under new references, or drops its last incidents, without touching the random stream,
+so only the revised quarters differ.
 """
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ import pyarrow.csv as pacsv
 
 from govdata import settings, vocabulary as voc
 
-PUBLISHED_QUARTERLY_CSV = settings.REFERENCE_DIR / "ico_published_quarterly_incidents.csv"
+PUBLISHED_QUARTERLY_CSV = settings.REFERENCE_DIR / "ico_quarterly_incidents_derived.csv"
 # Rows in the release whose published quarterly totals we calibrate on (q1-2019-to-q4-2024).
 CALIBRATION_ROWS = 169_166
 SAMPLE_MARKER_SUFFIX = ".SAMPLE.txt"
@@ -37,6 +43,9 @@ MAX_ROWS_PER_INCIDENT = len(voc.DATA_SUBJECT_TYPES) * len(voc.DATA_TYPES)  # dis
 REUSED_REFERENCE_SHARE = 0.02  # references carried over from the previous quarter (the real file reuses some)
 SECTOR_CONFLICT_SHARE = 0.01  # of multi-row incidents: one row names another sector (real file: ~1%)
 CATEGORY_CONFLICT_SHARE = 0.0035  # of multi-row incidents: one row names the other category (real: ~0.3%)
+# References of incidents added by a revision: far above any reference the generator draws (~2 per incident).
+REVISION_REFERENCE_BASE = 900_000_000
+MAX_REVISION = 10_000  # incidents added to or dropped from one quarter by a revision
 
 
 def _weights(names: tuple[str, ...], shares: dict[str, float]) -> np.ndarray:
@@ -277,13 +286,38 @@ def _quarter_table(rng: np.random.Generator, year: int, quarter: int, k: np.ndar
     return pa.Table.from_arrays(columns, names=list(COLUMNS))
 
 
-def _tables(rows: int, seed: int, counts: np.ndarray, published: list[tuple[int, int, int]]):
-    """Yield tables of at most CHUNK_INCIDENTS incidents, in time order (memory bounded whatever `rows`)."""
+def _revise(table: pa.Table, delta: int, first_ref: int) -> pa.Table:
+    """`delta` > 0: rows of the table's first `delta` incidents again, under references first_ref, first_ref+1, ...
+    `delta` < 0: the table without the rows of its last -delta incidents. (Column 0 encodes the incident as a
+    dictionary index, 0..n-1 in row order.)"""
+    import pyarrow.compute as pc
+
+    incident = table.column(0).combine_chunks().indices
+    n = len(table.column(0).combine_chunks().dictionary)
+    if delta < 0:
+        return table.filter(pc.less(incident, n + delta))
+    added = table.filter(pc.less(incident, delta))
+    refs = pa.array([f"BI{first_ref + i}" for i in range(delta)], pa.string())
+    column = pa.DictionaryArray.from_arrays(added.column(0).combine_chunks().indices, refs)
+    return added.set_column(0, table.schema.field(0), column)
+
+
+def _tables(rows: int, seed: int, counts: np.ndarray, published: list[tuple[int, int, int]],
+            until: tuple[int, int] | None = None, revisions: dict[tuple[int, int], int] | None = None):
+    """Yield tables of at most CHUNK_INCIDENTS incidents, in time order (memory bounded whatever `rows`).
+
+    Stops after quarter `until`; applies `revisions` ((year, quarter) -> incidents added or dropped) after the
+    random draws, so they change nothing else.
+    """
+    revisions = revisions or {}
     rng = np.random.default_rng(seed)
     extra_by_quarter = _split(rows - int(counts.sum()), counts)  # rows beyond one per incident
     next_ref = 100
+    revision_ref = REVISION_REFERENCE_BASE
     previous_new = np.empty(0, dtype=np.int64)
     for i, ((year, quarter, _), n, extra) in enumerate(zip(published, counts, extra_by_quarter)):
+        if until is not None and (year, quarter) > until:
+            return
         n = int(n)
         reused_n = min(int(round(n * REUSED_REFERENCE_SHARE)), previous_new.size)
         reused = np.sort(rng.choice(previous_new, size=reused_n, replace=False)) if reused_n else previous_new[:0]
@@ -293,12 +327,20 @@ def _tables(rows: int, seed: int, counts: np.ndarray, published: list[tuple[int,
         previous_new = new
         refs = np.concatenate([reused, new])
         sizes = np.diff(np.r_[np.arange(0, n, CHUNK_INCIDENTS), n]) if n else np.empty(0, dtype=np.int64)
+        delta = revisions.get((year, quarter), 0)
+        if delta and (not sizes.size or -delta >= sizes[-1] or delta > sizes[0]):
+            raise ValueError(f"cannot revise {year} Q{quarter} by {delta:+d}: it has {n} incidents")
         start = 0
-        for size, chunk_extra in zip(sizes, _split(int(extra), sizes)):
+        for j, (size, chunk_extra) in enumerate(zip(sizes, _split(int(extra), sizes))):
             size = int(size)
             k = _rows_per_incident(rng, size, size + int(chunk_extra))
-            yield _quarter_table(rng, year, quarter, k, refs[start:start + size],
-                                 recent=i >= len(published) - 2)
+            table = _quarter_table(rng, year, quarter, k, refs[start:start + size], recent=i >= len(published) - 2)
+            if delta < 0 and j == len(sizes) - 1:
+                table = _revise(table, delta, 0)
+            yield table
+            if delta > 0 and j == 0:
+                yield _revise(table, delta, revision_ref)
+                revision_ref += delta
             start += size
 
 
@@ -343,8 +385,35 @@ def _write_xlsx(tmp: Path, tables) -> None:
     wb.close()
 
 
-def write_sample(out: Path, rows: int, seed: int = 2019) -> SampleInfo:
-    """Write an ICO-format sample of exactly `rows` rows (CSV, or XLSX sheet `in` when out ends in .xlsx)."""
+def parse_quarter(text: str) -> tuple[int, int]:
+    """'2024Q3' or '2024-Q3' -> (2024, 3)."""
+    cleaned = text.strip().upper().replace("-", "").replace(" ", "")
+    year, _, quarter = cleaned.partition("Q")
+    if not (year.isdigit() and len(year) == 4 and quarter in ("1", "2", "3", "4")):
+        raise ValueError(f"{text!r} is not a quarter like 2024Q3")
+    return int(year), int(quarter)
+
+
+def parse_revision(text: str) -> tuple[tuple[int, int], int]:
+    """'2023Q2=+4' -> ((2023, 2), 4); '2021Q1=-3' -> ((2021, 1), -3)."""
+    where, sep, amount = text.partition("=")
+    try:
+        delta = int(amount)
+    except ValueError:
+        delta = 0
+    if not sep or delta == 0 or abs(delta) > MAX_REVISION:
+        raise ValueError(f"{text!r} is not a revision like 2023Q2=+4 or 2021Q1=-3 "
+                         f"(a whole number of incidents, at most {MAX_REVISION:,} either way)")
+    return parse_quarter(where), delta
+
+
+def write_sample(out: Path, rows: int, seed: int = 2019, *, until: tuple[int, int] | None = None,
+                 revisions: dict[tuple[int, int], int] | None = None) -> SampleInfo:
+    """Write an ICO-format sample (CSV, or XLSX sheet `in` when out ends in .xlsx).
+
+    `rows` rows for the full series; `until` (year, quarter) stops earlier (an earlier release: fewer rows, the
+    same quarters before it); `revisions` {(year, quarter): +n or -n} adds or drops incidents in those quarters.
+    """
     out = Path(out)
     if rows < 1:
         raise ValueError(f"a sample needs at least 1 row, not {rows}")
@@ -352,20 +421,39 @@ def write_sample(out: Path, rows: int, seed: int = 2019) -> SampleInfo:
     if xlsx and rows > XLSX_MAX_ROWS:
         raise ValueError(f"{rows} rows do not fit one Excel sheet (max {XLSX_MAX_ROWS}); write a .csv instead")
     published = published_quarterly()
+    quarters = [(y, q) for y, q, _ in published]
+    for where in [until, *(revisions or {})]:
+        if where is not None and where not in quarters:
+            raise ValueError(f"{where[0]} Q{where[1]} is outside the sample's quarters "
+                             f"({quarters[0][0]} Q{quarters[0][1]} to {quarters[-1][0]} Q{quarters[-1][1]})")
+    if until is not None and any(where > until for where in revisions or {}):
+        raise ValueError("a revised quarter lies after the last quarter of the release")
     counts = quarter_targets(rows, published)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
-    tables = _tables(rows, seed, counts, published)
+    written = {"rows": 0}
+    quarterly = {where: 0 for where in quarters if until is None or where <= until}
+
+    def counted(tables):   # the true rows and incidents written, whatever `until` and `revisions` did
+        import pyarrow.compute as pc
+
+        for table in tables:
+            written["rows"] += table.num_rows
+            key = (int(table.column(1)[0].as_py()), QUARTER_TEXT.index(table.column(2)[0].as_py()) + 1)
+            quarterly[key] += pc.count_distinct(table.column(0).combine_chunks().indices).as_py()
+            yield table
+
     try:
-        (_write_xlsx if xlsx else _write_csv)(tmp, tables)
-        incidents = int(counts.sum())
+        (_write_xlsx if xlsx else _write_csv)(tmp, counted(_tables(rows, seed, counts, published, until,
+                                                                   revisions)))
+        incidents = sum(quarterly.values())
         marker = sample_marker_path(out)
         # Sidecar first, then the data: a sample never exists without its label. (No checksum here: hashing a
         # multi-GB sample would double the time; the build records the sha256 of what it loads.)
-        marker.write_text(_marker_text(out, rows, incidents, seed, tmp.stat().st_size), encoding="utf-8")
+        marker.write_text(_marker_text(out, written["rows"], incidents, seed, tmp.stat().st_size),
+                          encoding="utf-8")
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
-    quarterly = {(y, q): int(n) for (y, q, _), n in zip(published, counts)}
-    return SampleInfo(path=out, rows=rows, incidents=incidents, quarterly_incidents=quarterly, marker=marker,
-                      seed=seed)
+    return SampleInfo(path=out, rows=written["rows"], incidents=incidents, quarterly_incidents=quarterly,
+                      marker=marker, seed=seed)

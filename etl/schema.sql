@@ -62,6 +62,21 @@ CREATE TABLE legacy_incident_counts (
     incident_count    INTEGER NOT NULL
 );
 
+-- Every page a reference figure was read from, once (data/reference/sources.csv): the citation of each figure is
+-- built from this row, joined on source_url.
+CREATE TABLE reference_sources (
+    source_url   VARCHAR NOT NULL,  -- as in the figure rows: an http(s) address or 'Citation: ...'
+    publisher    VARCHAR NOT NULL,  -- who published the page (the outlet), not the survey's commissioner
+    author       VARCHAR,
+    title        VARCHAR NOT NULL,  -- the page's title as shown ('[...]' when the page shows none)
+    published    VARCHAR,           -- YYYY, YYYY-MM or YYYY-MM-DD, as precise as the page says; NULL = not stated
+    accessed     DATE NOT NULL,     -- when the figures were read from it
+    licence      VARCHAR NOT NULL,  -- as the page states it, or 'Not stated ...'
+    notes        VARCHAR,
+    source_file  VARCHAR NOT NULL,
+    source_line  INTEGER NOT NULL
+);
+
 -- Council information-governance survey results (tidy: one figure per row, every row cited).
 CREATE TABLE survey_results (
     survey_id          VARCHAR NOT NULL,
@@ -159,6 +174,36 @@ CREATE TABLE provenance (
     source_url    VARCHAR,
     is_sample     BOOLEAN NOT NULL,  -- simulated data: the app shows a banner
     load_report   VARCHAR NOT NULL   -- JSON: rejections, conflicts, unknown values, incident counts
+);
+
+-- Every ICO release this warehouse or an earlier build loaded (one row each): a new build copies the previous
+-- warehouse's rows forward and adds the release it loads, so no release's figures are lost (etl/releases.py).
+CREATE TABLE ico_releases (
+    sha256          VARCHAR PRIMARY KEY,  -- of the release file: what identifies a release
+    file            VARCHAR NOT NULL,     -- file name only, e.g. 'data-security-incidents-trends-q1-2019-to-q4-2024.xlsx'
+    runs_to         VARCHAR NOT NULL,     -- latest quarter in the file, e.g. '2024-Q4'
+    runs_to_year    INTEGER NOT NULL,
+    runs_to_quarter INTEGER NOT NULL CHECK (runs_to_quarter BETWEEN 1 AND 4),
+    fetched_at      TIMESTAMP,            -- when etl fetch/refresh downloaded it, UTC (NULL: a file given by hand)
+    source_url      VARCHAR,              -- the address it was downloaded from (NULL: a file given by hand)
+    first_loaded_at TIMESTAMP NOT NULL,   -- the first build that loaded it, UTC
+    rows_read       BIGINT NOT NULL,
+    incidents       BIGINT NOT NULL,      -- distinct BI Reference + Year + Quarter in the release
+    is_sample       BOOLEAN NOT NULL,     -- simulated (never mixed with real releases in one warehouse)
+    is_current      BOOLEAN NOT NULL      -- the release the incident tables above were built from
+);
+
+-- Each release's quarterly incident counts by sector x incident category x incident type (sector and category
+-- resolved by the same rule as incident_facts). Sum over the other columns for totals by one of them.
+CREATE TABLE ico_release_counts (
+    sha256            VARCHAR NOT NULL,   -- ico_releases.sha256
+    year              INTEGER NOT NULL,
+    quarter           INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),
+    sector            VARCHAR NOT NULL,
+    incident_category VARCHAR NOT NULL,
+    incident_type     VARCHAR NOT NULL,
+    incidents         BIGINT NOT NULL,
+    PRIMARY KEY (sha256, year, quarter, sector, incident_category, incident_type)
 );
 
 -- Build facts: schema version, build time, latest comparable quarter.

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from govdata import printing
-from govdata.figures import SAMPLE_LABEL, FigureSpec
+from govdata import printing, spreadsheet_cells
+from govdata.figures import FigureSpec
 from govdata.printing import DEFAULT_SIZE, PRINT_SIZES, PrintSize
 
 __all__ = ["DEFAULT_SIZE", "PRINT_SIZES", "PrintSize", "IMAGE_FORMATS", "ImageExportUnavailable", "to_image",
@@ -47,11 +47,16 @@ class ImageExportUnavailable(RuntimeError):
 
 
 def export_frame(spec: FigureSpec) -> pd.DataFrame:
-    """The table written to CSV/XLSX: spec.data, plus the data_status column when the data is a sample."""
+    """The table written to CSV/XLSX: spec.data, plus the data_status column when the data is a sample, with
+    text cells that could start a formula neutralised (govdata.spreadsheet_cells).
+
+    A chart whose rows mix simulated and real figures (e.g. the linked timeline) carries its own per-row
+    data_status, built from each row's provenance; it is kept as is, so real figures are never labelled simulated.
+    """
     frame = spec.data.copy()
-    if spec.is_sample:
+    if spec.is_sample and SAMPLE_STATUS_COLUMN not in frame.columns:
         frame[SAMPLE_STATUS_COLUMN] = SAMPLE_STATUS
-    return frame
+    return spreadsheet_cells.neutralise_frame(frame)
 
 
 def file_stem(spec: FigureSpec) -> str:
@@ -61,14 +66,16 @@ def file_stem(spec: FigureSpec) -> str:
 
 def to_csv(spec: FigureSpec) -> bytes:
     """The chart's data as UTF-8 CSV (no index)."""
-    return export_frame(spec).to_csv(index=False).encode("utf-8")
+    return spreadsheet_cells.csv_bytes(export_frame(spec))
 
 
 def about_rows(spec: FigureSpec, accessed: str | None = None) -> list[tuple[str, str]]:
     """(field, text) pairs describing a chart: title, subtitle, summary, sources, notes, citation, queries."""
     rows = [("Title", spec.title), ("Subtitle", spec.subtitle), ("Summary", spec.summary)]
+    if spec.data_date:
+        rows.append(("Data date", f"the data shown runs to {spec.data_date}"))
     if spec.is_sample:
-        rows.append(("Data status", SAMPLE_LABEL))
+        rows.append(("Data status", spec.sample_label()))
     rows.append(("Source", spec.source_text()))
     rows += [("Note", n) for n in spec.notes]
     rows.append(("Citation", citations(spec, accessed)))
@@ -80,9 +87,16 @@ def to_xlsx(spec: FigureSpec, accessed: str | None = None) -> bytes:
     """A workbook: sheet 'data' (as the CSV) and sheet 'about' (title, subtitle, source, notes, sample label, query)."""
     buffer = io.BytesIO()
     # in_memory: xlsxwriter otherwise assembles the workbook through temporary files (about half the time)
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": {"in_memory": True}}) as writer:
-        export_frame(spec).to_excel(writer, sheet_name="data", index=False)
-        about = pd.DataFrame(about_rows(spec, accessed), columns=["field", "text"])
+    # strings_to_formulas/urls off: a text cell is written as text, never as a live formula or hyperlink
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        data, cut_notes = spreadsheet_cells.fit_excel(export_frame(spec), "data")
+        data.to_excel(writer, sheet_name="data", index=False)
+        rows = about_rows(spec, accessed) + [("Cut text", note) for note in cut_notes]
+        about = spreadsheet_cells.neutralise_frame(pd.DataFrame(rows, columns=["field", "text"]))
+        about, more = spreadsheet_cells.fit_excel(about, "about")
+        if more:
+            about = pd.concat([about, pd.DataFrame([("Cut text", n) for n in more], columns=["field", "text"])])
         about.to_excel(writer, sheet_name="about", index=False)
         sheet = writer.sheets["about"]
         sheet.set_column(0, 0, 14)
@@ -93,9 +107,9 @@ def to_xlsx(spec: FigureSpec, accessed: str | None = None) -> bytes:
 def citations(spec: FigureSpec, accessed: str | None = None) -> str:
     """Harvard-style citations for each source of the chart, one per line (sample data says so first)."""
     accessed = accessed or date.today().isoformat()
-    lines = [s.harvard(accessed) for s in spec.sources]
+    lines = list(dict.fromkeys(s.harvard(accessed) for s in spec.sources))   # one line per distinct citation
     if spec.is_sample:
-        lines.insert(0, SAMPLE_LABEL)
+        lines.insert(0, spec.sample_label())
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape as xml_escape
 import numpy as np
 
 from govdata.charts import base, text
-from govdata.figures import SAMPLE_LABEL, FigureSpec
+from govdata.figures import FigureSpec
 
 CSS_PX_PER_INCH = 96
 PT_PER_INCH = 72
@@ -124,7 +124,8 @@ def print_size(size: str | PrintSize) -> PrintSize:
 def description(spec: FigureSpec) -> str:
     """The chart's alt text (title, subtitle and summary when the builder gave none), led by the sample label."""
     alt = spec.alt_text.strip() or " ".join(p.strip() for p in (spec.title, spec.subtitle, spec.summary) if p)
-    return f"{SAMPLE_LABEL} {alt}" if spec.is_sample and SAMPLE_LABEL not in alt else alt
+    label = spec.sample_label() if spec.is_sample else ""
+    return f"{label} {alt}" if label and label not in alt else alt
 
 
 # ----------------------------------------------------------------------------------------------- text blocks
@@ -144,7 +145,9 @@ def _heading(spec: FigureSpec, size: PrintSize, part: str) -> list[tuple[str, fl
     body, title_px, sub_px = size.px(size.body_pt), size.px(size.title_pt), size.px(size.subtitle_pt)
     paragraphs = []
     if spec.is_sample:
-        paragraphs.append(("SAMPLE DATA: simulated figures, not real incidents", body, True, SAMPLE_COLOUR))
+        tag = (f"SAMPLE DATA in {spec.sample_part}: simulated incidents" if spec.sample_part
+               else "SAMPLE DATA: simulated figures, not real incidents")
+        paragraphs.append((tag, body, True, SAMPLE_COLOUR))
     paragraphs.append((spec.title, title_px, True, TEXT_COLOUR))
     subtitle = spec.subtitle + (f" ({part})" if part else "")
     if subtitle.strip():
@@ -156,9 +159,10 @@ def _footer(spec: FigureSpec, size: PrintSize) -> list[tuple[str, float, bool, s
     body = size.px(size.body_pt)
     paragraphs = [(note, body, False, MUTED_COLOUR) for note in spec.notes]
     source = spec.source_text()
-    if spec.is_sample and source.startswith(SAMPLE_LABEL):
-        paragraphs.append((SAMPLE_LABEL, body, True, SAMPLE_COLOUR))
-        source = source[len(SAMPLE_LABEL):].strip()
+    label = spec.sample_label() if spec.is_sample else ""
+    if label and source.startswith(label):
+        paragraphs.append((label, body, True, SAMPLE_COLOUR))
+        source = source[len(label):].strip()
     paragraphs.append((source, body, False, MUTED_COLOUR))
     return paragraphs
 

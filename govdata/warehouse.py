@@ -60,6 +60,17 @@ def _open_version(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _close_retired() -> None:
+    """Close the oldest replaced versions beyond _KEEP_RETIRED. One still busy with a query (DuckDB refuses to close
+    it: ResourceInUseException) stays in the list and is tried again at the next replacement. Caller holds _lock."""
+    for old in list(_retired[:max(len(_retired) - _KEEP_RETIRED, 0)]):
+        try:
+            old.close()
+        except duckdb.Error:
+            continue
+        _retired.remove(old)
+
+
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor on the warehouse at `path` (default: settings.warehouse_path()), read-only.
 
@@ -84,9 +95,8 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
                 ) from None
             if current is not None:
                 _retired.append(current.connection)
-                while len(_retired) > _KEEP_RETIRED:
-                    _retired.pop(0).close()
-            current = _open[path] = _Open(identity, con)
+            current = _open[path] = _Open(identity, con)   # in use before anything below can fail
+            _close_retired()
         cursor = current.connection.cursor()
     cursor.execute(f"USE {ALIAS}")  # each cursor starts in the in-memory catalog
     return cursor

@@ -8,6 +8,11 @@ as an error. Server memory is read from /proc/<pid>/status (Linux).
 
     python3 scripts/loadtest.py                        # starts its own server on 127.0.0.1 (sample warehouse)
     python3 scripts/loadtest.py --url http://127.0.0.1:8501 --pid 1234    # an already running local server
+    python3 scripts/loadtest.py --url http://127.0.0.1:8080 --reconnect   # through the proxy (deploy/stack.py)
+
+Like a browser, each visitor first loads the page (so a proxy's affinity cookie, if any, is sent on its WebSocket).
+With --reconnect a visitor whose connection drops (a replica stopped) opens a new session and carries on, as
+Streamlit's frontend does; dropped runs are counted apart from errors.
 
 Only loopback addresses are accepted; every loop is bounded in count and time.
 """
@@ -82,7 +87,7 @@ def _element_texts(element) -> list[str]:
 class Session:
     """One visitor: a websocket to /_stcore/stream, re-running pages like the browser does."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, cookies: dict[str, str] | None = None):
         parsed = urlparse(base_url)
         if parsed.hostname not in LOOPBACK:
             raise ValueError(f"refusing to load-test {base_url}: only loopback addresses are allowed")
@@ -90,10 +95,12 @@ class Session:
         self.ws_url = f"ws://{parsed.netloc}{parsed.path.rstrip('/')}/_stcore/stream"
         self.ws = None
         self.pages: list[dict] = []
+        self.cookies = dict(cookies or {})
 
     async def __aenter__(self) -> Session:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else None
         self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
-                                           open_timeout=RUN_TIMEOUT_S)
+                                           open_timeout=RUN_TIMEOUT_S, additional_headers=headers, proxy=None)
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -204,6 +211,16 @@ class RoundStats:
     errors: list[str]
     latencies: list[float]
     rss_kb: int
+    visitors: list[VisitorLog] = field(default_factory=list)
+
+    @property
+    def reconnected(self) -> int:
+        return sum(1 for v in self.visitors if v.reconnects)
+
+    @property
+    def recovered(self) -> int:
+        """Visitors whose connection dropped and who then completed at least one run on a new session."""
+        return sum(1 for v in self.visitors if v.reconnects and v.runs_after_recovery)
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -221,45 +238,106 @@ class RoundStats:
         return self.percentile(95)
 
     def line(self) -> str:
-        return (f"{self.sessions:>3} sessions  {self.runs:>5} runs  errors {len(self.errors):>3}  "
+        text = (f"{self.sessions:>3} sessions  {self.runs:>5} runs  errors {len(self.errors):>3}  "
                 f"p50 {self.p50 * 1000:7.0f} ms  p95 {self.p95 * 1000:7.0f} ms  server RSS {self.rss_kb / 1024:7.1f} MiB")
+        if self.reconnected:
+            text += (f"  dropped+reconnected {self.reconnected:>3}  recovered {self.recovered:>3} "
+                     f"(runs after recovery {sum(v.runs_after_recovery for v in self.visitors)})")
+        return text
+
+
+def page_cookies(base_url: str) -> dict[str, str]:
+    """Load the app's page as a browser would and keep the cookies it sets (a proxy's affinity cookie)."""
+    from http.cookies import SimpleCookie
+
+    request = urllib.request.Request(base_url.rstrip("/") + "/")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback only: never a proxy
+    with opener.open(request, timeout=RUN_TIMEOUT_S) as response:
+        jar = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        return {name: morsel.value for name, morsel in jar.items()}
+
+
+MAX_RECONNECTS = 5
+DROPPED = (OSError, asyncio.TimeoutError, websockets.WebSocketException)
+
+
+@dataclass
+class VisitorLog:
+    """One visitor's account: runs on each connection, drops, and runs completed after its last drop."""
+    reconnects: int = 0
+    dropped_runs: int = 0
+    runs_after_recovery: int = 0
 
 
 async def _visitor(base_url: str, queries: list[tuple[str, str]], duration_s: float, offset: int,
-                   latencies: list[float], errors: list[str]) -> None:
+                   latencies: list[float], errors: list[str], reconnect: bool = False,
+                   log: VisitorLog | None = None) -> None:
     """Open pages and change filters (query strings) round-robin until `duration_s` has passed."""
     stop_at = time.perf_counter() + duration_s
-    try:
-        async with Session(base_url) as session:
-            first = await session.run("", "")
-            latencies.append(first.latency_s)
-            errors.extend(first.exceptions)
-            for i in range(MAX_RUNS_PER_SESSION):
-                if time.perf_counter() >= stop_at:
-                    break
-                page, query = queries[(offset + i) % len(queries)]
-                result = await session.run(page, query)          # open a page (as by a link or the sidebar)
-                latencies.append(result.latency_s)
-                errors.extend(f"{page}?{query}: {e}" for e in result.exceptions)
-                change = filter_change(result, offset + i)
-                if change is None or time.perf_counter() >= stop_at:
-                    continue
-                changed = await session.run(page, result.query_string or query, change)   # change a filter
-                latencies.append(changed.latency_s)
-                errors.extend(f"{page}?{query} after a filter change: {e}" for e in changed.exceptions)
-    except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as exc:
-        errors.append(f"session failed: {type(exc).__name__}: {exc}")
+    log = log if log is not None else VisitorLog()
+    i = 0
+
+    def record(result: RunResult, what: str) -> None:
+        latencies.append(result.latency_s)
+        errors.extend(f"{what}: {e}" for e in result.exceptions)
+        if log.reconnects and result.ok:
+            log.runs_after_recovery += 1
+
+    while True:
+        try:
+            cookies = await asyncio.to_thread(page_cookies, base_url)
+            async with Session(base_url, cookies) as session:
+                record(await session.run("", ""), "home page")
+                while i < MAX_RUNS_PER_SESSION and time.perf_counter() < stop_at:
+                    page, query = queries[(offset + i) % len(queries)]
+                    i += 1
+                    result = await session.run(page, query)          # open a page (as by a link or the sidebar)
+                    record(result, f"{page}?{query}")
+                    change = filter_change(result, offset + i)
+                    if change is None or time.perf_counter() >= stop_at:
+                        continue
+                    changed = await session.run(page, result.query_string or query, change)   # change a filter
+                    record(changed, f"{page}?{query} after a filter change")
+            return
+        except DROPPED as exc:
+            if not reconnect or log.reconnects >= MAX_RECONNECTS or time.perf_counter() >= stop_at:
+                errors.append(f"session failed: {type(exc).__name__}: {exc}")
+                return
+            log.reconnects += 1                    # the connection dropped mid-run: a new session, as a browser does
+            log.dropped_runs += 1
+            await asyncio.sleep(0.5)
 
 
-async def discover(base_url: str) -> tuple[list[dict], dict[str, str]]:
-    """The app's pages, and each page's default query string (what its widgets write into the URL)."""
+async def discover(base_url: str, warehouse_path: str | Path | None = None) -> tuple[list[dict], dict[str, str]]:
+    """The app's pages, and each page's default query string (every parameter at its default). A page writes
+    nothing to the address on load (that would add a history entry), so the defaults come from the page's
+    declared parameters (govdata.views) read against the server's warehouse (`warehouse_path`, default: the
+    one this process would open)."""
     async with Session(base_url) as session:
         first = await session.run("", "")
         defaults = {}
         for page in first.pages:
             result = await session.run(page["url"], "")
-            defaults[page["url"]] = result.query_string or ""
+            defaults[page["url"]] = result.query_string or _declared_defaults(page["url"], warehouse_path)
         return first.pages, defaults
+
+
+def _declared_defaults(url_path: str, warehouse_path: str | Path | None) -> str:
+    from govdata import views, warehouse
+    from govdata.views.base import Direct
+
+    try:
+        con = warehouse.connect(Path(warehouse_path)) if warehouse_path else warehouse.connect()
+    except warehouse.WarehouseUnavailable:
+        return ""
+    try:
+        return views.default_query(url_path, Direct(con))
+    except KeyError:            # a page without a view module
+        return ""
+    finally:
+        con.close()
 
 
 def workload(pages: list[dict], defaults: dict[str, str], variants: list[str]) -> list[tuple[str, str]]:
@@ -273,12 +351,14 @@ def workload(pages: list[dict], defaults: dict[str, str], variants: list[str]) -
 
 
 async def run_round(base_url: str, sessions: int, duration_s: float, queries: list[tuple[str, str]],
-                    pid: int | None) -> RoundStats:
+                    pid: int | None, reconnect: bool = False) -> RoundStats:
     latencies: list[float] = []
     errors: list[str] = []
-    await asyncio.gather(*(_visitor(base_url, queries, duration_s, i, latencies, errors) for i in range(sessions)))
+    visitors = [VisitorLog() for _ in range(sessions)]
+    await asyncio.gather(*(_visitor(base_url, queries, duration_s, i, latencies, errors, reconnect, visitors[i])
+                           for i in range(sessions)))
     rss = server_rss_kb(pid) if pid else 0
-    return RoundStats(sessions, len(latencies), errors, latencies, rss)
+    return RoundStats(sessions, len(latencies), errors, latencies, rss, visitors)
 
 
 def free_port() -> int:
@@ -329,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: a fresh sample warehouse built by the real ETL in a temporary folder)")
     parser.add_argument("--sessions", default="1,5,20", help="concurrent sessions per round (default 1,5,20)")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each round (max 300)")
+    parser.add_argument("--reconnect", action="store_true",
+                        help="a visitor whose connection drops opens a new session and carries on (failover)")
     args = parser.parse_args(argv)
     duration = min(max(args.seconds, 1.0), 300.0)
     counts = [min(max(int(n), 1), 100) for n in args.sessions.split(",")]
@@ -359,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"server RSS at start: {server_rss_kb(pid) / 1024:.1f} MiB")
             failed = False
             for n in counts:
-                stats = asyncio.run(run_round(base_url, n, duration, queries, pid))
+                stats = asyncio.run(run_round(base_url, n, duration, queries, pid, args.reconnect))
                 print(stats.line(), flush=True)
                 for error in stats.errors[:5]:
                     print(f"    error: {error}")

@@ -7,6 +7,7 @@ from apptest_helpers import (assert_pack_button, chart_panels, MediaCapture, ass
                              texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
+from ui.layout import sample_banner_text
 from govdata.queries import incidents as q
 
 PAGE = page("trends.py")
@@ -26,7 +27,7 @@ def test_default_render(tiny_warehouse, monkeypatch):
     capture = MediaCapture().install(monkeypatch)
     at = open_page(PAGE, tiny_warehouse, monkeypatch, capture=capture)
     assert_no_exception(at)
-    assert dict(at.query_params) == DEFAULT_URL
+    assert dict(at.query_params) == {}   # loading writes nothing to the address; the first change writes it all
     frame = first_csv(at, capture)
     assert frame["incidents"].tolist() == [5, 4, 6, 4, 5, 3, 6]
     # the older quarterly tables are shown as a second chart with their own downloads
@@ -109,14 +110,16 @@ def test_invalid_url_values(tiny_warehouse, monkeypatch):
     named = {n.split("**")[1].replace("\\", "") for n in notes}
     assert named == {"period", "breakdown", "measure", "sector", "comparable", "rolling", "legacy"}
     assert all(len(n) < 300 for n in notes)
-    assert dict(at.query_params) == DEFAULT_URL | {"sector": "Health"}
+    assert dict(at.query_params) == url      # the address is left as given until the user changes something
+    at.checkbox(key="url_rolling").check().run()
+    assert dict(at.query_params) == DEFAULT_URL | {"sector": "Health", "rolling": "1"}
 
 
 def test_sample_banner_and_labelled_csv(sample_warehouse, monkeypatch):
     capture = MediaCapture().install(monkeypatch)
     at = open_page(PAGE, sample_warehouse, monkeypatch, capture=capture)
     assert_no_exception(at)
-    assert any(SAMPLE_LABEL in w for w in texts(at.warning))
+    assert sample_banner_text("trends") in texts(at.warning)
     frame = first_csv(at, capture)
     assert set(frame[export.SAMPLE_STATUS_COLUMN]) == {export.SAMPLE_STATUS}
     assert frame["incidents"].tolist() == expected(sample_warehouse, "quarter")["incidents"].tolist()

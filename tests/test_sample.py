@@ -11,7 +11,7 @@ from etl import sample
 from etl.sample import CALIBRATION_ROWS, is_sample_file, quarter_targets, sample_marker_path, write_sample
 from govdata import settings, vocabulary as voc
 
-REFERENCE = settings.REFERENCE_DIR / "ico_published_quarterly_incidents.csv"
+REFERENCE = settings.REFERENCE_DIR / "ico_quarterly_incidents_derived.csv"
 KEY = ["BI Reference", "Year", "Quarter"]
 
 
@@ -34,13 +34,15 @@ def test_reference_csv_matches_shared_published_file(shared_data_dir):
 
 def test_reference_csv_annual_sums_and_sources():
     rows = read_reference()
-    assert list(rows[0]) == ["year", "quarter", "incidents", "release", "publisher", "source_url", "derived_by",
-                             "notes"]
+    # issue 10, defect 7: the counts were computed by a third party, so the file credits the deriver and names the
+    # ICO release it was derived from (it is not 'published' by the ICO)
+    assert list(rows[0]) == ["year", "quarter", "incidents", "release", "derived_by", "derived_from",
+                             "derived_from_url", "licence", "notes"]
     annual: dict[int, int] = {}
     for r in rows:
         annual[int(r["year"])] = annual.get(int(r["year"]), 0) + int(r["incidents"])
-        assert r["publisher"] == "Information Commissioner's Office"
-        assert r["source_url"] == voc.ICO_LANDING_PAGE
+        assert r["derived_from"].startswith("Information Commissioner's Office")
+        assert r["derived_from_url"] == voc.ICO_LANDING_PAGE
         assert r["release"] == "q1-2019-to-q4-2024"
         assert "olga-in-clouds/uni_ico_incidents_analysis" in r["derived_by"] and "548a68a" in r["derived_by"]
     assert annual == {2019: 11_366, 2020: 9_702, 2021: 9_742, 2022: 8_129, 2023: 11_069, 2024: 12_193}
@@ -182,3 +184,57 @@ def test_bad_sizes_are_refused(tmp_path):
     with pytest.raises(ValueError, match="Excel"):
         write_sample(tmp_path / "s.xlsx", 2_000_000)
     assert not list(tmp_path.iterdir())
+
+
+# --- successive releases: --to and --revise ----------------------------------------------------------------------
+
+def _cells(path) -> dict:
+    import duckdb
+
+    rows = duckdb.sql(f"""SELECT Year, Quarter, Sector, "Incident Category", "Incident Type",
+                                 count(DISTINCT "BI Reference") FROM read_csv('{path}', all_varchar=true)
+                          GROUP BY ALL""").fetchall()
+    return {tuple(r[:5]): r[5] for r in rows}
+
+
+def test_an_earlier_release_is_the_full_sample_up_to_its_last_quarter(tmp_path):
+    full = write_sample(tmp_path / "full.csv", 5000, seed=11)
+    early = write_sample(tmp_path / "early.csv", 5000, seed=11, until=(2024, 3))
+    full_cells, early_cells = _cells(full.path), _cells(early.path)
+    assert {k: v for k, v in full_cells.items() if k[:2] != ("2024", "Qtr 4")} == early_cells
+    assert early.quarterly_incidents == {k: v for k, v in full.quarterly_incidents.items() if k != (2024, 4)}
+    assert early.rows == len(pd.read_csv(early.path)) < full.rows == 5000
+    assert early.incidents == sum(early.quarterly_incidents.values())
+
+
+def test_revisions_change_only_the_revised_quarters_by_exactly_that_many_incidents(tmp_path):
+    base = write_sample(tmp_path / "base.csv", 5000, seed=11)
+    revised = write_sample(tmp_path / "revised.csv", 5000, seed=11, revisions={(2021, 1): 3, (2023, 2): -2})
+    a, b = _cells(base.path), _cells(revised.path)
+    changed = {k[:2] for k in set(a) | set(b) if a.get(k) != b.get(k)}
+    assert changed == {("2021", "Qtr 1"), ("2023", "Qtr 2")}
+    assert revised.quarterly_incidents[(2021, 1)] - base.quarterly_incidents[(2021, 1)] == 3
+    assert revised.quarterly_incidents[(2023, 2)] - base.quarterly_incidents[(2023, 2)] == -2
+    frame = pd.read_csv(revised.path)
+    assert not frame.duplicated(subset=["BI Reference", "Year", "Quarter", "Data Subject Type", "Data Type"]).any()
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--to", "2024Q5"], "is not a quarter like 2024Q3"),
+    (["--to", "2030Q1"], "outside the sample's quarters"),
+    (["--revise", "2023Q2"], "is not a revision like 2023Q2=+4"),
+    (["--revise", "2023Q2=+0"], "is not a revision like 2023Q2=+4"),
+    (["--revise", "2023Q2=-100000"], "is not a revision"),
+    (["--revise", "2023Q2=-5000"], "cannot revise 2023 Q2 by -5000"),
+    (["--to", "2022Q4", "--revise", "2023Q2=+1"], "a revised quarter lies after the last quarter"),
+])
+def test_bad_release_options_are_one_line_errors(tmp_path, args, problem):
+    import subprocess
+    import sys
+
+    out = tmp_path / "s.csv"
+    result = subprocess.run([sys.executable, "-m", "etl", "sample", "--rows", "3000", "--out", str(out), *args],
+                            cwd=settings.PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and problem in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: ") and result.stderr.strip().count("\n") == 0
+    assert not out.exists()

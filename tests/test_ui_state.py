@@ -1,20 +1,31 @@
-"""ui.state: URL values are validated against the vocabulary, ignored with an escaped visible note, written back."""
+"""ui.state: URL values are validated against the declared vocabulary, ignored with an escaped visible note, and
+written back once per user change (never on a load)."""
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
 
 def _app():
+    from types import SimpleNamespace
+
     import streamlit as st
 
+    from govdata.views.params import Param
     from ui import state
 
-    sector = state.multichoice("sector", ["Health", "Finance, insurance and credit", "Justice"], label="Sectors")
-    period = state.choice("period", ["quarter", "year"], "quarter", label="Period", horizontal=True)
-    view = state.choice("view", ["a", "b", "c"], "b", label="View")
-    window = state.number("window", 4, label="Window", min_value=1, max_value=8)
-    flag = state.flag("comparable", True, label="Comparable only")
-    st.write(repr((sector, period, view, window, flag)))
+    view = SimpleNamespace(PAGE="test", PARAMS=(
+        Param("sector", "multi", "Sectors", options={s: s for s in ("Health", "Finance, insurance and credit",
+                                                                    "Justice")}),
+        Param("period", "choice", "Period", options={"quarter": "Quarter", "year": "Year"}, default="quarter",
+              widget="radio"),
+        Param("view", "choice", "View", options={"a": "A", "b": "B", "c": "C"}, default="b"),
+        Param("window", "number", "Window", default=4, minimum=1, maximum=8),
+        Param("comparable", "flag", "Comparable only", default=True),
+    ))
+    form = state.Form(view, runner=None)
+    values = tuple(form.widget(p.name) for p in view.PARAMS)
+    form.commit()
+    st.write(repr(values))
 
 
 def run(params: dict | None = None) -> AppTest:
@@ -30,12 +41,27 @@ def result(at: AppTest):
     return ast.literal_eval(at.markdown[-1].value)
 
 
-def test_defaults_are_written_to_the_url():
+DEFAULT_URL = {"sector": "", "period": "quarter", "view": "b", "window": "4", "comparable": "1"}
+
+
+def test_a_load_writes_nothing_and_a_change_writes_the_whole_view():
     at = run()
     assert not at.exception and not at.info
     assert result(at) == ([], "quarter", "b", 4, True)
-    assert dict(at.query_params) == {"sector": "", "period": "quarter", "view": "b", "window": "4",
-                                     "comparable": "1"}
+    assert dict(at.query_params) == {}              # no history entry for loading the page
+    at.selectbox[0].set_value("a").run()
+    assert dict(at.query_params) == DEFAULT_URL | {"view": "a"}
+
+
+def test_a_rerun_without_a_change_writes_nothing():
+    at = run()
+    at.run()
+    at.run()
+    assert dict(at.query_params) == {}
+    at.number_input[0].set_value(5).run()
+    written = dict(at.query_params)
+    at.run()
+    assert dict(at.query_params) == written == DEFAULT_URL | {"window": "5"}
 
 
 def test_valid_url_values_set_the_widgets():
@@ -61,6 +87,22 @@ def test_widget_changes_are_written_back():
     assert result(again) == result(at) == (["Health"], "quarter", "a", 2, False)
 
 
+def test_a_new_address_in_the_same_session_resets_the_widgets():
+    """Back/Forward: the browser reruns the page with an older address; the widgets follow it."""
+    at = run()
+    at.selectbox[0].set_value("a").run()
+    at.number_input[0].set_value(7).run()
+    assert result(at)[2:4] == ("a", 7)
+    at.query_params.clear()
+    at.query_params.update(DEFAULT_URL | {"view": "a"})          # one step back
+    at.run()
+    assert result(at) == ([], "quarter", "a", 4, True) and not at.info
+    at.query_params.clear()                                         # back to the page as first loaded
+    at.run()
+    assert result(at) == ([], "quarter", "b", 4, True)
+    assert dict(at.query_params) == {}                              # a history step writes nothing
+
+
 def test_invalid_values_are_ignored_with_an_escaped_note():
     hostile = "<script>alert('x')</script>"
     at = run({"sector": ["Health", hostile, "x'; DROP TABLE incidents; --"], "period": "decade",
@@ -74,6 +116,7 @@ def test_invalid_values_are_ignored_with_an_escaped_note():
     assert "<script>" not in joined and "\\<script\\>" in joined
     assert "](javascript" not in joined
     assert "outside the range 1 to 8" in joined and "expected 1 or 0" in joined
+    at.checkbox[0].uncheck().run()     # the first change writes the valid view
     assert at.query_params["sector"] == "Health" and at.query_params["period"] == "quarter"
 
 

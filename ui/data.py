@@ -118,3 +118,17 @@ def sources(source: str = "ico_rows") -> list:
     from govdata.queries import provenance
 
     return provenance.to_sources(cached_query(provenance.chart_sources, source))
+
+
+class CachedRunner:
+    """The govdata.views runner for pages: query results cached per warehouse file and arguments (cached_query),
+    charts built once per view (cached_chart)."""
+
+    def query(self, fn: Callable, *args, **kwargs):
+        return cached_query(fn, *args, **kwargs)
+
+    def chart(self, builder: Callable, *args, **kwargs):
+        return cached_chart(builder, *args, **kwargs)
+
+
+runner = CachedRunner()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from govdata import export
-from govdata.figures import SAMPLE_LABEL, FigureSpec
+from govdata.figures import FigureSpec
 from ui import tables
 from ui.state import escape
 
@@ -37,8 +37,9 @@ def _below(spec: FigureSpec) -> None:
     """Notes, then the source line (led by the sample-data label when the data is simulated), below the plot."""
     lines = [escape(note, 600) for note in spec.notes]
     source = spec.source_text()
-    if spec.is_sample and source.startswith(SAMPLE_LABEL):
-        lines.append(f"**{escape(SAMPLE_LABEL, 400)}** {escape(source[len(SAMPLE_LABEL):].strip(), 1200)}")
+    label = spec.sample_label() if spec.is_sample else ""
+    if label and source.startswith(label):
+        lines.append(f"**{escape(label, 400)}** {escape(source[len(label):].strip(), 1200)}")
     else:
         lines.append(escape(source, 1200))
     st.caption("  \n".join(lines))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from govdata import plain_text
 from govdata.charts import text
 from govdata.figures import FigureSpec
 
@@ -69,6 +70,7 @@ def style(spec: FigureSpec, *, height: int = HEIGHT, margin: dict | None = None)
     """Apply the house style to spec.figure (the plot only). `height`: the plot with its axes, in px; room for the
     legend below it is added. `margin` overrides parts of the small default margins. Returns spec."""
     fig = spec.figure
+    plain_text.sanitize_figure(fig)   # data strings in traces are drawn as written, never as links or markup
     entries = legend_entries(fig)
     legend_px = LEGEND_ROW_PX * ((entries + 1) // 2) + 8 if entries else 0
     fig.update_layout(
@@ -170,7 +172,7 @@ def rows(labels: Sequence[str], *, headers: Sequence[bool] | None = None,
             top -= HEADER_SPACE_UNITS
         # plotly puts an "inside top" label's first line just above the tick and further lines below it
         tickvals.append(top - 1)
-        body = "<br>".join(lines)
+        body = "<br>".join(plain_text.for_plotly(line) for line in lines)  # labels are data: drawn as written
         ticktext.append(f"<b>{body}</b>" if is_header else body)
         mark_y.append(None if is_header else top - len(lines) - MARK_UNITS / 2)
         top -= h - (HEADER_SPACE_UNITS if is_header and i else 0)
@@ -207,7 +209,8 @@ def stacked_panels(titles: Sequence[str], panel_px: int | Sequence[int]) -> tupl
     `panel_px`: one height for every panel, or one per panel. Returns (figure, height in px, margin for style())."""
     n = max(1, len(titles))
     heights = [panel_px] * n if isinstance(panel_px, int) else list(panel_px)
-    wrapped = [text.wrap_html(t, LABEL_WRAP_PX, FONT_PX, bold=True) for t in titles]
+    wrapped = ["<br>".join(plain_text.for_plotly(line) for line in text.wrap(t, LABEL_WRAP_PX, FONT_PX, bold=True))
+               for t in titles]
     extra = [round((w.count("<br>")) * FONT_PX * text.LINE_HEIGHT) for w in wrapped]  # titles over two lines
     gaps = [PANEL_GAP_PX + e for e in extra[1:]]
     plot_px = sum(heights) + sum(gaps)
@@ -233,8 +236,10 @@ def stacked_panels(titles: Sequence[str], panel_px: int | Sequence[int]) -> tupl
 
 def row_labels(fig: go.Figure, axis: str = "yaxis") -> list[str]:
     """The row labels of a labelled-rows chart, top to bottom, as plain text (tags and line breaks removed)."""
+    import html
+
     ticks = fig.layout[axis].ticktext or ()
-    return [" ".join(text.TAGS.sub(" ", t).split()) for t in ticks]
+    return [html.unescape(" ".join(text.TAGS.sub(" ", t).split())) for t in ticks]
 
 
 def has_sample_watermark(fig: go.Figure) -> bool:

@@ -154,7 +154,8 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
         notes.append("Dotted lines: 4-quarter average (mean of the quarter and the three before it).")
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=frame, summary=summary,
                       sources=list(sources), queries=queries, notes=notes,
-                      alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}")
+                      alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}",
+                      data_date="" if frame.empty else quarter_label(str(frame["period"].iloc[-1])))
     return style(spec)
 
 
@@ -231,5 +232,6 @@ def legacy_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], b
         key=f"legacy-incidents-by-{breakdown.replace('_', '-')}", title=title,
         subtitle=f"Incidents per financial-year quarter by {label}, {scope}, {span}".rstrip(", "),
         figure=fig, data=frame, summary=summary, sources=list(sources), queries=queries, notes=notes,
-        alt_text=f"Stacked bar chart. {summary}")
+        alt_text=f"Stacked bar chart. {summary}",
+        data_date="" if frame.empty else f"{frame['period'].iloc[-1]} (financial year)")
     return style(spec)

@@ -52,10 +52,10 @@ def _queries(result) -> list:
 
 def _spec(key: str, title: str, subtitle: str, fig: go.Figure, data: pd.DataFrame, summary: str,
           sources: list[Source], result, notes: list[str] | None = None, height: int | None = None,
-          margin: dict | None = None) -> FigureSpec:
+          margin: dict | None = None, data_date: str = "") -> FigureSpec:
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
                       summary=summary, sources=list(sources), queries=_queries(result), notes=list(notes or []),
-                      alt_text=f"{title}. {summary}")
+                      alt_text=f"{title}. {summary}", data_date=data_date)
     return style(spec, **({"height": height} if height else {}), margin=margin)
 
 
@@ -185,7 +185,7 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
         customdata=data["sector"], hovertemplate="%{customdata}: %{text}<extra></extra>",
     ))
     _value_axis(fig, 0.0, float(data[measure].max()))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
                  height=apply_rows(fig, layout))
 
 
@@ -247,7 +247,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
     fig.update_yaxes(rangemode="tozero", matches="y", tickformat=",", nticks=4)  # one scale, so sizes compare
     time_axis(fig)
     notes = [f"Dashed line: {label}." for when, label in SERIES_BREAKS if x_min < when <= x_max]
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes, height=height,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes, height=height,
                  margin=margin)
 
 
@@ -304,7 +304,7 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         customdata=[[r.sector, r.incident_type, f"{int(r.incidents):,}"] for r in marks],
         hovertemplate="%{customdata[0]}, %{customdata[1]}: %{text} (%{customdata[2]})<extra></extra>"))
     _value_axis(fig, 0.0, float(data["pct_of_sector"].max()))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
                  notes=_small_note(data, "sector_incidents"), height=apply_rows(fig, layout))
 
 
@@ -366,7 +366,7 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
     summary = "Reported within 72 hours: " + "; ".join(
         f"{s} {share[s]} of {int(totals[s]):,}" + (" (small base, not ranked)" if small_base(totals[s]) else "")
         for s in order) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
                  notes=_small_note(data, "sector_incidents"), height=height)
 
 
@@ -396,7 +396,7 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)}" + (
             f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "") + ")"
         for r in firsts.itertuples(index=False)) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
                  notes=_small_note(data, "sector_incidents"), height=height)
 
 
@@ -472,5 +472,5 @@ def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: li
     fig.add_vline(x=0, line=dict(color=NEUTRAL, width=1))
     _value_axis(fig, min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max())),
                 pad=0.3)
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
                  height=apply_rows(fig, layout))

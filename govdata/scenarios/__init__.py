@@ -6,19 +6,21 @@ inputs; the pieces live in model.py, montecarlo.py, sensitivity.py and assumptio
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from govdata import plain_text
 from govdata import numbers
 
 from govdata.scenarios.assumptions import (CLASSES, INTERVENTION_LABELS, CoverageDefault, ScenarioInputError,
                                            check_coverage, coverage_default, decode_effects, encode_effects,
                                            load_class_mapping, load_coverage_defaults, load_effects,
                                            validate_effects)
-from govdata.scenarios.model import (DEFAULT_WINDOW_QUARTERS, MIN_INCIDENTS, Baseline, ClosedForm, Coverage,
-                                     closed_form, load_baseline, sector_names)
+from govdata.scenarios.model import (DEFAULT_WINDOW_QUARTERS, MAX_WINDOW_QUARTERS, MIN_INCIDENTS, Baseline,
+                                     ClosedForm, Coverage, closed_form, load_baseline, sector_names)
 from govdata.scenarios.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, Simulation, interval, projection, simulate
 from govdata.scenarios.results import AT_MODES, AT_MODES_WORDS, direction_note, figures
 from govdata.scenarios.sensitivity import HEADLINES, tornado
@@ -27,7 +29,7 @@ __all__ = ["CLASSES", "Baseline", "ClosedForm", "Coverage", "CoverageDefault", "
            "ScenarioResult", "closed_form", "coverage_default", "evaluate", "load_baseline", "load_class_mapping",
            "load_coverage_defaults", "load_effects", "methods_note", "sector_names", "simulate", "tornado",
            "validate_effects", "ScenarioInputs", "evaluate_inputs", "comparison_table", "encode_effects",
-           "decode_effects", "DEFAULT_DRAWS", "DEFAULT_SEED", "DEFAULT_WINDOW_QUARTERS", "MIN_INCIDENTS"]
+           "decode_effects", "scenario_name", "TOKEN_BOUNDS", "DEFAULT_DRAWS", "DEFAULT_SEED", "DEFAULT_WINDOW_QUARTERS", "MIN_INCIDENTS"]
 
 DEFAULT_YEARS = 5
 DEFAULT_RAMP_YEARS = 3
@@ -178,14 +180,15 @@ def methods_note(result: ScenarioResult, name: str = "", coverage_sources: list[
         "",
         "## Coverage",
         f"- Training before system access: current {pct(c.t0)}, target {pct(c.t1)}.",
-        f"- Effective, adequately resourced data protection officer: current {pct(c.d0)}, target {pct(c.d1)}.",
+        f"- {INTERVENTION_LABELS['dpo']}: current {pct(c.d0)}, target {pct(c.d1)}. Public authorities must "
+        "designate a DPO (UK GDPR Art. 37, since 25 May 2018), so for them the lever is a DPO who is effective and "
+        "adequately resourced (Art. 38), not the designation.",
     ]
     for src in coverage_sources or []:
-        basis = "published" if src.basis == "published" else "ASSUMPTION"
-        cite = f" Source: {src.source}" + (f" <{src.url}>" if src.url else "") if src.basis == "published" else ""
-        dated = f" Data date: {src.data_date}." if getattr(src, "data_date", "") else ""
-        lines.append(f"  - Current {INTERVENTION_LABELS[src.measure].lower()} default {pct(src.value)} "
-                     f"({basis}).{cite}{dated} {src.rationale}")
+        cite = f" Source: {src.source}" + (f" <{src.url}>" if src.url else "") if src.is_published else ""
+        dated = f" Data date: {src.data_date}." if src.data_date else ""
+        lines.append(f"  - Current default for {INTERVENTION_LABELS[src.measure].lower()}: {pct(src.value)} "
+                     f"({src.basis_label}).{cite}{dated} {src.rationale}")
     figs = figures(result.summary)
     lines += ["", "## Results (Monte Carlo median [90% interval])"]
     lines += [f"- {f.label}: {f.value} [{f.interval}]" for f in figs.values()]
@@ -215,6 +218,31 @@ def methods_note(result: ScenarioResult, name: str = "", coverage_sources: list[
 
 TOKEN_SEP = "~"
 
+MAX_NAME = 40
+# A saved scenario's name (typed, or read back from a URL) keeps letters, digits, spaces and - . ( ) % only: no
+# Markdown, HTML, plotly markup or spreadsheet formula syntax can travel in a shared link's name.
+_NAME_DROPPED = re.compile(r"[^\w \-.()%]")
+
+
+def scenario_name(text: str, fallback: str) -> str:
+    """The name as stored and shown: allowed characters only, at most MAX_NAME, else `fallback`."""
+    name = _NAME_DROPPED.sub("", plain_text.clean(text))[:MAX_NAME].strip()
+    return name or fallback
+
+
+# Upper bounds on everything a scenario token (from a URL) can ask for, so no link can make one page run expensive
+# (measured by `python -m bench --worst-urls`). The page itself only ever writes DEFAULT_DRAWS draws; a token asking
+# for more is refused with a note, as are longer windows or projections than the page offers.
+TOKEN_BOUNDS = {
+    "length": 600,                    # characters in the whole token
+    "sector": 120,                    # characters in the sector name (then checked against the warehouse's sectors)
+    "window_quarters": (1, MAX_WINDOW_QUARTERS),
+    "draws": (100, DEFAULT_DRAWS),
+    "seed": (0, 2**31 - 1),
+    "ramp_years": (0, 20),
+    "years": (1, 20),
+}
+
 
 @dataclass(frozen=True)
 class ScenarioInputs:
@@ -242,7 +270,11 @@ class ScenarioInputs:
 
     @classmethod
     def from_token(cls, text: str) -> "ScenarioInputs":
-        parts = str(text).split(TOKEN_SEP)
+        text = str(text)
+        if len(text) > TOKEN_BOUNDS["length"]:
+            raise ScenarioInputError(f"A scenario token is {len(text):,} characters long; at most "
+                                     f"{TOKEN_BOUNDS['length']} are accepted.")
+        parts = text.split(TOKEN_SEP)
         if len(parts) != 11:
             raise ScenarioInputError(f"A scenario needs 11 fields separated by '{TOKEN_SEP}'; got {len(parts)}.")
         sector, window, t0, d0, t1, d1, effects, seed, ramp, years, draws = parts
@@ -251,6 +283,15 @@ class ScenarioInputs:
                          int(ramp), int(years), int(draws))
         except ValueError:
             raise ScenarioInputError(f"A scenario field is not a number in {text[:120]!r}.") from None
+        if len(sector) > TOKEN_BOUNDS["sector"]:
+            raise ScenarioInputError(f"A scenario's sector name is {len(sector)} characters long; at most "
+                                     f"{TOKEN_BOUNDS['sector']}.")
+        for name in ("window_quarters", "draws", "seed", "ramp_years", "years"):
+            low, high = TOKEN_BOUNDS[name]
+            value = getattr(inputs, name)
+            if not low <= value <= high:
+                raise ScenarioInputError(f"A scenario's {name.replace('_', ' ')} is {value:,}; it must be between "
+                                         f"{low:,} and {high:,}.")
         inputs.coverage()                              # validates the four coverages
         decode_effects(inputs.effects, load_effects())  # validates the overrides
         return inputs

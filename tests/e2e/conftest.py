@@ -26,6 +26,7 @@ from govdata import settings
 
 ROOT = settings.PROJECT_ROOT
 DASHBOARD = ROOT / "dashboard.py"
+SERVE = ROOT / "serve.py"        # the hosted entry point (st.App + HTTP guard), as deployed behind the proxy
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -109,18 +110,22 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(warehouse: Path | None, log_dir: Path, *, env: dict | None = None, args: tuple[str, ...] = ()):
-    """Start the real dashboard on a free loopback port, wait for /_stcore/health, stop it afterwards."""
-    if not DASHBOARD.exists():
-        pytest.fail(f"{DASHBOARD} does not exist: there is no app to test")
-    port = free_port()
+def running_server(warehouse: Path | None, log_dir: Path, *, env: dict | None = None, args: tuple[str, ...] = (),
+                   script: Path = DASHBOARD, port: int | None = None):
+    """Start the real dashboard on a free loopback port, wait for /_stcore/health, stop it afterwards.
+
+    `script=SERVE` starts it the hosted way (serve.py); `port` fixes the port (e.g. for a sign-in redirect URI).
+    """
+    if not script.exists():
+        pytest.fail(f"{script} does not exist: there is no app to test")
+    port = port or free_port()
     log_path = Path(log_dir) / f"server-{port}.log"
     full_env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
                     **(env or {}))
     # Secrets only from the file a test names (never the developer's own .streamlit/secrets.toml).
     if not any(a.startswith("--secrets.files") for a in args):
         args = (*args, f"--secrets.files={Path(log_dir) / 'no-secrets.toml'}")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
            "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--server.runOnSave=false", *args]
     with open(log_path, "wb") as log:

@@ -48,7 +48,7 @@ def _leaks(text: str, server) -> list[str]:
 @pytest.fixture(scope="module")
 def page_params(server):
     """{url path: [(name, default value)]} for every page, from what each page writes into its address."""
-    pages, defaults = run_async(lambda: discover(server.url))
+    pages, defaults = run_async(lambda: discover(server.url, server.warehouse))
     params = {p["url"]: parse_qsl(defaults.get(p["url"], ""), keep_blank_values=True) for p in pages}
     assert any(params.values()), f"no page keeps any filter in its address: {defaults}"
     return params

@@ -1,0 +1,161 @@
+"""What-if scenarios: training and DPO coverage -> expected incidents and timely reporting, with uncertainty.
+
+Every input lives in the URL: sector, window, coverage now and in the scenario (percentages), model settings,
+edited assumptions (`fx`, govdata.scenarios' effects codec) and up to three saved scenarios (`s1`..`s3`, each
+'name~scenario token', govdata.scenarios.ScenarioInputs' token codec).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from govdata import numbers
+from govdata import scenarios as sc
+from govdata.charts import scenarios as charts
+from govdata.queries import scenario_baseline
+from govdata.scenarios import runner as scenario_runner
+from govdata.views.base import PageView, Runner, describe, is_sample, meta, sources
+from govdata.views.params import Param
+
+PAGE = "scenarios"
+NAV_TITLE = "Scenarios"
+TITLE = "What if more organisations trained staff and had a DPO?"
+INTRO = (
+    "**What this is:** an illustrative model. It takes a sector's incidents reported to the ICO over a recent "
+    "window, splits them into classes, and rescales each class by *assumed* effects of requiring data-protection "
+    "training before system access and of having an effective, adequately resourced data protection officer (DPO), "
+    "for the coverage you choose (public authorities must have a DPO since 25 May 2018). "
+    "**What it is not:** a causal estimate or a forecast. Most effect sizes below are labelled assumptions "
+    "because no published study measures them; change them in the table and the answer changes. Training and DPO "
+    "coverage are assumed independent, and the baseline rate is held flat.")
+PREFERRED_SECTOR = "Local government"
+MAX_SAVED = 3
+SAVED_PARAMS = tuple(f"s{i}" for i in range(1, MAX_SAVED + 1))
+NAME_CHARS = 40            # a saved scenario's name is cut to this length
+PERCENT = (0, 100)
+WINDOW_QUARTERS = (1, 40)
+SEED_RANGE = (0, 2**31 - 1)
+RAMP_YEARS = (0, 20)
+PROJECTION_YEARS = (1, 20)
+CURRENT = "Current (unsaved)"
+
+
+def _sectors(runner: Runner, values) -> dict[str, str]:
+    return {s: s for s in runner.query(scenario_baseline.sectors).data["sector"]}
+
+
+def _current(measure: str):
+    def default(runner: Runner, values, options) -> int:
+        return int(numbers.round_half_up(100 * sc.coverage_default(values["sector"], measure).value))
+    return default
+
+
+def _effects(text: str) -> str:
+    sc.decode_effects(text, sc.load_effects())     # raises ScenarioInputError (a ValueError) when invalid
+    return text
+
+
+def _saved(text: str) -> tuple[str, str]:
+    name, _, token = text.partition(sc.TOKEN_SEP)
+    sc.ScenarioInputs.from_token(token)
+    return sc.scenario_name(name, ""), token        # the characters the page allows: no markup, no formula
+
+
+def _percent(name: str, label: str, default, **extra) -> Param:
+    return Param(name, "number", label, default=default, minimum=PERCENT[0], maximum=PERCENT[1], **extra)
+
+
+PARAMS = (
+    Param("sector", "choice", "Sector", options=_sectors,
+          default=lambda runner, values, options: PREFERRED_SECTOR if PREFERRED_SECTOR in options else None),
+    Param("window", "number", "Baseline window (latest comparable quarters)", default=sc.DEFAULT_WINDOW_QUARTERS,
+          minimum=WINDOW_QUARTERS[0], maximum=WINDOW_QUARTERS[1],
+          help=f"Incidents over this many quarters, annualised. At least {sc.MIN_INCIDENTS} needed."),
+    _percent("t0", "Training: current coverage (%)", _current("training"), resets_with=("sector",),
+             help="Share of organisations that require it today."),
+    _percent("d0", "DPO: current coverage (%)", _current("dpo"), resets_with=("sector",),
+             help="Share of organisations with a DPO today."),
+    _percent("t1", "Training: scenario coverage (%)", 100, widget="slider"),
+    _percent("d1", "DPO: scenario coverage (%)", 100, widget="slider"),
+    Param("seed", "number", "Random seed", default=sc.DEFAULT_SEED, minimum=SEED_RANGE[0], maximum=SEED_RANGE[1],
+          help="Same seed and inputs give the same intervals."),
+    Param("ramp", "number", "Years to reach the scenario coverage (0 = at once)", default=3,
+          minimum=RAMP_YEARS[0], maximum=RAMP_YEARS[1]),
+    Param("years", "number", "Years to project", default=5, minimum=PROJECTION_YEARS[0],
+          maximum=PROJECTION_YEARS[1]),
+    Param("fx", "text", "Edited assumptions", default="", decode=_effects,
+          describe=lambda v: v or "none (published/default values)"),
+    *(Param(name, "text", f"Saved scenario {i}", default=None, decode=_saved,
+            encode=lambda v: f"{v[0]}{sc.TOKEN_SEP}{v[1]}" if v else "",
+            describe=lambda v: v[0] if v else "none") for i, name in enumerate(SAVED_PARAMS, 1)),
+)
+
+
+def inputs(values: dict[str, Any]) -> sc.ScenarioInputs:
+    """The model inputs the values describe (coverage as fractions)."""
+    return sc.ScenarioInputs(values["sector"], values["t0"] / 100, values["d0"] / 100, values["t1"] / 100,
+                             values["d1"] / 100, int(values["window"]), values["fx"], int(values["seed"]),
+                             int(values["ramp"]), int(values["years"]))
+
+
+def saved(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The saved scenarios as (name, token), unnamed ones numbered in order."""
+    out = []
+    for param in SAVED_PARAMS:
+        if values.get(param):
+            name, token = values[param]
+            out.append((name or f"Scenario {len(out) + 1}", token))
+    return out
+
+
+def saved_values(kept: list[tuple[str, str]]) -> dict[str, tuple[str, str] | None]:
+    """The s1..s3 values for a list of (name, token) (at most MAX_SAVED; the rest empty)."""
+    padded = list(kept[:MAX_SAVED]) + [None] * (MAX_SAVED - len(kept[:MAX_SAVED]))
+    return dict(zip(SAVED_PARAMS, padded))
+
+
+def view_title(values: dict[str, Any]) -> str:
+    return f"{NAV_TITLE}: {values['sector']}" if values.get("sector") else NAV_TITLE
+
+
+def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -> PageView:
+    """The scenario's results and charts, and the comparison with the saved scenarios.
+
+    Raises govdata.scenarios.ScenarioInputError when the inputs cannot be evaluated (e.g. too few incidents).
+    """
+    info = meta(runner)
+    view = PageView(PAGE, TITLE, view_title(values), data_to=info.get("latest_quarter", ""),
+                    is_sample=is_sample(info))
+    if values.get("sector") is None:
+        view.extra["empty"] = True
+        return view
+    ico = sources(runner)
+    current = inputs(values)
+    result = runner.query(scenario_runner.evaluate_inputs, current.token())
+    queries = list(result.baseline.queries)
+    view.figures = {
+        "fan": runner.chart(charts.fan_chart, result.projection, sector=current.sector,
+                            window_label=result.baseline.window_label, ramp_years=current.ramp_years, sources=ico,
+                            queries=queries),
+        "avoided": runner.chart(charts.avoided_chart, result.by_class, sector=current.sector, sources=ico,
+                                total=result.metric("avoided_total"), queries=queries),
+        "tornado": runner.chart(charts.tornado_chart, result.tornado, sector=current.sector, sources=ico),
+    }
+    compared: dict[str, sc.ScenarioResult] = {CURRENT: result}
+    failed = []
+    for name, token in saved(values):
+        try:
+            compared[name] = runner.query(scenario_runner.evaluate_inputs, token)
+        except sc.ScenarioInputError as exc:
+            failed.append((name, str(exc)))
+    table = sc.comparison_table(compared)
+    view.figures["comparison"] = runner.chart(charts.comparison_chart, table, sources=ico)
+    view.headlines = [s.summary for s in view.figures.values()]
+    view.filters = describe(PARAMS, runner, values)
+    coverage = {m: sc.coverage_default(current.sector, m) for m in ("training", "dpo")}
+    view.extra.update(result=result, inputs=current, compared=compared, comparison=table, failed=failed,
+                      coverage=coverage,
+                      methods=[sc.methods_note(r, name=n, coverage_sources=[sc.coverage_default(r.baseline.sector, m)
+                                                                           for m in ("training", "dpo")],
+                                               incident_sources=ico)
+                               for n, r in compared.items()])
+    return view

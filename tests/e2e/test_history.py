@@ -1,0 +1,127 @@
+"""Back, Forward and browser titles in Chromium against the real server (issue 11, items 2 and 3).
+
+Loading a page adds no history entry of its own; each change a visitor makes adds exactly one; Back restores the
+previous view (widgets, address and charts) and Forward redoes it. Every page and view has its own browser title.
+A spy on history.pushState counts the entries the app itself adds (Playwright's new tab starts with one entry for
+about:blank, so history.length alone would mislead).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import assert_clean_log
+from e2e_helpers import RUN_TIMEOUT_MS, change_selectbox, open_page, wait_idle
+from govdata import views
+
+pytestmark = pytest.mark.e2e
+SITE = "UK data-governance statistics"
+PUSH_SPY = """(() => {
+  const push = history.pushState.bind(history);
+  window.__pushes = 0;
+  history.pushState = (state, title, url) => { window.__pushes += 1; return push(state, title, url); };
+})()"""
+
+
+def pushes(page) -> int:
+    return page.evaluate("window.__pushes")
+
+
+def first_chart_title(page) -> str:
+    return page.locator('[data-testid="stPlotlyChart"] .gtitle').first.text_content()
+
+
+def settle_on(page, query: str, chart_title: str) -> None:
+    """Wait until the address shows `query` and the first chart's title is `chart_title` (the rerun has drawn)."""
+    page.wait_for_function("q => location.search === q", arg=query, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(
+        "t => { const e = document.querySelector('[data-testid=\"stPlotlyChart\"] .gtitle'); return e && e.textContent === t; }",
+        arg=chart_title, timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+
+
+def radio_choice(page, label: str) -> str:
+    group = page.locator('[data-testid="stRadio"]').filter(has_text=label).first
+    return group.locator('[data-testid="stRadioOption"][data-selected="true"]').inner_text().strip() if group.locator(
+        '[data-testid="stRadioOption"][data-selected="true"]').count() else group.locator(
+        'label:has(input:checked)').inner_text().strip()
+
+
+def test_back_and_forward_restore_each_view(server, browser):
+    log_start = server.log_size()
+    page = browser.new_page()
+    page.add_init_script(PUSH_SPY)
+    open_page(page, server.page_url("trends"))
+    assert pushes(page) == 0, "loading the page added history entries"
+    start_length = page.evaluate("history.length")
+    views_seen = [("", first_chart_title(page), radio_choice(page, "Period"))]
+
+    # change 1: the period (a radio, by click); change 2: the breakdown (a select box, by keyboard)
+    page.locator('[data-testid="stRadio"]').filter(has_text="Period").first.get_by_text("Year", exact=True).click()
+    page.wait_for_function("() => location.search.includes('period=year')", timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    assert pushes(page) == 1 and page.evaluate("history.length") == start_length + 1
+    views_seen.append((page.evaluate("location.search"), first_chart_title(page), radio_choice(page, "Period")))
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Break down by").first
+    assert change_selectbox(page, box)
+    page.wait_for_function("q => location.search !== q", arg=views_seen[-1][0], timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    assert pushes(page) == 2 and page.evaluate("history.length") == start_length + 2
+    views_seen.append((page.evaluate("location.search"), first_chart_title(page), radio_choice(page, "Period")))
+    assert len({title for _, title, _ in views_seen}) == 3, views_seen   # three different charts
+
+    for query, title, period in reversed(views_seen[:-1]):              # Back, Back
+        page.go_back()
+        settle_on(page, query, title)
+        assert radio_choice(page, "Period") == period
+    for query, title, period in views_seen[1:]:                         # Forward, Forward
+        page.go_forward()
+        settle_on(page, query, title)
+        assert radio_choice(page, "Period") == period
+    assert page.evaluate("history.length") == start_length + 2          # history steps add nothing
+    assert pushes(page) == 2
+    page.close()
+    assert_clean_log(server, log_start)
+
+
+def test_sectors_view_choice_is_in_the_address_and_undone_by_back(server, browser):
+    page = browser.new_page()
+    page.add_init_script(PUSH_SPY)
+    open_page(page, server.page_url("sectors"))
+    volume_title = first_chart_title(page)
+    page.locator('[data-testid="stRadio"]').filter(has_text="View").first.get_by_text("Cyber share",
+                                                                                   exact=True).click()
+    page.wait_for_function("() => location.search.includes('view=cyber')", timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    assert pushes(page) == 1 and "cyber" in first_chart_title(page).lower()
+    assert page.title().startswith("Sectors: Cyber share")
+    page.go_back()
+    settle_on(page, "", volume_title)
+    assert radio_choice(page, "View") == "Volume" and page.title().startswith("Sectors: Volume")
+    page.close()
+
+
+@pytest.mark.parametrize("url_path, query, title", [
+    ("", "", "Overview"),
+    ("trends", "sector=Local+government", "Trends: Local government"),
+    ("trends", "breakdown=incident_category", "Trends: All sectors by incident category"),
+    ("sectors", "view=decisions&period=2023", "Sectors: Decisions, 2023"),
+    ("surveys", "", "Surveys"),
+    ("scenarios", "sector=Health", "Scenarios: Health"),
+    ("sources", "", "Sources and methods"),
+])
+def test_each_page_and_view_has_its_own_browser_title(server, browser, url_path, query, title):
+    page = browser.new_page()
+    open_page(page, server.page_url(url_path, query))
+    page.wait_for_function("t => document.title === t", arg=f"{title} · {SITE}", timeout=RUN_TIMEOUT_MS)
+    page.close()
+
+
+def test_titles_cover_every_page():
+    """Every page in the navigation has a view module naming its browser title."""
+    from e2e_helpers import dashboard_pages
+
+    for url_path, nav_title, file in dashboard_pages():
+        view = views.load(url_path)
+        assert view.NAV_TITLE == nav_title and re.search(rf"{view.PAGE}\.py$", file)
