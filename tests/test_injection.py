@@ -90,8 +90,15 @@ def test_plotly_text_from_data_is_drawn_as_written():
     assert xs[0] == '&lt;a href="http://evil.example"&gt;click&lt;/a&gt;'
     assert xs[1] == "&lt;b&gt;x&lt;/b&gt;<br>y"                     # only the line break survives
     assert xs[2] == "A & B"                                         # unchanged when there is nothing to neutralise
-    title = spec.figure.layout.title.text
-    assert "<a " not in title and "&lt;a href" in title and "<i>" not in title
+    assert not spec.figure.layout.title.text   # the title is text around the plot: page text, or printed text
+    from govdata import printing
+
+    part = printing.layout(spec)[0]
+    svg = printing.compose_svg(spec, part, "report", '<svg xmlns="http://www.w3.org/2000/svg"></svg>')
+    assert b"<a " not in svg and b"<i>" not in svg and b"&lt;a href=" in svg   # drawn as written, never markup
+    import xml.etree.ElementTree as ET
+
+    assert spec.title in " ".join(ET.fromstring(svg).itertext()) or "&lt;" not in spec.title
     assert list(spec.data["label"])[0].startswith("<a ")            # the data (CSV) keeps the text as it is
 
 

@@ -165,8 +165,8 @@ def test_defect_5_real_survey_and_poll_figures_are_never_labelled_simulated(con)
     real = csv[csv["panel"].isin(["survey", "poll"])]
     assert len(real) > 20 and set(real["data_status"]) == {"published figure (transcribed)"}
     # the watermark sits on the incident panel only
-    marks = [a for a in spec.figure.layout.annotations if (a.text or "").startswith("SAMPLE DATA")]
-    assert len(marks) == 1 and marks[0].yref == "y domain"
+    marks = [i for i in spec.figure.layout.images if i.name == "sample-watermark"]
+    assert len(marks) == 1 and marks[0].yref == "y domain" and marks[0].xref == "x domain"
     # the survey and trust charts carry no sample label at all
     assert not charts.survey_chart(queries.survey_results(con)).is_sample
     assert not charts.trust_chart(queries.poll_results(con)).is_sample

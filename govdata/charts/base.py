@@ -10,6 +10,7 @@ their bars (see `rows`), which keeps a 390 px phone screen readable without a se
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -193,7 +194,7 @@ def apply_rows(fig: go.Figure, layout: Rows, *, axis: str = "yaxis", extra_px: i
     meta["rows"] = dict(axis=axis, bounds=layout.bounds, total=layout.total, extra_px=extra_px,
                         labels=list(layout.labels), headers=list(layout.headers), mark_y=layout.mark_y)
     fig.update_layout(meta=meta)
-    return int(round((layout.total + TOP_PAD_UNITS) * UNIT_PX)) + MARGIN["t"] + MARGIN["b"] + extra_px
+    return math.ceil((layout.total + TOP_PAD_UNITS) * UNIT_PX) + MARGIN["t"] + MARGIN["b"] + extra_px
 
 
 # ------------------------------------------------------------------------------------------ small multiples
@@ -211,7 +212,7 @@ def stacked_panels(titles: Sequence[str], panel_px: int | Sequence[int]) -> tupl
     heights = [panel_px] * n if isinstance(panel_px, int) else list(panel_px)
     wrapped = ["<br>".join(plain_text.for_plotly(line) for line in text.wrap(t, LABEL_WRAP_PX, FONT_PX, bold=True))
                for t in titles]
-    extra = [round((w.count("<br>")) * FONT_PX * text.LINE_HEIGHT) for w in wrapped]  # titles over two lines
+    extra = [math.ceil(w.count("<br>") * FONT_PX * text.LINE_HEIGHT) for w in wrapped]  # titles over two lines
     gaps = [PANEL_GAP_PX + e for e in extra[1:]]
     plot_px = sum(heights) + sum(gaps)
     from plotly.subplots import make_subplots
