@@ -32,7 +32,7 @@ coverage = {m: sc.coverage_default(sector, m) for m in ("training", "dpo")}
 
 def describe(default: sc.CoverageDefault) -> str:
     if default.is_published:
-        return (f"Default from a {default.basis_label} figure ({default.data_date}): {default.source}. "
+        return (f"Default: {default.basis_label}, measured {default.data_date}. Source: {default.source}. "
                 f"{default.rationale} [source]({default.url})")
     return f"**Assumption** (no published figure for this sector): {default.rationale}"
 
