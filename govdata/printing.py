@@ -155,8 +155,22 @@ def _heading(spec: FigureSpec, size: PrintSize, part: str) -> list[tuple[str, fl
     return paragraphs
 
 
+MIN_PT = 9   # no printed text is smaller
+
+
 def _footer(spec: FigureSpec, size: PrintSize) -> list[tuple[str, float, bool, str]]:
+    """Notes and source line. On a slide whose text would leave the plot too little room they drop to the 9 pt
+    minimum (a report page grows instead)."""
     body = size.px(size.body_pt)
+    if size.fixed_height and body > size.px(MIN_PT):
+        full = _text_height(_footer_at(spec, body), size.width_px)
+        head = _text_height(_heading(spec, size, "part 9 of 9"), size.width_px)
+        if size.max_height_px - head - full - 4 * GAP_PX < MIN_PLOT_PX:
+            body = size.px(MIN_PT)
+    return _footer_at(spec, body)
+
+
+def _footer_at(spec: FigureSpec, body: float) -> list[tuple[str, float, bool, str]]:
     paragraphs = [(note, body, False, MUTED_COLOUR) for note in spec.notes]
     source = spec.source_text()
     label = spec.sample_label() if spec.is_sample else ""
