@@ -33,7 +33,7 @@ SAMPLE_COLOUR = "#A33A00"    # the sample-data label: dark orange, 6:1 on white
 PAD_PX = 8                   # left/right inset of the printed text (the plot's own margin is the same)
 GAP_PX = 8                   # between the heading, the plot and the footer
 MIN_PLOT_PX = 220            # a chart that cannot be cut into parts is never drawn shorter than this
-MIN_PANEL_PX = 80            # small multiples are drawn shorter, down to this, before being cut into parts
+MIN_PANEL_PX = 64            # small multiples are drawn shorter, down to this, before being cut into parts
 
 
 @dataclass(frozen=True)

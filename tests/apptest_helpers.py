@@ -116,7 +116,7 @@ def _plain(markdown: str) -> str:
     """Markdown text as read: escapes and bold markers removed."""
     import re
 
-    return re.sub(r"\\(.)", r"\1", markdown).replace("**", "").strip()
+    return re.sub(r"\\(.)", r"\1", markdown).replace("**", "").replace("\u2060", "").strip()
 
 
 def chart_panels(at) -> list[dict]:

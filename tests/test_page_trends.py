@@ -12,7 +12,7 @@ from govdata.queries import incidents as q
 
 PAGE = page("trends.py")
 DEFAULT_URL = {"period": "quarter", "breakdown": "none", "measure": "incidents", "sector": "", "comparable": "1",
-               "rolling": "0", "legacy": "incident_category"}
+               "rolling": "0", "legacy": "incident_category", "top": "6", "legacy_top": "6"}
 
 
 def first_csv(at, capture) -> "object":
