@@ -219,7 +219,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
 
     rows_n, cols_n = _grid(len(sectors))
     fig = make_subplots(rows=rows_n, cols=cols_n, shared_yaxes=True, shared_xaxes=True,
-                        subplot_titles=sectors, vertical_spacing=0.12 if rows_n > 1 else 0.08,
+                        subplot_titles=sectors, vertical_spacing=min(0.12, 0.5 / (rows_n - 1)) if rows_n > 1 else 0.08,
                         horizontal_spacing=0.04)
     start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
     end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
@@ -286,7 +286,9 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     panel_titles = [_small_label(s, bases.loc[s, "sector_incidents"], bool(bases.loc[s, "small_base"]))
                     for s in sectors]
     fig = make_subplots(rows=rows_n, cols=cols_n, subplot_titles=panel_titles, shared_xaxes=True,
-                        horizontal_spacing=0.3 if cols_n > 1 else 0.05, vertical_spacing=0.12)
+                        horizontal_spacing=0.3 if cols_n > 1 else 0.05,
+                        # plotly refuses a spacing over 1/(rows-1): every sector picked gives 12+ rows
+                        vertical_spacing=min(0.12, 0.5 / max(rows_n - 1, 1)))
     types = list(dict.fromkeys(data.sort_values("rank")["incident_type"]))
     colours = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
     for i, sector in enumerate(sectors):
