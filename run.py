@@ -77,18 +77,6 @@ def ensure_nginx() -> None:
              "the reverse-proxy tests will FAIL. Install: " + " ".join(NGINX_PACKAGES))
 
 
-# Run by the venv's Python: opens the warehouse as the app does; prints the refresh command if it holds the sample.
-_CHECK = """import sys
-from pathlib import Path
-from etl import hints
-from govdata import warehouse
-con = warehouse.connect(Path(sys.argv[1]))
-row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'is_sample'").fetchone()
-if row and row[0] == 'true':
-    print(hints.etl_command('refresh', *hints.warehouse_args(Path(sys.argv[1]))))
-"""
-
-
 def ensure_document_tools() -> None:
     """The Word-note test needs LibreOffice (headless soffice) and poppler; install them when we can."""
     if shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfimages"):
@@ -102,6 +90,18 @@ def ensure_document_tools() -> None:
     else:
         _say("WARNING: soffice / poppler are missing and cannot be installed (not root or no apt-get): the "
              "briefing-note test will FAIL. Install: " + " ".join(DOCUMENT_PACKAGES))
+
+
+# Run by the venv's Python: opens the warehouse as the app does; prints the refresh command if it holds the sample.
+_CHECK = """import sys
+from pathlib import Path
+from etl import hints
+from govdata import warehouse
+con = warehouse.connect(Path(sys.argv[1]))
+row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'is_sample'").fetchone()
+if row and row[0] == 'true':
+    print(hints.etl_command('refresh', *hints.warehouse_args(Path(sys.argv[1]))))
+"""
 
 
 def build_if_needed() -> None:

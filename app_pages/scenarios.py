@@ -31,8 +31,9 @@ coverage = {m: sc.coverage_default(sector, m) for m in ("training", "dpo")}
 
 
 def describe(default: sc.CoverageDefault) -> str:
-    if default.basis == "published":
-        return f"Default from a published figure: {default.source}. {default.rationale} [source]({default.url})"
+    if default.is_published:
+        return (f"Default from a {default.basis_label} figure ({default.data_date}): {default.source}. "
+                f"{default.rationale} [source]({default.url})")
     return f"**Assumption** (no published figure for this sector): {default.rationale}"
 
 

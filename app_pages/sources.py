@@ -35,6 +35,9 @@ for i, row in enumerate(table.to_dict("records")):
     with st.expander(f"{row['source']}: {row['title']}{sample}", expanded=bool(row["is_sample"])):
         if row["is_sample"]:
             st.warning("Simulated rows shaped like the ICO release; not real incidents.", icon="⚠️")
+            st.markdown("To show the real data, the operator of this site runs these from the project folder "
+                        "(the README's 'Loading the ICO's latest release' explains them):")
+            st.code(".venv/bin/python -m etl fetch\n.venv/bin/python -m etl build", language="bash")
         tables.show_facts([(govtables.label_for(name).label, row[name]) for name in FIELDS],
                           kinds={govtables.label_for(name).label: govtables.label_for(name).kind for name in FIELDS},
                           caption=f"Provenance of {row['title']}")
@@ -52,17 +55,17 @@ for i, row in enumerate(table.to_dict("records")):
 st.header("What changed between ICO releases", anchor="releases")
 st.caption("Every ICO release this warehouse has loaded is kept with its quarterly counts by sector, category "
            "and type, so a new release never hides what an earlier one said.")
-choices = st.container()
+kept = st.container()
 if len(form.params["from_release"].choices(form.runner, form.values)) >= 2:
-    with choices:
-        left, right = st.columns(2)
-        form.widget("from_release", where=left)
-        form.widget("to_release", where=right)
-        form.widget("revised_by")
+    left, right = st.columns(2)
+    form.widget("from_release", where=left)
+    form.widget("to_release", where=right)
+    form.widget("revised_by")
 form.commit()
 shown = frame.build(view, form)
-tables.show_table(release_views.releases_table(shown.extra["releases"]), key="releases-table",
-                  labels={"label": "Release"}, caption="ICO releases loaded")
+with kept:
+    tables.show_table(release_views.releases_table(shown.extra["releases"]), key="releases-table",
+                      labels={"label": "Release"}, caption="ICO releases loaded")
 comparison = shown.extra.get("comparison")
 if comparison is None:
     st.info("Only one release is loaded so far. After the next refresh brings a new ICO release, this section "

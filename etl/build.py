@@ -28,7 +28,8 @@ DEFAULT_SAMPLE_ROWS = 169_166   # rows in the ICO's Q1 2019 - Q4 2024 release
 DEFAULT_SAMPLE_PATH = settings.SAMPLE_DIR / "ico_sample.csv"
 RAW_SUFFIXES = raw_store.RELEASE_SUFFIXES
 RELEASE_NAME = raw_store.RELEASE_NAME   # data-security-incidents-trends-q1-2019-to-q4-2024.xlsx
-REFERENCE_TABLES = ("survey_results", "poll_results", "context_figures", "maturity_checklist")  # insert allow-list
+REFERENCE_TABLES = ("reference_sources", "survey_results", "poll_results", "context_figures",
+                    "maturity_checklist")  # insert allow-list
 LEGACY_SOURCE_URL = "https://ico.org.uk/action-weve-taken/data-security-incident-trends/"
 # DuckDB spills staging and aggregations to a scratch directory beside the new file instead of growing without
 # bound. The primary-key indexes of incident_facts and the bridge tables cannot spill: an 18M-row release needs
@@ -165,13 +166,14 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
                               "releases": report.releases.report()}
     provenance.append({
         "source": ico_rows.SOURCE,
-        "title": voc.ICO_TITLE + (" - SIMULATED SAMPLE, not ICO data" if is_sample else ""),
-        "publisher": voc.ICO_PUBLISHER if not is_sample else f"Simulated by etl.sample in the format of the "
-                                                             f"{voc.ICO_PUBLISHER}'s release",
+        # A sample is credited to no publisher and no licence: it says what it is (issue 10: never the ICO/OGL).
+        "title": voc.ICO_TITLE if not is_sample else "simulated incidents laid out like the ICO's row-level "
+                                                     "release (not ICO data)",
+        "publisher": voc.ICO_PUBLISHER if not is_sample else "this dashboard's sample generator (etl.sample)",
         "file": display_path(ico_path), "sha256": ico.sha256, "rows_read": ico.rows_read,
         "rows_kept": ico.rows_kept, "rows_rejected": ico.rows_rejected,
-        "licence": voc.OGL if not is_sample else "Simulated sample (no licence needed; not ICO data)",
-        "release_date": None, "source_url": voc.ICO_LANDING_PAGE, "is_sample": is_sample,
+        "licence": voc.OGL if not is_sample else "none (simulated sample)",
+        "release_date": None, "source_url": voc.ICO_LANDING_PAGE if not is_sample else None, "is_sample": is_sample,
         "load_report": json.dumps(details)})
     report.sources.append(SourceSummary(ico_rows.SOURCE, display_path(ico_path), ico.rows_read, ico.rows_kept,
                                         ico.rows_rejected, details))

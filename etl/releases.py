@@ -175,9 +175,11 @@ def _reload_kept(con, raw_dir: Path, is_sample: bool, loaded_at: dt.datetime, hi
             other.execute(settings.SCHEMA_SQL.read_text(encoding="utf-8"))
             load = ico_rows.load(other, path)
             counts = other.execute(COUNTS_FROM_FACTS, [sha256]).df()   # small: one row per non-empty cell
-        except SourceError as exc:
+        except SourceError as exc:   # named by file name only: the warning is shown in the app
+            named = SourceError(path.name, exc.problem, row=exc.row, column=exc.column, value=exc.value,
+                                sheet=exc.sheet)
             history.warnings.append(f"the kept release {path.name} could not be re-read, so its figures are not in "
-                                    f"the history: {exc.message()}")
+                                    f"the history: {named.message()}")
             continue
         finally:
             other.close()

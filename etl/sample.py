@@ -1,8 +1,8 @@
 """A simulated sample in the exact shape of the ICO "Data security incident trends" release.
 
 Used when the real row-level file is absent (fresh clone, CI, benchmarks). Only the quarterly incident totals are
-real: they follow the ICO's published figures (data/reference/ico_published_quarterly_incidents.csv) scaled by
-rows / 169,166, the row count of the release those figures come from. Everything else is simulated with plausible
+real: they follow the quarterly incident counts of one ICO release (data/reference/ico_quarterly_incidents_derived.csv,
+counted by a third party from the ICO row-level file) scaled by rows / 169,166, the row count of that release. Everything else is simulated with plausible
 shares. Every sample gets a sidecar `<name>.SAMPLE.txt` (and XLSX samples a document-property marker) so the build
 can label it; see is_sample_file().
 
@@ -31,7 +31,7 @@ import pyarrow.csv as pacsv
 
 from govdata import settings, vocabulary as voc
 
-PUBLISHED_QUARTERLY_CSV = settings.REFERENCE_DIR / "ico_published_quarterly_incidents.csv"
+PUBLISHED_QUARTERLY_CSV = settings.REFERENCE_DIR / "ico_quarterly_incidents_derived.csv"
 # Rows in the release whose published quarterly totals we calibrate on (q1-2019-to-q4-2024).
 CALIBRATION_ROWS = 169_166
 SAMPLE_MARKER_SUFFIX = ".SAMPLE.txt"

@@ -62,6 +62,21 @@ CREATE TABLE legacy_incident_counts (
     incident_count    INTEGER NOT NULL
 );
 
+-- Every page a reference figure was read from, once (data/reference/sources.csv): the citation of each figure is
+-- built from this row, joined on source_url.
+CREATE TABLE reference_sources (
+    source_url   VARCHAR NOT NULL,  -- as in the figure rows: an http(s) address or 'Citation: ...'
+    publisher    VARCHAR NOT NULL,  -- who published the page (the outlet), not the survey's commissioner
+    author       VARCHAR,
+    title        VARCHAR NOT NULL,  -- the page's title as shown ('[...]' when the page shows none)
+    published    VARCHAR,           -- YYYY, YYYY-MM or YYYY-MM-DD, as precise as the page says; NULL = not stated
+    accessed     DATE NOT NULL,     -- when the figures were read from it
+    licence      VARCHAR NOT NULL,  -- as the page states it, or 'Not stated ...'
+    notes        VARCHAR,
+    source_file  VARCHAR NOT NULL,
+    source_line  INTEGER NOT NULL
+);
+
 -- Council information-governance survey results (tidy: one figure per row, every row cited).
 CREATE TABLE survey_results (
     survey_id          VARCHAR NOT NULL,

@@ -23,7 +23,7 @@ import pandas as pd
 
 from govdata.charts.base import HEIGHT, WIDTH
 from govdata import spreadsheet_cells
-from govdata.figures import SAMPLE_LABEL, FigureSpec
+from govdata.figures import FigureSpec
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,13 @@ class ImageExportUnavailable(RuntimeError):
 
 def export_frame(spec: FigureSpec) -> pd.DataFrame:
     """The table written to CSV/XLSX: spec.data, plus the data_status column when the data is a sample, with
-    text cells that could start a formula neutralised (govdata.spreadsheet_cells)."""
+    text cells that could start a formula neutralised (govdata.spreadsheet_cells).
+
+    A chart whose rows mix simulated and real figures (e.g. the linked timeline) carries its own per-row
+    data_status, built from each row's provenance; it is kept as is, so real figures are never labelled simulated.
+    """
     frame = spec.data.copy()
-    if spec.is_sample:
+    if spec.is_sample and SAMPLE_STATUS_COLUMN not in frame.columns:
         frame[SAMPLE_STATUS_COLUMN] = SAMPLE_STATUS
     return spreadsheet_cells.neutralise_frame(frame)
 
@@ -60,8 +64,10 @@ def to_csv(spec: FigureSpec) -> bytes:
 def about_rows(spec: FigureSpec, accessed: str | None = None) -> list[tuple[str, str]]:
     """(field, text) pairs describing a chart: title, subtitle, summary, sources, notes, citation, queries."""
     rows = [("Title", spec.title), ("Subtitle", spec.subtitle), ("Summary", spec.summary)]
+    if spec.data_date:
+        rows.append(("Data date", f"the data shown runs to {spec.data_date}"))
     if spec.is_sample:
-        rows.append(("Data status", SAMPLE_LABEL))
+        rows.append(("Data status", spec.sample_label()))
     rows.append(("Source", spec.source_text()))
     rows += [("Note", n) for n in spec.notes]
     rows.append(("Citation", citations(spec, accessed)))
@@ -93,9 +99,9 @@ def to_xlsx(spec: FigureSpec, accessed: str | None = None) -> bytes:
 def citations(spec: FigureSpec, accessed: str | None = None) -> str:
     """Harvard-style citations for each source of the chart, one per line (sample data says so first)."""
     accessed = accessed or date.today().isoformat()
-    lines = [s.harvard(accessed) for s in spec.sources]
+    lines = list(dict.fromkeys(s.harvard(accessed) for s in spec.sources))   # one line per distinct citation
     if spec.is_sample:
-        lines.insert(0, SAMPLE_LABEL)
+        lines.insert(0, spec.sample_label())
     return "\n".join(lines)
 
 

@@ -7,7 +7,7 @@ and the sentence. The card and the sentence state the same text, made once by go
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,10 +37,21 @@ def _from_sectors(sectors: Sequence[str]) -> str:
     return "" if not sectors else f" from organisations in {scope_text(sectors)}"
 
 
+def _revised(revision: tuple[int, str] | None) -> str:
+    """' (revised from 3,150 in the previous release, data to Q4 2024)' or ''."""
+    if revision is None:
+        return ""
+    previous, runs_to = revision
+    return (f" (revised from {numbers.count(previous)} in the previous release, data to "
+            f"{quarter_label(runs_to.replace('-', ' '))})")
+
+
 def headlines(result: QueryResult | pd.DataFrame, *, sectors: Sequence[str] = (),
-              is_sample: bool = False) -> list[Headline]:
+              is_sample: bool = False, revised: Mapping[str, tuple[int, str]] | None = None) -> list[Headline]:
     """Headlines for each row of headline_figures(): reports (with change on a year earlier), cyber share and
-    share reported within 72 hours. Sentences start with a sample label when `is_sample`."""
+    share reported within 72 hours. Sentences start with a sample label when `is_sample`. `revised` (from
+    govdata.queries.releases.headline_revisions) adds "revised from N in the previous release" to a kind's
+    report count when the release shown changed it."""
     frame = result.data if isinstance(result, QueryResult) else result
     prefix = SAMPLE_PREFIX if is_sample else ""
     out: list[Headline] = []
@@ -51,7 +62,8 @@ def headlines(result: QueryResult | pd.DataFrame, *, sectors: Sequence[str] = ()
         source = _from_sectors(sectors)
         previous = None if numbers.missing(row.incidents_year_earlier) else int(row.incidents_year_earlier)
         change = numbers.change_words(incidents, previous, earlier) if previous else ""
-        sentence = f"In {when} the ICO received {numbers.count(incidents)} personal data breach reports{source}"
+        sentence = (f"In {when} the ICO received {numbers.count(incidents)} personal data breach reports{source}"
+                    + _revised((revised or {}).get(row.kind)))
         if change:
             sentence += f", {change} ({numbers.count(previous)})"
         out.append(Headline(

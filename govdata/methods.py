@@ -38,10 +38,11 @@ ICO_LIMITATIONS: tuple[Note, ...] = (
          "several rows for one incident; counting rows over-counts incidents.",
          _ICO_PAGE, vocabulary.ICO_LANDING_PAGE),
     Note("Revisions",
-         "New releases can revise earlier quarters slightly and sometimes add a category: counts for the same "
-         "quarter can differ by a few incidents between releases.",
-         "Comparison of published quarterly totals between releases (data/reference/"
-         "ico_published_quarterly_incidents.csv)", vocabulary.ICO_LANDING_PAGE),
+         "The ICO replaces the whole file each quarter ('Data updated to ...'), and the way it inputs data changes "
+         "over time, so a new release can change the counts for earlier quarters. Each build keeps every ICO "
+         "release it has loaded, and the releases section of this page compares any two of them; with one release "
+         "loaded there is nothing to compare yet.",
+         _ICO_PAGE, vocabulary.ICO_LANDING_PAGE),
 )
 
 _within = " or ".join(f"'{band}'" for band in vocabulary.WITHIN_72_HOURS)

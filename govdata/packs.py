@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from govdata import export
-from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL, FigureSpec
+from govdata.figures import OGL, OGL_ATTRIBUTION, FigureSpec
 
 README = "README.txt"
 CITATIONS = "citations.txt"
@@ -42,11 +42,16 @@ def pack_file_name(page_title: str, *, is_sample: bool = False, today: date | No
 def alt_text(spec: FigureSpec) -> str:
     """The chart's alt text; when a builder gave none, its title, subtitle and summary (all computed from data)."""
     text = spec.alt_text.strip() or " ".join(p.strip() for p in (spec.title, spec.subtitle, spec.summary) if p)
-    return f"{SAMPLE_LABEL} {text}" if spec.is_sample and SAMPLE_LABEL not in text else text
+    label = spec.sample_label()
+    return f"{label} {text}" if spec.is_sample and label not in text else text
 
 
-def _data_dates(spec: FigureSpec) -> str:
-    dates = sorted({s.release_date for s in spec.sources if s.release_date})
+def _data_date(spec: FigureSpec) -> str:
+    """What the chart's data runs to: the builder's data_date, else what its sources run to (never a release
+    date presented as one)."""
+    if spec.data_date:
+        return spec.data_date
+    dates = sorted({s.data_to for s in spec.sources if s.data_to})
     return ", ".join(dates) if dates else "not stated"
 
 
@@ -58,8 +63,9 @@ def _citations(specs: list[FigureSpec], accessed: str) -> str:
             line = source.harvard(accessed)
             if line not in seen:
                 seen.append(line)
-            ogl = ogl or source.licence == "Open Government Licence v3.0"
-    lines = [SAMPLE_LABEL, ""] if any(s.is_sample for s in specs) else []
+            ogl = ogl or (source.licence == OGL and not source.is_sample)
+    labels = list(dict.fromkeys(s.sample_label() for s in specs if s.is_sample))
+    lines = labels + [""] if labels else []
     lines += sorted(seen) or ["(no sources recorded)"]
     if ogl:
         lines += ["", OGL_ATTRIBUTION]
@@ -107,13 +113,15 @@ def _readme(specs, stems, page_title, accessed, files, no_images_reason) -> str:
     built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"Briefing pack: {page_title}", "=" * (16 + len(page_title)), ""]
     if any(s.is_sample for s in specs):
-        lines += [SAMPLE_LABEL, "Do not quote these figures: the CSVs carry a data_status column saying so.", ""]
+        lines += list(dict.fromkeys(s.sample_label() for s in specs if s.is_sample))
+        lines += ["Do not quote the simulated figures: the CSVs carry a data_status column saying which rows they "
+                  "are.", ""]
     lines += [f"Built: {built}. Sources accessed: {accessed}.", f"Charts: {len(specs)}.", ""]
     if no_images_reason:
         lines += ["IMAGES NOT INCLUDED: " + no_images_reason, ""]
     for spec, stem in zip(specs, stems):
         lines += [f"{stem}: {spec.title}", f"  {spec.subtitle}", f"  Summary: {spec.summary}",
-                  f"  Source: {spec.source_text()}", f"  Data date: {_data_dates(spec)}"]
+                  f"  Source: {spec.source_text()}", f"  Data runs to: {_data_date(spec)}"]
         lines += [f"  Note: {note}" for note in spec.notes]
         lines.append("")
     lines.append("Files:")

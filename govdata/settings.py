@@ -20,7 +20,7 @@ RAW_DIR_ENV = "DASHBOARD_RAW_DIR"          # where downloaded ICO releases are k
 LANDING_URL_ENV = "ICO_LANDING_URL"        # the ICO page linking the release (tests point it at a local server)
 LEGACY_URL_ENV = "ICO_LEGACY_URL"          # the older quarterly workbook's address
 # Bumped whenever etl/schema.sql changes: the app asks for a rebuild rather than failing on a missing table.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 def warehouse_path() -> Path:

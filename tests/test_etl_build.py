@@ -53,8 +53,8 @@ def test_build_fills_every_table(good):
 def test_provenance_records_each_source_with_its_hash(good):
     rows = {r[0]: r[1:] for r in query(good, "SELECT source, file, sha256, rows_read, rows_kept, rows_rejected, "
                                              "licence, is_sample, load_report, loaded_at FROM provenance")}
-    assert set(rows) == {"ico_rows", "ico_legacy", "survey_results", "poll_results", "context_figures",
-                         "maturity_checklist"}
+    assert set(rows) == {"ico_rows", "ico_legacy", "reference_sources", "survey_results", "poll_results",
+                         "context_figures", "maturity_checklist"}
     file, digest, read, kept, rejected, licence, is_sample, report, loaded_at = rows["ico_rows"]
     assert file == "tests/fixtures/ico/ico_rows_small.csv"
     assert digest == sha256(ICO)
@@ -107,8 +107,12 @@ def test_sample_is_generated_and_labelled_when_nothing_else(tmp_path):
     report = build(path, raw_dir=tmp_path / "empty_raw", sample_path=sample, sample_rows=3000)
     assert report.is_sample and sample.is_file()
     assert query(path, "SELECT value FROM warehouse_meta WHERE key = 'is_sample'") == [("true",)]
-    assert query(path, "SELECT is_sample, rows_kept, title LIKE '%SIMULATED%' FROM provenance "
+    assert query(path, "SELECT is_sample, rows_kept, title LIKE '%simulated%' FROM provenance "
                        "WHERE source = 'ico_rows'") == [(True, 3000, True)]
+    # a sample is credited to no publisher, licence or address of the ICO (issue 10, defect 4)
+    publisher, licence, url = query(path, "SELECT publisher, licence, source_url FROM provenance "
+                                          "WHERE source = 'ico_rows'")[0]
+    assert "Information Commissioner" not in publisher and "Open Government" not in licence and url is None
 
 
 # ------------------------------------------------------------------------------ failures leave the old file alone

@@ -19,9 +19,9 @@ from govdata.queries.base import run
 
 ICO = Source("Information Commissioner's Office", "Data security incident trends",
              url="https://ico.org.uk/action-weve-taken/complaints-and-concerns-data-sets/data-security-incident-trends/",
-             licence="Open Government Licence v3.0", release_date="2024-11-21")
-SAMPLE = Source("Simulated sample", "ICO-format sample", licence="Open Government Licence v3.0",
-                release_date="2024-11-21", is_sample=True)
+             licence="Open Government Licence v3.0", release_date="2024-11-21", data_to="2024 Q4")
+SAMPLE = Source("this dashboard's sample generator (etl.sample)", "ICO-format sample", licence="none (simulated sample)",
+                is_sample=True, data_to="2024 Q4")
 SURVEY = Source("Information Commissioner's Office", "Information rights in local government survey",
                 url="https://ico.org.uk/example-survey", release_date="March 2017")
 
@@ -86,7 +86,7 @@ def test_images_decode_with_titles_on_them(pack):
     assert root.tag.endswith("svg")
     svg_text = "".join(root.itertext())
     assert "Cyber incidents by quarter" in svg_text
-    assert "released 2024-11-21" in svg_text   # the data date, printed on the figure by style()
+    assert "published 2024-11-21; data to 2024 Q4" in svg_text   # printed on the figure by style()
 
 
 def test_citations_are_harvard_with_access_date(pack):
@@ -112,7 +112,8 @@ def test_readme_is_a_manifest(pack):
         if name != README:
             assert name in text
     assert "IMAGES NOT INCLUDED" not in text
-    assert "Data date: 2024-11-21" in text and "Data date: March 2017" in text
+    # what each chart's data runs to (never a release date presented as one)
+    assert "Data runs to: 2024 Q4" in text and "Data runs to: not stated" in text
 
 
 def test_no_chromium_still_builds_everything_else(specs, monkeypatch):
@@ -173,3 +174,13 @@ def test_pack_button_defers_building(tmp_path):
     proto = buttons[0].proto
     assert proto.label == "Download briefing pack (ZIP)"
     assert proto.deferred_file_id and not proto.url
+
+
+def test_sample_is_never_credited_to_a_publisher_or_the_ogl():
+    """Issue 10, defect 4: the pack's citations.txt credited simulated counts to the ICO under the OGL."""
+    con = _con()
+    files = _unzip(build_pack([_spec(con, "sample-trend", "Cyber", SAMPLE)], "Overview", accessed_date="2025-01-31",
+                              include_images=False))
+    citations = files[CITATIONS].decode()
+    assert OGL_ATTRIBUTION not in citations and "Open Government Licence" not in citations
+    assert "Not for citation" in citations and "Available at" not in citations

@@ -9,6 +9,7 @@ from apptest_helpers import (assert_pack_button, MediaCapture, assert_no_excepti
                              texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
+from ui.layout import sample_banner_text
 from govdata.headlines import SAMPLE_PREFIX
 from govdata.queries import incidents as q
 
@@ -81,7 +82,7 @@ def test_sample_warehouse_is_labelled(sample_warehouse, monkeypatch):
     capture = MediaCapture().install(monkeypatch)
     at = open_page(PAGE, sample_warehouse, monkeypatch, capture=capture)
     assert_no_exception(at)
-    assert any(SAMPLE_LABEL in w for w in texts(at.warning))
+    assert sample_banner_text("overview") in texts(at.warning)
     sentences = next(c.value for c in at.code if "the ICO received" in c.value)
     assert all(line.startswith(SAMPLE_PREFIX) for line in sentences.splitlines())
     csv = csv_frame(capture.download_bytes(download_buttons(at)[0]))

@@ -55,6 +55,11 @@ def test_sample_warehouse_is_labelled(monkeypatch, sample_warehouse):
     at = _run(monkeypatch, sample_warehouse)
     assert any("SAMPLE DATA" in w.value for w in at.warning)
     assert any("SAMPLE DATA" in spec for spec in _titles(at))   # the linked timeline carries the sample label
+    # issue 10, defect 5: the banner says precisely what is simulated here, and that the surveys and polls are real
+    banner = next(w.value for w in at.warning if "SAMPLE DATA" in w.value)
+    assert "for trying the dashboard only" not in banner
+    assert "top panel of the linked view" in banner and "survey and public-trust poll figures are real" in banner
+    assert "python" not in banner and "etl" not in banner        # no operator commands for members
 
 
 @pytest.mark.parametrize("key, value, expected_words", [

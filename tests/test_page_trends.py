@@ -7,6 +7,7 @@ from apptest_helpers import (assert_pack_button, MediaCapture, assert_no_excepti
                              texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
+from ui.layout import sample_banner_text
 from govdata.queries import incidents as q
 
 PAGE = page("trends.py")
@@ -100,7 +101,7 @@ def test_sample_banner_and_labelled_csv(sample_warehouse, monkeypatch):
     capture = MediaCapture().install(monkeypatch)
     at = open_page(PAGE, sample_warehouse, monkeypatch, capture=capture)
     assert_no_exception(at)
-    assert any(SAMPLE_LABEL in w for w in texts(at.warning))
+    assert sample_banner_text("trends") in texts(at.warning)
     frame = first_csv(at, capture)
     assert set(frame[export.SAMPLE_STATUS_COLUMN]) == {export.SAMPLE_STATUS}
     assert frame["incidents"].tolist() == expected(sample_warehouse, "quarter")["incidents"].tolist()

@@ -45,6 +45,17 @@ CASES = {
     "poll_results__published_month_only": (3, "published", "Nov 2019", "ISO date"),
     "context_figures__duplicate_id": (3, "figure_id", "fx_breaches", "duplicate figure_id (first on line 2)"),
     "context_figures__value_not_number": (2, "value", "about 4236", "not a number"),
+    # issue 10: survey and poll rows have a uniqueness key, so a duplicated row is refused
+    "survey_results__duplicate_row": (7, "survey_id", "fx_survey_2016 / DPO / No data protection officer / "
+                                      "https://example.org/survey",
+                                      "duplicate survey_id + topic + indicator + source_url (first on line 2)"),
+    "poll_results__duplicate_row": (6, "poll_id", "fx_poll_2019 / Trust with data / local government / trust / "
+                                    "https://example.org/p19",
+                                    "duplicate poll_id + question + organisation + response + source_url (first on "
+                                    "line 3)"),
+    # every figure must be citable: its page has a row in sources.csv
+    "survey_results__source_not_listed": (3, "source_url", "https://example.org/not-in-sources",
+                                          "no row in sources.csv"),
 }
 
 

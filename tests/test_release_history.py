@@ -261,3 +261,48 @@ def test_every_column_the_view_shows_has_a_label(two_releases):
     unknown = {c for frame in frames for c in frame.columns
                if c not in tables.COLUMNS and c not in tables.HIDDEN and c not in ("year", "quarter")}
     assert not unknown
+
+
+def test_a_kept_download_that_no_longer_loads_is_a_warning_without_server_paths(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    bad = raw / "data-security-incidents-trends-q1-2019-to-q3-2020.csv"
+    bad.write_text("BI Reference,Year\nBI1,2020\n", encoding="utf-8")
+    good = raw / "data-security-incidents-trends-q1-2019-to-q4-2020.csv"
+    shutil.copy(ICO, good)
+    warehouse = tmp_path / "w.duckdb"
+    report = build(warehouse, raw_dir=raw)
+    assert report.releases.current["file"] == good.name and report.releases.reloaded == []
+    [warning] = report.releases.warnings
+    assert warning.startswith(f"the kept release {bad.name} could not be re-read") and str(tmp_path) not in warning
+    stored = _rows(warehouse, "SELECT load_report FROM provenance WHERE source = 'ico_rows'")[0][0]
+    assert str(tmp_path) not in stored and bad.name in stored
+
+
+def test_headlines_say_what_the_previous_release_said(two_releases, tiny_warehouse):
+    from govdata.queries import incidents
+    from govdata.views import overview
+    from govdata.views.base import Direct
+
+    warehouse, a, b, _ = two_releases
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        figures = incidents.headline_figures(con)
+        revised = releases.headline_revisions(Direct(con).query, figures)
+        shown = overview.build(Direct(con), {"sector": []})
+    finally:
+        con.close()
+    year_a = _incidents(a, "year = 2020 AND comparable")
+    # Latest complete year 2020 was revised (+1 in Q4); the latest quarter, Q1 2021, is new in this release.
+    assert revised == {"year": (year_a, "2020-Q4")}
+    year_row = figures.data.set_index("kind").loc["year"]
+    assert int(year_row["incidents"]) == year_a + 1
+    sentences = [s for s in shown.headlines if "personal data breach reports" in s and "received" in s]
+    assert any(s.startswith(f"In 2020 the ICO received {year_a + 1} personal data breach reports (revised from "
+                            f"{year_a} in the previous release, data to Q4 2020)") for s in sentences)
+    assert not any("revised" in s for s in shown.headlines if s.startswith("In Q1 2021"))
+    con = duckdb.connect(str(tiny_warehouse), read_only=True)   # one release: nothing to say
+    try:
+        assert releases.headline_revisions(Direct(con).query, incidents.headline_figures(con)) == {}
+    finally:
+        con.close()

@@ -11,7 +11,7 @@ from etl import sample
 from etl.sample import CALIBRATION_ROWS, is_sample_file, quarter_targets, sample_marker_path, write_sample
 from govdata import settings, vocabulary as voc
 
-REFERENCE = settings.REFERENCE_DIR / "ico_published_quarterly_incidents.csv"
+REFERENCE = settings.REFERENCE_DIR / "ico_quarterly_incidents_derived.csv"
 KEY = ["BI Reference", "Year", "Quarter"]
 
 
@@ -34,13 +34,15 @@ def test_reference_csv_matches_shared_published_file(shared_data_dir):
 
 def test_reference_csv_annual_sums_and_sources():
     rows = read_reference()
-    assert list(rows[0]) == ["year", "quarter", "incidents", "release", "publisher", "source_url", "derived_by",
-                             "notes"]
+    # issue 10, defect 7: the counts were computed by a third party, so the file credits the deriver and names the
+    # ICO release it was derived from (it is not 'published' by the ICO)
+    assert list(rows[0]) == ["year", "quarter", "incidents", "release", "derived_by", "derived_from",
+                             "derived_from_url", "licence", "notes"]
     annual: dict[int, int] = {}
     for r in rows:
         annual[int(r["year"])] = annual.get(int(r["year"]), 0) + int(r["incidents"])
-        assert r["publisher"] == "Information Commissioner's Office"
-        assert r["source_url"] == voc.ICO_LANDING_PAGE
+        assert r["derived_from"].startswith("Information Commissioner's Office")
+        assert r["derived_from_url"] == voc.ICO_LANDING_PAGE
         assert r["release"] == "q1-2019-to-q4-2024"
         assert "olga-in-clouds/uni_ico_incidents_analysis" in r["derived_by"] and "548a68a" in r["derived_by"]
     assert annual == {2019: 11_366, 2020: 9_702, 2021: 9_742, 2022: 8_129, 2023: 11_069, 2024: 12_193}

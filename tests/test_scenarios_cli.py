@@ -30,9 +30,9 @@ def test_json_output(sample_warehouse):
     headline = data["headline"]["avoided_total"]
     assert headline["median"] == summary["avoided_total"]["median"]
     assert headline["text"].startswith(numbers.estimate(headline["median"]) + " (90% interval ")
-    assert data["coverage"] == {"training_current": 0.5, "dpo_current": 0.74, "training_target": 1.0,
+    assert data["coverage"] == {"training_current": 0.5, "dpo_current": 0.69, "training_target": 1.0,
                                 "dpo_target": 1.0}
-    assert {c["basis"] for c in data["coverage_sources"]} == {"published"}
+    assert {c["basis"] for c in data["coverage_sources"]} == {"published", "published proxy"}
     assert len(data["assumptions"]) == 10 and data["draws"] == 5000
 
 
@@ -46,7 +46,7 @@ def test_text_output_names_baseline_results_and_assumptions(sample_warehouse):
     run = cli("--sector", "Local government", "--training", "0.9", "--dpo", "1.0", warehouse=sample_warehouse)
     assert run.returncode == 0, run.stderr
     for words in ("SAMPLE DATA", "Incidents avoided per year", "90% interval", "not a causal estimate",
-                  "ukauthority.com", "(assumption)"):
+                  "hewardmills.com", "published proxy", "Art. 37", "(assumption)"):
         assert words in run.stdout
 
 

@@ -14,8 +14,11 @@ from govdata.warehouse import connect
 PAGE = "app_pages/scenarios.py"
 
 
+D0 = sc.coverage_default("Local government", "dpo").value   # the committed default (an EEA proxy, 0.69)
+
+
 def model(warehouse, **changes) -> sc.ScenarioResult:
-    inputs = sc.ScenarioInputs("Local government", 0.5, 0.74, 1.0, 1.0).with_(**changes)
+    inputs = sc.ScenarioInputs("Local government", 0.5, D0, 1.0, 1.0).with_(**changes)
     return sc.evaluate_inputs(connect(warehouse), inputs.token())
 
 
@@ -50,7 +53,7 @@ def test_defaults_show_the_model_output(monkeypatch, sample_warehouse):
     assert shown["Reported within 72 hours, scenario"] == expected["share72_scenario"].value
     assert any(c.value == f"90% interval: {expected['avoided_total'].interval}" for c in at.caption)
     assert at.slider(key="url_t1").value == 100 and at.number_input(key="url_t0").value == 50
-    assert at.number_input(key="url_d0").value == 74
+    assert at.number_input(key="url_d0").value == round(100 * D0)
     assert any("current: **50%**" in c.value for c in at.caption)
     assert any("SAMPLE DATA" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == 4
@@ -99,8 +102,8 @@ def test_save_compare_url_round_trip_and_exports(monkeypatch, sample_warehouse, 
     at.text_input(key="scen_name").input("DPO 80").run()
     at.button[1].click().run()
     assert_no_exception(at)
-    assert qp(at, "s1").startswith("Full coverage~Local government~4~0.5~0.74~1~1~")
-    assert qp(at, "s2").startswith("DPO 80~Local government~4~0.5~0.74~1~0.8~")
+    assert qp(at, "s1").startswith(f"Full coverage~Local government~4~0.5~{D0:g}~1~1~")
+    assert qp(at, "s2").startswith(f"DPO 80~Local government~4~0.5~{D0:g}~1~0.8~")
     # The comparison's CSV holds the inputs and the model's outputs for each scenario.
     csv = pd.read_csv(io.BytesIO(capture.download_bytes(button(at, "csv-scenario-comparison"))))
     assert list(csv["scenario"]) == ["Current (unsaved)", "Full coverage", "DPO 80"]

@@ -7,32 +7,43 @@ import logging
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from govdata.figures import SAMPLE_LABEL
+from govdata.figures import SIMULATED_ON, simulated_on
 from govdata.warehouse import WarehouseUnavailable
 from ui import data
 
 log = logging.getLogger("dashboard")
 
-SAMPLE_BANNER = (f"**{SAMPLE_LABEL}** Figures on this page are for trying the dashboard only. "
-                 "Build the warehouse from the ICO's published file to see real figures (README: python -m etl fetch).")
+SAMPLE_HEAD = ("**SAMPLE DATA.** This site has not loaded the ICO's real incident file yet, so the ICO incident "
+               "counts are simulated: generated in the shape of the ICO release, not real incidents.")
+# What is simulated on each page (govdata.figures.SIMULATED_ON). Operator instructions (how to load the real file)
+# live in the README and on the Sources page, not in the banner members see.
+SIMULATED = SIMULATED_ON
+SAMPLE_BANNER = SAMPLE_HEAD + " " + SIMULATED["overview"]
+
+
+def sample_banner_text(page: str | None = None) -> str:
+    """The banner for `page` (a SIMULATED key): what is simulated there, and nothing else."""
+    return SAMPLE_HEAD + " " + simulated_on(page)
 
 
 def show_unavailable(exc: WarehouseUnavailable) -> None:
     """The friendly message shown instead of a page when there is no readable warehouse."""
     st.error("The data warehouse is not available yet, so there is nothing to show.", icon="🛠️")
-    st.markdown("Build it from the project folder, then reload this page:")
-    st.code("python -m etl build", language="bash")
+    st.markdown("If you run this dashboard yourself, build it from the project folder, then reload this page "
+                "(on a hosted site, the site's operator does this):")
+    st.code(".venv/bin/python -m etl build", language="bash")
     # The path and the database error stay in the server log: visitors of a hosted dashboard need not see them.
     log.warning("warehouse unavailable: %s", exc)
 
 
-def sample_banner() -> None:
+def sample_banner(page: str | None = None) -> None:
     """The sample-data banner (shown by page_setup whenever the warehouse says is_sample)."""
-    st.warning(SAMPLE_BANNER, icon="⚠️")
+    st.warning(sample_banner_text(page), icon="⚠️")
 
 
-def page_setup(title: str, intro: str | None = None) -> dict[str, str]:
-    """Start a page: title, optional intro, sample banner when the warehouse is a sample.
+def page_setup(title: str, intro: str | None = None, *, page: str | None = None) -> dict[str, str]:
+    """Start a page: title, optional intro, sample banner when the warehouse is a sample (saying what on `page`,
+    a key of SIMULATED, is simulated).
 
     Returns warehouse_meta as a dict. When the warehouse is missing or unreadable, shows how to build it and stops
     the page (st.stop), so page code after this call can assume a working warehouse.
@@ -44,7 +55,7 @@ def page_setup(title: str, intro: str | None = None) -> dict[str, str]:
         show_unavailable(exc)
         st.stop()
     if meta.get("is_sample", "false").lower() == "true":
-        sample_banner()
+        sample_banner(page)
     if intro:
         st.markdown(intro)
     return meta

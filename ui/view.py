@@ -20,7 +20,7 @@ LOCAL_BASE = "http://localhost:8501"   # when the browser's address is unknown (
 
 def start(view: ModuleType) -> state.Form:
     """Page heading, sample banner and intro (ui.layout.page_setup), then the URL-backed form of `view`."""
-    layout.page_setup(view.TITLE, view.INTRO)
+    layout.page_setup(view.TITLE, view.INTRO, page=getattr(view, "PAGE", None))
     return state.Form(view, data.runner)
 
 

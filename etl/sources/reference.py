@@ -32,7 +32,7 @@ POLARITIES = ("positive", "negative", "neutral")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str = "text"        # text | date | pct | count | positive_int | number | source | polarity
+    kind: str = "text"        # text | date | partial_date | pct | count | positive_int | number | source | polarity
     required: bool = True     # a value must be present
 
 
@@ -42,37 +42,47 @@ class ReferenceFile:
     file: str
     title: str
     columns: tuple[Column, ...]
-    key: str | None = None    # a column whose values must be unique
+    key: tuple[str, ...] = ()  # columns whose values together must be unique (a duplicated row is refused)
 
 
 def _c(name: str, kind: str = "text", required: bool = True) -> Column:
     return Column(name, kind, required)
 
 
+SOURCES_TABLE = "reference_sources"
+
 FILES: tuple[ReferenceFile, ...] = (
+    # Every page a figure was read from, once: who published it, its title and date, when it was read. Charts
+    # build each figure's citation from this row (Harvard style), so a citation is never a template.
+    ReferenceFile(SOURCES_TABLE, "sources.csv", "Citation details of every page the reference figures were read from", (
+        _c("source_url", "source"), _c("publisher"), _c("author", required=False), _c("title"),
+        _c("published", "partial_date", False), _c("accessed", "date"), _c("licence"),
+        _c("notes", required=False)), key=("source_url",)),
     ReferenceFile("survey_results", "council_survey_results.csv",
                   "Council information-governance survey results (transcribed from published reports)", (
         _c("survey_id"), _c("survey_name"), _c("publisher"), _c("fieldwork_start", "date", False),
         _c("fieldwork_end", "date", False), _c("published", "date", False), _c("population"),
         _c("base_n", "positive_int", False), _c("topic"), _c("indicator"), _c("polarity", "polarity"),
         _c("question"), _c("value_pct", "pct", False), _c("value_count", "count", False), _c("value_text"),
-        _c("source_url", "source"), _c("licence"), _c("notes", required=False))),
+        _c("source_url", "source"), _c("licence"), _c("notes", required=False)),
+                  key=("survey_id", "topic", "indicator", "source_url")),
     ReferenceFile("poll_results", "poll_results.csv",
                   "Public-opinion poll results on trust in data handling (transcribed from published reports)", (
         _c("poll_id"), _c("poll_name"), _c("publisher"), _c("pollster"), _c("fieldwork_start", "date", False),
         _c("fieldwork_end", "date", False), _c("published", "date", False), _c("population"),
         _c("base_n", "positive_int", False), _c("question"), _c("organisation"), _c("organisation_type"),
         _c("response"), _c("value_pct", "pct", False), _c("value_text"), _c("source_url", "source"),
-        _c("licence"), _c("notes", required=False))),
+        _c("licence"), _c("notes", required=False)),
+                  key=("poll_id", "question", "organisation", "response", "source_url")),
     ReferenceFile("context_figures", "context_figures.csv",
                   "Context figures on public-sector data breaches and data sharing (transcribed)", (
         _c("figure_id"), _c("publisher"), _c("title"), _c("period_start", "date", False),
         _c("period_end", "date", False), _c("population"), _c("indicator"), _c("category", required=False),
         _c("value", "number", False), _c("unit"), _c("value_text"), _c("source_url", "source"), _c("licence"),
-        _c("notes", required=False)), key="figure_id"),
+        _c("notes", required=False)), key=("figure_id",)),
     ReferenceFile("maturity_checklist", "maturity_checklist.csv", "Socitm data-maturity checklist questions", (
         _c("item_id"), _c("theme"), _c("question"), _c("immature_example", required=False),
-        _c("mature_example", required=False), _c("source_url", "source"), _c("licence")), key="item_id"),
+        _c("mature_example", required=False), _c("source_url", "source"), _c("licence")), key=("item_id",)),
 )
 TABLES: dict[str, ReferenceFile] = {f.table: f for f in FILES}
 DATE_PAIRS = (("fieldwork_start", "fieldwork_end"), ("period_start", "period_end"))
@@ -96,6 +106,18 @@ def _parse(value: str, col: Column, fail) -> object:
             return dt.date.fromisoformat(value)
         except ValueError:
             fail("date is not an ISO date (YYYY-MM-DD)")
+    if kind == "partial_date":   # a publication date as precise as the page gives it: YYYY, YYYY-MM or YYYY-MM-DD
+        try:
+            if len(value) == 4 and value.isdigit():
+                return value
+            if len(value) == 7:
+                dt.date.fromisoformat(value + "-01")
+                return value
+            if len(value) == 10:
+                return dt.date.fromisoformat(value).isoformat()
+            raise ValueError
+        except ValueError:
+            fail("date is not YYYY, YYYY-MM or YYYY-MM-DD")
     if kind in ("pct", "number"):
         try:
             number = float(value.replace(",", "")) if kind == "number" else float(value)
@@ -169,7 +191,7 @@ def read_file(path: Path, spec: ReferenceFile) -> pd.DataFrame:
     position = {name: header.index(name) for name in expected}
 
     records: list[dict] = []
-    seen_keys: dict[str, int] = {}
+    seen_keys: dict[tuple, int] = {}
     last_line = 1
     for cells in reader:
         line = last_line + 1          # first physical line of this record (a quoted cell may span lines)
@@ -201,10 +223,12 @@ def read_file(path: Path, spec: ReferenceFile) -> pd.DataFrame:
                 raise SourceError(shown, "no value_pct (or value_count): say in notes why the source gives no "
                                   "exact figure", row=line, column="value_pct")
         if spec.key:
-            key = record[spec.key]
+            key = tuple(record[c] for c in spec.key)
             if key in seen_keys:
-                raise SourceError(shown, f"duplicate {spec.key} (first on line {seen_keys[key]})", row=line,
-                                  column=spec.key, value=key)
+                what = " + ".join(spec.key)
+                raise SourceError(shown, f"duplicate {what} (first on line {seen_keys[key]})",
+                                  row=line, column=spec.key[0], value=" / ".join(str(v) for v in key)[:300],
+                                  hint="Each figure is stored once per source: remove the repeated row.")
             seen_keys[key] = line
         record["source_file"] = shown
         record["source_line"] = line
@@ -242,9 +266,23 @@ def read_file(path: Path, spec: ReferenceFile) -> pd.DataFrame:
 
 
 def load_reference(reference_dir: Path = settings.REFERENCE_DIR) -> dict[str, pd.DataFrame]:
-    """Every reference table, validated: {table name: DataFrame}. Raises SourceError on the first bad row."""
+    """Every reference table, validated: {table name: DataFrame}. Raises SourceError on the first bad row,
+    including a figure whose source_url has no row in sources.csv (so every figure can be cited)."""
     reference_dir = Path(reference_dir)
-    return {spec.table: read_file(reference_dir / spec.file, spec) for spec in FILES}
+    frames = {spec.table: read_file(reference_dir / spec.file, spec) for spec in FILES}
+    cited = set(frames[SOURCES_TABLE]["source_url"])
+    for spec in FILES:
+        if spec.table == SOURCES_TABLE:
+            continue
+        frame = frames[spec.table]
+        missing = frame[~frame["source_url"].isin(cited)]
+        if len(missing):
+            row = missing.iloc[0]
+            raise SourceError(row["source_file"], "source_url has no row in sources.csv, so the figure cannot be "
+                              "cited", row=int(row["source_line"]), column="source_url", value=row["source_url"],
+                              hint="Add the page to data/reference/sources.csv (publisher, title, published, "
+                                   "accessed, licence).")
+    return frames
 
 
 def provenance_records(frames: dict[str, pd.DataFrame]) -> list[dict]:

@@ -24,7 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from govdata import export
-from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL, FigureSpec, Source
+from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL, FigureSpec, Source, simulated_on
 from govdata.packs import alt_text
 from govdata.views.base import SITE_TITLE, PageView
 
@@ -235,7 +235,8 @@ def build_note(view: PageView, *, link: str, accessed: date | str | None = None)
     document.add_heading(view.title, level=0)
     _para(document, view.view_title, style="Subtitle")
     if view.is_sample:
-        _para(document, SAMPLE_LABEL + " Do not quote these figures.", bold=True, colour=WARNING_RGB)
+        _para(document, f"{SAMPLE_LABEL} {simulated_on(view.page)} Do not quote the simulated figures.", bold=True,
+              colour=WARNING_RGB)
     facts = document.add_paragraph()
     facts.add_run("Data to: ").bold = True
     facts.add_run(f"{_quarter(view.data_to)} (the latest quarter in the data). ")
@@ -291,7 +292,7 @@ def build_note(view: PageView, *, link: str, accessed: date | str | None = None)
     document.add_heading("Sources", level=1)
     for source in sources:
         document.add_paragraph(f"[{number[source]}] {source.harvard(accessed_text)}")
-    if any(s.licence == "Open Government Licence v3.0" for s in sources):
+    if any(s.licence == "Open Government Licence v3.0" and not s.is_sample for s in sources):
         document.add_paragraph(OGL_ATTRIBUTION)
     if view.is_sample:
         _para(document, SAMPLE_LABEL, bold=True, colour=WARNING_RGB)

@@ -126,7 +126,8 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
         notes.append("Dotted lines: mean of the quarter and the three before it.")
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=frame, summary=summary,
                       sources=list(sources), queries=queries, notes=notes,
-                      alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}")
+                      alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}",
+                      data_date="" if frame.empty else quarter_label(str(frame["period"].iloc[-1])))
     return style(spec)
 
 
@@ -194,5 +195,6 @@ def legacy_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], b
         figure=fig, data=frame, summary=summary, sources=list(sources), queries=queries,
         notes=["Financial-year quarters from the ICO's earlier published tables; incident types as labelled there, "
                "which differ from the row-level release. Shown for context, not joined to the row-level series."],
-        alt_text=f"Stacked bar chart. {summary}")
+        alt_text=f"Stacked bar chart. {summary}",
+        data_date="" if frame.empty else f"{frame['period'].iloc[-1]} (financial year)")
     return style(spec)

@@ -26,8 +26,8 @@ class ReleaseComparison:
     summary: str                        # one paragraph, every figure from the frames below
     added: pd.DataFrame                 # year, quarter, incidents
     removed: pd.DataFrame               # year, quarter, incidents
-    revised: pd.DataFrame               # year, quarter, old_incidents, new_incidents, difference
-    breakdown: pd.DataFrame             # year, quarter, <dimension>, old_incidents, new_incidents, difference
+    revised: pd.DataFrame               # year, quarter, difference, old_incidents, new_incidents
+    breakdown: pd.DataFrame             # year, quarter, <dimension>, difference, old_incidents, new_incidents
     vocabulary: pd.DataFrame            # dimension (label), value, change ('appeared'/'disappeared'), incidents
     chart: FigureSpec | None = None     # differences per revised quarter; None when nothing was revised
     queries: list[QueryResult] = field(default_factory=list)
@@ -80,7 +80,7 @@ def _chart(revised: pd.DataFrame, old_label: str, new_label: str, sources: list[
     fig.update_yaxes(title_text="Difference in incidents", zeroline=True, zerolinecolor="#444")
     up, down = sum(d > 0 for d in differences), sum(d < 0 for d in differences)
     total = sum(differences)
-    title = f"{_plural(len(quarters), 'quarter')} revised: net {signed(total)} incidents"
+    title = f"{_plural(len(quarters), 'quarter')} revised, net {signed(total)}"
     summary = (f"{_plural(len(quarters), 'quarter')} revised from the {old_label} to the {new_label}: "
                f"{up} up, {down} down, {len(quarters) - up - down} with the same total but incidents moved between "
                f"sectors, categories or types; net change {signed(total)} incidents.")
@@ -135,13 +135,14 @@ def comparison(releases: QueryResult, changes: QueryResult, breakdown: QueryResu
 
     added = part("added", {"incidents": "new_incidents"})
     removed = part("removed", {"incidents": "old_incidents"})
-    revised = part("revised", {"old_incidents": "old_incidents", "new_incidents": "new_incidents",
-                               "difference": "difference"})
+    # The difference first: on a phone it is the column still in view.
+    revised = part("revised", {"difference": "difference", "old_incidents": "old_incidents",
+                               "new_incidents": "new_incidents"})
     rows = breakdown.data
     detail = pd.DataFrame({"year": rows["year"], "quarter": rows["quarter"], dimension: rows["value"],
+                           "difference": rows["difference"].astype("int64"),
                            "old_incidents": rows["old_incidents"].astype("int64"),
-                           "new_incidents": rows["new_incidents"].astype("int64"),
-                           "difference": rows["difference"].astype("int64")}).reset_index(drop=True)
+                           "new_incidents": rows["new_incidents"].astype("int64")}).reset_index(drop=True)
     vocab = vocabulary.data.reset_index(drop=True)
     words = pd.DataFrame({"dimension": [DIMENSIONS[d] for d in vocab["dimension"]], "value": vocab["value"],
                           "change": vocab["change"], "incidents": vocab["incidents"].astype("int64")})
@@ -155,8 +156,8 @@ def comparison(releases: QueryResult, changes: QueryResult, breakdown: QueryResu
 
 
 def releases_table(releases: QueryResult) -> pd.DataFrame:
-    """The kept releases (raw names, labelled by govdata.tables): label, file, data to, fetched, first loaded,
-    incidents, shown now, sha256."""
+    """The kept releases (raw names, labelled by govdata.tables), the short columns first (phones): label, shown
+    now, incidents, fetched, first loaded, file, sha256. (The label names the quarter each runs to.)"""
     frame = releases.data
-    columns = ["label", "file", "runs_to", "fetched_at", "first_loaded_at", "incidents", "is_current", "sha256"]
+    columns = ["label", "is_current", "incidents", "fetched_at", "first_loaded_at", "file", "sha256"]
     return frame[columns].reset_index(drop=True)

@@ -121,7 +121,7 @@ def _short(assumption: str) -> str:
     head, _, tail = assumption.partition(": effect on ")
     if not tail:
         return assumption.replace(" (", "<br>(")
-    return {"Training before system access": "Training", "Data protection officer": "DPO"}.get(head, head) + \
+    return {"Training before system access": "Training", "Effective, adequately resourced DPO": "DPO"}.get(head, head) + \
         "<br>" + tail
 
 

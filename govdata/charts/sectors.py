@@ -54,10 +54,11 @@ def _queries(result) -> list:
 
 
 def _spec(key: str, title: str, subtitle: str, fig: go.Figure, data: pd.DataFrame, summary: str,
-          sources: list[Source], result, notes: list[str] | None = None, height: int | None = None) -> FigureSpec:
+          sources: list[Source], result, notes: list[str] | None = None, height: int | None = None,
+          data_date: str = "") -> FigureSpec:
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
                       summary=summary, sources=list(sources), queries=_queries(result), notes=list(notes or []),
-                      alt_text=f"{title}. {summary}")
+                      alt_text=f"{title}. {summary}", data_date=data_date)
     return style(spec, **({"height": height} if height else {}))
 
 
@@ -176,7 +177,7 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
     ))
     fig.update_xaxes(title_text=axis, rangemode="tozero", ticksuffix="%" if is_pct else "")
     fig.update_yaxes(title_text="", automargin=True)
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
                  height=max(420, 140 + 24 * len(data)))
 
 
@@ -243,7 +244,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
     fig.update_layout(shapes=shapes)
     fig.update_yaxes(rangemode="tozero", matches="y")  # one scale across all panels, so sizes compare
     notes = [label for when, label in SERIES_BREAKS if x_min < when <= x_max]
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
                  height=max(420, 260 * rows_n))
 
 
@@ -301,7 +302,7 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
                       row=i // cols_n + 1, col=i % cols_n + 1)
     fig.update_xaxes(ticksuffix="%", range=[0, float(data["pct_of_sector"].max()) * 1.25])
     fig.update_yaxes(automargin=True, tickfont=dict(size=11))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
                  notes=_small_note(data, "sector_incidents"), height=max(420, (60 + 34 * top_n) * rows_n))
 
 
@@ -362,7 +363,7 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
     summary = "Reported within 72 hours: " + "; ".join(
         f"{s} {share[s]} of {int(totals[s]):,}" + (" (small base, not ranked)" if small_base(totals[s]) else "")
         for s in order) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
                  notes=_small_note(data, "sector_incidents"), height=max(360, 180 + 50 * len(order)))
 
 
@@ -392,7 +393,7 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)}" + (
             f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "") + ")"
         for r in firsts.itertuples(index=False)) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
                  notes=_small_note(data, "sector_incidents"), height=max(360, 180 + 50 * len(sectors)))
 
 
@@ -471,5 +472,5 @@ def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: li
     fig.update_xaxes(range=[low - (pad if low < 0 else 0), high + (pad if high > 0 else 0)])
     fig.update_xaxes(title_text="% change on a year earlier", ticksuffix="%", zeroline=True)
     fig.update_yaxes(automargin=True)
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, notes=notes,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
                  height=max(360, 180 + 45 * len(shown)))

@@ -12,9 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from govdata import vocabulary
+from govdata import numbers, vocabulary
 from govdata.charts.base import NEUTRAL, PALETTE, style
-from govdata.figures import FigureSpec, Source
+from govdata.figures import FigureSpec, Source, sources_from
 from govdata.queries.base import QueryResult
 from govdata.stats import wilson_pct
 
@@ -36,7 +36,8 @@ def _queries(result) -> list:
 
 
 def _pct(value: float) -> str:
-    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+    """A published percentage as published: whole numbers without decimals, else one decimal (govdata.numbers)."""
+    return numbers.pct_text(value, 0 if float(value).is_integer() else 1)
 
 
 def _year(value) -> str:
@@ -46,8 +47,8 @@ def _year(value) -> str:
 def _with_ci(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     ci = wilson_pct(frame["value_pct"], frame["base_n"])
-    frame["ci_low"] = ci["ci_low"].round(1)
-    frame["ci_high"] = ci["ci_high"].round(1)
+    frame["ci_low"] = numbers.rounded_column(ci["ci_low"], 1)
+    frame["ci_high"] = numbers.rounded_column(ci["ci_high"], 1)
     return frame
 
 
@@ -60,23 +61,26 @@ def _wrap(text: str, width: int = 45) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
-def _sources_by_publisher(frame: pd.DataFrame, what: str) -> list[Source]:
-    sources = []
-    for publisher, rows in frame.groupby("publisher", sort=True):
-        licences = sorted(set(rows["licence"]))
-        sources.append(Source(publisher=publisher,
-                              title=f"{len(rows)} {what} as published (URLs in the data table)",
-                              url=rows["source_url"].iloc[0] if rows["source_url"].iloc[0].startswith("http") else "",
-                              licence=licences[0] if len(licences) == 1 else "",
-                              release_date=_year(rows["published"].dropna().max()) if rows["published"].notna().any()
-                              else ""))
-    return sources
+CITE_COLUMNS = ["cite_publisher", "cite_author", "cite_title", "cite_published", "accessed", "cite_licence"]
+RESPONSE_TOPIC = "Response"   # response counts and rates: shares of all authorities, not of respondents
 
 
-def _spec(key, title, subtitle, fig, data, summary, sources, result, notes, height=None) -> FigureSpec:
+def _data_date(frame: pd.DataFrame) -> str:
+    """What the figures shown run to, ISO: the latest end of fieldwork, else publication date, else the date a
+    figure is placed at (timeline rows)."""
+    when = pd.to_datetime(frame["figure_date"])
+    for column in ("published", "fieldwork_end"):   # later columns take precedence
+        if column in frame:
+            when = pd.to_datetime(frame[column]).fillna(when)
+    when = when.dropna()
+    return "" if when.empty else str(when.max().date())
+
+
+def _spec(key, title, subtitle, fig, data, summary, sources, result, notes, height=None, *, data_date: str = "",
+          sample_part: str = "") -> FigureSpec:
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
                       summary=summary, sources=sources, queries=_queries(result), notes=notes,
-                      alt_text=f"{title}. {summary}")
+                      alt_text=f"{title}. {summary}", data_date=data_date, sample_part=sample_part)
     style(spec, **({"height": height} if height else {}))
     # Many series: a legend on the right keeps clear of the printed title (the house legend sits above the plot).
     spec.figure.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top",
@@ -106,7 +110,9 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
     """Dot chart of council survey percentages by indicator, coloured by polarity, with Wilson 95% intervals."""
     raw = _frame(result)
     words_only = int(raw["value_pct"].isna().sum())
-    frame = raw[raw["value_pct"].notna()]
+    is_response = raw["topic"] == RESPONSE_TOPIC if "topic" in raw else pd.Series(False, index=raw.index)
+    responses = int((raw["value_pct"].notna() & is_response).sum())
+    frame = raw[raw["value_pct"].notna() & ~is_response]
     if frame.empty:
         return _empty("surveys-results", "council survey percentages", result)
     frame = _with_ci(frame)
@@ -157,17 +163,22 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
         notes.append(NO_CI_NOTE)
     if words_only:
         notes.append(f"{words_only} figure(s) reported only in words (e.g. 'a third') are in the data table, not plotted.")
+    if responses:
+        notes.append(f"{responses} response rate(s) (shares of all authorities, not of respondents) are in the data "
+                     "table, not plotted on this axis.")
+    notes.append("Question wordings marked 'Paraphrase' are reconstructed from press coverage, not the survey's own.")
     notes.append("Survey results were transcribed from press and blog coverage of each survey; check the primary "
                  "report before quoting.")
     data = frame[["survey_id", "survey_name", "publisher", "topic", "indicator", "polarity", "question", "value_pct",
-                  "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis", "source_url", "notes"]]
+                  "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis", "source_url", "notes"]
+                 + CITE_COLUMNS]
     subtitle = (f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
                 f"councils or staff, {_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
     # Room for every (possibly wrapped) label so neighbouring labels never overlap.
     label_lines = frame.drop_duplicates("label")["label"].str.count("<br>") + 1
     height = max(420, 120 + int((18 * label_lines + 12).sum()))
-    return _spec("surveys-results", title, subtitle, fig, data, summary,
-                 _sources_by_publisher(frame, "figures"), result, notes, height=height)
+    return _spec("surveys-results", title, subtitle, fig, data, summary, sources_from(frame), result, notes,
+                 height=height, data_date=_data_date(frame))
 
 
 # --------------------------------------------------------------------------------------------- trust polls
@@ -245,18 +256,22 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
     notes.append("Points sit at the fieldwork midpoint, else the publication date; year-only sources at mid-year.")
     data = frame[["poll_id", "poll_name", "publisher", "pollster", "organisation", "organisation_type", "question",
                   "response", "value_pct", "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis",
-                  "source_url", "notes"]]
+                  "source_url", "notes"] + CITE_COLUMNS]
     subtitle = ("Share of adults who trust or have high confidence in an organisation's handling of personal data, "
                 f"{_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
-    return _spec("surveys-trust", title, subtitle, fig, data, summary, _sources_by_publisher(frame, "figures"),
-                 result, notes)
+    return _spec("surveys-trust", title, subtitle, fig, data, summary, sources_from(frame), result, notes,
+                 data_date=_data_date(frame))
 
 
 # ------------------------------------------------------------------------------------------ linked timeline
 
 def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local government", *,
-                   is_sample: bool = False, incident_source_date: str = "") -> FigureSpec:
-    """Three panels on one shared time axis: ICO incidents per year for `sector`, council survey figures, polls."""
+                   incident_sources: list[Source] = ()) -> FigureSpec:
+    """Three panels on one shared time axis: ICO incidents per year for `sector`, council survey figures, polls.
+
+    `incident_sources`: the provenance Source(s) of the incident counts (a sample says so). Survey, poll and
+    earlier-count figures are cited from their own pages; only the incident panel can be simulated, and the
+    label, watermark and per-row data_status say exactly that."""
     frame = _frame(result)
     if frame.empty:
         return _empty("surveys-timeline", "incident, survey or poll figures", result)
@@ -272,7 +287,8 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
         fig.add_trace(go.Bar(x=inc["figure_date"], y=inc["value"], name="ICO incidents (comparable quarters)",
                              marker=dict(color=[PALETTE[0] if f else "rgba(0,114,178,0.35)" for f in full]),
                              text=inc["label"], textposition="none",
-                             hovertemplate="%{text}: %{y:,.0f} incidents<extra></extra>",
+                             customdata=[numbers.count(int(v)) for v in inc["value"]],
+                             hovertemplate="%{text}: %{customdata} incidents<extra></extra>",
                              width=1000 * 3600 * 24 * 250), row=1, col=1)
     if not earlier.empty:
         fig.add_trace(go.Scatter(x=earlier["figure_date"], y=earlier["value"], mode="markers",
@@ -307,7 +323,8 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
     parts = []
     if not full_years.empty:
         last = full_years.iloc[-1]
-        parts.append(f"{sector} reported {last['value']:,.0f} incidents to the ICO in {last['figure_date'].year}")
+        parts.append(f"{sector} reported {numbers.count(int(last['value']))} incidents to the ICO in "
+                     f"{last['figure_date'].year}")
     elif not inc.empty:
         parts.append(f"{sector} incident reports cover only part years ({', '.join(inc['label'])})")
     else:
@@ -324,14 +341,18 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
     notes = ["Incidents: distinct ICO reports from comparable quarters (from Q2 2019); pale bars are part years.",
              "Earlier published counts (e.g. ICO April 2013-March 2014) used a different recording system.",
              "Dashed line: GDPR in force (25 May 2018).", CI_NOTE]
-    sources = [Source(publisher=vocabulary.ICO_PUBLISHER, title=vocabulary.ICO_TITLE, url=vocabulary.ICO_LANDING_PAGE,
-                      licence=vocabulary.OGL, release_date=incident_source_date, is_sample=is_sample)]
-    for panel, what in (("survey", "council survey figures"), ("poll", "poll figures")):
-        part = frame[frame["panel"] == panel]
-        if not part.empty:
-            sources.append(Source(publisher=", ".join(sorted(part["publisher"].unique())),
-                                  title=f"{len(part)} {what} as published (URLs in the data table)"))
+    incident_sources = list(incident_sources) if not inc.empty else []
+    sources = incident_sources + sources_from(frame)
+    sample_part = "the incident panel (top)" if any(s.is_sample for s in incident_sources) else ""
     data = frame[["panel", "series", "figure_date", "date_basis", "value", "unit", "label", "base_n", "quarters",
-                  "comparable", "publisher", "source_url"]]
-    return _spec("surveys-timeline", title, f"{sector}: ICO incident reports beside council survey and public-trust "
-                 "figures, on one time axis", fig, data, summary, sources, result, notes, height=820)
+                  "comparable", "data_status", "publisher", "source_url"] + CITE_COLUMNS]
+    spec = _spec("surveys-timeline", title, f"{sector}: ICO incident reports beside council survey and public-trust "
+                 "figures, on one time axis", fig, data, summary, sources, result, notes, height=820,
+                 data_date=_data_date(frame), sample_part=sample_part)
+    if sample_part:
+        # the "SAMPLE DATA" watermark belongs on the simulated panel only: the survey and poll panels are real
+        for annotation in spec.figure.layout.annotations:
+            if annotation.text == "SAMPLE DATA":
+                annotation.update(text="SAMPLE DATA (simulated incidents)", xref="x domain", yref="y domain",
+                                  x=0.5, y=0.5, font=dict(size=34, color="rgba(213,94,0,0.18)"))
+    return spec

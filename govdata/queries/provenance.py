@@ -37,15 +37,21 @@ def warehouse_meta(con: duckdb.DuckDBPyConnection) -> QueryResult:
 
 
 SOURCES_SQL = """
-SELECT publisher, title, coalesce(source_url, '') AS source_url, licence, release_date, is_sample
+SELECT publisher, title, coalesce(source_url, '') AS source_url, licence, release_date, is_sample,
+       -- what the data runs to (never presented as a release date)
+       CASE source
+           WHEN 'ico_rows' THEN (SELECT replace(value, '-', ' ') FROM warehouse_meta WHERE key = 'latest_quarter')
+           WHEN 'ico_legacy' THEN (SELECT fy_label || ' Q' || fy_quarter || ' (financial year)'
+                                   FROM legacy_incident_counts ORDER BY period_start DESC LIMIT 1)
+       END AS data_to
 FROM provenance
 WHERE source = $1
 ORDER BY file
 """
 
 
-@named_query("chart_sources", "Publisher, title, licence, release date and sample flag of one source, "
-             "for the source line printed on charts", SOURCES_SQL)
+@named_query("chart_sources", "Publisher, title, licence, publication date, the period the data runs to and the "
+             "sample flag of one source, for the source line printed on charts", SOURCES_SQL)
 def chart_sources(con: duckdb.DuckDBPyConnection, source: str = ICO_SOURCE) -> QueryResult:
     return run(con, SOURCES_SQL, (source,))
 
@@ -63,7 +69,8 @@ def _date_text(value) -> str:
 def to_sources(result: QueryResult) -> list[Source]:
     """The chart Source objects for the rows of chart_sources()."""
     return [Source(publisher=row.publisher, title=row.title, url=row.source_url, licence=row.licence,
-                   release_date=_date_text(row.release_date), is_sample=bool(row.is_sample))
+                   release_date=_date_text(row.release_date), is_sample=bool(row.is_sample),
+                   data_to=_date_text(getattr(row, "data_to", None)))
             for row in result.data.itertuples(index=False)]
 
 

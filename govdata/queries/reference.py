@@ -14,24 +14,35 @@ from govdata.queries.registry import named_query
 LOCAL_GOVERNMENT = "Local government"   # the ICO sector the linked view compares with council surveys
 
 # Placing a figure in time: fieldwork midpoint, else published date.
-_WHEN = """
-    CASE WHEN fieldwork_start IS NOT NULL AND fieldwork_end IS NOT NULL
-         THEN fieldwork_start + CAST(date_diff('day', fieldwork_start, fieldwork_end) // 2 AS INTEGER)
-         ELSE published END"""
-_BASIS = """
-    CASE WHEN fieldwork_start IS NOT NULL AND fieldwork_end IS NOT NULL THEN 'fieldwork midpoint'
-         WHEN published IS NOT NULL THEN 'published date'
+def _when(t: str = "") -> str:
+    """Placing a figure in time: fieldwork midpoint, else published date (`t` qualifies the columns)."""
+    return f"""
+    CASE WHEN {t}fieldwork_start IS NOT NULL AND {t}fieldwork_end IS NOT NULL
+         THEN {t}fieldwork_start + CAST(date_diff('day', {t}fieldwork_start, {t}fieldwork_end) // 2 AS INTEGER)
+         ELSE {t}published END"""
+
+
+def _basis(t: str = "") -> str:
+    return f"""
+    CASE WHEN {t}fieldwork_start IS NOT NULL AND {t}fieldwork_end IS NOT NULL THEN 'fieldwork midpoint'
+         WHEN {t}published IS NOT NULL THEN 'published date'
          ELSE 'date unknown' END"""
 
+
+_WHEN, _BASIS = _when(), _basis()
+
 SURVEY_SQL = f"""
-SELECT survey_id, survey_name, publisher, topic, indicator, polarity, question, value_pct, value_count, base_n,
-       value_text, fieldwork_start, fieldwork_end, published,
-       CAST({_WHEN} AS DATE) AS figure_date, {_BASIS} AS date_basis,
-       population, source_url, licence, notes, source_line
-FROM survey_results
-WHERE ($1::VARCHAR IS NULL OR topic = $1)
-  AND ($2::VARCHAR IS NULL OR survey_id = $2)
-ORDER BY figure_date NULLS LAST, survey_id, topic, indicator, source_line
+SELECT r.survey_id, r.survey_name, r.publisher, r.topic, r.indicator, r.polarity, r.question, r.value_pct,
+       r.value_count, r.base_n, r.value_text, r.fieldwork_start, r.fieldwork_end, r.published,
+       CAST({_when('r.')} AS DATE) AS figure_date, {_basis('r.')} AS date_basis,
+       r.population, r.source_url, r.licence, r.notes, r.source_line,
+       -- the cited page of this figure (data/reference/sources.csv): its own citation, never a template
+       s.publisher AS cite_publisher, s.author AS cite_author, s.title AS cite_title, s.published AS cite_published,
+       s.accessed, s.licence AS cite_licence
+FROM survey_results r JOIN reference_sources s USING (source_url)
+WHERE ($1::VARCHAR IS NULL OR r.topic = $1)
+  AND ($2::VARCHAR IS NULL OR r.survey_id = $2)
+ORDER BY figure_date NULLS LAST, r.survey_id, r.topic, r.indicator, r.source_line
 """
 
 
@@ -70,14 +81,16 @@ def surveys(con: duckdb.DuckDBPyConnection) -> QueryResult:
 
 
 POLL_SQL = f"""
-SELECT poll_id, poll_name, publisher, pollster, organisation, organisation_type, question, response, value_pct,
-       base_n, value_text, fieldwork_start, fieldwork_end, published,
-       CAST({_WHEN} AS DATE) AS figure_date, {_BASIS} AS date_basis,
-       population, source_url, licence, notes, source_line
-FROM poll_results
-WHERE ($1::VARCHAR IS NULL OR organisation_type = $1)
-  AND ($2::VARCHAR IS NULL OR pollster = $2)
-ORDER BY figure_date NULLS LAST, poll_id, organisation, response, source_line
+SELECT r.poll_id, r.poll_name, r.publisher, r.pollster, r.organisation, r.organisation_type, r.question, r.response,
+       r.value_pct, r.base_n, r.value_text, r.fieldwork_start, r.fieldwork_end, r.published,
+       CAST({_when('r.')} AS DATE) AS figure_date, {_basis('r.')} AS date_basis,
+       r.population, r.source_url, r.licence, r.notes, r.source_line,
+       s.publisher AS cite_publisher, s.author AS cite_author, s.title AS cite_title, s.published AS cite_published,
+       s.accessed, s.licence AS cite_licence
+FROM poll_results r JOIN reference_sources s USING (source_url)
+WHERE ($1::VARCHAR IS NULL OR r.organisation_type = $1)
+  AND ($2::VARCHAR IS NULL OR r.pollster = $2)
+ORDER BY figure_date NULLS LAST, r.poll_id, r.organisation, r.response, r.source_line
 """
 
 
@@ -140,33 +153,47 @@ WITH incident_years AS (
     FROM incidents
     WHERE comparable AND sector = $1
     GROUP BY year
+), ico AS (
+    -- who the incident counts come from: the provenance row of the data actually loaded (a sample says so)
+    SELECT publisher, coalesce(source_url, '') AS source_url, is_sample FROM provenance WHERE source = 'ico_rows'
+    LIMIT 1
 )
 SELECT 'incidents' AS panel, 'ICO reports: ' || $1 AS series, make_date(year, 7, 1) AS figure_date,
        'calendar year' AS date_basis, CAST(incidents AS DOUBLE) AS value, 'incidents' AS unit,
        CAST(year AS VARCHAR) || CASE WHEN quarters < 4 THEN ' (' || quarters || ' of 4 quarters)' ELSE '' END AS label,
        CAST(NULL AS INTEGER) AS base_n, quarters, TRUE AS comparable,
-       'Information Commissioner''s Office' AS publisher, 'ICO data security incident trends' AS source_url
-FROM incident_years
+       ico.publisher, ico.source_url,
+       CASE WHEN ico.is_sample THEN 'SAMPLE (simulated)' WHEN ico.is_sample IS NULL THEN 'source not recorded'
+            ELSE 'published data' END AS data_status,
+       CAST(NULL AS VARCHAR) AS cite_publisher, CAST(NULL AS VARCHAR) AS cite_author,
+       CAST(NULL AS VARCHAR) AS cite_title, CAST(NULL AS VARCHAR) AS cite_published,
+       CAST(NULL AS DATE) AS accessed, CAST(NULL AS VARCHAR) AS cite_licence
+FROM incident_years LEFT JOIN ico ON TRUE
 UNION ALL
 SELECT 'incidents', 'Earlier published counts (not comparable)',
-       CAST(period_start + CAST(date_diff('day', period_start, period_end) // 2 AS INTEGER) AS DATE), 'middle of period', value, unit,
-       title || ': ' || value_text, NULL, NULL, FALSE, publisher, source_url
-FROM context_figures
-WHERE $1 = '{LOCAL_GOVERNMENT}' AND unit = 'breaches' AND value IS NOT NULL
-  AND period_start IS NOT NULL AND period_end IS NOT NULL AND date_diff('day', period_start, period_end) <= 366
-  AND (population ILIKE '%local authorit%' OR population ILIKE '%council%')
+       CAST(c.period_start + CAST(date_diff('day', c.period_start, c.period_end) // 2 AS INTEGER) AS DATE),
+       'middle of period', c.value, c.unit, c.title || ': ' || c.value_text, NULL, NULL, FALSE, c.publisher,
+       c.source_url, 'published figure (transcribed)',
+       s.publisher, s.author, s.title, s.published, s.accessed, s.licence
+FROM context_figures c JOIN reference_sources s USING (source_url)
+WHERE $1 = '{LOCAL_GOVERNMENT}' AND c.unit = 'breaches' AND c.value IS NOT NULL
+  AND c.period_start IS NOT NULL AND c.period_end IS NOT NULL AND date_diff('day', c.period_start, c.period_end) <= 366
+  AND (c.population ILIKE '%local authorit%' OR c.population ILIKE '%council%')
 UNION ALL
-SELECT 'survey', survey_name, CAST({_WHEN} AS DATE), {_BASIS}, value_pct, '% of respondents',
-       indicator || ' (' || polarity || ')', base_n, NULL, TRUE, publisher, source_url
-FROM survey_results
-WHERE value_pct IS NOT NULL AND polarity <> 'neutral' AND ($2::VARCHAR IS NULL OR topic = $2)
-  AND {_WHEN} IS NOT NULL
+SELECT 'survey', r.survey_name, CAST({_when('r.')} AS DATE), {_basis('r.')}, r.value_pct, '% of respondents',
+       r.indicator || ' (' || r.polarity || ')', r.base_n, NULL, TRUE, r.publisher, r.source_url,
+       'published figure (transcribed)', s.publisher, s.author, s.title, s.published, s.accessed, s.licence
+FROM survey_results r JOIN reference_sources s USING (source_url)
+WHERE r.value_pct IS NOT NULL AND r.polarity <> 'neutral' AND r.topic <> 'Response'
+  AND ($2::VARCHAR IS NULL OR r.topic = $2) AND {_when('r.')} IS NOT NULL
 UNION ALL
-SELECT 'poll', CASE WHEN pollster = 'Not stated' THEN publisher ELSE pollster || ' for ' || publisher END, CAST({_WHEN} AS DATE), {_BASIS}, value_pct, '% of respondents',
-       organisation || ': ' || response, base_n, NULL, TRUE, publisher, source_url
-FROM poll_results
-WHERE value_pct IS NOT NULL AND ($3::VARCHAR IS NULL OR organisation_type = $3)
-  AND ($4::VARCHAR IS NULL OR pollster = $4) AND {_WHEN} IS NOT NULL
+SELECT 'poll', CASE WHEN r.pollster = 'Not stated' THEN r.publisher ELSE r.pollster || ' for ' || r.publisher END,
+       CAST({_when('r.')} AS DATE), {_basis('r.')}, r.value_pct, '% of respondents',
+       r.organisation || ': ' || r.response, r.base_n, NULL, TRUE, r.publisher, r.source_url,
+       'published figure (transcribed)', s.publisher, s.author, s.title, s.published, s.accessed, s.licence
+FROM poll_results r JOIN reference_sources s USING (source_url)
+WHERE r.value_pct IS NOT NULL AND ($3::VARCHAR IS NULL OR r.organisation_type = $3)
+  AND ($4::VARCHAR IS NULL OR r.pollster = $4) AND {_when('r.')} IS NOT NULL
 ORDER BY panel, figure_date, series, label
 """
 

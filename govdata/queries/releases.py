@@ -199,3 +199,23 @@ def revised_from(result: QueryResult) -> int | None:
     row = frame.iloc[0]
     previous, current = int(row["previous_incidents"]), int(row["current_incidents"])
     return previous if previous != current else None
+
+
+def period_key(period: str) -> tuple[int, int | None]:
+    """A headline period label ('2024 Q4', or '2024' for a year) -> (2024, 4) / (2024, None)."""
+    year, _, quarter = str(period).partition(" Q")
+    return int(year), int(quarter) if quarter else None
+
+
+def headline_revisions(query, figures: QueryResult, sectors=()) -> dict[str, tuple[int, str]]:
+    """{kind: (count in the previous release, the quarter that release ran to)} for each headline_figures() row
+    whose figure the release shown revised. `query` runs a query function (a views runner's `query`, or
+    functools.partial(fn, con)-style callables: query(fn, *args))."""
+    out: dict[str, tuple[int, str]] = {}
+    for row in figures.data.itertuples(index=False):
+        year, quarter = period_key(row.period)
+        result = query(period_revision, year, quarter, list(sectors))
+        previous = revised_from(result)
+        if previous is not None:
+            out[row.kind] = (previous, str(result.data.iloc[0]["previous_runs_to"]))
+    return out

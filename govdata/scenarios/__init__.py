@@ -180,14 +180,15 @@ def methods_note(result: ScenarioResult, name: str = "", coverage_sources: list[
         "",
         "## Coverage",
         f"- Training before system access: current {pct(c.t0)}, target {pct(c.t1)}.",
-        f"- Effective, adequately resourced data protection officer: current {pct(c.d0)}, target {pct(c.d1)}.",
+        f"- {INTERVENTION_LABELS['dpo']}: current {pct(c.d0)}, target {pct(c.d1)}. Public authorities must "
+        "designate a DPO (UK GDPR Art. 37, since 25 May 2018), so for them the lever is a DPO who is effective and "
+        "adequately resourced (Art. 38), not the designation.",
     ]
     for src in coverage_sources or []:
-        basis = "published" if src.basis == "published" else "ASSUMPTION"
-        cite = f" Source: {src.source}" + (f" <{src.url}>" if src.url else "") if src.basis == "published" else ""
-        dated = f" Data date: {src.data_date}." if getattr(src, "data_date", "") else ""
-        lines.append(f"  - Current {INTERVENTION_LABELS[src.measure].lower()} default {pct(src.value)} "
-                     f"({basis}).{cite}{dated} {src.rationale}")
+        cite = f" Source: {src.source}" + (f" <{src.url}>" if src.url else "") if src.is_published else ""
+        dated = f" Data date: {src.data_date}." if src.data_date else ""
+        lines.append(f"  - Current default for {INTERVENTION_LABELS[src.measure].lower()}: {pct(src.value)} "
+                     f"({src.basis_label}).{cite}{dated} {src.rationale}")
     figs = figures(result.summary)
     lines += ["", "## Results (Monte Carlo median [90% interval])"]
     lines += [f"- {f.label}: {f.value} [{f.interval}]" for f in figs.values()]

@@ -19,8 +19,13 @@ CLASSES: tuple[str, ...] = ("human-error disclosure", "phishing/social engineeri
 LATE_REPORTING = "late reporting"          # outcome name for the share reported after 72 hours
 OUTCOMES: tuple[str, ...] = CLASSES + (LATE_REPORTING,)
 INTERVENTIONS: tuple[str, ...] = ("training", "dpo")
-INTERVENTION_LABELS = {"training": "Training before system access", "dpo": "Data protection officer"}
+INTERVENTION_LABELS = {"training": "Training before system access",
+                       # public authorities must have a DPO (UK GDPR Art. 37, since 25 May 2018): the lever is an
+                       # effective, adequately resourced one (Art. 38), not the designation itself
+                       "dpo": "Effective, adequately resourced DPO"}
 BASES = ("published", "assumption")
+# Current-coverage defaults may also be a published figure from a related population (labelled as such).
+COVERAGE_BASES = ("published", "published proxy", "assumption")
 ANY_CATEGORY = "any"
 # A class for an incident type missing from the mapping, by its recorded category.
 FALLBACK_CLASS = {"Cyber": "other cyber", "Non Cyber": "other non-cyber"}
@@ -176,19 +181,38 @@ class CoverageDefault:
 
     measure: str          # 'training' | 'dpo'
     value: float
-    basis: str            # 'published' | 'assumption'
+    basis: str            # 'published' | 'published proxy' (a related population's figure) | 'assumption'
     source: str
     url: str
     rationale: str
     sector_specific: bool  # False: the '*' placeholder row applied to a sector without its own figure
+    data_date: str = ""   # when the figure was measured (fieldwork), '' for an assumption
+
+    @property
+    def is_published(self) -> bool:
+        return self.basis in ("published", "published proxy")
+
+    @property
+    def basis_label(self) -> str:
+        return {"published": "published", "published proxy": "published proxy, not this sector's own figure"}.get(
+            self.basis, "ASSUMPTION")
 
 
 def load_coverage_defaults(path: Path = COVERAGE_CSV) -> pd.DataFrame:
-    frame = _read_csv(path, ("sector", "measure", "value", "basis", "source", "url", "rationale"))
+    frame = _read_csv(path, ("sector", "measure", "value", "basis", "source", "url", "data_date", "rationale"))
     for i, row in frame.iterrows():
         if row["measure"] not in INTERVENTIONS:
             raise ScenarioInputError(f"Unknown measure {row['measure']!r} in {path}, row {i + 2}, column 'measure'.")
+        if row["basis"] not in COVERAGE_BASES:
+            raise ScenarioInputError(f"Unknown basis {row['basis']!r} in {path}, row {i + 2}, column 'basis'; "
+                                     f"expected one of {list(COVERAGE_BASES)}.")
+        if row["basis"] != "assumption" and not (row["url"].startswith("http") and row["data_date"].strip()):
+            raise ScenarioInputError(f"A published default needs a url and a data_date ({path}, row {i + 2}).")
         check_coverage(row["value"], f"{path}, row {i + 2}, column 'value'")
+    keys = frame[["sector", "measure"]].apply(tuple, axis=1)
+    if keys.duplicated().any():
+        raise ScenarioInputError(f"Sector and measure {keys[keys.duplicated()].iloc[0]!r} appear twice in {path}, "
+                                 f"row {keys[keys.duplicated()].index[0] + 2}.")
     return frame
 
 
@@ -200,7 +224,8 @@ def coverage_default(sector: str, measure: str, table: pd.DataFrame | None = Non
         if len(rows):
             r = rows.iloc[0]
             return CoverageDefault(measure, float(r["value"]), r["basis"] if specific else "assumption",
-                                   str(r["source"]), str(r["url"]), str(r["rationale"]), specific)
+                                   str(r["source"]), str(r["url"]), str(r["rationale"]), specific,
+                                   str(r["data_date"]))
     raise ScenarioInputError(f"No coverage default for {measure!r} (sector {sector!r} or '*') in {COVERAGE_CSV}.")
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from govdata.charts import incidents as charts
 from govdata.headlines import headlines
-from govdata.queries import incidents as queries
+from govdata.queries import incidents as queries, releases
 from govdata.views.base import PageView, Runner, describe, is_sample, meta, sources
 from govdata.views.params import Param
 
@@ -37,7 +37,8 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     sectors = list(values["sector"])
     ico = sources(runner, "ico_rows")
     figures = runner.query(queries.headline_figures, sectors)
-    items = headlines(figures, sectors=sectors, is_sample=is_sample(info))
+    revised = releases.headline_revisions(runner.query, figures, sectors)   # "revised from N in the last release"
+    items = headlines(figures, sectors=sectors, is_sample=is_sample(info), revised=revised)
     trend = runner.query(queries.incident_trend, "quarter", None, sectors, True, True)
     by_category = runner.query(queries.incident_trend, "year", "incident_category", sectors, True, False)
     specs = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from govdata import numbers
 from govdata import scenarios as sc
 from govdata.charts import scenarios as charts
 from govdata.queries import scenario_baseline
@@ -21,7 +22,8 @@ TITLE = "What if more organisations trained staff and had a DPO?"
 INTRO = (
     "**What this is:** an illustrative model. It takes a sector's incidents reported to the ICO over a recent "
     "window, splits them into classes, and rescales each class by *assumed* effects of requiring data-protection "
-    "training before system access and of having a data protection officer (DPO), for the coverage you choose. "
+    "training before system access and of having an effective, adequately resourced data protection officer (DPO), "
+    "for the coverage you choose (public authorities must have a DPO since 25 May 2018). "
     "**What it is not:** a causal estimate or a forecast. Most effect sizes below are labelled assumptions "
     "because no published study measures them; change them in the table and the answer changes. Training and DPO "
     "coverage are assumed independent, and the baseline rate is held flat.")
@@ -43,7 +45,7 @@ def _sectors(runner: Runner, values) -> dict[str, str]:
 
 def _current(measure: str):
     def default(runner: Runner, values, options) -> int:
-        return round(100 * sc.coverage_default(values["sector"], measure).value)
+        return int(numbers.round_half_up(100 * sc.coverage_default(values["sector"], measure).value))
     return default
 
 

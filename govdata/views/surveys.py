@@ -6,7 +6,7 @@ from typing import Any
 
 from govdata.charts import surveys as charts
 from govdata.queries import reference as queries
-from govdata.views.base import PageView, Runner, describe, is_sample, meta
+from govdata.views.base import PageView, Runner, describe, is_sample, meta, sources
 from govdata.views.params import Param
 
 PAGE = "surveys"
@@ -61,7 +61,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     }
     timeline = runner.query(queries.timeline, queries.LOCAL_GOVERNMENT, topic, org, pollster)
     specs["timeline"] = runner.chart(charts.timeline_chart, timeline, queries.LOCAL_GOVERNMENT,
-                                     is_sample=is_sample(info), incident_source_date=info.get("latest_quarter", ""))
+                                     incident_sources=sources(runner, "ico_rows"))
     return PageView(PAGE, TITLE, view_title(values), headlines=[s.summary for s in specs.values()], figures=specs,
                     filters=describe(PARAMS, runner, values), data_to=info.get("latest_quarter", ""),
                     is_sample=is_sample(info), extra={"headings": HEADINGS})

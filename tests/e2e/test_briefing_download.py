@@ -1,0 +1,29 @@
+"""The briefing note button in a real browser against the real server: the click builds the Word note off the
+script thread (every view of Sectors, on a fresh read-only connection) and the browser receives a .docx."""
+from __future__ import annotations
+
+import docx
+import pytest
+
+from e2e_helpers import RUN_TIMEOUT_MS, open_page
+from govdata.figures import SAMPLE_LABEL
+
+pytestmark = pytest.mark.e2e
+SECTORS_CHARTS = 8
+
+
+def test_sectors_note_download_holds_every_view(server, browser, tmp_path):
+    page = browser.new_page()
+    open_page(page, server.page_url("sectors", "view=cyber&period=2023"))
+    with page.expect_download(timeout=RUN_TIMEOUT_MS * 3) as download:
+        page.get_by_role("button", name="Download briefing note (Word)").click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    assert target.name.startswith("SAMPLE-briefing-note-sectors-") and target.suffix == ".docx"
+    document = docx.Document(str(target))
+    assert len(document.inline_shapes) == SECTORS_CHARTS
+    assert all(shape._inline.docPr.get("descr") for shape in document.inline_shapes)
+    assert SAMPLE_LABEL in document.sections[0].header.paragraphs[0].text
+    (link,) = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert link.startswith(server.url + "/sectors?") and "view=cyber" in link and "period=2023" in link
+    page.close()
