@@ -220,7 +220,8 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
 
     rows_n, cols_n = _grid(len(sectors))
     fig = make_subplots(rows=rows_n, cols=cols_n, shared_yaxes=True, shared_xaxes=True,
-                        subplot_titles=sectors, vertical_spacing=min(0.12, 0.5 / (rows_n - 1)) if rows_n > 1 else 0.08,
+                        subplot_titles=sectors,
+                        vertical_spacing=min(0.12, 0.5 / (rows_n - 1)) if rows_n > 1 else 0.08,
                         horizontal_spacing=0.04)
     start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
     end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
