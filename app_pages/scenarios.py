@@ -10,7 +10,7 @@ import streamlit as st
 from govdata import numbers
 from govdata import scenarios as sc
 from govdata.scenarios import results as scenario_results
-from govdata.scenarios.assumptions import INTERVENTION_LABELS
+from govdata.scenarios.assumptions import EFFECT_MAX, EFFECT_MIN, INTERVENTION_LABELS
 from govdata.views import scenarios as view
 from ui import panel, state, tables, view as frame
 
@@ -32,7 +32,7 @@ coverage = {m: sc.coverage_default(sector, m) for m in ("training", "dpo")}
 
 def describe(default: sc.CoverageDefault) -> str:
     if default.is_published:
-        return (f"Default from a {default.basis_label} figure ({default.data_date}): {default.source}. "
+        return (f"Default: {default.basis_label}, measured {default.data_date}. Source: {default.source}. "
                 f"{default.rationale} [source]({default.url})")
     return f"**Assumption** (no published figure for this sector): {default.rationale}"
 
@@ -65,7 +65,7 @@ if form.reloaded or BASE_KEY not in st.session_state:   # a new address: its ass
     st.session_state.pop(EDITOR_KEY, None)
 base = sc.decode_effects(st.session_state[BASE_KEY], defaults)
 shown_effects = base[["intervention", "outcome", "low", "mode", "high", "basis", "rationale", "source"]]
-number = {c: st.column_config.NumberColumn(tables.label(c), min_value=-1.0, max_value=0.99,
+number = {c: st.column_config.NumberColumn(tables.label(c), min_value=EFFECT_MIN, max_value=EFFECT_MAX,
                                            step=0.01, format="%.2f", required=True) for c in ("low", "mode", "high")}
 number |= {c: st.column_config.TextColumn(tables.label(c)) for c in ("intervention", "outcome", "basis", "rationale",
                                                                      "source")}

@@ -59,7 +59,9 @@ def format_report(report: BuildReport) -> str:
             if legacy.unknown_sectors:
                 lines.append("  sectors not in the vocabulary (kept): " + ", ".join(legacy.unknown_sectors))
     if report.is_sample:
-        lines.append("NOTE: the ICO figures are a SIMULATED SAMPLE (no real release found); the app labels it.")
+        name = report.releases.current.get("file") if report.releases is not None else None
+        what = f"{name} is marked as simulated" if name else "no real release found"
+        lines.append(f"NOTE: the ICO figures are a SIMULATED SAMPLE ({what}); the app labels it.")
     lines.append(f"Warehouse written: {report.warehouse} (latest quarter {report.meta.get('latest_quarter')}, "
                  f"latest comparable year {report.meta.get('latest_comparable_year') or 'none'})")
     lines.append(f"Build time: {report.seconds:.1f} s")

@@ -115,6 +115,7 @@ COLUMNS: dict[str, Column] = {
     "fieldwork_start": Column("Fieldwork from", DATE),
     "fieldwork_end": Column("Fieldwork to", DATE),
     "published": Column("Published", DATE),
+    "accessed": Column("Accessed", DATE),      # when a cited page was read (a date; blank for ICO rows)
     "title": Column("Title"),
     "period_start": Column("From", DATE),
     "period_end": Column("To", DATE),

@@ -30,8 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         con = warehouse.connect(args.warehouse)
     except warehouse.WarehouseUnavailable as exc:
-        print(f"briefing: the warehouse is not available ({exc}); build it with `python -m etl build`",
-              file=sys.stderr)
+        print(f"briefing: {exc}", file=sys.stderr)     # says which file and how to build it
         return 1
     try:
         size = write(con, args.link, args.out)

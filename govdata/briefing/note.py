@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import inspect
 import io
-import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 from docx import Document
@@ -23,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from govdata import export
+from govdata import export, tables
 from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL, FigureSpec, Source, simulated_on
 from govdata.packs import alt_text
 from govdata.views.base import SITE_TITLE, PageView
@@ -33,6 +32,7 @@ INLINE_TABLE_ROWS = 12       # longer tables go to the appendix
 MAX_TABLE_ROWS = 2_000       # beyond this a table is cut, and the note says where the full data is
 BODY_PT, TABLE_PT, SMALL_PT = 11, 9, 8
 WARNING_RGB = RGBColor(0xB0, 0x00, 0x20)
+NUMERIC_KINDS = (tables.COUNT, tables.PCT, tables.PROPORTION, tables.ESTIMATE, tables.NUMBER)
 MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -54,36 +54,6 @@ def picture(spec: FigureSpec) -> Picture:
     except Exception as exc:  # a renderer failure must not lose the rest of the note; the note says so
         first = (str(exc).splitlines() or [""])[0][:200]
         return Picture(None, f"The chart image could not be drawn ({type(exc).__name__}: {first}).")
-
-
-def cell_text(value) -> str:
-    """A table cell for people: blanks as '–', thousands separators, dates as dates, no float noise."""
-    if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (pd.Timestamp, datetime)):
-        stamp = pd.Timestamp(value)
-        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int) or (hasattr(value, "dtype") and pd.api.types.is_integer_dtype(getattr(value, "dtype"))):
-        return f"{int(value):,}"
-    if isinstance(value, float) or hasattr(value, "is_integer"):
-        number = float(value)
-        if math.isinf(number):
-            return "∞" if number > 0 else "-∞"
-        if number.is_integer():
-            return f"{int(number):,}"
-        return f"{number:,.4f}".rstrip("0").rstrip(".")
-    if isinstance(value, (list, tuple)):
-        return ", ".join(cell_text(v) for v in value)
-    return str(value)
-
-
-def column_label(name: str) -> str:
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------------------------------------- low-level helpers
@@ -138,29 +108,31 @@ def _set_alt_text(shape, description: str, title: str) -> None:
 
 
 def _table(document, frame: pd.DataFrame, *, font_pt: int = TABLE_PT) -> int:
-    """The frame as a formatted table (bold repeated header row, numbers right-aligned). Returns rows shown."""
-    shown = frame.head(MAX_TABLE_ROWS)
+    """The frame in its display form (govdata.tables: labelled columns, periods as 'Q4 2024', separators, '–' for
+    blanks, no internal ids) as a table with a bold, repeated header row and numbers right-aligned. Returns the
+    rows shown."""
+    shown = tables.display_table(frame.head(MAX_TABLE_ROWS))
+    cells_text = shown.text()
+    right = [column.kind in NUMERIC_KINDS for column in shown.columns.values()]
     table = document.add_table(rows=1, cols=len(shown.columns))
     table.style = "Table Grid"
-    numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
-               for c in shown.columns]
     header = table.rows[0]
     _repeat_header(header)
-    for cell, name, right in zip(header.cells, shown.columns, numeric):
+    for cell, label, align in zip(header.cells, shown.columns, right):
         paragraph = cell.paragraphs[0]
-        run = paragraph.add_run(column_label(name))
+        run = paragraph.add_run(label)
         run.bold = True
         run.font.size = Pt(font_pt)
-        if right:
+        if align:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for record in shown.itertuples(index=False):
+    for record in cells_text.itertuples(index=False):
         cells = table.add_row().cells
-        for cell, value, right in zip(cells, record, numeric):
+        for cell, text, align in zip(cells, record, right):
             paragraph = cell.paragraphs[0]
-            paragraph.add_run(cell_text(value)).font.size = Pt(font_pt)
-            if right:
+            paragraph.add_run(text).font.size = Pt(font_pt)
+            if align:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return len(shown)
+    return len(cells_text)
 
 
 def _para(document, text: str, *, style: str | None = None, bold: bool = False, size: int | None = None,
@@ -283,7 +255,7 @@ def build_note(view: PageView, *, link: str, accessed: date | str | None = None)
         rows = len(spec.data)
         if rows <= INLINE_TABLE_ROWS:
             _para(document, f"Table {i}: the data behind figure {i}", bold=True, size=TABLE_PT)
-            _table(document, export.export_frame(spec))
+            _table(document, spec.data)
         else:
             appendix.append((i, spec))
             _para(document, f"The data behind figure {i} ({rows:,} rows) is in Appendix A{len(appendix)}.",
@@ -301,7 +273,7 @@ def build_note(view: PageView, *, link: str, accessed: date | str | None = None)
         document.add_page_break()
         document.add_heading(f"Appendix A{n}: the data behind figure {i}", level=1)
         _para(document, _plain(spec.title), size=TABLE_PT)
-        shown = _table(document, export.export_frame(spec), font_pt=SMALL_PT)
+        shown = _table(document, spec.data, font_pt=SMALL_PT)
         if shown < len(spec.data):
             _para(document, f"First {shown:,} of {len(spec.data):,} rows; every row is in the chart's CSV "
                             "download and the briefing pack.", bold=True, size=TABLE_PT)

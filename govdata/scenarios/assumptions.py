@@ -194,7 +194,8 @@ class CoverageDefault:
 
     @property
     def basis_label(self) -> str:
-        return {"published": "published", "published proxy": "published proxy, not this sector's own figure"}.get(
+        return {"published": "published figure",
+                "published proxy": "published proxy (a related population's figure, not this sector's own)"}.get(
             self.basis, "ASSUMPTION")
 
 
