@@ -214,12 +214,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", default=None, help="comma-separated subset of pages (default: all present)")
     parser.add_argument("--no-browser", action="store_true", help="skip the app start-up measurement")
     parser.add_argument("--no-packs", action="store_true", help="skip the briefing pack timings")
+    parser.add_argument("--worst-urls", action="store_true",
+                        help="only the worst crafted addresses: CPU-seconds and MB of one page run each "
+                             "(bench/worst_urls.py; at the first --scales value, default 1x)")
     parser.add_argument("--include-previous", action="store_true",
                         help="also report scales saved by earlier runs (e.g. a 100x run done in the background)")
     parser.add_argument("--write", type=Path, default=None, help=f"Markdown output (default {RESULTS_MD}; "
                                                                  "not written with --quick)")
     args = parser.parse_args(argv)
     args.argv = argv
+    if args.worst_urls:
+        from bench import worst_urls
+        scale = float(args.scales.split(",")[0]) if "--scales" in argv else 1.0
+        return worst_urls.main(["--scale", f"{scale:g}"])
     if args.quick:   # checks the harness end to end in about a minute: one page, its pandas twin, no browser
         args.scales, args.reps, args.cold_reps = "0.02", min(args.reps, 3), min(args.cold_reps, 1)
         args.pages = args.pages or "trends"

@@ -154,6 +154,10 @@ def running_stack(warehouse: Path, *, replicas: int = 2, port: int | None = None
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--warehouse", type=Path, default=ROOT / "data" / "warehouse.duckdb")
@@ -163,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.warehouse.exists():
         parser.error(f"no warehouse at {args.warehouse}: build it with python -m etl build")
+    # SIGTERM (a supervisor, `timeout`) must stop the replicas and nginx too: they run in their own sessions.
+    signal.signal(signal.SIGTERM, _interrupt)
     with running_stack(args.warehouse, replicas=max(1, min(args.replicas, 8)), port=args.port,
                        secrets=args.secrets) as stack:
         print(f"proxy {stack.url}  replicas: {', '.join(r.url for r in stack.replicas)}  nginx prefix {stack.prefix}")

@@ -360,7 +360,8 @@ def display_table(frame: pd.DataFrame, labels: dict[str, str] | None = None,
             values = pd.to_numeric(values, errors="coerce")
             column = replace(column, places=_auto_places(values) if column.places is None else column.places)
         elif column.kind == TEXT and not pd.api.types.is_numeric_dtype(values):
-            values = values.map(lambda v: BLANK if is_blank(v) else v)
+            # all text: a column mixing e.g. dates with blanks cannot be sent to the browser as one Arrow type
+            values = values.map(lambda v: BLANK if is_blank(v) else v if isinstance(v, str) else str(v))
         if per_row_pct and column.kind == ESTIMATE:
             # A summary with per-row units (incidents and shares): each row written in its own unit, as text.
             values = [_per_row(v, unit, column) for v, unit in zip(values, frame["unit"])]

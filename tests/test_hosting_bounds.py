@@ -103,3 +103,19 @@ def test_real_secrets_file_is_git_ignored():
     example = subprocess.run(["git", "check-ignore", "-q", ".streamlit/secrets.toml.example"],
                              cwd=settings.PROJECT_ROOT)
     assert example.returncode == 1, "the example must stay committed"
+
+
+@pytest.mark.parametrize("view", ["types", "trend"])
+def test_sectors_small_multiples_with_every_sector_picked(view, sample_warehouse, monkeypatch):
+    """Found by the worst-URL benchmark: every sector picked broke plotly's subplot spacing (12+ rows)."""
+    import duckdb
+
+    from apptest_helpers import assert_no_exception, open_page, page
+
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        sectors = [r[0] for r in con.execute("SELECT DISTINCT sector FROM incident_facts").fetchall()]
+    assert len(sectors) > 12
+    at = open_page(page("sectors.py"), sample_warehouse, monkeypatch,
+                   {"sectors": sectors, "view": view, "top": "10", "q1_2019": "1"})
+    assert_no_exception(at)
+    assert at.get("plotly_chart")

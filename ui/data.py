@@ -3,6 +3,13 @@
 The cache key includes govdata.warehouse.identity() (path, inode, size, mtime), so a rebuilt warehouse is picked
 up on the next run without restarting the app. Connections come from govdata.warehouse.connect, which keeps one
 read-only connection per file (reopened on replacement) and hands out a fresh cursor per call.
+
+Every cache is bounded in entries and time, so no sequence of URLs can grow the server's memory without limit
+(figures: `python -m bench --worst-urls`):
+- query results: QUERY_CACHE entries (aggregates of a few KB to a few hundred KB each), an hour each;
+- scenario evaluations (govdata.scenarios.*, ~1.3 MB each with their Monte Carlo draws): SCENARIO_CACHE entries,
+  half an hour each, in a cache of their own so they cannot push out the cheap query results;
+- chart specs (plotly figures): CHART_CACHE entries, an hour each.
 """
 from __future__ import annotations
 
@@ -20,6 +27,10 @@ from govdata.queries.base import QueryResult
 
 # Only functions from these packages may be called through the cache (names are resolved by import, not eval).
 _ALLOWED_PREFIXES = ("govdata.queries.", "govdata.headlines", "govdata.scenarios.")
+_SCENARIO_PREFIX = "govdata.scenarios."
+QUERY_CACHE = {"max_entries": 256, "ttl": 3600}
+SCENARIO_CACHE = {"max_entries": 24, "ttl": 1800}
+CHART_CACHE = {"max_entries": 128, "ttl": 3600}
 
 
 def _resolve(module: str, name: str) -> Callable:
@@ -28,13 +39,22 @@ def _resolve(module: str, name: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached(identity: tuple, module: str, name: str, args: tuple, kwargs: tuple):
+def _run(module: str, name: str, args: tuple, kwargs: tuple):
     con = warehouse.connect()
     try:
         return _resolve(module, name)(con, *args, **dict(kwargs))
     finally:
         con.close()
+
+
+@st.cache_data(show_spinner=False, **QUERY_CACHE)
+def _cached(identity: tuple, module: str, name: str, args: tuple, kwargs: tuple):
+    return _run(module, name, args, kwargs)
+
+
+@st.cache_data(show_spinner=False, **SCENARIO_CACHE)
+def _cached_scenario(identity: tuple, module: str, name: str, args: tuple, kwargs: tuple):
+    return _run(module, name, args, kwargs)
 
 
 def cached_query(fn: Callable, *args, **kwargs):
@@ -47,7 +67,8 @@ def cached_query(fn: Callable, *args, **kwargs):
     identity = warehouse.identity()
     if identity[1] is None:
         warehouse.connect()  # raises WarehouseUnavailable with the build hint
-    return _cached(identity, fn.__module__, fn.__name__, tuple(args), tuple(sorted(kwargs.items())))
+    cache = _cached_scenario if fn.__module__.startswith(_SCENARIO_PREFIX) else _cached
+    return cache(identity, fn.__module__, fn.__name__, tuple(args), tuple(sorted(kwargs.items())))
 
 
 def _key(value) -> object:
@@ -77,7 +98,7 @@ def _key(value) -> object:
     raise TypeError(f"cached_chart cannot key an argument of type {type(value).__name__}")
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, **CHART_CACHE)
 def _chart(key: tuple, _builder: Callable, _args: tuple, _kwargs: dict):
     # Only `key` is hashed (Streamlit skips parameters starting with "_"); the spec is shared, never copied,
     # so it must not be mutated by callers (show_figure and the briefing pack only read it).

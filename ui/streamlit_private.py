@@ -66,6 +66,11 @@ def _script_session_id() -> str | None:
     return ctx.session_id if ctx is not None else None
 
 
+def current_session_id() -> str | None:
+    """The id of the session whose script is running on this thread (None outside a script run)."""
+    return _script_session_id()
+
+
 def _session_connected(session_id: str | None) -> bool:
     from streamlit import runtime
 

@@ -8,7 +8,6 @@ Chromium), compression of static assets, /_stcore/metrics blocked, request-size 
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM, ROOT, under_ci
-from e2e_helpers import assert_no_error, open_page
+from e2e_helpers import assert_no_error, open_page, run_async
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import loadtest  # noqa: E402
@@ -55,7 +54,8 @@ def stack(e2e_warehouse, tmp_path):
         yield running
     for replica in running.replicas:
         log = replica.log()
-        assert "Traceback" not in log and "Uncaught app execution" not in log, log[-4000:]
+        first = max(log.find("Traceback"), log.find("Uncaught app execution"))
+        assert first < 0, f"replica {replica.port} logged an error:\n{log[max(first - 3000, 0):first + 3000]}"
 
 
 def _get(url: str, headers: dict | None = None, data: bytes | None = None) -> tuple[int, dict, bytes]:
@@ -73,7 +73,7 @@ def _upstreams(access_log: str, path_pattern: str) -> list[str]:
 
 
 def _workload(url: str):
-    pages, defaults = asyncio.run(loadtest.discover(url))
+    pages, defaults = run_async(lambda: loadtest.discover(url))
     return loadtest.workload(pages, defaults, [])
 
 
@@ -117,7 +117,7 @@ def test_sticky_sessions_keep_a_visitor_on_one_replica(stack):
 
 def test_load_through_the_proxy_20_sessions_no_errors(stack, capsys):
     queries = _workload(stack.url)
-    stats = asyncio.run(loadtest.run_round(stack.url, LOAD_SESSIONS, LOAD_SECONDS, queries, None))
+    stats = run_async(lambda: loadtest.run_round(stack.url, LOAD_SESSIONS, LOAD_SECONDS, queries, None))
     with capsys.disabled():
         print(f"\n[proxy load] {stats.line()}")
     assert not stats.errors, stats.errors[:10]
@@ -139,8 +139,8 @@ def test_failover_sessions_recover_on_the_other_replica(stack, capsys):
 
     killer = threading.Thread(target=kill)
     killer.start()
-    stats = asyncio.run(loadtest.run_round(stack.url, LOAD_SESSIONS, FAILOVER_SECONDS, queries, None,
-                                           reconnect=True))
+    stats = run_async(lambda: loadtest.run_round(stack.url, LOAD_SESSIONS, FAILOVER_SECONDS, queries, None,
+                                                 reconnect=True))
     killer.join()
     with capsys.disabled():
         print(f"\n[proxy failover] {stats.line()}")
