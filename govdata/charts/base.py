@@ -41,6 +41,7 @@ HEIGHT = 400          # default height of the plot area plus its axes, legend ex
 LEGEND_ROW_PX = 22    # room added per legend row expected on a phone (entries wrap one or two to a row there)
 # Row labels are wrapped to this width so they fit above their bars on a 390 px phone (plot about 340 px wide).
 LABEL_WRAP_PX = 300
+LEGEND_WRAP_PX = 250  # a legend entry's text: its symbol takes the rest of the phone's width
 MARGIN = dict(l=8, r=12, t=12, b=8)
 
 LEGEND_BELOW = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
@@ -72,6 +73,9 @@ def style(spec: FigureSpec, *, height: int = HEIGHT, margin: dict | None = None)
     legend below it is added. `margin` overrides parts of the small default margins. Returns spec."""
     fig = spec.figure
     plain_text.sanitize_figure(fig)   # data strings in traces are drawn as written, never as links or markup
+    for trace in fig.data:  # legend entries wrap to fit a phone (plotly never wraps them)
+        if trace.name and "<br>" not in trace.name and text.width(trace.name, SMALL_PX) > LEGEND_WRAP_PX:
+            trace.name = text.wrap_html(trace.name, LEGEND_WRAP_PX, SMALL_PX)
     entries = legend_entries(fig)
     legend_px = LEGEND_ROW_PX * ((entries + 1) // 2) + 8 if entries else 0
     fig.update_layout(
