@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from govdata import printing, spreadsheet_cells
+from govdata import printing, spreadsheet_cells, workbook
 from govdata.figures import FigureSpec
 from govdata.printing import DEFAULT_SIZE, PRINT_SIZES, PrintSize
 
@@ -91,16 +91,14 @@ def to_xlsx(spec: FigureSpec, accessed: str | None = None) -> bytes:
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         data, cut_notes = spreadsheet_cells.fit_excel(export_frame(spec), "data")
-        data.to_excel(writer, sheet_name="data", index=False)
+        percent = workbook.write_data(writer, data, "data")   # header, widths, number formats (govdata.workbook)
         rows = about_rows(spec, accessed) + [("Cut text", note) for note in cut_notes]
         about = spreadsheet_cells.neutralise_frame(pd.DataFrame(rows, columns=["field", "text"]))
         about, more = spreadsheet_cells.fit_excel(about, "about")
         if more:
             about = pd.concat([about, pd.DataFrame([("Cut text", n) for n in more], columns=["field", "text"])])
-        about.to_excel(writer, sheet_name="about", index=False)
-        sheet = writer.sheets["about"]
-        sheet.set_column(0, 0, 14)
-        sheet.set_column(1, 1, 120, writer.book.add_format({"text_wrap": True, "valign": "top"}))
+        workbook.write_about(writer, list(about.itertuples(index=False, name=None)), data, percent, "about")
+        workbook.set_properties(writer, spec.title, spec.subtitle, spec.source_text())
     return buffer.getvalue()
 
 
