@@ -40,6 +40,7 @@ MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 class Picture:
     png: bytes | None
     problem: str = ""
+    parts: tuple[bytes, ...] = ()   # a chart too long for one page prints as several images (png is the first)
 
 
 def picture(spec: FigureSpec) -> Picture:
@@ -48,6 +49,9 @@ def picture(spec: FigureSpec) -> Picture:
         return Picture(None, "Chart images could not be drawn on the computer that made this note (no Chromium); "
                              "each chart's data table and summary are included.")
     try:
+        if hasattr(export, "to_images"):   # one picture per printed part, each fitting the page
+            parts = tuple(export.to_images(spec, "png", size="report"))
+            return Picture(parts[0], parts=parts)
         if "size" in inspect.signature(export.to_image).parameters:
             return Picture(export.to_image(spec, "png", size="report"))
         return Picture(export.to_image(spec, "png"))
@@ -241,9 +245,10 @@ def build_note(view: PageView, *, link: str, accessed: date | str | None = None)
         document.add_heading(f"Figure {i}: {_plain(spec.title)}", level=2)
         image = picture(spec)
         if image.png:
-            run = document.add_paragraph().add_run()
-            shape = run.add_picture(io.BytesIO(image.png), width=Cm(PICTURE_WIDTH_CM))
-            _set_alt_text(shape, alt_text(spec), _plain(spec.title))
+            for png in image.parts or (image.png,):
+                run = document.add_paragraph().add_run()
+                shape = run.add_picture(io.BytesIO(png), width=Cm(PICTURE_WIDTH_CM))
+                _set_alt_text(shape, alt_text(spec), _plain(spec.title))
         else:
             _para(document, image.problem, bold=True)
         cited = " ".join(f"[{number[s]}]" for s in spec.sources)
