@@ -10,6 +10,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts the script's folder first;
 
 import streamlit as st  # noqa: E402
 
+from govdata.queries import coverage  # noqa: E402
 from govdata.warehouse import WarehouseUnavailable  # noqa: E402
 from ui import auth, data, layout, streamlit_private  # noqa: E402
 
@@ -44,7 +45,7 @@ with st.sidebar:
     except WarehouseUnavailable:
         st.caption("No warehouse built yet.")
     else:
-        if meta.get("is_sample", "false").lower() == "true":
+        if coverage.is_sample(meta):
             st.warning("Sample data: simulated, not real incidents.", icon="⚠️")
         st.caption(f"Data to {meta.get('latest_quarter', '?')} · warehouse built {meta.get('built_at', '?')[:16]}")
 

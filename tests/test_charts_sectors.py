@@ -13,13 +13,14 @@ from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL
 from govdata.queries import provenance
 from govdata.queries import sectors as q
 from govdata.stats import MIN_BASE
+from govdata.queries import coverage
 
 LG, HE, ED = "Local government", "Health", "Education and childcare"
 
 
 @pytest.fixture(scope="module")
 def choices(con):
-    return q.periods(q.available_quarters(con))
+    return q.periods(coverage.quarters(con))
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_ranked_volume_title_states_the_leader_from_the_data(con, choices, sourc
 @pytest.mark.parametrize("measure, column", [("cyber_pct", "cyber_incidents"), ("within_72h_pct", "within_72h")])
 def test_ranked_shares_name_the_best_picked_sector(medium_warehouse, measure, column):
     cursor = warehouse.connect(medium_warehouse)
-    choices = q.periods(q.available_quarters(cursor))
+    choices = q.periods(coverage.quarters(cursor))
     volume = q.sector_volume(cursor, choices["2024"], []).data
     big = list(volume.loc[volume["incidents"] >= MIN_BASE, "sector"][:3])
     result = q.sector_volume(cursor, choices["2024"], big)
@@ -101,7 +102,7 @@ def test_quarterly_multiples_one_panel_per_sector(con, choices, sources):
 
 
 def test_quarterly_multiples_mark_the_break_when_q1_2019_is_shown(con, sources):
-    period = q.periods(q.available_quarters(con, comparable_only=False))[q.LAST_FOUR]
+    period = q.periods(coverage.quarters(con, comparable_only=False))[q.LAST_FOUR]
     result = q.sector_quarterly(con, period, [LG], comparable_only=False)
     spec = charts.quarterly_multiples(result, period, sources, comparable_only=False)
     assert spec.notes == ["Dashed line: Row-level data comparable from Q2 2019."]
@@ -174,9 +175,9 @@ def test_no_sectors_picked_gives_an_explained_empty_chart(con, choices, sources,
 def test_sample_sources_label_every_chart(sample_warehouse):
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
-        period = q.periods(q.available_quarters(con))[q.LAST_FOUR]
+        period = q.periods(coverage.quarters(con))[q.LAST_FOUR]
         sources = provenance.to_sources(provenance.chart_sources(con))
-        picked = q.sector_list(con).data["sector"].head(3).tolist()
+        picked = coverage.sectors(con).data["sector"].head(3).tolist()
         spec = charts.ranked(q.sector_volume(con, period, picked), "incidents", period, sources)
     finally:
         con.close()

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import open_page_capturing, assert_pack_button, MediaCapture, chart_panels, page
 from govdata.queries import sectors as q
+from govdata.queries import coverage
 
 PAGE = page("sectors.py")
 CAPTURE = MediaCapture()
@@ -49,7 +50,7 @@ def _query(warehouse: Path, fn, *args):
 
 def test_default_render(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
-    expected_picks = _query(tiny_warehouse, q.sector_list).data["sector"].head(4).tolist()
+    expected_picks = _query(tiny_warehouse, coverage.sectors).data["sector"].head(4).tolist()
     assert at.title[0].value == "Sector comparison"
     assert dict(at.query_params) == {}          # loading writes nothing to the address (no history entry)
     assert at.multiselect(key="url_sectors").value == expected_picks
@@ -170,7 +171,7 @@ def test_downloads_are_the_query_results(monkeypatch, tiny_warehouse, view, stem
     assert len(files) == 2 and all(len(_download(b)) > 0 for b in files)
     csv = next(b for b in buttons if b.proto.id.endswith(f"csv-{stem}"))
     shown = pd.read_csv(io.BytesIO(_download(csv)))
-    period = q.periods(_query(tiny_warehouse, q.available_quarters))["2020"]
+    period = q.periods(_query(tiny_warehouse, coverage.quarters))["2020"]
     expected = _query(tiny_warehouse, fn, period, [LG, HE]).data
     if view == "volume":
         expected = expected[["sector", "selected", "incidents"]]

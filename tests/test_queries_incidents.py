@@ -7,6 +7,7 @@ import pytest
 
 from govdata import vocabulary
 from govdata.queries import incidents as q
+from govdata.queries import coverage
 
 
 def _series(frame: pd.DataFrame, group: str, column: str = "incidents") -> dict[str, object]:
@@ -105,9 +106,9 @@ def test_headline_figures_for_a_sector(con):
 
 
 def test_filter_vocabularies(con):
-    sectors = q.sectors(con).data
+    sectors = coverage.sectors(con).data
     assert sectors.iloc[0]["sector"] == "Local government" and sectors["incidents"].sum() == 33
-    assert list(q.periods(con).data["comparable"]) == [False] + [True] * 7
+    assert list(coverage.quarters(con, comparable_only=False).data["comparable"]) == [False] + [True] * 7
 
 
 def test_legacy_counts(con):

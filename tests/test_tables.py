@@ -14,6 +14,7 @@ from govdata.queries import incidents as incident_queries
 from govdata.queries import provenance
 from govdata.queries import reference
 from govdata.queries import sectors as sector_queries
+from govdata.queries import coverage
 
 
 def test_quarterly_trend_reads_as_quarters_with_separators(con):
@@ -94,7 +95,7 @@ def test_every_shown_column_has_a_label_from_the_vocabulary(con, frame_of):
         result = incident_queries.incident_trend(con, "year", "incident_type", [], True, False)
         frame = incident_charts.trend_chart(result, sources=[], period="year", breakdown="incident_type").data
     elif frame_of == "year_on_year":
-        period = next(iter(sector_queries.periods(sector_queries.available_quarters(con)).values()))
+        period = next(iter(sector_queries.periods(coverage.quarters(con)).values()))
         result = sector_queries.sector_change(con, period, [], True)
         frame = sector_charts.year_on_year(result, period, []).data
     elif frame_of == "provenance":

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from govdata.figures import SIMULATED_ON, simulated_on
+from govdata.queries import coverage
 from govdata.warehouse import WarehouseUnavailable
 from ui import data
 
@@ -54,7 +55,7 @@ def page_setup(title: str, intro: str | None = None, *, page: str | None = None)
     except WarehouseUnavailable as exc:
         show_unavailable(exc)
         st.stop()
-    if meta.get("is_sample", "false").lower() == "true":
+    if coverage.is_sample(meta):
         sample_banner(page)
     if intro:
         st.markdown(intro)

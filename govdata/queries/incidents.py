@@ -74,32 +74,6 @@ def _period(period: str) -> str:
     return period
 
 
-SECTORS_SQL = """
-SELECT sector, CAST(coalesce(sum(incidents) FILTER (WHERE comparable), 0) AS BIGINT) AS incidents
-FROM incidents_quarterly WHERE dimension = 'total' GROUP BY sector ORDER BY incidents DESC, sector
-"""
-
-
-@named_query("incidents_sectors", "Sectors in the row-level data with comparable incident counts (filter choices)",
-             SECTORS_SQL)
-def sectors(con: duckdb.DuckDBPyConnection) -> QueryResult:
-    """Sectors present in the row-level data with their comparable incident counts (largest first)."""
-    return run(con, SECTORS_SQL)
-
-
-PERIODS_SQL = """
-SELECT year, quarter, min(period_start) AS period_start, bool_and(comparable) AS comparable,
-       CAST(sum(incidents) AS BIGINT) AS incidents
-FROM incidents_quarterly WHERE dimension = 'total' GROUP BY year, quarter ORDER BY year, quarter
-"""
-
-
-@named_query("incidents_periods", "Each calendar quarter in the row-level data with its incident count", PERIODS_SQL)
-def periods(con: duckdb.DuckDBPyConnection) -> QueryResult:
-    """Each calendar quarter in the row-level data: year, quarter, period_start, comparable, incidents."""
-    return run(con, PERIODS_SQL)
-
-
 def _trend_sql(column: str | None, rolling: bool) -> str:
     """The trend SQL for one breakdown column (from the allow-list) with or without the rolling mean."""
     # counts come from incidents_quarterly (pre-aggregated by the ETL): the rows of one dimension, summed

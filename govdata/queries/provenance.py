@@ -27,15 +27,6 @@ def provenance(con: duckdb.DuckDBPyConnection) -> QueryResult:
     return run(con, PROVENANCE_SQL)
 
 
-META_SQL = "SELECT key, value FROM warehouse_meta ORDER BY key"
-
-
-@named_query("provenance_warehouse_meta", "Build facts: schema version, build time, latest quarter, sample flag",
-             META_SQL)
-def warehouse_meta(con: duckdb.DuckDBPyConnection) -> QueryResult:
-    return run(con, META_SQL)
-
-
 SOURCES_SQL = """
 SELECT publisher, title, coalesce(source_url, '') AS source_url, licence, release_date, is_sample,
        -- what the data runs to (never presented as a release date)

@@ -53,23 +53,8 @@ class Period:
 
 # ---------------------------------------------------------------------------------------------- vocabularies
 
-PERIODS_SQL = """
-SELECT year, quarter, CAST(sum(incidents) AS BIGINT) AS incidents
-FROM incidents_quarterly
-WHERE dimension = 'total' AND (comparable OR NOT $1)
-GROUP BY year, quarter
-ORDER BY year, quarter
-"""
-
-
-@named_query("sector_periods", "Calendar quarters present (comparable only unless asked), with incident counts",
-             PERIODS_SQL)
-def available_quarters(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) -> QueryResult:
-    return run(con, PERIODS_SQL, (comparable_only,))
-
-
 def periods(quarters: QueryResult) -> dict[str, Period]:
-    """The period choices offered: the last four quarters, then each year, newest first."""
+    """The period choices offered for coverage.quarters(): the last four quarters, then each year, newest first."""
     frame = quarters.data
     if frame.empty:
         return {}
@@ -80,21 +65,6 @@ def periods(quarters: QueryResult) -> dict[str, Period]:
         inside = [i for i in index if i // 4 == year]
         choices[str(year)] = Period(str(year), inside[0], inside[-1], len(inside))
     return choices
-
-
-SECTORS_SQL = """
-SELECT sector, CAST(sum(incidents) AS BIGINT) AS incidents
-FROM incidents_quarterly
-WHERE dimension = 'total' AND (comparable OR NOT $1)
-GROUP BY sector
-ORDER BY incidents DESC, sector
-"""
-
-
-@named_query("sector_list", "Sectors in the warehouse with their incident counts (the sector picker's choices)",
-             SECTORS_SQL)
-def sector_list(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) -> QueryResult:
-    return run(con, SECTORS_SQL, (comparable_only,))
 
 
 # ---------------------------------------------------------------------------------------------- measures

@@ -11,9 +11,8 @@ from typing import Any
 from govdata import numbers
 from govdata import scenarios as sc
 from govdata.charts import scenarios as charts
-from govdata.queries import scenario_baseline
-from govdata.scenarios import runner as scenario_runner
-from govdata.views.base import PageView, Runner, describe, is_sample, meta, sources
+from govdata.queries import coverage
+from govdata.views.base import PageView, Runner, describe, meta, sources
 from govdata.views.params import Param
 
 PAGE = "scenarios"
@@ -30,17 +29,18 @@ INTRO = (
 PREFERRED_SECTOR = "Local government"
 MAX_SAVED = 3
 SAVED_PARAMS = tuple(f"s{i}" for i in range(1, MAX_SAVED + 1))
-NAME_CHARS = 40            # a saved scenario's name is cut to this length
+NAME_CHARS = sc.MAX_NAME   # a saved scenario's name is cut to this length
 PERCENT = (0, 100)
-WINDOW_QUARTERS = (1, 40)
-SEED_RANGE = (0, 2**31 - 1)
-RAMP_YEARS = (0, 20)
-PROJECTION_YEARS = (1, 20)
+# the widgets offer exactly what a scenario token may carry (the model's bounds, never retyped here)
+WINDOW_QUARTERS = sc.TOKEN_BOUNDS["window_quarters"]
+SEED_RANGE = sc.TOKEN_BOUNDS["seed"]
+RAMP_YEARS = sc.TOKEN_BOUNDS["ramp_years"]
+PROJECTION_YEARS = sc.TOKEN_BOUNDS["years"]
 CURRENT = "Current (unsaved)"
 
 
 def _sectors(runner: Runner, values) -> dict[str, str]:
-    return {s: s for s in runner.query(scenario_baseline.sectors).data["sector"]}
+    return {s: s for s in runner.query(coverage.sectors).data["sector"]}
 
 
 def _current(measure: str):
@@ -78,9 +78,9 @@ PARAMS = (
     _percent("d1", "DPO: scenario coverage (%)", 100, widget="slider"),
     Param("seed", "number", "Random seed", default=sc.DEFAULT_SEED, minimum=SEED_RANGE[0], maximum=SEED_RANGE[1],
           help="Same seed and inputs give the same intervals."),
-    Param("ramp", "number", "Years to reach the scenario coverage (0 = at once)", default=3,
+    Param("ramp", "number", "Years to reach the scenario coverage (0 = at once)", default=sc.DEFAULT_RAMP_YEARS,
           minimum=RAMP_YEARS[0], maximum=RAMP_YEARS[1]),
-    Param("years", "number", "Years to project", default=5, minimum=PROJECTION_YEARS[0],
+    Param("years", "number", "Years to project", default=sc.DEFAULT_YEARS, minimum=PROJECTION_YEARS[0],
           maximum=PROJECTION_YEARS[1]),
     Param("fx", "text", "Edited assumptions", default="", decode=_effects,
           describe=lambda v: v or "none (published/default values)"),
@@ -124,13 +124,13 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     """
     info = meta(runner)
     view = PageView(PAGE, TITLE, view_title(values), data_to=info.get("latest_quarter", ""),
-                    is_sample=is_sample(info))
+                    is_sample=coverage.is_sample(info))
     if values.get("sector") is None:
         view.extra["empty"] = True
         return view
     ico = sources(runner)
     current = inputs(values)
-    result = runner.query(scenario_runner.evaluate_inputs, current.token())
+    result = runner.query(sc.evaluate_inputs, current.token())
     queries = list(result.baseline.queries)
     view.figures = {
         "fan": runner.chart(charts.fan_chart, result.projection, sector=current.sector,
@@ -144,16 +144,16 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     failed = []
     for name, token in saved(values):
         try:
-            compared[name] = runner.query(scenario_runner.evaluate_inputs, token)
+            compared[name] = runner.query(sc.evaluate_inputs, token)
         except sc.ScenarioInputError as exc:
             failed.append((name, str(exc)))
     table = sc.comparison_table(compared)
     view.figures["comparison"] = runner.chart(charts.comparison_chart, table, sources=ico)
     view.headlines = [s.summary for s in view.figures.values()]
     view.filters = describe(PARAMS, runner, values)
-    coverage = {m: sc.coverage_default(current.sector, m) for m in ("training", "dpo")}
+    defaults = {m: sc.coverage_default(current.sector, m) for m in ("training", "dpo")}
     view.extra.update(result=result, inputs=current, compared=compared, comparison=table, failed=failed,
-                      coverage=coverage,
+                      coverage=defaults,
                       methods=[sc.methods_note(r, name=n, coverage_sources=[sc.coverage_default(r.baseline.sector, m)
                                                                            for m in ("training", "dpo")],
                                                incident_sources=ico)
