@@ -10,6 +10,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts the script's folder first;
 
 import streamlit as st  # noqa: E402
 
+from govdata import quarters  # noqa: E402
 from govdata.queries import coverage  # noqa: E402
 from govdata.warehouse import WarehouseUnavailable  # noqa: E402
 from ui import auth, data, layout, streamlit_private  # noqa: E402
@@ -47,7 +48,7 @@ with st.sidebar:
     else:
         if coverage.is_sample(meta):
             st.warning("Sample data: simulated, not real incidents.", icon="⚠️")
-        st.caption(f"Data to {meta.get('latest_quarter', '?')} · warehouse built {meta.get('built_at', '?')[:16]}")
+        st.caption(f"Data to {quarters.text(meta.get('latest_quarter', '?'))} · warehouse built {meta.get('built_at', '?')[:16]}")
 
 with layout.guarded(f"the {current.title} page"):
     current.run()

@@ -10,10 +10,10 @@ from govdata import numbers, vocabulary, warehouse
 from govdata.charts import sectors as charts
 from govdata.charts.base import PALETTE, has_sample_watermark, row_labels
 from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL
+from govdata.queries import coverage
 from govdata.queries import provenance
 from govdata.queries import sectors as q
 from govdata.stats import MIN_BASE
-from govdata.queries import coverage
 
 LG, HE, ED = "Local government", "Health", "Education and childcare"
 
@@ -32,7 +32,7 @@ def test_ranked_volume_title_states_the_leader_from_the_data(con, choices, sourc
     result = q.sector_volume(con, choices["2020"], [HE, ED])
     spec = charts.ranked(result, "incidents", choices["2020"], sources)
     assert spec.title == "Local government reported the most incidents in 2020: 7"  # by hand from the fixture
-    assert "2020 Q1 to 2020 Q4" in spec.subtitle and "comparable quarters" in spec.subtitle
+    assert "Q1 2020 to Q4 2020" in spec.subtitle and "comparable quarters" in spec.subtitle
     assert spec.data[["sector", "selected", "incidents"]].equals(result.data[["sector", "selected", "incidents"]])
     assert list(spec.data["rank"]) == list(range(1, len(spec.data) + 1))
     assert spec.summary.startswith("6 sectors reported 18 incidents in 2020")
@@ -93,8 +93,8 @@ def test_quarterly_multiples_one_panel_per_sector(con, choices, sources):
     result = q.sector_quarterly(con, choices[q.LAST_FOUR], [LG, HE, ED])
     spec = charts.quarterly_multiples(result, choices[q.LAST_FOUR], sources)
     assert [trace.name for trace in spec.figure.data] == [ED, HE, LG]
-    # 2020 Q4 by hand: Local government 3 (BI1033-1035), Health 2, Education 1
-    assert spec.title == "Local government reported the most incidents of the sectors picked in 2020 Q4: 3"
+    # Q4 2020 by hand: Local government 3 (BI1033-1035), Health 2, Education 1
+    assert spec.title == "Local government reported the most incidents of the sectors picked in Q4 2020: 3"
     assert spec.data.equals(result.data)
     lg = spec.figure.data[2]
     assert list(lg.y) == result.data[result.data["sector"] == LG]["incidents"].tolist()

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import open_page_capturing, assert_pack_button, MediaCapture, chart_panels, page
-from govdata.queries import sectors as q
 from govdata.queries import coverage
+from govdata.queries import sectors as q
 
 PAGE = page("sectors.py")
 CAPTURE = MediaCapture()
@@ -57,7 +57,7 @@ def test_default_render(monkeypatch, tiny_warehouse):
     assert at.selectbox(key="url_period").value == "last4" and at.radio(key="url_view").value == "volume"
     titles = _titles(at)
     assert len(titles) == 1                     # only the view shown is built
-    assert "Local government reported the most incidents in the last 4 quarters (2020 Q1 to 2020 Q4): 7" in titles[0]
+    assert "Local government reported the most incidents in the last 4 quarters (Q1 2020 to Q4 2020): 7" in titles[0]
     assert not at.info and not at.warning  # clean URL: no notes; real (fixture) data: no sample banner
     assert len(at.get("code")) >= 2  # "show query" and citation
 

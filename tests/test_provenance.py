@@ -11,9 +11,9 @@ import pytest
 
 from govdata import methods, settings, vocabulary
 from govdata.figures import OGL_ATTRIBUTION
+from govdata.queries import coverage
 from govdata.queries import provenance as p
 from govdata.queries import registry
-from govdata.queries import coverage
 from tests.conftest import ICO_FIXTURE
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from govdata import numbers, vocabulary
+from govdata import numbers, quarters, vocabulary
+from govdata.queries import coverage
 from govdata.queries import registry
 from govdata.queries import sectors as q
-from govdata.queries import coverage
 from tests.conftest import ICO_FIXTURE
 
 LG, HE, ED = "Local government", "Health", "Education and childcare"
@@ -64,12 +64,12 @@ def test_fixture_expectations_match_the_design(expected):
 def test_periods_are_the_last_four_quarters_then_each_year(con, choices):
     assert list(choices) == [q.LAST_FOUR, "2020", "2019"]
     last4 = choices[q.LAST_FOUR]
-    assert (last4.first, last4.last, last4.quarters) == (q.quarter_index(2020, 1), q.quarter_index(2020, 4), 4)
-    assert last4.label == "the last 4 quarters (2020 Q1 to 2020 Q4)"
+    assert (last4.first, last4.last, last4.quarters) == (quarters.index(2020, 1), quarters.index(2020, 4), 4)
+    assert last4.label == "the last 4 quarters (Q1 2020 to Q4 2020)"
     y2019 = choices["2019"]
-    assert (y2019.first, y2019.quarters, y2019.label) == (q.quarter_index(2019, 2), 3, "2019 (Q2 to Q4)")
+    assert (y2019.first, y2019.quarters, y2019.label) == (quarters.index(2019, 2), 3, "2019 (Q2 to Q4)")
     with_q1 = q.periods(coverage.quarters(con, comparable_only=False))["2019"]
-    assert (with_q1.first, with_q1.quarters, with_q1.label) == (q.quarter_index(2019, 1), 4, "2019")
+    assert (with_q1.first, with_q1.quarters, with_q1.label) == (quarters.index(2019, 1), 4, "2019")
 
 
 def test_sector_list_counts_distinct_incidents(con, expected):

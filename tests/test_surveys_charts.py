@@ -128,7 +128,7 @@ def test_empty_results_do_not_crash():
 
 SAMPLE_SOURCE = Source(publisher="this dashboard's sample generator (etl.sample)",
                        title="simulated incidents laid out like the ICO's row-level release (not ICO data)",
-                       licence="none (simulated sample)", is_sample=True, data_to="2021 Q1")
+                       licence="none (simulated sample)", is_sample=True, data_to="Q1 2021")
 
 
 def _sample_provenance(con):

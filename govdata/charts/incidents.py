@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from govdata import numbers, vocabulary
+from govdata import numbers, quarters, vocabulary
 from govdata.charts.base import OTHER_COLOUR, SERIES_COLOURS, mark_series_breaks, style, time_axis
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
@@ -37,12 +37,6 @@ def scope_text(sectors: Sequence[str]) -> str:
     return f"{len(sectors)} sectors ({shown})"
 
 
-def quarter_label(period: str) -> str:
-    """'2024 Q4' -> 'Q4 2024'; a year label is returned unchanged."""
-    parts = period.split(" Q")
-    return f"Q{parts[1]} {parts[0]}" if len(parts) == 2 else period
-
-
 def _colours(groups: list[str]) -> dict[str, tuple[str, str]]:
     """(colour, dash) per group: one palette colour per named group, grey for the folded 'All others' group.
     Queries fold to at most MAX_TOP named groups, so the dashes only distinguish a frame nobody folded."""
@@ -63,7 +57,7 @@ def others_note(frame: pd.DataFrame, label: str) -> str | None:
     shown = frame["group"].nunique() - 1
     usable = frame[frame["complete"].astype(bool)] if "complete" in frame and frame["complete"].any() else frame
     latest = usable.sort_values("period_start")["period"].iloc[-1]
-    return f"{folded[0]}: the {count} {label}s outside the {shown} largest in {quarter_label(latest)}, summed."
+    return f"{folded[0]}: the {count} {label}s outside the {shown} largest in {latest}, summed."
 
 
 def _change_phrase(current, previous, earlier: str) -> str:
@@ -155,7 +149,7 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=frame, summary=summary,
                       sources=list(sources), queries=queries, notes=notes,
                       alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}",
-                      data_date="" if frame.empty else quarter_label(str(frame["period"].iloc[-1])))
+                      data_date="" if frame.empty else str(frame["period"].iloc[-1]))
     return style(spec)
 
 
@@ -167,9 +161,8 @@ def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, measur
         usable = frame
     latest_period = usable["period"].iloc[-1]
     latest = usable[usable["period"] == latest_period]
-    when = quarter_label(latest_period)
-    earlier = quarter_label(f"{int(latest['year'].iloc[0]) - 1}" + (
-        f" Q{int(latest['quarter'].iloc[0])}" if period == "quarter" else ""))
+    when = latest_period
+    earlier = quarters.label(int(latest["year"].iloc[0]) - 1, int(latest["quarter"].iloc[0]))
     total = int(latest["period_total"].iloc[0])
     scope = scope_text(sectors)
     if not breakdown:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from govdata import numbers, vocabulary
+from govdata import numbers, quarters, vocabulary
 from govdata.charts.base import (NEUTRAL, PALETTE, SERIES_BREAKS, SERIES_COLOURS, apply_rows, rows, stacked_panels,
                                  style, time_axis)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
-from govdata.queries.sectors import Period, quarter_index, quarter_label
+from govdata.queries.sectors import Period
 from govdata.stats import MIN_BASE, min_base_rule, small_base
 
 PICKED = PALETTE[0]
@@ -185,7 +185,7 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
         customdata=data["sector"], hovertemplate="%{customdata}: %{text}<extra></extra>",
     ))
     _value_axis(fig, 0.0, float(data[measure].max()))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last), notes=notes,
                  height=apply_rows(fig, layout))
 
 
@@ -200,8 +200,8 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
     frame = _frame(result)
     data = frame[["sector", "year", "quarter", "period_start", "incidents"]].copy()
     key = "sectors-quarterly-trend"
-    first = quarter_label(int(quarter_index(*data.iloc[0][["year", "quarter"]]))) if not data.empty else ""
-    last = quarter_label(period.last)
+    first = quarters.label(*data.iloc[0][["year", "quarter"]]) if not data.empty else ""
+    last = quarters.label_at(period.last)
     subtitle = (f"Incidents per quarter, {first} to {last}, same scale; shaded: {period.span}; "
                 f"{_scope(period, comparable_only)}")
     if data.empty:
@@ -211,7 +211,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
     latest = data[(data["year"] * 4 + data["quarter"] - 1) == data["year"].mul(4).add(data["quarter"] - 1).max()]
     latest = latest.sort_values(["incidents", "sector"], ascending=[False, True])
     lead = latest.iloc[0]
-    latest_label = f"{int(lead.year)} Q{int(lead.quarter)}"
+    latest_label = quarters.label(lead.year, lead.quarter)
     title = (f"{lead.sector} reported the most incidents of the sectors picked in {latest_label}: "
              f"{int(lead.incidents):,}" if len(sectors) > 1 else
              f"{lead.sector} reported {int(lead.incidents):,} incidents in {latest_label}")
@@ -220,13 +220,13 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
         series = data[data["sector"] == sector]
         low = series.loc[series["incidents"].idxmin()]
         high = series.loc[series["incidents"].idxmax()]
-        parts.append(f"{sector} from {int(low.incidents):,} ({int(low.year)} Q{int(low.quarter)}) to "
-                     f"{int(high.incidents):,} ({int(high.year)} Q{int(high.quarter)})")
+        parts.append(f"{sector} from {int(low.incidents):,} ({quarters.label(low.year, low.quarter)}) to "
+                     f"{int(high.incidents):,} ({quarters.label(high.year, high.quarter)})")
     summary = f"Quarterly incidents {first} to {last} ranged: " + "; ".join(parts) + "."
 
     fig, height, margin = stacked_panels(sectors, PANEL_PX)  # one column: readable on a phone and in print
-    start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
-    end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
+    start = quarters.at(period.first).start_time
+    end = quarters.at(period.last).end_time.normalize()
     x_min = str(pd.Timestamp(data["period_start"].min()).date())
     x_max = str(pd.Timestamp(data["period_start"].max()).date())
     shapes: list[dict] = []
@@ -247,7 +247,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
     fig.update_yaxes(rangemode="tozero", matches="y", tickformat=",", nticks=4)  # one scale, so sizes compare
     time_axis(fig)
     notes = [f"Dashed line: {label}." for when, label in SERIES_BREAKS if x_min < when <= x_max]
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes, height=height,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last), notes=notes, height=height,
                  margin=margin)
 
 
@@ -304,7 +304,7 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         customdata=[[r.sector, r.incident_type, f"{int(r.incidents):,}"] for r in marks],
         hovertemplate="%{customdata[0]}, %{customdata[1]}: %{text} (%{customdata[2]})<extra></extra>"))
     _value_axis(fig, 0.0, float(data["pct_of_sector"].max()))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last),
                  notes=_small_note(data, "sector_incidents"), height=apply_rows(fig, layout))
 
 
@@ -366,7 +366,7 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
     summary = "Reported within 72 hours: " + "; ".join(
         f"{s} {share[s]} of {int(totals[s]):,}" + (" (small base, not ranked)" if small_base(totals[s]) else "")
         for s in order) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last),
                  notes=_small_note(data, "sector_incidents"), height=height)
 
 
@@ -396,7 +396,7 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)}" + (
             f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "") + ")"
         for r in firsts.itertuples(index=False)) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last),
                  notes=_small_note(data, "sector_incidents"), height=height)
 
 
@@ -472,5 +472,5 @@ def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: li
     fig.add_vline(x=0, line=dict(color=NEUTRAL, width=1))
     _value_axis(fig, min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max())),
                 pad=0.3)
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last), notes=notes,
                  height=apply_rows(fig, layout))

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from govdata import vocabulary
+from govdata import quarters, vocabulary
 from govdata.queries import coverage
 from govdata.queries import scenario_baseline as q
 from govdata.queries.base import QueryResult
@@ -63,7 +63,8 @@ class Baseline:
 
     @property
     def window_label(self) -> str:
-        return self.window_start if self.window_start == self.window_end else f"{self.window_start} to {self.window_end}"
+        start, end = quarters.text(self.window_start), quarters.text(self.window_end)
+        return start if start == end else f"{start} to {end}"
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,12 @@ def load_baseline(con: duckdb.DuckDBPyConnection, sector: str, window_quarters: 
     window = coverage.quarters(con)
     if window.data.empty:
         raise ScenarioInputError("The warehouse has no comparable quarters to form a baseline.")
-    quarters = [(int(y), int(qq)) for y, qq in zip(window.data["year"], window.data["quarter"])][-window_quarters:]
+    picked = [(int(y), int(qq)) for y, qq in zip(window.data["year"], window.data["quarter"])][-window_quarters:]
     counts = q.baseline_counts(con, sector, window_quarters)
     frame = counts.data
     total = int(frame["incidents"].sum()) if len(frame) else 0
-    start, end = min(quarters), max(quarters)
-    label = f"{start[0]}-Q{start[1]}" + ("" if start == end else f" to {end[0]}-Q{end[1]}")
+    start, end = min(picked), max(picked)
+    label = quarters.label(*start) + ("" if start == end else f" to {quarters.label(*end)}")
     if total < min_incidents:
         raise ScenarioInputError(
             f"Too few incidents for a baseline: {sector} has {total} in {label} (at least {min_incidents} needed); "
@@ -125,7 +126,7 @@ def load_baseline(con: duckdb.DuckDBPyConnection, sector: str, window_quarters: 
     within72 = int(frame.loc[frame["time_to_report"].isin(vocabulary.WITHIN_72_HOURS), "incidents"].sum())
     unmapped = tuple(sorted(set(by_type.loc[~by_type["mapped"], "incident_type"])))
     is_sample = coverage.is_sample(coverage.meta_values(coverage.warehouse_meta(con)))
-    return Baseline(sector, len(quarters), f"{start[0]}-Q{start[1]}", f"{end[0]}-Q{end[1]}", class_counts, within72,
+    return Baseline(sector, len(picked), quarters.stored(*start), quarters.stored(*end), class_counts, within72,
                     total, by_type[["incident_type", "incident_category", "class", "mapped", "incidents"]],
                     unmapped, is_sample, (window, counts))
 
