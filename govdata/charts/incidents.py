@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers, quarters, vocabulary
-from govdata.charts.base import OTHER_COLOUR, SERIES_COLOURS, mark_series_breaks, style, time_axis
+from govdata.charts.base import (OTHER_COLOUR, SERIES_COLOURS, frame_of, mark_series_breaks, queries_of, style,
+                                 time_axis)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.queries.incidents import ALL_INCIDENTS, LEGACY_BREAKDOWNS, is_others
@@ -18,12 +19,6 @@ from govdata.queries.incidents import ALL_INCIDENTS, LEGACY_BREAKDOWNS, is_other
 MEASURES = {"incidents": "Incidents", "share_pct": "Share of the period's incidents (%)"}
 COUNT_NOTE = "Counts are incidents (distinct BI Reference within a quarter), not rows of the ICO file."
 DASHES = ["solid", "dash", "dot", "dashdot"]
-
-
-def _frame(result: QueryResult | pd.DataFrame) -> tuple[pd.DataFrame, list[QueryResult]]:
-    if isinstance(result, QueryResult):
-        return result.data, [result]
-    return result, []
 
 
 def scope_text(sectors: Sequence[str]) -> str:
@@ -81,7 +76,7 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
 
     Partial years (fewer than four quarters in the data) are marked as such; series breaks are drawn.
     """
-    frame, queries = _frame(result)
+    frame, queries = frame_of(result), queries_of(result)
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {list(MEASURES)}")
     split = vocabulary.BREAKDOWNS.get(breakdown or "", "")
@@ -186,7 +181,7 @@ def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, measur
 def legacy_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], breakdown: str = "incident_category",
                  sectors: Sequence[str] = ()) -> FigureSpec:
     """The ICO's older quarterly tables (financial-year quarters) as stacked bars, with their own source line."""
-    frame, queries = _frame(result)
+    frame, queries = frame_of(result), queries_of(result)
     label = LEGACY_BREAKDOWNS.get(breakdown, "group").lower()
     fig = go.Figure()
     groups = sorted(dict.fromkeys(frame["group"]), key=is_others) if not frame.empty else []
