@@ -54,12 +54,6 @@ def _effects(text: str) -> str:
     return text
 
 
-def _saved(text: str) -> tuple[str, str]:
-    name, _, token = text.partition(sc.TOKEN_SEP)
-    sc.ScenarioInputs.from_token(token)
-    return sc.scenario_name(name, ""), token        # the characters the page allows: no markup, no formula
-
-
 def _percent(name: str, label: str, default, **extra) -> Param:
     return Param(name, "number", label, default=default, minimum=PERCENT[0], maximum=PERCENT[1], **extra)
 
@@ -84,8 +78,8 @@ PARAMS = (
           maximum=PROJECTION_YEARS[1]),
     Param("fx", "text", "Edited assumptions", default="", decode=_effects,
           describe=lambda v: v or "none (published/default values)"),
-    *(Param(name, "text", f"Saved scenario {i}", default=None, decode=_saved,
-            encode=lambda v: f"{v[0]}{sc.TOKEN_SEP}{v[1]}" if v else "",
+    *(Param(name, "text", f"Saved scenario {i}", default=None, decode=sc.decode_saved,
+            encode=lambda v: sc.encode_saved(*v) if v else "",
             describe=lambda v: v[0] if v else "none") for i, name in enumerate(SAVED_PARAMS, 1)),
 )
 
@@ -103,8 +97,33 @@ def saved(values: dict[str, Any]) -> list[tuple[str, str]]:
     for param in SAVED_PARAMS:
         if values.get(param):
             name, token = values[param]
-            out.append((name or f"Scenario {len(out) + 1}", token))
+            out.append((name or sc.numbered_name(len(out) + 1), token))
     return out
+
+
+def name_to_save(typed: str, kept: list[tuple[str, str]]) -> str:
+    """The name a scenario is saved under: what was typed (allowed characters only), else the next number."""
+    return sc.scenario_name(typed, sc.numbered_name(len(kept) + 1))
+
+
+def can_save(name: str, kept: list[tuple[str, str]]) -> bool:
+    """Room for one more, or `name` replaces a saved scenario of that name."""
+    return len(kept) < MAX_SAVED or name in [n for n, _ in kept]
+
+
+def with_saved(values: dict[str, Any], typed: str) -> dict[str, tuple[str, str] | None]:
+    """The s1..s3 values once the scenario `values` describe is saved under the typed name (same name replaces;
+    unchanged when all are taken)."""
+    kept = saved(values)
+    name = name_to_save(typed, kept)
+    if not can_save(name, kept):
+        return saved_values(kept)
+    return saved_values([(n, t) for n, t in kept if n != name] + [(name, inputs(values).token())])
+
+
+def without_saved(values: dict[str, Any], index: int) -> dict[str, tuple[str, str] | None]:
+    """The s1..s3 values with the `index`-th saved scenario removed."""
+    return saved_values([s for i, s in enumerate(saved(values)) if i != index])
 
 
 def saved_values(kept: list[tuple[str, str]]) -> dict[str, tuple[str, str] | None]:
