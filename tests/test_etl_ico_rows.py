@@ -11,7 +11,7 @@ import pytest
 
 from etl.build import create_schema
 from etl.errors import SourceError
-from etl.sources import ico_rows
+from etl.sources import csv_bytes, ico_rows
 from govdata import vocabulary as voc
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ico" / "ico_rows_small.csv"
@@ -318,12 +318,12 @@ def test_missing_file(tmp_path):
 def test_byte_scan_is_the_same_whatever_the_block_size(tmp_path, monkeypatch, chunk):
     """The scan reads large blocks; empty lines, CRLF pairs and UTF-8 characters that straddle two blocks must
     give the same answer as reading the file whole."""
-    monkeypatch.setattr(ico_rows, "_CHUNK", chunk)
+    monkeypatch.setattr(csv_bytes, "CHUNK", chunk)
     body = "\n".join([",".join(HEADER), ",".join(with_("Sector", "Caf\u00e9 \u20ac")), "", "\r",
                       ",".join(GOOD) + "\r", "", ""]) + "\n\n"
     path = tmp_path / "blocks.csv"
     path.write_bytes(body.encode("utf-8"))
-    scan = ico_rows._scan_csv(path)
+    scan = csv_bytes.scan(path)
     physical = body.split("\n")[:-1]        # the text after the last newline is not a line
     assert scan.lines == len(physical)
     assert scan.empty_lines == [n for n, text in enumerate(physical, start=1) if text in ("", "\r")]
@@ -331,5 +331,5 @@ def test_byte_scan_is_the_same_whatever_the_block_size(tmp_path, monkeypatch, ch
     bad.write_bytes(body.encode("utf-8").replace("\u20ac".encode(), b"\xe9x"))
     offset = bad.read_bytes().index(b"\xe9x")
     with pytest.raises(SourceError) as info:
-        ico_rows._scan_csv(bad)
+        csv_bytes.scan(bad)
     assert f"offset {offset}" in info.value.message() and info.value.row == 2
