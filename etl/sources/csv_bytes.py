@@ -111,15 +111,6 @@ def empty_lines(chunk: bytes, tail: bytes, lines_before: int, at_start: bool, ou
     return count + chunk.count(b"\n", counted_to)
 
 
-def sha256_of(path: Path) -> str:
-    """The file's sha256, read in large blocks (for files not scanned as CSV text)."""
-    digest = hashlib.sha256()
-    with open(path, "rb", buffering=0) as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def lines_without(last: int, skipped: list[int]) -> list[int]:
     skip = set(skipped)
     return [n for n in range(2, last + 1) if n not in skip]

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from etl.errors import SourceError
+from etl import raw_store
 from etl.sources import csv_bytes
 from etl.sources.csv_bytes import ByteScan
 from govdata import vocabulary as voc
@@ -125,7 +126,7 @@ def _stage_xlsx(con, path: Path) -> tuple[ByteScan, list[str], int]:
     import pyarrow as pa
     from python_calamine import CalamineWorkbook
 
-    sha256 = csv_bytes.sha256_of(path)
+    sha256 = raw_store.sha256_of(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:   # calamine raises zip/XML/its own errors for a damaged workbook
