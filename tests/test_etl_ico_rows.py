@@ -265,6 +265,14 @@ def test_wrong_number_of_fields(tmp_path):
     expect_error(path, "Row has 3 field(s) where the header has 11", row=3)
 
 
+def test_unterminated_quote_names_row_column_and_value(tmp_path):
+    """DuckDB's structured rejects give the line, the column and the line as written."""
+    path = tmp_path / "quote.csv"
+    path.write_text(",".join(HEADER) + "\n" + ",".join(GOOD) + "\n" + ",".join(GOOD[:3]) + ',"Employees\n')
+    err = expect_error(path, "cannot be parsed", "unterminated quote", row=3, column=HEADER[3])
+    assert err.value.startswith(",".join(GOOD[:3]))
+
+
 def test_nul_bytes_are_refused_with_offset_and_line(tmp_path):
     path = write_csv(tmp_path / "nul.csv", [GOOD, GOOD])
     data = path.read_bytes()

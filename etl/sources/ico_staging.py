@@ -72,13 +72,18 @@ def _stage_csv(con, path: Path) -> tuple[ByteScan, list[str], int]:
     width = len(next(csv.reader([first_line])))
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
     try:
-        # Insertion order is preserved (DuckDB's default), so rowid is the record's position in the file.
+        # Insertion order is preserved (DuckDB's default), so rowid is the record's position in the file. Records
+        # DuckDB cannot read land in its structured rejects table (line, column, kind, the line as written).
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT {_trimmed(width)} FROM read_csv($1, header = false, "
             "skip = 1, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-            f"columns = {columns})", [str(path)])
+            f"columns = {columns}, store_rejects = true, rejects_table = '{REJECTS}', rejects_scan = '{REJECT_SCANS}')",
+            [str(path)])
     except duckdb.Error as exc:
         raise _csv_error(path, exc, width) from None
+    rejected = _first_reject(con, path, names, width)
+    if rejected is not None:
+        raise rejected
     records = con.execute("SELECT count(*) FROM ico_stage").fetchall()[0][0]
     empty_after_header = [n for n in scan.empty_lines if n > 1]
     expected = scan.lines - 1 - len(empty_after_header)
@@ -97,6 +102,27 @@ def _stage_csv(con, path: Path) -> tuple[ByteScan, list[str], int]:
         con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT * FROM ico_stage")
     scan.empty_lines = empty_after_header
     return scan, names, width
+
+
+REJECTS, REJECT_SCANS = "ico_csv_rejects", "ico_csv_reject_scans"
+
+
+def _first_reject(con, path: Path, names: list[str], width: int) -> SourceError | None:
+    """The first record DuckDB rejected, as a SourceError naming its line, column and the line as written."""
+    first = con.execute(f"SELECT line, column_idx, error_type, csv_line, error_message FROM {REJECTS} "
+                        "ORDER BY line, column_idx LIMIT 1").fetchone()
+    con.execute(f"DROP TABLE {REJECTS}")
+    con.execute(f"DROP TABLE {REJECT_SCANS}")
+    if first is None:
+        return None
+    line, column_idx, kind, text, message = first
+    text = (text or "").rstrip("\r\n")
+    if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+        found = len(next(csv.reader([text]), []))
+        return SourceError(path, f"Row has {found} field(s) where the header has {width}", row=int(line), value=text)
+    column = names[column_idx - 1] if column_idx and 0 < column_idx <= len(names) else None
+    return SourceError(path, f"The CSV cannot be parsed ({message})", row=int(line), column=column or None,
+                       value=text)
 
 
 def _csv_error(path: Path, exc: Exception, width: int) -> SourceError:
