@@ -5,12 +5,11 @@ import contextlib
 import logging
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from govdata.figures import SIMULATED_ON, simulated_on
 from govdata.queries import coverage
 from govdata.warehouse import WarehouseUnavailable
-from ui import data
+from ui import data, streamlit_private
 
 log = logging.getLogger("dashboard")
 
@@ -62,6 +61,9 @@ def page_setup(title: str, intro: str | None = None, *, page: str | None = None)
     return meta
 
 
+_CONTROL_FLOW = streamlit_private.control_flow_exception()
+
+
 @contextlib.contextmanager
 def guarded(what: str = "this page"):
     """Run a page body; any error becomes a short message for the user and a full log entry on the server.
@@ -70,7 +72,7 @@ def guarded(what: str = "this page"):
     """
     try:
         yield
-    except ScriptControlException:
+    except _CONTROL_FLOW:
         raise
     except WarehouseUnavailable as exc:
         show_unavailable(exc)
