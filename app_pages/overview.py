@@ -13,11 +13,11 @@ form.commit()
 shown = frame.build(view, form)
 
 for heading, row in shown.extra["cards"]:
-    st.subheader(heading)
+    st.header(heading)
     for column, item in zip(st.columns(len(row)), row):
         column.metric(item.label, item.value, item.delta, delta_color="off", border=True)
 
-st.subheader("Headline sentences")
+st.header("Headline sentences")
 st.caption("Each sentence is computed from the same query as the figures above; copy with the button at the "
            "top right of the box.")
 st.code("\n".join(shown.headlines) or "No figures for this selection.", language=None, wrap_lines=True)
@@ -26,7 +26,7 @@ for source in shown.extra["sources"]:
 with st.expander("Show query behind the headline figures"):
     st.code(shown.extra["headline_query"].sql_with_params(), language="sql")
 
-st.subheader("Trend")
+st.header("Trend")
 for spec in shown.specs:
     panel.show_figure(spec)
 

@@ -21,6 +21,24 @@ SIMULATED = SIMULATED_ON
 SAMPLE_BANNER = SAMPLE_HEAD + " " + SIMULATED["overview"]
 
 
+def data_status(meta: dict | None) -> str:
+    """The one line saying how current the data is (sidebar and page foot)."""
+    if meta is None:
+        return "No warehouse built yet."
+    return f"Data to {meta.get('latest_quarter', '?')} · warehouse built {meta.get('built_at', '?')[:16]}"
+
+
+def site_footer(pages: list, status: str) -> None:
+    """Links to every page (the accessibility statement among them) and the data status, at the foot of each
+    page, so they never hide behind the closed sidebar of a phone."""
+    with st.container(key="site-footer"):
+        st.divider()
+        st.markdown("**Pages on this site**")
+        for column, page in zip(st.columns(len(pages)), pages):
+            column.page_link(page)
+        st.caption(status)
+
+
 def sample_banner_text(page: str | None = None) -> str:
     """The banner for `page` (a SIMULATED key): what is simulated there, and nothing else."""
     return SAMPLE_HEAD + " " + simulated_on(page)
