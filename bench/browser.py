@@ -25,14 +25,12 @@ import time
 from pathlib import Path
 
 from bench import report
+from bench.startup import CHROMIUM, CHROMIUM_ARGS
 from govdata import settings
 
 ROOT = settings.PROJECT_ROOT
 MINIMAL = ROOT / "bench" / "minimal_app.py"
 MINIMAL_SERVE = ROOT / "bench" / "minimal_serve.py"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 GOAL_RATIO = 1.3
 GOAL_PROXY_MB = 3.0
 QUIET_MS = 1500           # no response finishing for this long after the first chart: the first load is over

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--secrets", type=Path, help="secrets.toml for the replicas (members-only mode)")
     args = parser.parse_args(argv)
     if not args.warehouse.exists():
-        parser.error(f"no warehouse at {args.warehouse}: build it with python -m etl build")
+        parser.error(f"no warehouse at {args.warehouse}: build it with .venv/bin/python -m etl build")
     # SIGTERM (a supervisor, `timeout`) must stop the replicas and nginx too: they run in their own sessions.
     signal.signal(signal.SIGTERM, _interrupt)
     with running_stack(args.warehouse, replicas=max(1, min(args.replicas, 8)), port=args.port,

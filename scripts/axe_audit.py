@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -20,13 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.startup import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1440, 390)
 IMPACTS = ("critical", "serious", "moderate", "minor")
 BLOCKING = ("critical", "serious")
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Every rule axe runs by default (WCAG 2.0-2.2 A/AA and best practices) except experimental ones.
 RUN_AXE_JS = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});

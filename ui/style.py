@@ -1,6 +1,6 @@
 """Page styling Streamlit's theme (.streamlit/config.toml) cannot express: a strong visible keyboard focus on every
 control (WCAG 2.4.7 / 2.4.13), static tables that wrap instead of scrolling sideways (a scrolling region would need
-to be focusable), and a visible label on the phone-width "open the sidebar" button."""
+to be focusable), a visible label on the phone-width "open the sidebar" button, compact headline cards on phones."""
 from __future__ import annotations
 
 import streamlit as st
@@ -18,6 +18,10 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 [data-baseweb="select"]:has(input:focus-visible) {{ {FOCUS} }}
 [data-testid="stTable"] th, [data-testid="stTable"] td, [data-testid="stTable"] [data-testid="stMarkdownContainer"], [data-testid="stTable"] p {{
   overflow-wrap: anywhere !important; min-width: 0; }}
+@media (max-width: 640px) {{  /* phones: compact headline cards, so the first chart comes sooner */
+  [data-testid="stMetric"] {{ padding: 0.5rem 0.75rem !important; }}
+  [data-testid="stMetricValue"] {{ font-size: 1.75rem !important; }}
+}}
 [data-testid="stExpandSidebarButton"]::after {{ content: "Menu"; margin-left: 0.25rem; font-size: 0.875rem;
   font-weight: 600; color: #0b0c0c; }}
 </style>
