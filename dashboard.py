@@ -10,6 +10,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts the script's folder first;
 
 import streamlit as st  # noqa: E402
 
+from govdata.queries import coverage  # noqa: E402
 from govdata.warehouse import WarehouseUnavailable  # noqa: E402
 from ui import auth, data, layout, streamlit_private, style  # noqa: E402
 
@@ -45,7 +46,7 @@ try:
 except WarehouseUnavailable:
     meta = None
 with st.sidebar:
-    if meta and meta.get("is_sample", "false").lower() == "true":
+    if meta and coverage.is_sample(meta):
         st.warning("Sample data: simulated, not real incidents.", icon="⚠️")
     st.caption(layout.data_status(meta))
 

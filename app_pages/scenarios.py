@@ -130,31 +130,22 @@ for role in ("fan", "avoided", "tornado"):
 st.header("Save and compare scenarios")
 
 
-def clean_name(count: int) -> str:
-    """The name typed for the scenario, reduced to plain characters (numbered when left empty)."""
-    return sc.scenario_name(st.session_state.get("scen_name", ""), f"Scenario {count + 1}")
+NAME_KEY = "scen_name"
 
 
 def save_current() -> None:
     values = state.stored_values(view.PAGE)
-    kept = view.saved(values)
-    name = clean_name(len(kept))
-    if len(kept) >= view.MAX_SAVED and name not in [n for n, _ in kept]:
-        return
-    kept = [(n, t) for n, t in kept if n != name] + [(name, view.inputs(values).token())]
-    state.update_stored(view.PAGE, **view.saved_values(kept))
+    state.update_stored(view.PAGE, **view.with_saved(values, st.session_state.get(NAME_KEY, "")))
 
 
 def remove(index: int) -> None:
-    kept = [s for i, s in enumerate(view.saved(state.stored_values(view.PAGE))) if i != index]
-    state.update_stored(view.PAGE, **view.saved_values(kept))
+    state.update_stored(view.PAGE, **view.without_saved(state.stored_values(view.PAGE), index))
 
 
-clean = clean_name(len(saved))
-full = len(saved) >= view.MAX_SAVED and clean not in [n for n, _ in saved]
+full = not view.can_save(view.name_to_save(st.session_state.get(NAME_KEY, ""), saved), saved)
 scols = st.columns([3, 1])
-scols[0].text_input("Name for this scenario", key="scen_name", max_chars=view.NAME_CHARS,
-                    placeholder=f"Scenario {len(saved) + 1}")
+scols[0].text_input("Name for this scenario", key=NAME_KEY, max_chars=view.NAME_CHARS,
+                    placeholder=sc.numbered_name(len(saved) + 1))
 scols[1].button("Save this scenario", disabled=full, help="Up to three; same name replaces", on_click=save_current)
 if full:
     st.caption(f"{view.MAX_SAVED} scenarios saved: remove one to save another.")

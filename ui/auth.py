@@ -187,13 +187,6 @@ def email_allowed(email: object) -> bool:
     return "@" in address and address.rsplit("@", 1)[1] in domains
 
 
-def is_member() -> bool:
-    """Signed in (and, when a domain list is set, with an address in it)."""
-    if st.user.get("is_logged_in", False) is not True:
-        return False
-    return email_allowed(st.user.get("email"))
-
-
 def require_member() -> None:
     """Stop the run unless the visitor may see the dashboard. Call it before st.navigation.
 

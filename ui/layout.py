@@ -7,7 +7,9 @@ import logging
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
+from govdata import quarters
 from govdata.figures import SIMULATED_ON, simulated_on
+from govdata.queries import coverage
 from govdata.warehouse import WarehouseUnavailable
 from ui import data
 
@@ -25,7 +27,7 @@ def data_status(meta: dict | None) -> str:
     """The one line saying how current the data is (sidebar and page foot)."""
     if meta is None:
         return "No warehouse built yet."
-    return f"Data to {meta.get('latest_quarter', '?')} · warehouse built {meta.get('built_at', '?')[:16]}"
+    return f"Data to {quarters.text(meta.get('latest_quarter', '?'))} · warehouse built {meta.get('built_at', '?')[:16]}"
 
 
 def site_footer(pages: list, status: str) -> None:
@@ -72,7 +74,7 @@ def page_setup(title: str, intro: str | None = None, *, page: str | None = None)
     except WarehouseUnavailable as exc:
         show_unavailable(exc)
         st.stop()
-    if meta.get("is_sample", "false").lower() == "true":
+    if coverage.is_sample(meta):
         sample_banner(page)
     if intro:
         st.markdown(intro)

@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from etl.errors import SourceError
-from govdata import vocabulary as voc
+from govdata import quarters, vocabulary as voc
 
 SOURCE = "ico_rows"
 CONFLICT_RULE = "most frequent value across the incident's rows; ties go to the value on the earliest row"
@@ -72,7 +72,7 @@ class IcoLoad:
             "incidents": self.incidents, "incidents_by_quarter": self.incidents_by_quarter,
             "conflict_rule": CONFLICT_RULE, "conflicts": self.conflicts, "unknown_values": self.unknown_values,
             "ignored_columns": self.ignored_columns,
-            "latest_quarter": f"{self.latest_quarter[0]}-Q{self.latest_quarter[1]}" if self.latest_quarter else None,
+            "latest_quarter": quarters.stored(*self.latest_quarter) if self.latest_quarter else None,
         }
 
 
