@@ -66,7 +66,7 @@ PLACEHOLDER_MARKERS = ("CHANGE-ME", "YOUR-TENANT-ID")
 MIN_COOKIE_SECRET = 32        # characters; the example command prints 64 hex characters
 # st.login needs Authlib's Starlette client, which needs httpx (Streamlit's `auth` extra installs both).
 SIGNIN_MODULES = ("authlib", "httpx", "itsdangerous", "authlib.integrations.starlette_client")
-SERVE_COMMAND = "python -m streamlit run serve.py"
+SERVE_COMMAND = ".venv/bin/python -m streamlit run serve.py"
 
 
 @functools.cache
