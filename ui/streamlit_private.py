@@ -189,12 +189,6 @@ def install_session_media() -> bool:
     return True
 
 
-def session_media_installed() -> bool:
-    from streamlit import runtime
-
-    return runtime.exists() and isinstance(runtime.get_instance().media_file_mgr, _media_classes()[0])
-
-
 # ------------------------------------------------------------------------------------------- the sign-in cookie
 
 def signed_in_user(cookies: Mapping[str, str]) -> dict[str, Any] | None:
