@@ -77,6 +77,26 @@ def ensure_nginx() -> None:
              "the reverse-proxy tests will FAIL. Install: " + " ".join(NGINX_PACKAGES))
 
 
+def ensure_node_modules() -> None:
+    """The accessibility tests inject axe-core (pinned in package-lock.json) into Chromium: `npm ci` installs it
+    into node_modules/ when that is missing or older than the lock file; without npm, say loudly what will fail."""
+    lock = ROOT / "package-lock.json"
+    if not lock.exists():
+        return
+    stamp = ROOT / "node_modules" / ".package-lock.sha256"
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        _say("WARNING: npm (Node.js) is not installed: axe-core cannot be installed and the accessibility tests "
+             "will FAIL. Install Node.js with npm (Debian: apt-get install npm), then run this again.")
+        return
+    _say("installing axe-core for the accessibility tests (npm ci, pinned in package-lock.json)")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], check=True, cwd=ROOT)
+    stamp.write_text(wanted)
+
+
 def ensure_document_tools() -> None:
     """The Word-note test needs LibreOffice (headless soffice) and poppler; install them when we can."""
     if shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfimages"):
@@ -133,6 +153,7 @@ def main(argv: list[str]) -> int:
         ensure_chromium()
         ensure_nginx()
         ensure_document_tools()
+        ensure_node_modules()
         return subprocess.call([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "bench":
         ensure_venv()
