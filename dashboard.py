@@ -10,8 +10,9 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts the script's folder first;
 
 import streamlit as st  # noqa: E402
 
+from govdata.queries import coverage  # noqa: E402
 from govdata.warehouse import WarehouseUnavailable  # noqa: E402
-from ui import auth, data, layout, streamlit_private  # noqa: E402
+from ui import auth, data, layout, streamlit_private, style  # noqa: E402
 
 # The page files live in app_pages/, not pages/: a folder named pages/ beside this script makes Streamlit 1.67
 # serve a fresh server's first deep link (e.g. /trends) as an old-style multipage app, running the page without
@@ -26,11 +27,13 @@ PAGES = [
     ("surveys.py", "Surveys", ":material/fact_check:"),
     ("scenarios.py", "Scenarios", ":material/tune:"),
     ("sources.py", "Sources", ":material/menu_book:"),
+    ("accessibility.py", "Accessibility", ":material/accessibility:"),
 ]
 
 # An emoji favicon is drawn locally (a data: URL); a :material/...: one is fetched from a Google server by every
 # visitor's browser, which the hosted Content-Security-Policy (deploy/) blocks.
 st.set_page_config(page_title="UK data-governance statistics", page_icon="🛡️", layout="wide")
+style.apply()  # visible keyboard focus, wrapping tables, a labelled sidebar button (ui/style.py)
 streamlit_private.install_session_media()  # downloads bound to their session (serve.py does it at start-up)
 auth.require_member()  # members-only mode (off by default): stops here for visitors who are not signed in
 
@@ -38,15 +41,17 @@ pages = [st.Page(PAGES_DIR / name, title=title, icon=icon, default=(i == 0))
          for i, (name, title, icon) in enumerate(PAGES) if (PAGES_DIR / name).exists()]
 current = st.navigation(pages)
 
+try:
+    meta = data.meta()
+except WarehouseUnavailable:
+    meta = None
 with st.sidebar:
-    try:
-        meta = data.meta()
-    except WarehouseUnavailable:
-        st.caption("No warehouse built yet.")
-    else:
-        if meta.get("is_sample", "false").lower() == "true":
-            st.warning("Sample data: simulated, not real incidents.", icon="⚠️")
-        st.caption(f"Data to {meta.get('latest_quarter', '?')} · warehouse built {meta.get('built_at', '?')[:16]}")
+    if meta and coverage.is_sample(meta):
+        st.warning("Sample data: simulated, not real incidents.", icon="⚠️")
+    st.caption(layout.data_status(meta))
 
-with layout.guarded(f"the {current.title} page"):
-    current.run()
+try:
+    with layout.guarded(f"the {current.title} page"):
+        current.run()
+finally:  # also after a page's st.stop(): every page ends with the site's pages and the data status
+    layout.site_footer(pages, layout.data_status(meta))

@@ -4,7 +4,7 @@
     python3 run.py dashboard   # venv + the project (pip install -e .), builds the warehouse if missing (fetching the
                                # ICO's newest release first when data/raw/ has none), serves on 127.0.0.1:8501
     python3 run.py test        # venv + the project with its test tools (pip install -e .[test]), Debian's chromium,
-                               # nginx and LibreOffice when root, then the whole test suite
+                               # nginx, LibreOffice and npm (axe-core) when root, then the whole test suite
     python3 run.py lint        # ruff: lint and format check, zero findings wanted (`lint --fix` fixes and formats)
     python3 run.py bench       # venv + .[test] (the benchmark drives Chromium), then the benchmark
 
@@ -120,6 +120,26 @@ def ensure_nginx() -> None:
         _apt_install(NGINX_PACKAGES, "the reverse-proxy tests")
 
 
+def ensure_node_modules() -> None:
+    """The accessibility tests inject axe-core (pinned in package-lock.json) into Chromium: `npm ci` installs it
+    into node_modules/ when that is missing or older than the lock file; without npm, say loudly what will fail."""
+    lock = ROOT / "package-lock.json"
+    if not lock.exists():
+        return
+    stamp = ROOT / "node_modules" / ".package-lock.sha256"
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return
+    if not shutil.which("npm"):
+        _apt_install(["npm"], "the accessibility tests (axe-core through npm ci)")
+    npm = shutil.which("npm")
+    if not npm:
+        return  # _apt_install said what will fail
+    _say("installing axe-core for the accessibility tests (npm ci, pinned in package-lock.json)")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], check=True, cwd=ROOT)
+    stamp.write_text(wanted)
+
+
 def ensure_document_tools() -> None:
     """The Word-note test needs LibreOffice (headless soffice) and poppler."""
     if not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfimages")):
@@ -206,6 +226,7 @@ def main(argv: list[str]) -> int:
         ensure_chromium()
         ensure_nginx()
         ensure_document_tools()
+        ensure_node_modules()
         return run_child([str(PY), "-m", "pytest", *argv[1:]])
     if command == "lint":
         ensure_venv(("test",))

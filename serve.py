@@ -2,7 +2,8 @@
 
 Streamlit's public st.App wraps the same app with ui.http_guard: /_stcore/metrics and the agent API answer 404,
 downloads are bound to the session that made them (random ids, gone when the session ends) and, in members-only
-mode, served only to a request carrying a member's sign-in cookie. Members-only mode refuses to serve when the
+mode, served only to a request carrying a member's sign-in cookie; Streamlit's JavaScript and CSS bundles are sent
+gzip-compressed (ui/compressed_static.py). Members-only mode refuses to serve when the
 server was started any other way. `streamlit run dashboard.py` still works for development (members-only off).
 """
 from __future__ import annotations
@@ -17,6 +18,9 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
+from ui.compressed_static import CompressedStatic  # noqa: E402
 from ui.http_guard import HostedGuard, lifespan  # noqa: E402
 
-app = st.App(ROOT / "dashboard.py", middleware=[Middleware(HostedGuard)], lifespan=lifespan)
+# The guard first; Streamlit's bundles go out gzip-compressed (once per file, from memory) to browsers that accept it.
+app = st.App(ROOT / "dashboard.py", middleware=[Middleware(HostedGuard), Middleware(CompressedStatic)],
+             lifespan=lifespan)

@@ -1,4 +1,7 @@
-"""Overview: headline figures for the latest comparable quarter and complete year, paste-ready sentences, trend."""
+"""Overview: headline figures for the latest comparable quarter and complete year, the trend, paste-ready sentences.
+
+The sentences come after the chart so a phone reaches the first chart sooner (they restate the cards above).
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -13,11 +16,15 @@ form.commit()
 shown = frame.build(view, form)
 
 for heading, row in shown.extra["cards"]:
-    st.subheader(heading)
+    st.header(heading)
     for column, item in zip(st.columns(len(row)), row):
         column.metric(item.label, item.value, item.delta, delta_color="off", border=True)
 
-st.subheader("Headline sentences")
+st.header("Trend")
+for spec in shown.specs:
+    panel.show_figure(spec)
+
+st.header("Headline sentences")
 st.caption("Each sentence is computed from the same query as the figures above; copy with the button at the "
            "top right of the box.")
 st.code("\n".join(shown.headlines) or "No figures for this selection.", language=None, wrap_lines=True)
@@ -25,9 +32,5 @@ for source in shown.extra["sources"]:
     st.caption((SAMPLE_LABEL + " " if source.is_sample else "") + source.line())
 with st.expander("Show query behind the headline figures"):
     st.code(shown.extra["headline_query"].sql_with_params(), language="sql")
-
-st.subheader("Trend")
-for spec in shown.specs:
-    panel.show_figure(spec)
 
 frame.downloads(view, shown, form)

@@ -5,6 +5,8 @@ assumptions and up to three saved scenarios live in the URL so a copied link reo
 """
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from govdata import numbers
@@ -27,7 +29,7 @@ if not form.params["sector"].choices(form.runner, form.values):
 left, right = st.columns(2)
 sector = form.widget("sector", where=left)
 form.widget("window", where=right)
-coverage = {m: sc.coverage_default(sector, m) for m in ("training", "dpo")}
+coverage = sc.coverage_defaults(sector)
 
 
 def describe(default: sc.CoverageDefault) -> str:
@@ -37,15 +39,15 @@ def describe(default: sc.CoverageDefault) -> str:
     return f"**Assumption** (no published figure for this sector): {default.rationale}"
 
 
-cols = st.columns(2)
-for col, measure, now, target in ((cols[0], "training", "t0", "t1"), (cols[1], "dpo", "d0", "d1")):
+cols = st.columns(len(view.COVERAGE_PARAMS))
+for col, (measure, (now, target)) in zip(cols, view.COVERAGE_PARAMS.items()):
     with col:
-        st.subheader(INTERVENTION_LABELS[measure])
+        st.header(INTERVENTION_LABELS[measure])
         current = form.widget(now, label="Current coverage (%)")
         st.caption(describe(coverage[measure]))
         chosen = form.widget(target, label="Scenario coverage", format="%d%%", help=f"Current coverage: {current}%")
         st.caption(f"▲ current: **{current}%** · change: {chosen - current:+d} points")
-if not (coverage["training"].sector_specific and coverage["dpo"].sector_specific):
+if not all(default.sector_specific for default in coverage.values()):
     st.warning(f"No published coverage figures were found for {state.escape(sector)}: the current coverage "
                "values are placeholders. Set them to what you know about the sector.", icon="✏️")
 
@@ -56,7 +58,7 @@ with st.expander("Model settings"):
     form.widget("years", where=mcols[2])
 
 # ------------------------------------------------------------------------------------------------ assumptions
-st.subheader("Assumptions: effect sizes")
+st.header("Assumptions: effect sizes")
 st.caption("Relative risk reductions (0.1 = 10% fewer incidents in an organisation that trains / has a DPO). "
            "'Late reporting' is the share reported after 72 hours. Edit low / most likely / high in place; "
            "edited rows become your assumptions and travel in the link.")
@@ -101,7 +103,7 @@ except sc.ScenarioInputError as exc:
     st.stop()
 result = shown.extra["result"]
 b = result.baseline
-st.subheader(f"Results for {sector}" + (" (sample data)" if b.is_sample else ""))
+st.header(f"Results for {sector}" + (" (sample data)" if b.is_sample else ""))
 st.caption(f"Baseline: {numbers.count(b.total)} incidents in {b.window_label} ({b.quarters} comparable quarters), "
            f"annualised. Each figure is the Monte Carlo median with its 90% interval "
            f"({result.simulation.draws:,} draws, seed {result.simulation.seed}).")
@@ -125,34 +127,25 @@ with st.expander("All results"):
 for role in ("fan", "avoided", "tornado"):
     panel.show_figure(shown.figures[role])
 
-st.subheader("Save and compare scenarios")
+st.header("Save and compare scenarios")
 
 
-def clean_name(count: int) -> str:
-    """The name typed for the scenario, reduced to plain characters (numbered when left empty)."""
-    return sc.scenario_name(st.session_state.get("scen_name", ""), f"Scenario {count + 1}")
+NAME_KEY = "scen_name"
 
 
 def save_current() -> None:
     values = state.stored_values(view.PAGE)
-    kept = view.saved(values)
-    name = clean_name(len(kept))
-    if len(kept) >= view.MAX_SAVED and name not in [n for n, _ in kept]:
-        return
-    kept = [(n, t) for n, t in kept if n != name] + [(name, view.inputs(values).token())]
-    state.update_stored(view.PAGE, **view.saved_values(kept))
+    state.update_stored(view.PAGE, **view.with_saved(values, st.session_state.get(NAME_KEY, "")))
 
 
 def remove(index: int) -> None:
-    kept = [s for i, s in enumerate(view.saved(state.stored_values(view.PAGE))) if i != index]
-    state.update_stored(view.PAGE, **view.saved_values(kept))
+    state.update_stored(view.PAGE, **view.without_saved(state.stored_values(view.PAGE), index))
 
 
-clean = clean_name(len(saved))
-full = len(saved) >= view.MAX_SAVED and clean not in [n for n, _ in saved]
+full = not view.can_save(view.name_to_save(st.session_state.get(NAME_KEY, ""), saved), saved)
 scols = st.columns([3, 1])
-scols[0].text_input("Name for this scenario", key="scen_name", max_chars=view.NAME_CHARS,
-                    placeholder=f"Scenario {len(saved) + 1}")
+scols[0].text_input("Name for this scenario", key=NAME_KEY, max_chars=view.NAME_CHARS,
+                    placeholder=sc.numbered_name(len(saved) + 1))
 scols[1].button("Save this scenario", disabled=full, help="Up to three; same name replaces", on_click=save_current)
 if full:
     st.caption(f"{view.MAX_SAVED} scenarios saved: remove one to save another.")
@@ -176,6 +169,6 @@ st.download_button("Methods note (Markdown)", notes.encode("utf-8"), file_name="
                    mime="text/markdown", key="scen_methods", on_click="ignore", icon=":material/description:",
                    help="The model, inputs, every assumption and its source, and the results")
 with st.expander("Methods note"):
-    st.markdown(notes)
+    st.markdown(re.sub(r"(?m)^(#{1,4}) ", r"##\1 ", notes))   # its headings sit under this section's h2
 
 frame.downloads(view, shown, form)

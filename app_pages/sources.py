@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from govdata import methods, spreadsheet_cells
+from govdata import methods, quarters, spreadsheet_cells
 from govdata import tables as govtables
 from govdata.charts import releases as release_views
 from govdata.queries import provenance, registry, releases
@@ -18,7 +18,7 @@ meta = data.meta()
 # ------------------------------------------------------------------------------------------ sources loaded
 st.header("Sources loaded")
 st.caption(f"Warehouse built {meta.get('built_at', 'at an unknown time')}; data to "
-           f"{meta.get('latest_quarter', 'an unknown quarter')}; schema version {meta.get('schema_version', '?')}.")
+           f"{quarters.text(meta.get('latest_quarter', 'an unknown quarter'))}; schema version {meta.get('schema_version', '?')}.")
 loaded = data.cached_query(provenance.provenance)
 table = loaded.data
 tables.show_table(table, key="provenance-table", hide=("source",), caption="Sources loaded into the warehouse")

@@ -17,14 +17,14 @@ form.commit()
 shown = frame.build(view, form)
 
 for role, spec in shown.figures.items():
-    st.subheader(shown.extra["headings"][role])
+    st.header(shown.extra["headings"][role])
     if role == "timeline":
         st.caption("The ICO's incident counts for local government (comparable quarters only) above the council "
                    "survey and poll figures chosen by the filters. The three measure different things; the view "
                    "shows what evidence exists when.")
     panel.show_figure(spec)
 
-st.subheader("Context figures")
+st.header("Context figures")
 st.caption("Other published figures: earlier council breach counts, fines and data-sharing milestones, as cited.")
 tables.show_table(data.cached_query(queries.context_figures).data, key="context-table", caption="Context figures")
 

@@ -22,7 +22,7 @@ main = st.container()
 legacy = st.container()
 with legacy:
     if view.legacy_sectors(form.runner):
-        st.subheader("Before the row-level release: the ICO's older quarterly tables")
+        st.header("Before the row-level release: the ICO's older quarterly tables")
         st.caption("Financial-year quarters by incident type and sector, as the ICO published them. They overlap the "
                    "row-level data in time but use different labels, so they are shown separately, with their own "
                    "source.")

@@ -5,6 +5,10 @@ as full AppTest reruns, cold and warm, p50/p95, beside the same interactions in 
 one DataFrame); each approach measured in its own process for a clean peak RSS. Then app start to health OK and to
 the first full render in Chromium, and the briefing pack of every page. Prints the tables; writes bench/RESULTS.md
 (not with --quick). Generated files stay under /tmp/govdata-bench.
+
+`--browser` instead measures first visits in Chromium (bench/browser.py): bytes and time to first chart of every
+page, direct and through the proxy, against a one-chart page; its table goes to bench/results/browser.md and into
+bench/RESULTS.md.
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ DASHBOARD_PAGES = ("overview", "trends", "sectors", "surveys", "scenarios", "sou
 PANDAS_PAGES = ("overview", "trends", "sectors", "scenarios")   # the pages computed from the ICO rows
 RESULTS_MD = settings.PROJECT_ROOT / "bench" / "RESULTS.md"
 FINDINGS_MD = settings.PROJECT_ROOT / "bench" / "findings.md"
+BROWSER_MD = settings.PROJECT_ROOT / "bench" / "results" / "browser.md"   # written by --browser
+BROWSER_START, BROWSER_END = "<!-- bench --browser: start -->", "<!-- bench --browser: end -->"
 RESULTS_DIR = WORK_DIR / "results"
 TARGET = {"cold_ms": 500, "warm_ms": 100, "speedup": 10, "memory": 5, "build_s": 60, "build_mb": 2048,
           "pack_s": 10}
@@ -194,9 +200,37 @@ def render(results: list[dict], args, started: str) -> str:
                              p.get("error") or ("met" if warm < TARGET["pack_s"] else "MISSED" if secs else
                                                 "no charts")])
         lines += report.table(["scale", "page", "charts", "first s", "warm s", "ZIP MB", "target warm <10 s"], rows)
+    if BROWSER_MD.exists():
+        lines += ["", BROWSER_START, BROWSER_MD.read_text().strip(), BROWSER_END]
     if FINDINGS_MD.exists():
         lines += ["", FINDINGS_MD.read_text().strip()]
     return "\n".join(lines) + "\n"
+
+
+def run_browser(args, scale: float) -> int:
+    """bench/browser.py at one scale; its table replaces the browser section of bench/RESULTS.md."""
+    from bench import browser
+
+    data = prepare(scale, log=log)
+    results = browser.run(data.warehouse, reps=args.browser_reps, log=log)
+    results["scale"] = scale
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    browser.save(results, RESULTS_DIR / "browser.json")
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text = browser.render(results, f"{started} at {scale_label(scale)}", "python -m bench " + " ".join(args.argv))
+    print(text)
+    BROWSER_MD.parent.mkdir(parents=True, exist_ok=True)
+    BROWSER_MD.write_text(text)
+    current = RESULTS_MD.read_text() if RESULTS_MD.exists() else "# Benchmark results\n"
+    block = f"{BROWSER_START}\n{text.strip()}\n{BROWSER_END}"
+    if BROWSER_START in current and BROWSER_END in current:
+        head, rest = current.split(BROWSER_START, 1)
+        current = head + block + rest.split(BROWSER_END, 1)[1]
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    RESULTS_MD.write_text(current)
+    log(f"[bench] wrote {BROWSER_MD} and the browser section of {RESULTS_MD}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst-urls", action="store_true",
                         help="only the worst crafted addresses: CPU-seconds and MB of one page run each "
                              "(bench/worst_urls.py; at the first --scales value, default 1x)")
+    parser.add_argument("--browser", action="store_true",
+                        help="only the browser first-visit benchmark (bench/browser.py) at the first --scales value "
+                             "(default 1x): bytes and time to first chart per page, direct and through the proxy")
+    parser.add_argument("--browser-reps", type=int, default=3, help="loads per page and way of serving (median)")
     parser.add_argument("--include-previous", action="store_true",
                         help="also report scales saved by earlier runs (e.g. a 100x run done in the background)")
     parser.add_argument("--write", type=Path, default=None, help=f"Markdown output (default {RESULTS_MD}; "
@@ -227,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         from bench import worst_urls
         scale = float(args.scales.split(",")[0]) if "--scales" in argv else 1.0
         return worst_urls.main(["--scale", f"{scale:g}"])
+    if args.browser:
+        return run_browser(args, float(args.scales.split(",")[0]) if "--scales" in argv else 1.0)
     if args.quick:   # checks the harness end to end in about a minute: one page, its pandas twin, no browser
         args.scales, args.reps, args.cold_reps = "0.02", min(args.reps, 3), min(args.cold_reps, 1)
         args.pages = args.pages or "trends"

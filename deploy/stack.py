@@ -103,12 +103,13 @@ class Stack:
 
 
 def start_replica(port: int, warehouse: Path, log_path: Path, *, secrets: Path | None = None,
-                  env: dict | None = None, args: tuple[str, ...] = ()) -> subprocess.Popen:
-    """`python -m streamlit run serve.py` on 127.0.0.1:port (the production command, docs/HOSTING.md)."""
+                  env: dict | None = None, args: tuple[str, ...] = (), script: Path = SERVE) -> subprocess.Popen:
+    """`python -m streamlit run serve.py` on 127.0.0.1:port (the production command, docs/HOSTING.md); `script`
+    serves another app the same way (the browser benchmark's one-chart yardstick)."""
     full_env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
                     **(env or {}))
     secrets_arg = f"--secrets.files={secrets if secrets else log_path.with_suffix('.no-secrets.toml')}"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(SERVE), "--server.address=127.0.0.1",
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address=127.0.0.1",
            f"--server.port={port}", "--server.headless=true", "--browser.gatherUsageStats=false",
            "--server.fileWatcherType=none", "--server.runOnSave=false", secrets_arg, *args]
     with open(log_path, "wb") as log:
@@ -118,7 +119,8 @@ def start_replica(port: int, warehouse: Path, log_path: Path, *, secrets: Path |
 
 @contextlib.contextmanager
 def running_stack(warehouse: Path, *, replicas: int = 2, port: int | None = None, secrets: Path | None = None,
-                  workdir: Path | None = None, env: dict | None = None, replica_ports: list[int] | None = None):
+                  workdir: Path | None = None, env: dict | None = None, replica_ports: list[int] | None = None,
+                  script: Path = SERVE):
     """Start `replicas` app processes and nginx in front of them; yield a Stack; stop everything afterwards."""
     if not Path(NGINX).exists():
         raise FileNotFoundError(f"nginx not found at {NGINX} (Debian: apt-get install --no-install-recommends "
@@ -132,7 +134,8 @@ def running_stack(warehouse: Path, *, replicas: int = 2, port: int | None = None
     try:
         for p in ports:
             log_path = workdir / f"replica-{p}.log"
-            started.append(Replica(p, start_replica(p, warehouse, log_path, secrets=secrets, env=env), log_path))
+            started.append(Replica(p, start_replica(p, warehouse, log_path, secrets=secrets, env=env, script=script),
+                                   log_path))
         for replica in started:
             _wait(replica.url, replica.proc, f"replica on port {replica.port}", replica.log_path)
         proxy_port = port or free_port()
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--secrets", type=Path, help="secrets.toml for the replicas (members-only mode)")
     args = parser.parse_args(argv)
     if not args.warehouse.exists():
-        parser.error(f"no warehouse at {args.warehouse}: build it with python -m etl build")
+        parser.error(f"no warehouse at {args.warehouse}: build it with .venv/bin/python -m etl build")
     # SIGTERM (a supervisor, `timeout`) must stop the replicas and nginx too: they run in their own sessions.
     signal.signal(signal.SIGTERM, _interrupt)
     with running_stack(args.warehouse, replicas=max(1, min(args.replicas, 8)), port=args.port,

@@ -21,7 +21,7 @@ import duckdb
 from etl import aggregates, raw_store, releases as release_history
 from etl.errors import SourceError
 from etl.sources import ico_legacy, ico_rows
-from govdata import settings, vocabulary as voc
+from govdata import quarters, settings, vocabulary as voc
 
 SCHEMA_VERSION = settings.SCHEMA_VERSION
 DEFAULT_SAMPLE_ROWS = 169_166   # rows in the ICO's Q1 2019 - Q4 2024 release
@@ -183,7 +183,7 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
     report.meta = {
         "schema_version": SCHEMA_VERSION,
         "built_at": loaded_at.isoformat() + "Z",
-        "latest_quarter": f"{latest[0]}-Q{latest[1]}" if latest else "",
+        "latest_quarter": quarters.stored(*latest) if latest else "",
         "latest_comparable_year": latest_comparable_year(con),
         "is_sample": "true" if is_sample else "false",
     }

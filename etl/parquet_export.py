@@ -2,25 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from pathlib import Path
 
 import duckdb
 
+from etl import raw_store
 from etl.errors import SourceError
 
 MANIFEST = "manifest.json"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")   # names from the catalog are quoted only if they look like ours
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def export_parquet(warehouse: Path, out_dir: Path) -> dict:
@@ -49,10 +41,10 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict:
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
                 "AND table_name = $1 ORDER BY ordinal_position", [name]).fetchall()]
             entries.append({"name": name, "kind": "view" if kind == "VIEW" else "table", "file": target.name,
-                            "rows": rows, "sha256": _sha256(target), "columns": columns})
+                            "rows": rows, "sha256": raw_store.sha256_of(target), "columns": columns})
     finally:
         con.close()
-    manifest = {"warehouse": str(warehouse), "warehouse_sha256": _sha256(warehouse),
+    manifest = {"warehouse": str(warehouse), "warehouse_sha256": raw_store.sha256_of(warehouse),
                 "exported_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
                 "warehouse_meta": meta, "tables": entries}
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -26,7 +26,6 @@ LEGACY_DIR = "legacy"
 REJECTED_DIR = "rejected"
 SHA_SUFFIX = ".sha256"
 ORIGIN_SUFFIX = ".source.json"
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,9 @@ class Origin:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb", buffering=0) as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The file's sha256 (the one file hash of the ETL: kept downloads, loaded releases, exports)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _sidecars(path: Path) -> list[Path]:

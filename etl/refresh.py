@@ -22,7 +22,7 @@ import duckdb
 
 from etl import fetch as fetching, hints, raw_store
 from etl.errors import SourceError
-from govdata import settings
+from govdata import quarters, settings
 
 FIRST_RUN_SECONDS = 30     # the first build waits at most this long for the ICO's site, in all
 REFRESH_TIMEOUT = 30       # per request
@@ -125,7 +125,7 @@ def refresh(warehouse: Path | None = None, *, raw_dir: Path | None = None, landi
         legacy_sha = raw_store.sha256_of(legacy) if legacy is not None else None
         if before is not None and release.sha256 in before.releases and legacy_sha == before.legacy_sha256:
             file, runs_to, first_loaded = before.releases[release.sha256]
-            print(f"No new release: {release.path.name} (sha256 {release.sha256}, data to {runs_to}) is already in "
+            print(f"No new release: {release.path.name} (sha256 {release.sha256}, data to {quarters.text(runs_to)}) is already in "
                   f"{warehouse} (loaded {first_loaded:%Y-%m-%d %H:%M} UTC). The warehouse was not touched.")
             return False
         try:
@@ -134,7 +134,7 @@ def refresh(warehouse: Path | None = None, *, raw_dir: Path | None = None, landi
             raise (_rejected(release.path, exc, warehouse) if release.is_new else exc) from None
     print(format_report(report))
     history = report.releases
-    print(f"Refreshed: {warehouse} now holds {release.path.name} (data to {history.current['runs_to']}); "
+    print(f"Refreshed: {warehouse} now holds {release.path.name} (data to {quarters.text(history.current['runs_to'])}); "
           f"{history.releases} release(s) kept for comparison.")
     return True
 

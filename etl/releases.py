@@ -21,7 +21,7 @@ import duckdb
 
 from etl import raw_store
 from etl.errors import SourceError
-from govdata import settings
+from govdata import quarters, settings
 
 PREVIOUS = "previous_warehouse"   # alias of the attached previous warehouse
 COUNT_COLUMNS = "year, quarter, sector, incident_category, incident_type"
@@ -58,10 +58,6 @@ class ReleaseHistory:
                 "warnings": " | ".join(self.warnings) or "none"}
 
 
-def _quarter(year: int, quarter: int) -> str:
-    return f"{year}-Q{quarter}"
-
-
 def _known(con) -> set[str]:
     return {row[0] for row in con.execute("SELECT sha256 FROM ico_releases").fetchall()}
 
@@ -80,7 +76,7 @@ def _insert_release(con, *, sha256: str, file: str, latest: tuple[int, int], ori
         first_loaded = earlier[2] or loaded_at
     con.execute(f"INSERT INTO ico_releases ({RELEASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
                 "$11, $12)",
-                [sha256, file, _quarter(*latest), latest[0], latest[1], fetched_at, source_url, first_loaded,
+                [sha256, file, quarters.stored(*latest), latest[0], latest[1], fetched_at, source_url, first_loaded,
                  rows_read, incidents, is_sample, is_current])
 
 
@@ -232,5 +228,5 @@ def record(con: duckdb.DuckDBPyConnection, *, path: Path, load, is_sample: bool,
         if attached:
             con.execute(f"DETACH {PREVIOUS}")
     _reload_kept(con, Path(raw_dir), is_sample, loaded_at, history, scratch, memory_limit)
-    history.current = {"file": path.name, "sha256": load.sha256, "runs_to": _quarter(*load.latest_quarter)}
+    history.current = {"file": path.name, "sha256": load.sha256, "runs_to": quarters.stored(*load.latest_quarter)}
     return history

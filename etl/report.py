@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from etl.build import BuildReport
+from govdata import quarters
 
 
 def _count(n: int) -> str:
@@ -17,7 +18,7 @@ def format_report(report: BuildReport) -> str:
         if source.source == "ico_rows" and report.ico is not None:
             ico = report.ico
             lines.append(f"  incidents kept {_count(ico.incidents)} (BI Reference + Year + Quarter), "
-                         f"latest quarter {report.meta.get('latest_quarter', '')}")
+                         f"latest quarter {quarters.text(report.meta.get('latest_quarter', ''))}")
             for reason, info in ico.rejected.items():
                 lines.append(f"  rejected: {_count(info['rows'])} x {reason} (first at row {info['first_row']})")
             conflicts = {k: v for k, v in ico.conflicts.items() if v}
@@ -38,7 +39,7 @@ def format_report(report: BuildReport) -> str:
             history = report.releases
             if history is not None:
                 lines.append(f"  releases kept in the warehouse: {history.releases} (this one runs to "
-                             f"{history.current.get('runs_to')}; carried forward: {len(history.carried)}; "
+                             f"{quarters.text(history.current.get('runs_to'))}; carried forward: {len(history.carried)}; "
                              f"re-read from kept downloads: {len(history.reloaded)})")
                 if history.dropped_other_kind:
                     lines.append(f"  not carried forward: {history.dropped_other_kind} release(s) of the other kind "
@@ -49,7 +50,7 @@ def format_report(report: BuildReport) -> str:
             legacy = report.legacy
             lines.append(f"  {len(legacy.sheets)} quarter sheets, {_count(legacy.cells)} sector x type cells")
             for sheet in legacy.sheets:
-                lines.append(f"    {sheet['sheet']} (calendar {sheet['year']} Q{sheet['quarter']}): grand total "
+                lines.append(f"    {sheet['sheet']} (calendar {quarters.label(sheet['year'], sheet['quarter'])}): grand total "
                              f"{sheet['grand_total']}, cells sum to {_count(sheet['sum_of_cells'])}")
             if legacy.mismatches:
                 lines.append(f"  TOTAL MISMATCHES ({len(legacy.mismatches)}):")
@@ -62,7 +63,7 @@ def format_report(report: BuildReport) -> str:
         name = report.releases.current.get("file") if report.releases is not None else None
         what = f"{name} is marked as simulated" if name else "no real release found"
         lines.append(f"NOTE: the ICO figures are a SIMULATED SAMPLE ({what}); the app labels it.")
-    lines.append(f"Warehouse written: {report.warehouse} (latest quarter {report.meta.get('latest_quarter')}, "
+    lines.append(f"Warehouse written: {report.warehouse} (latest quarter {quarters.text(report.meta.get('latest_quarter'))}, "
                  f"latest comparable year {report.meta.get('latest_comparable_year') or 'none'})")
     lines.append(f"Build time: {report.seconds:.1f} s")
     if report.first_run_note:

@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from govdata import settings, vocabulary as voc
+from govdata import quarters, settings, vocabulary as voc
 
 PUBLISHED_QUARTERLY_CSV = settings.REFERENCE_DIR / "ico_quarterly_incidents_derived.csv"
 # Rows in the release whose published quarterly totals we calibrate on (q1-2019-to-q4-2024).
@@ -329,7 +329,7 @@ def _tables(rows: int, seed: int, counts: np.ndarray, published: list[tuple[int,
         sizes = np.diff(np.r_[np.arange(0, n, CHUNK_INCIDENTS), n]) if n else np.empty(0, dtype=np.int64)
         delta = revisions.get((year, quarter), 0)
         if delta and (not sizes.size or -delta >= sizes[-1] or delta > sizes[0]):
-            raise ValueError(f"cannot revise {year} Q{quarter} by {delta:+d}: it has {n} incidents")
+            raise ValueError(f"cannot revise {quarters.label(year, quarter)} by {delta:+d}: it has {n} incidents")
         start = 0
         for j, (size, chunk_extra) in enumerate(zip(sizes, _split(int(extra), sizes))):
             size = int(size)
@@ -421,18 +421,18 @@ def write_sample(out: Path, rows: int, seed: int = 2019, *, until: tuple[int, in
     if xlsx and rows > XLSX_MAX_ROWS:
         raise ValueError(f"{rows} rows do not fit one Excel sheet (max {XLSX_MAX_ROWS}); write a .csv instead")
     published = published_quarterly()
-    quarters = [(y, q) for y, q, _ in published]
+    span = [(y, q) for y, q, _ in published]
     for where in [until, *(revisions or {})]:
-        if where is not None and where not in quarters:
-            raise ValueError(f"{where[0]} Q{where[1]} is outside the sample's quarters "
-                             f"({quarters[0][0]} Q{quarters[0][1]} to {quarters[-1][0]} Q{quarters[-1][1]})")
+        if where is not None and where not in span:
+            raise ValueError(f"{quarters.label(*where)} is outside the sample's quarters "
+                             f"({quarters.label(*span[0])} to {quarters.label(*span[-1])})")
     if until is not None and any(where > until for where in revisions or {}):
         raise ValueError("a revised quarter lies after the last quarter of the release")
     counts = quarter_targets(rows, published)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
     written = {"rows": 0}
-    quarterly = {where: 0 for where in quarters if until is None or where <= until}
+    quarterly = {where: 0 for where in span if until is None or where <= until}
 
     def counted(tables):   # the true rows and incidents written, whatever `until` and `revisions` did
         import pyarrow.compute as pc

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from govdata import numbers
-from govdata.charts.incidents import quarter_label, scope_text
+from govdata import numbers, quarters
+from govdata.charts.incidents import scope_text
 from govdata.queries.base import QueryResult
 from govdata.stats import MIN_BASE, small_base
 
@@ -43,7 +43,7 @@ def _revised(revision: tuple[int, str] | None) -> str:
         return ""
     previous, runs_to = revision
     return (f" (revised from {numbers.count(previous)} in the previous release, data to "
-            f"{quarter_label(runs_to.replace('-', ' '))})")
+            f"{quarters.text(runs_to)})")
 
 
 def headlines(result: QueryResult | pd.DataFrame, *, sectors: Sequence[str] = (),
@@ -56,8 +56,8 @@ def headlines(result: QueryResult | pd.DataFrame, *, sectors: Sequence[str] = ()
     prefix = SAMPLE_PREFIX if is_sample else ""
     out: list[Headline] = []
     for row in frame.itertuples(index=False):
-        when = quarter_label(row.period)
-        earlier = quarter_label(row.previous_period)
+        when = row.period
+        earlier = row.previous_period
         incidents = int(row.incidents)
         source = _from_sectors(sectors)
         previous = None if numbers.missing(row.incidents_year_earlier) else int(row.incidents_year_earlier)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from govdata import numbers
+from govdata import numbers, quarters
 from govdata.stats import MIN_BASE
 
 BLANK = "–"   # en dash: what an empty cell shows
@@ -251,14 +250,14 @@ def format_value(value, column: Column) -> str:
     if kind in (DATE, DATETIME, QUARTER, YEAR):
         stamp = pd.Timestamp(value)
         if kind == QUARTER:
-            return f"Q{stamp.quarter} {stamp.year}"
+            return quarters.label(stamp.year, stamp.quarter)
         if kind == YEAR:
             return str(stamp.year)
         text = f"{stamp.day} {stamp:%b %Y}"
         if kind == DATETIME and (stamp.hour, stamp.minute) != (0, 0):
             text += f", {stamp:%H:%M}"
         return text
-    return quarter_text(str(value))
+    return quarters.text(str(value))
 
 
 def label_for(name: str) -> Column:
@@ -278,15 +277,6 @@ def _auto_places(values: pd.Series) -> int:
         decimals = len(repr(number).split(".")[1]) if "." in repr(number) and "e" not in repr(number) else 9
         places = max(places, min(decimals, MAX_AUTO_PLACES))
     return places
-
-
-_QUARTER_TEXT = re.compile(r"^(\d{4})[ -]Q([1-4])$")
-
-
-def quarter_text(text: str) -> str:
-    """A quarter written '2024-Q4' or '2024 Q4' (warehouse_meta, chart data) as readers write it: 'Q4 2024'.
-    Anything else (a financial-year quarter '2019-20 Q1', a sentence) is returned unchanged."""
-    return _QUARTER_TEXT.sub(r"Q\2 \1", text.strip()) if isinstance(text, str) else text
 
 
 # ---------------------------------------------------------------------------------------------- frames
@@ -332,9 +322,9 @@ def display_table(frame: pd.DataFrame, labels: dict[str, str] | None = None,
     """`frame` in its display form. `labels` overrides the vocabulary's label for a column on this table only;
     `hide` leaves out further columns. The input frame is not changed."""
     frame, extra = _period(frame.reset_index(drop=True))
-    if "period" in frame.columns:   # a period written '2024 Q4' reads 'Q4 2024'
+    if "period" in frame.columns:   # a period written '2024-Q4' reads 'Q4 2024'
         frame = frame.copy()
-        frame["period"] = [quarter_text(v) for v in frame["period"]]
+        frame["period"] = [quarters.text(v) for v in frame["period"]]
     per_row_pct = "unit" in frame.columns and bool(frame["unit"].isin(_PROPORTION_UNITS).any())
     if per_row_pct:
         hide = (*hide, "unit")   # each value carries its own unit ('%' on shares)

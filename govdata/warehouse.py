@@ -20,7 +20,7 @@ class WarehouseUnavailable(RuntimeError):
     """The warehouse is missing or unreadable; the message tells the user how to build it."""
 
 
-BUILD_HINT = "Build it with:  python -m etl build   (see README.md)"
+BUILD_HINT = "Build it with:  .venv/bin/python -m etl build   (from the project folder; see README.md)"
 
 
 @dataclass

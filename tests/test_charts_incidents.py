@@ -22,7 +22,7 @@ def test_total_trend_words_come_from_the_data(con):
     assert spec.title == "6 personal data breach reports in Q4 2020, the same as Q4 2019"
     assert spec.summary == ("In Q4 2020 the ICO received 6 personal data breach reports from all sectors, "
                             "the same as Q4 2019.")
-    assert "2019 Q2 to 2020 Q4" in spec.subtitle
+    assert "Q2 2019 to Q4 2020" in spec.subtitle
     assert "Open Government Licence v3.0" in spec.source_text() and SAMPLE_LABEL not in spec.source_text()
     # series break at Q2 2019 is drawn; the figure holds the plot only (title and source are laid out around it,
     # on screen by ui.panel and in print by govdata.printing), with its legend below the plot
@@ -35,7 +35,7 @@ def test_breakdown_trend_names_the_largest_group(con):
     result = q.incident_trend(con, "quarter", "incident_category", ["Local government"])
     spec = charts.trend_chart(result, sources=_sources(con), breakdown="incident_category",
                               sectors=["Local government"])
-    # 2020 Q4 Local government: 2 Non Cyber (BI1033, BI1034) of 3
+    # Q4 2020 Local government: 2 Non Cyber (BI1033, BI1034) of 3
     assert spec.title == "Non Cyber was the largest incident category group in Q4 2020: 66.7% of reports"
     assert "2 of the 3 reports from the Local government sector (66.7%)" in spec.summary
     assert {t.name for t in spec.figure.data} == {"Cyber", "Non Cyber"}

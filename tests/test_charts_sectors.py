@@ -10,6 +10,7 @@ from govdata import numbers, vocabulary, warehouse
 from govdata.charts import sectors as charts
 from govdata.charts.base import PALETTE, has_sample_watermark, row_labels
 from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL
+from govdata.queries import coverage
 from govdata.queries import provenance
 from govdata.queries import sectors as q
 from govdata.stats import MIN_BASE
@@ -19,7 +20,7 @@ LG, HE, ED = "Local government", "Health", "Education and childcare"
 
 @pytest.fixture(scope="module")
 def choices(con):
-    return q.periods(q.available_quarters(con))
+    return q.periods(coverage.quarters(con))
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def test_ranked_volume_title_states_the_leader_from_the_data(con, choices, sourc
     result = q.sector_volume(con, choices["2020"], [HE, ED])
     spec = charts.ranked(result, "incidents", choices["2020"], sources)
     assert spec.title == "Local government reported the most incidents in 2020: 7"  # by hand from the fixture
-    assert "2020 Q1 to 2020 Q4" in spec.subtitle and "comparable quarters" in spec.subtitle
+    assert "Q1 2020 to Q4 2020" in spec.subtitle and "comparable quarters" in spec.subtitle
     assert spec.data[["sector", "selected", "incidents"]].equals(result.data[["sector", "selected", "incidents"]])
     assert list(spec.data["rank"]) == list(range(1, len(spec.data) + 1))
     assert spec.summary.startswith("6 sectors reported 18 incidents in 2020")
@@ -48,7 +49,7 @@ def test_ranked_volume_title_states_the_leader_from_the_data(con, choices, sourc
 @pytest.mark.parametrize("measure, column", [("cyber_pct", "cyber_incidents"), ("within_72h_pct", "within_72h")])
 def test_ranked_shares_name_the_best_picked_sector(medium_warehouse, measure, column):
     cursor = warehouse.connect(medium_warehouse)
-    choices = q.periods(q.available_quarters(cursor))
+    choices = q.periods(coverage.quarters(cursor))
     volume = q.sector_volume(cursor, choices["2024"], []).data
     big = list(volume.loc[volume["incidents"] >= MIN_BASE, "sector"][:3])
     result = q.sector_volume(cursor, choices["2024"], big)
@@ -92,8 +93,8 @@ def test_quarterly_multiples_one_panel_per_sector(con, choices, sources):
     result = q.sector_quarterly(con, choices[q.LAST_FOUR], [LG, HE, ED])
     spec = charts.quarterly_multiples(result, choices[q.LAST_FOUR], sources)
     assert [trace.name for trace in spec.figure.data] == [ED, HE, LG]
-    # 2020 Q4 by hand: Local government 3 (BI1033-1035), Health 2, Education 1
-    assert spec.title == "Local government reported the most incidents of the sectors picked in 2020 Q4: 3"
+    # Q4 2020 by hand: Local government 3 (BI1033-1035), Health 2, Education 1
+    assert spec.title == "Local government reported the most incidents of the sectors picked in Q4 2020: 3"
     assert spec.data.equals(result.data)
     lg = spec.figure.data[2]
     assert list(lg.y) == result.data[result.data["sector"] == LG]["incidents"].tolist()
@@ -101,7 +102,7 @@ def test_quarterly_multiples_one_panel_per_sector(con, choices, sources):
 
 
 def test_quarterly_multiples_mark_the_break_when_q1_2019_is_shown(con, sources):
-    period = q.periods(q.available_quarters(con, comparable_only=False))[q.LAST_FOUR]
+    period = q.periods(coverage.quarters(con, comparable_only=False))[q.LAST_FOUR]
     result = q.sector_quarterly(con, period, [LG], comparable_only=False)
     spec = charts.quarterly_multiples(result, period, sources, comparable_only=False)
     assert spec.notes == ["Dashed line: Row-level data comparable from Q2 2019."]
@@ -174,9 +175,9 @@ def test_no_sectors_picked_gives_an_explained_empty_chart(con, choices, sources,
 def test_sample_sources_label_every_chart(sample_warehouse):
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
-        period = q.periods(q.available_quarters(con))[q.LAST_FOUR]
+        period = q.periods(coverage.quarters(con))[q.LAST_FOUR]
         sources = provenance.to_sources(provenance.chart_sources(con))
-        picked = q.sector_list(con).data["sector"].head(3).tolist()
+        picked = coverage.sectors(con).data["sector"].head(3).tolist()
         spec = charts.ranked(q.sector_volume(con, period, picked), "incidents", period, sources)
     finally:
         con.close()

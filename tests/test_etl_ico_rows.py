@@ -11,7 +11,7 @@ import pytest
 
 from etl.build import create_schema
 from etl.errors import SourceError
-from etl.sources import ico_rows
+from etl.sources import csv_bytes, ico_rows
 from govdata import vocabulary as voc
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ico" / "ico_rows_small.csv"
@@ -265,6 +265,14 @@ def test_wrong_number_of_fields(tmp_path):
     expect_error(path, "Row has 3 field(s) where the header has 11", row=3)
 
 
+def test_unterminated_quote_names_row_column_and_value(tmp_path):
+    """DuckDB's structured rejects give the line, the column and the line as written."""
+    path = tmp_path / "quote.csv"
+    path.write_text(",".join(HEADER) + "\n" + ",".join(GOOD) + "\n" + ",".join(GOOD[:3]) + ',"Employees\n')
+    err = expect_error(path, "cannot be parsed", "unterminated quote", row=3, column=HEADER[3])
+    assert err.value.startswith(",".join(GOOD[:3]))
+
+
 def test_nul_bytes_are_refused_with_offset_and_line(tmp_path):
     path = write_csv(tmp_path / "nul.csv", [GOOD, GOOD])
     data = path.read_bytes()
@@ -318,12 +326,12 @@ def test_missing_file(tmp_path):
 def test_byte_scan_is_the_same_whatever_the_block_size(tmp_path, monkeypatch, chunk):
     """The scan reads large blocks; empty lines, CRLF pairs and UTF-8 characters that straddle two blocks must
     give the same answer as reading the file whole."""
-    monkeypatch.setattr(ico_rows, "_CHUNK", chunk)
+    monkeypatch.setattr(csv_bytes, "CHUNK", chunk)
     body = "\n".join([",".join(HEADER), ",".join(with_("Sector", "Caf\u00e9 \u20ac")), "", "\r",
                       ",".join(GOOD) + "\r", "", ""]) + "\n\n"
     path = tmp_path / "blocks.csv"
     path.write_bytes(body.encode("utf-8"))
-    scan = ico_rows._scan_csv(path)
+    scan = csv_bytes.scan(path)
     physical = body.split("\n")[:-1]        # the text after the last newline is not a line
     assert scan.lines == len(physical)
     assert scan.empty_lines == [n for n, text in enumerate(physical, start=1) if text in ("", "\r")]
@@ -331,5 +339,5 @@ def test_byte_scan_is_the_same_whatever_the_block_size(tmp_path, monkeypatch, ch
     bad.write_bytes(body.encode("utf-8").replace("\u20ac".encode(), b"\xe9x"))
     offset = bad.read_bytes().index(b"\xe9x")
     with pytest.raises(SourceError) as info:
-        ico_rows._scan_csv(bad)
+        csv_bytes.scan(bad)
     assert f"offset {offset}" in info.value.message() and info.value.row == 2

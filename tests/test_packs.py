@@ -19,9 +19,9 @@ from govdata.queries.base import run
 
 ICO = Source("Information Commissioner's Office", "Data security incident trends",
              url="https://ico.org.uk/action-weve-taken/complaints-and-concerns-data-sets/data-security-incident-trends/",
-             licence="Open Government Licence v3.0", release_date="2024-11-21", data_to="2024 Q4")
+             licence="Open Government Licence v3.0", release_date="2024-11-21", data_to="Q4 2024")
 SAMPLE = Source("this dashboard's sample generator (etl.sample)", "ICO-format sample", licence="none (simulated sample)",
-                is_sample=True, data_to="2024 Q4")
+                is_sample=True, data_to="Q4 2024")
 SURVEY = Source("Information Commissioner's Office", "Information rights in local government survey",
                 url="https://ico.org.uk/example-survey", release_date="March 2017")
 
@@ -86,7 +86,7 @@ def test_images_decode_with_titles_on_them(pack):
     assert root.tag.endswith("svg")
     svg_text = " ".join(" ".join(root.itertext()).split())   # printed lines wrap: read them as one text
     assert "Cyber incidents by quarter" in svg_text
-    assert "published 2024-11-21; data to 2024 Q4" in svg_text   # printed with the chart by govdata.printing
+    assert "published 2024-11-21; data to Q4 2024" in svg_text   # printed with the chart by govdata.printing
 
 
 def test_citations_are_harvard_with_access_date(pack):
@@ -113,7 +113,7 @@ def test_readme_is_a_manifest(pack):
             assert name in text
     assert "IMAGES NOT INCLUDED" not in text
     # what each chart's data runs to (never a release date presented as one)
-    assert "Data runs to: 2024 Q4" in text and "Data runs to: not stated" in text
+    assert "Data runs to: Q4 2024" in text and "Data runs to: not stated" in text
 
 
 def test_no_chromium_still_builds_everything_else(specs, monkeypatch):

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import open_page_capturing, assert_pack_button, MediaCapture, chart_panels, page
+from govdata.queries import coverage
 from govdata.queries import sectors as q
 
 PAGE = page("sectors.py")
@@ -49,14 +50,14 @@ def _query(warehouse: Path, fn, *args):
 
 def test_default_render(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
-    expected_picks = _query(tiny_warehouse, q.sector_list).data["sector"].head(4).tolist()
+    expected_picks = _query(tiny_warehouse, coverage.sectors).data["sector"].head(4).tolist()
     assert at.title[0].value == "Sector comparison"
     assert dict(at.query_params) == {}          # loading writes nothing to the address (no history entry)
     assert at.multiselect(key="url_sectors").value == expected_picks
     assert at.selectbox(key="url_period").value == "last4" and at.radio(key="url_view").value == "volume"
     titles = _titles(at)
     assert len(titles) == 1                     # only the view shown is built
-    assert "Local government reported the most incidents in the last 4 quarters (2020 Q1 to 2020 Q4): 7" in titles[0]
+    assert "Local government reported the most incidents in the last 4 quarters (Q1 2020 to Q4 2020): 7" in titles[0]
     assert not at.info and not at.warning  # clean URL: no notes; real (fixture) data: no sample banner
     assert len(at.get("code")) >= 2  # "show query" and citation
 
@@ -170,7 +171,7 @@ def test_downloads_are_the_query_results(monkeypatch, tiny_warehouse, view, stem
     assert len(files) == 2 and all(len(_download(b)) > 0 for b in files)
     csv = next(b for b in buttons if b.proto.id.endswith(f"csv-{stem}"))
     shown = pd.read_csv(io.BytesIO(_download(csv)))
-    period = q.periods(_query(tiny_warehouse, q.available_quarters))["2020"]
+    period = q.periods(_query(tiny_warehouse, coverage.quarters))["2020"]
     expected = _query(tiny_warehouse, fn, period, [LG, HE]).data
     if view == "volume":
         expected = expected[["sector", "selected", "incidents"]]

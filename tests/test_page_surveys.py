@@ -39,7 +39,7 @@ def _titles(at: AppTest) -> list[str]:
 
 def test_default_render(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
-    assert [s.value for s in at.subheader][:3] == [
+    assert [s.value for s in at.header][:3] == [
         "Council information-governance surveys", "Public trust in how organisations handle personal data",
         "Linked view: incidents, surveys and trust on one time axis"]
     assert len(at.get("plotly_chart")) == 3

@@ -32,7 +32,7 @@ def test_default_render(tiny_warehouse, monkeypatch):
     assert frame["incidents"].tolist() == [5, 4, 6, 4, 5, 3, 6]
     # the older quarterly tables are shown as a second chart with their own downloads
     assert [b.proto.label for b in download_buttons(at)].count("CSV") == 2
-    assert any("older quarterly tables" in s.value for s in at.subheader)
+    assert any("older quarterly tables" in s.value for s in at.header)
     assert not any(SAMPLE_LABEL in w for w in texts(at.warning))
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from govdata import methods, settings, vocabulary
 from govdata.figures import OGL_ATTRIBUTION
+from govdata.queries import coverage
 from govdata.queries import provenance as p
 from govdata.queries import registry
 from tests.conftest import ICO_FIXTURE
@@ -29,7 +30,7 @@ def test_provenance_describes_the_ico_load(con):
 
 
 def test_warehouse_meta(con):
-    meta = dict(p.warehouse_meta(con).data.itertuples(index=False))
+    meta = dict(coverage.warehouse_meta(con).data.itertuples(index=False))
     assert meta["is_sample"] == "false" and meta["latest_quarter"] == "2020-Q4"
 
 

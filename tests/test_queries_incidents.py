@@ -1,11 +1,12 @@
 """Incident queries against the tiny warehouse; expectations hand-computed from tests/fixtures/ico/ico_rows_small.csv
-(36 incidents, 2019 Q1..2020 Q4: 3, 5, 4, 6, 4, 5, 3, 6 per quarter; Q1 2019 not comparable)."""
+(36 incidents, Q1 2019..Q4 2020: 3, 5, 4, 6, 4, 5, 3, 6 per quarter; Q1 2019 not comparable)."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from govdata import vocabulary
+from govdata.queries import coverage
 from govdata.queries import incidents as q
 
 
@@ -16,18 +17,18 @@ def _series(frame: pd.DataFrame, group: str, column: str = "incidents") -> dict[
 
 def test_quarterly_totals_comparable_only(con):
     frame = q.incident_trend(con, "quarter").data
-    assert list(frame["period"]) == ["2019 Q2", "2019 Q3", "2019 Q4", "2020 Q1", "2020 Q2", "2020 Q3", "2020 Q4"]
+    assert list(frame["period"]) == ["Q2 2019", "Q3 2019", "Q4 2019", "Q1 2020", "Q2 2020", "Q3 2020", "Q4 2020"]
     assert list(frame["incidents"]) == [5, 4, 6, 4, 5, 3, 6]
     assert set(frame["group"]) == {q.ALL_INCIDENTS}
-    # change on the same quarter a year earlier: 2020 Q2 5 vs 2019 Q2 5; 2020 Q3 3 vs 4; 2020 Q4 6 vs 6
+    # change on the same quarter a year earlier: Q2 2020 5 vs Q2 2019 5; Q3 2020 3 vs 4; Q4 2020 6 vs 6
     changes = dict(zip(frame["period"], frame["change_pct"]))
-    assert changes["2020 Q2"] == 0 and changes["2020 Q3"] == -25.0 and changes["2020 Q4"] == 0
-    assert pd.isna(changes["2020 Q1"])   # Q1 2019 is not comparable, so not in the comparable series
+    assert changes["Q2 2020"] == 0 and changes["Q3 2020"] == -25.0 and changes["Q4 2020"] == 0
+    assert pd.isna(changes["Q1 2020"])   # Q1 2019 is not comparable, so not in the comparable series
 
 
 def test_including_q1_2019(con):
     frame = q.incident_trend(con, "quarter", comparable_only=False).data
-    assert frame["period"].iloc[0] == "2019 Q1" and frame["incidents"].iloc[0] == 3
+    assert frame["period"].iloc[0] == "Q1 2019" and frame["incidents"].iloc[0] == 3
     assert frame["incidents"].sum() == 36
 
 
@@ -45,13 +46,13 @@ def test_yearly_partial_year_is_marked_and_not_compared(con):
 def test_breakdown_with_sector_filter_fills_zeros(con):
     frame = q.incident_trend(con, "quarter", "incident_category", ["Local government"]).data
     cyber, non_cyber = _series(frame, "Cyber"), _series(frame, "Non Cyber")
-    # BI1010 resolves to Health, so Local government 2019 Q2 = BI1004 (Non Cyber) + BI1005 (Cyber)
-    assert cyber["2019 Q2"] == 1 and non_cyber["2019 Q2"] == 1
-    assert cyber["2019 Q3"] == 0 and non_cyber["2019 Q3"] == 1       # zero rows are present
-    assert cyber["2020 Q4"] == 1 and non_cyber["2020 Q4"] == 2
-    assert _series(frame, "Cyber", "change_pct")["2020 Q2"] == -100.0
-    assert _series(frame, "Non Cyber", "change_pct")["2020 Q2"] == 100.0
-    shares = frame[frame["period"] == "2020 Q4"]
+    # BI1010 resolves to Health, so Local government Q2 2019 = BI1004 (Non Cyber) + BI1005 (Cyber)
+    assert cyber["Q2 2019"] == 1 and non_cyber["Q2 2019"] == 1
+    assert cyber["Q3 2019"] == 0 and non_cyber["Q3 2019"] == 1       # zero rows are present
+    assert cyber["Q4 2020"] == 1 and non_cyber["Q4 2020"] == 2
+    assert _series(frame, "Cyber", "change_pct")["Q2 2020"] == -100.0
+    assert _series(frame, "Non Cyber", "change_pct")["Q2 2020"] == 100.0
+    shares = frame[frame["period"] == "Q4 2020"]
     assert shares["share_pct"].sum() == pytest.approx(100.0)
     assert set(shares["period_total"]) == {3}
 
@@ -59,9 +60,9 @@ def test_breakdown_with_sector_filter_fills_zeros(con):
 def test_rolling_mean(con):
     frame = q.incident_trend(con, "quarter", rolling=True).data
     rolling = dict(zip(frame["period"], frame["rolling_mean_4q"]))
-    assert pd.isna(rolling["2019 Q4"])
-    assert rolling["2020 Q1"] == 4.8   # (5 + 4 + 6 + 4) / 4 = 4.75, rounded once, half up
-    assert rolling["2020 Q4"] == 4.5   # (4 + 5 + 3 + 6) / 4
+    assert pd.isna(rolling["Q4 2019"])
+    assert rolling["Q1 2020"] == 4.8   # (5 + 4 + 6 + 4) / 4 = 4.75, rounded once, half up
+    assert rolling["Q4 2020"] == 4.5   # (4 + 5 + 3 + 6) / 4
 
 
 def test_breakdown_allow_list(con):
@@ -92,7 +93,7 @@ def test_headline_figures(con):
     year, quarter = rows.loc["year"], rows.loc["quarter"]
     assert (year["period"], year["incidents"], year["cyber"], year["within_72h"]) == ("2020", 18, 7, 13)
     assert pd.isna(year["incidents_year_earlier"])  # 2019 is partial
-    assert (quarter["period"], quarter["incidents"], quarter["incidents_year_earlier"]) == ("2020 Q4", 6, 6)
+    assert (quarter["period"], quarter["incidents"], quarter["incidents_year_earlier"]) == ("Q4 2020", 6, 6)
     assert quarter["cyber"] == 2 and quarter["within_72h"] == 4
     # counts only: no share or change is rounded in SQL (govdata.numbers rounds once, from these counts)
     assert not [c for c in rows.columns if c.endswith("_pct")]
@@ -105,9 +106,9 @@ def test_headline_figures_for_a_sector(con):
 
 
 def test_filter_vocabularies(con):
-    sectors = q.sectors(con).data
+    sectors = coverage.sectors(con).data
     assert sectors.iloc[0]["sector"] == "Local government" and sectors["incidents"].sum() == 33
-    assert list(q.periods(con).data["comparable"]) == [False] + [True] * 7
+    assert list(coverage.quarters(con, comparable_only=False).data["comparable"]) == [False] + [True] * 7
 
 
 def test_legacy_counts(con):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from govdata import numbers, vocabulary
+from govdata import numbers, quarters, vocabulary
+from govdata.queries import coverage
 from govdata.queries import registry
 from govdata.queries import sectors as q
 from tests.conftest import ICO_FIXTURE
@@ -44,7 +45,7 @@ def expected() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def choices(con):
-    return q.periods(q.available_quarters(con))
+    return q.periods(coverage.quarters(con))
 
 
 def _in(frame: pd.DataFrame, period: q.Period, comparable_only: bool = True) -> pd.DataFrame:
@@ -63,16 +64,16 @@ def test_fixture_expectations_match_the_design(expected):
 def test_periods_are_the_last_four_quarters_then_each_year(con, choices):
     assert list(choices) == [q.LAST_FOUR, "2020", "2019"]
     last4 = choices[q.LAST_FOUR]
-    assert (last4.first, last4.last, last4.quarters) == (q.quarter_index(2020, 1), q.quarter_index(2020, 4), 4)
-    assert last4.label == "the last 4 quarters (2020 Q1 to 2020 Q4)"
+    assert (last4.first, last4.last, last4.quarters) == (quarters.index(2020, 1), quarters.index(2020, 4), 4)
+    assert last4.label == "the last 4 quarters (Q1 2020 to Q4 2020)"
     y2019 = choices["2019"]
-    assert (y2019.first, y2019.quarters, y2019.label) == (q.quarter_index(2019, 2), 3, "2019 (Q2 to Q4)")
-    with_q1 = q.periods(q.available_quarters(con, comparable_only=False))["2019"]
-    assert (with_q1.first, with_q1.quarters, with_q1.label) == (q.quarter_index(2019, 1), 4, "2019")
+    assert (y2019.first, y2019.quarters, y2019.label) == (quarters.index(2019, 2), 3, "2019 (Q2 to Q4)")
+    with_q1 = q.periods(coverage.quarters(con, comparable_only=False))["2019"]
+    assert (with_q1.first, with_q1.quarters, with_q1.label) == (quarters.index(2019, 1), 4, "2019")
 
 
 def test_sector_list_counts_distinct_incidents(con, expected):
-    result = q.sector_list(con).data
+    result = coverage.sectors(con).data
     want = expected[expected["comparable"]].groupby("sector").size()
     assert dict(zip(result["sector"], result["incidents"])) == want.to_dict()
     assert result["incidents"].is_monotonic_decreasing
@@ -106,7 +107,7 @@ def test_volume_counts_incidents_not_file_rows(con, choices):
 
 
 def test_q1_2019_only_with_comparable_off(con, expected):
-    on = q.periods(q.available_quarters(con, comparable_only=False))["2019"]
+    on = q.periods(coverage.quarters(con, comparable_only=False))["2019"]
     result = q.sector_volume(con, on, [], comparable_only=False).data
     assert result["incidents"].sum() == len(expected[expected["year"] == 2019]) == 18
     comparable = q.sector_volume(con, on, [], comparable_only=True).data
@@ -198,7 +199,7 @@ def test_mix_columns_come_from_an_allow_list(con, choices):
 
 def test_every_sector_query_is_registered():
     names = {entry.name for entry in registry.catalogue() if entry.module == q.__name__}
-    assert names == {"sector_periods", "sector_list", "sector_volume", "sector_quarterly",
+    assert names == {"sector_volume", "sector_quarterly",
                      "sector_top_incident_types", "sector_time_to_report", "sector_decisions", "sector_year_on_year"}
     by_name = {entry.name: entry for entry in registry.catalogue()}
     assert by_name["sector_volume"].sql == q.VOLUME_SQL.strip()

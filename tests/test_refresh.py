@@ -139,7 +139,7 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
     same = etl("refresh")
     assert same.returncode == 0, same.stderr
     assert same.stdout.startswith(f"ICO release q1-2019-to-q3-2024 from {site.url_of(first)} is already kept")
-    assert f"No new release: {FIRST} (sha256 {sha256(first)}, data to 2024-Q3) is already in {warehouse}" \
+    assert f"No new release: {FIRST} (sha256 {sha256(first)}, data to Q3 2024) is already in {warehouse}" \
         in same.stdout and "The warehouse was not touched." in same.stdout
     assert (warehouse.read_bytes(), warehouse.stat().st_mtime_ns) == before and not same.stderr
 
@@ -151,8 +151,8 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
     new = etl("refresh")
     assert new.returncode == 0, new.stderr
     assert f"Fetched ICO release q1-2019-to-q4-2024 from {site.url_of(second)}" in new.stdout
-    assert "releases kept in the warehouse: 2 (this one runs to 2024-Q4; carried forward: 1;" in new.stdout
-    assert new.stdout.strip().splitlines()[-1] == (f"Refreshed: {warehouse} now holds {SECOND} (data to 2024-Q4); "
+    assert "releases kept in the warehouse: 2 (this one runs to Q4 2024; carried forward: 1;" in new.stdout
+    assert new.stdout.strip().splitlines()[-1] == (f"Refreshed: {warehouse} now holds {SECOND} (data to Q4 2024); "
                                                    "2 release(s) kept for comparison.")
     assert open_cursor.execute("SELECT count(*) FROM ico_releases").fetchone() == (1,)   # its old, complete file
     open_cursor.close()

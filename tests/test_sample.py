@@ -225,7 +225,7 @@ def test_revisions_change_only_the_revised_quarters_by_exactly_that_many_inciden
     (["--revise", "2023Q2"], "is not a revision like 2023Q2=+4"),
     (["--revise", "2023Q2=+0"], "is not a revision like 2023Q2=+4"),
     (["--revise", "2023Q2=-100000"], "is not a revision"),
-    (["--revise", "2023Q2=-5000"], "cannot revise 2023 Q2 by -5000"),
+    (["--revise", "2023Q2=-5000"], "cannot revise Q2 2023 by -5000"),
     (["--to", "2022Q4", "--revise", "2023Q2=+1"], "a revised quarter lies after the last quarter"),
 ])
 def test_bad_release_options_are_one_line_errors(tmp_path, args, problem):

@@ -330,3 +330,19 @@ def test_defect_2_count_and_share_moving_apart_are_explained():
                     "a larger share of them on time.")
     same_way = summary.assign(median=lambda f: f["median"].where(f["metric"] != "within72_scenario", 860.0))
     assert scenario_results.direction_note(same_way) is None
+
+
+def test_saved_scenario_codec_and_slots():
+    from govdata.views import scenarios as page_view
+
+    token = sc.ScenarioInputs("Health", 0.1, 0.2, 0.9, 0.8).token()
+    assert sc.decode_saved(sc.encode_saved("Full <b>cover</b>", token)) == ("Full bcoverb", token)
+    with pytest.raises(sc.ScenarioInputError):
+        sc.decode_saved("name~not a token")
+    values = {"sector": "Health", "t0": 10, "d0": 20, "t1": 90, "d1": 80, "window": 4, "fx": "", "seed": 1,
+              "ramp": 3, "years": 5, "s1": None, "s2": None, "s3": None}
+    first = page_view.with_saved(values, "")
+    assert first["s1"][0] == sc.numbered_name(1) and first["s2"] is None
+    again = page_view.with_saved({**values, **first}, sc.numbered_name(1))     # same name replaces
+    assert [v is not None for v in again.values()] == [True, False, False]
+    assert page_view.without_saved({**values, **again}, 0) == {"s1": None, "s2": None, "s3": None}

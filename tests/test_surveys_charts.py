@@ -81,7 +81,7 @@ def test_survey_chart_intervals_and_title(con):
     low, high = wilson_interval(0.26, 173)
     assert ico["ci_low"] == pytest.approx(low * 100, abs=0.05)
     assert ico["ci_high"] == pytest.approx(high * 100, abs=0.05)
-    assert spec.title.startswith("No data protection officer: 26%")
+    assert spec.title.startswith("No data protection officer: 26.0%")
     assert "disagree" not in spec.summary                    # defect 8: no false '25% vs 26%' disagreement
     assert any("in words" in n for n in spec.notes)          # 'a quarter', 'just over a quarter' are not plotted
     assert len(spec.figure.data) >= 1 and spec.queries
@@ -97,12 +97,12 @@ def test_survey_chart_says_when_base_n_is_missing(con):
 
 def test_trust_chart_finding_from_data(con):
     spec = charts.trust_chart(queries.poll_results(con, "Companies and organisations"), "Companies and organisations")
-    assert spec.title == ("Trust in companies and organisations fell from 32% (2019) to 27% (2021) in the "
+    assert spec.title == ("Trust in companies and organisations fell from 32.0% (2019) to 27.0% (2021) in the "
                           "Information Commissioner's Office series (Harris Interactive)")
     assert set(spec.data["response"]) <= set(charts.TRUST_RESPONSES)
     local = charts.trust_chart(queries.poll_results(con, "Local government"), "Local government")
-    assert local.title.startswith("Published trust figures for local government range from 31%")
-    assert "41%" in local.title
+    assert local.title.startswith("Published trust figures for local government range from 31.0%")
+    assert "41.0%" in local.title
 
 
 def test_timeline_chart_shares_the_x_axis_and_labels_sample(con):
@@ -128,7 +128,7 @@ def test_empty_results_do_not_crash():
 
 SAMPLE_SOURCE = Source(publisher="this dashboard's sample generator (etl.sample)",
                        title="simulated incidents laid out like the ICO's row-level release (not ICO data)",
-                       licence="none (simulated sample)", is_sample=True, data_to="2021 Q1")
+                       licence="none (simulated sample)", is_sample=True, data_to="Q1 2021")
 
 
 def _sample_provenance(con):

@@ -10,6 +10,7 @@ import pytest
 from govdata import tables
 from govdata.charts import incidents as incident_charts
 from govdata.charts import sectors as sector_charts
+from govdata.queries import coverage
 from govdata.queries import incidents as incident_queries
 from govdata.queries import provenance
 from govdata.queries import reference
@@ -94,7 +95,7 @@ def test_every_shown_column_has_a_label_from_the_vocabulary(con, frame_of):
         result = incident_queries.incident_trend(con, "year", "incident_type", [], True, False)
         frame = incident_charts.trend_chart(result, sources=[], period="year", breakdown="incident_type").data
     elif frame_of == "year_on_year":
-        period = next(iter(sector_queries.periods(sector_queries.available_quarters(con)).values()))
+        period = next(iter(sector_queries.periods(coverage.quarters(con)).values()))
         result = sector_queries.sector_change(con, period, [], True)
         frame = sector_charts.year_on_year(result, period, []).data
     elif frame_of == "provenance":
@@ -106,9 +107,3 @@ def test_every_shown_column_has_a_label_from_the_vocabulary(con, frame_of):
     unknown = [c for c in frame.columns if c not in tables.COLUMNS and c not in tables.HIDDEN
                and c not in ("year", "quarter")]
     assert not unknown, f"columns without a label in govdata.tables.COLUMNS: {unknown}"
-
-
-def test_quarter_text():
-    assert tables.quarter_text("2024-Q4") == "Q4 2024" and tables.quarter_text("2019 Q2") == "Q2 2019"
-    assert tables.quarter_text("2019-20 Q1") == "2019-20 Q1" and tables.quarter_text("2024") == "2024"
-    assert tables.facts_table([("Latest quarter", "2024-Q4")])["Value"].tolist() == ["Q4 2024"]

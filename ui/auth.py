@@ -66,7 +66,7 @@ PLACEHOLDER_MARKERS = ("CHANGE-ME", "YOUR-TENANT-ID")
 MIN_COOKIE_SECRET = 32        # characters; the example command prints 64 hex characters
 # st.login needs Authlib's Starlette client, which needs httpx (Streamlit's `auth` extra installs both).
 SIGNIN_MODULES = ("authlib", "httpx", "itsdangerous", "authlib.integrations.starlette_client")
-SERVE_COMMAND = "python -m streamlit run serve.py"
+SERVE_COMMAND = ".venv/bin/python -m streamlit run serve.py"
 
 
 @functools.cache
@@ -147,11 +147,6 @@ def signin_modules_missing() -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-def authlib_missing() -> bool:
-    """Kept for callers of the old name: True when any module sign-in needs is missing."""
-    return bool(signin_modules_missing())
-
-
 _logged: set[str] = set()
 
 
@@ -185,13 +180,6 @@ def email_allowed(email: object) -> bool:
         return True
     address = str(email or "").lower()
     return "@" in address and address.rsplit("@", 1)[1] in domains
-
-
-def is_member() -> bool:
-    """Signed in (and, when a domain list is set, with an address in it)."""
-    if st.user.get("is_logged_in", False) is not True:
-        return False
-    return email_allowed(st.user.get("email"))
 
 
 def require_member() -> None:

@@ -25,16 +25,21 @@ import streamlit as st
 from govdata import warehouse
 from govdata.queries.base import QueryResult
 
-# Only functions from these packages may be called through the cache (names are resolved by import, not eval).
-_ALLOWED_PREFIXES = ("govdata.queries.", "govdata.headlines", "govdata.scenarios.")
-_SCENARIO_PREFIX = "govdata.scenarios."
+# Only functions from these packages (or their modules) may be called through the cache (names are resolved by
+# import, not eval).
+_ALLOWED_PACKAGES = ("govdata.queries", "govdata.headlines", "govdata.scenarios")
+_SCENARIO_PACKAGE = "govdata.scenarios"
+
+
+def _inside(module: str, *packages: str) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
 QUERY_CACHE = {"max_entries": 256, "ttl": 3600}
 SCENARIO_CACHE = {"max_entries": 24, "ttl": 1800}
 CHART_CACHE = {"max_entries": 128, "ttl": 3600}
 
 
 def _resolve(module: str, name: str) -> Callable:
-    if not module.startswith(_ALLOWED_PREFIXES):
+    if not _inside(module, *_ALLOWED_PACKAGES):
         raise ValueError(f"{module}.{name} is not a govdata query")
     return getattr(importlib.import_module(module), name)
 
@@ -67,7 +72,7 @@ def cached_query(fn: Callable, *args, **kwargs):
     identity = warehouse.identity()
     if identity[1] is None:
         warehouse.connect()  # raises WarehouseUnavailable with the build hint
-    cache = _cached_scenario if fn.__module__.startswith(_SCENARIO_PREFIX) else _cached
+    cache = _cached_scenario if _inside(fn.__module__, _SCENARIO_PACKAGE) else _cached
     return cache(identity, fn.__module__, fn.__name__, tuple(args), tuple(sorted(kwargs.items())))
 
 
@@ -123,15 +128,9 @@ def meta() -> dict[str, str]:
 
     Raises govdata.warehouse.WarehouseUnavailable when the warehouse is missing or unreadable.
     """
-    from govdata.queries import provenance
+    from govdata.queries import coverage
 
-    result: QueryResult = cached_query(provenance.warehouse_meta)
-    return dict(zip(result.data["key"], result.data["value"]))
-
-
-def is_sample() -> bool:
-    """True when the warehouse holds simulated (sample) data: every page then shows a banner."""
-    return meta().get("is_sample", "false").lower() == "true"
+    return coverage.meta_values(cached_query(coverage.warehouse_meta))
 
 
 def sources(source: str = "ico_rows") -> list:

@@ -29,7 +29,7 @@ def active() -> bool:
     return _state["active"]
 
 
-def _base_path() -> str:
+def base_path() -> str:
     from streamlit import config
 
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
@@ -72,7 +72,7 @@ class HostedGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
             path = scope.get("path", "")
-            base = _base_path()
+            base = base_path()
             if base and path.startswith(base):
                 path = path[len(base):]
             if path.startswith(BLOCKED_PREFIXES):

@@ -5,11 +5,12 @@ import contextlib
 import logging
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
+from govdata import quarters
 from govdata.figures import SIMULATED_ON, simulated_on
+from govdata.queries import coverage
 from govdata.warehouse import WarehouseUnavailable
-from ui import data
+from ui import data, streamlit_private
 
 log = logging.getLogger("dashboard")
 
@@ -19,6 +20,24 @@ SAMPLE_HEAD = ("**SAMPLE DATA.** This site has not loaded the ICO's real inciden
 # live in the README and on the Sources page, not in the banner members see.
 SIMULATED = SIMULATED_ON
 SAMPLE_BANNER = SAMPLE_HEAD + " " + SIMULATED["overview"]
+
+
+def data_status(meta: dict | None) -> str:
+    """The one line saying how current the data is (sidebar and page foot)."""
+    if meta is None:
+        return "No warehouse built yet."
+    return f"Data to {quarters.text(meta.get('latest_quarter', '?'))} · warehouse built {meta.get('built_at', '?')[:16]}"
+
+
+def site_footer(pages: list, status: str) -> None:
+    """Links to every page (the accessibility statement among them) and the data status, at the foot of each
+    page, so they never hide behind the closed sidebar of a phone."""
+    with st.container(key="site-footer"):
+        st.divider()
+        st.markdown("**Pages on this site**")
+        for column, page in zip(st.columns(len(pages)), pages):
+            column.page_link(page)
+        st.caption(status)
 
 
 def sample_banner_text(page: str | None = None) -> str:
@@ -54,11 +73,14 @@ def page_setup(title: str, intro: str | None = None, *, page: str | None = None)
     except WarehouseUnavailable as exc:
         show_unavailable(exc)
         st.stop()
-    if meta.get("is_sample", "false").lower() == "true":
+    if coverage.is_sample(meta):
         sample_banner(page)
     if intro:
         st.markdown(intro)
     return meta
+
+
+_CONTROL_FLOW = streamlit_private.control_flow_exception()
 
 
 @contextlib.contextmanager
@@ -69,7 +91,7 @@ def guarded(what: str = "this page"):
     """
     try:
         yield
-    except ScriptControlException:
+    except _CONTROL_FLOW:
         raise
     except WarehouseUnavailable as exc:
         show_unavailable(exc)

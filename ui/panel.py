@@ -16,14 +16,13 @@ from ui.state import escape
 
 
 def plotly_config(spec: FigureSpec) -> dict:
-    """Plotly toolbar settings. With server-side images the camera button is left out (the PNG/SVG downloads carry
-    the title and source line); without them it saves the plot, named like the downloads."""
-    config = {"displaylogo": False}
+    """Plotly toolbar settings. The toolbar's buttons are keyboard stops (8 per chart); with server-side images
+    the downloads below the chart do its one job that matters (the camera), so it is switched off. Without them only
+    the camera button stays (one stop), saving the plot named like the downloads."""
     if export.images_available():
-        config["modeBarButtonsToRemove"] = ["toImage"]
-    else:
-        config["toImageButtonOptions"] = {"format": "png", "filename": export.file_stem(spec), "scale": 2}
-    return config
+        return {"displayModeBar": False, "displaylogo": False}
+    return {"displaylogo": False, "modeBarButtons": [["toImage"]],
+            "toImageButtonOptions": {"format": "png", "filename": export.file_stem(spec), "scale": 2}}
 
 
 def _above(spec: FigureSpec) -> None:
@@ -79,33 +78,38 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     st.markdown(escape(spec.summary, 2000))
     stem = export.file_stem(spec)
     sample = " (sample data)" if spec.is_sample else ""
-    with st.expander(f"Data table{sample}"):
-        # labelled and formatted for reading; the CSV/XLSX below hold the raw columns
-        tables.show_table(spec.data, key=f"table-{key}", caption=f"Data behind the chart: {spec.title}")
-    cols = st.columns(5)
-    cols[0].download_button("CSV", _file_maker(spec, export.to_csv), file_name=f"{stem}.csv", mime="text/csv",
-                            key=f"csv-{key}", on_click="ignore", icon=":material/download:",
-                            help=f"The data behind this chart{sample}")
-    cols[1].download_button("XLSX", _file_maker(spec, export.to_xlsx), file_name=f"{stem}.xlsx",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            key=f"xlsx-{key}", on_click="ignore", icon=":material/download:",
-                            help="Data sheet plus an 'about' sheet with title, source, notes and query")
+    # Built only when opened (a rerun): a closed expander then sends no table, and the page loads no grid code
+    # until someone asks for a table.
+    table = st.expander(f"Data table{sample}", key=f"table-open-{key}", on_change="rerun")
+    if table.open:
+        with table:
+            # labelled and formatted for reading; the CSV/XLSX below hold the raw columns
+            tables.show_table(spec.data, key=f"table-{key}", caption=f"Data behind the chart: {spec.title}")
+    # one row of small buttons that wraps on a phone (columns would stack them one per line)
+    row = st.container(horizontal=True, key=f"downloads-{key}")
+    row.download_button("CSV", _file_maker(spec, export.to_csv), file_name=f"{stem}.csv", mime="text/csv",
+                        key=f"csv-{key}", on_click="ignore", icon=":material/download:",
+                        help=f"The data behind this chart{sample}")
+    row.download_button("XLSX", _file_maker(spec, export.to_xlsx), file_name=f"{stem}.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key=f"xlsx-{key}", on_click="ignore", icon=":material/download:",
+                        help="Data sheet plus an 'about' sheet with title, source, notes and query")
     if export.images_available():
-        for col, fmt, icon_help in ((cols[2], "png", "300 dpi"), (cols[3], "svg", "vector")):
+        for fmt, icon_help in (("png", "300 dpi"), ("svg", "vector")):
             name, mime = export.image_name(spec, fmt)
             parts = "" if not name.endswith(".zip") else " (a ZIP of its parts: too long for one page)"
-            col.download_button(fmt.upper(), _image_maker(spec, fmt), file_name=name, mime=mime,
+            row.download_button(fmt.upper(), _image_maker(spec, fmt), file_name=name, mime=mime,
                                 key=f"{fmt}-{key}", on_click="ignore", icon=":material/image:",
                                 help=f"The chart laid out for a report page, 16 cm wide ({icon_help}), with its "
                                      f"title, notes and source line{parts}")
         name, mime = export.image_name(spec, "png", size="slide")
-        cols[4].download_button("Slide", _image_maker(spec, "png", "slide"), file_name=name, mime=mime,
-                                key=f"slide-{key}", on_click="ignore", icon=":material/slideshow:",
-                                help="The chart laid out for a 16:9 slide (PNG, 300 dpi), with its title and source "
-                                     "line" + (" (a ZIP of its parts)" if name.endswith(".zip") else ""))
+        row.download_button("Slide", _image_maker(spec, "png", "slide"), file_name=name, mime=mime,
+                            key=f"slide-{key}", on_click="ignore", icon=":material/slideshow:",
+                            help="The chart laid out for a 16:9 slide (PNG, 300 dpi), with its title and source "
+                                 "line" + (" (a ZIP of its parts)" if name.endswith(".zip") else ""))
     else:
-        cols[2].caption("Image export is not available on this server: the camera button in the chart's toolbar "
-                        "saves the plot alone; copy its title and source line from above and below it.")
+        row.caption("Image export is not available on this server: the camera button in the chart's toolbar "
+                    "saves the plot alone; copy its title and source line from above and below it.")
     with st.expander("Cite this chart"):
         st.code(export.citations(spec), language=None, wrap_lines=True)
     if spec.queries:

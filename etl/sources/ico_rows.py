@@ -2,9 +2,10 @@
 
 The file has one row per Data Subject Type x Data Type of a report; an incident is BI Reference + Year + Quarter.
 `load(con, path)` validates the file and fills ico_rows, incident_facts and the two bridge tables in `con`.
-The heavy lifting is set-based SQL in DuckDB so 18M rows cost no Python loop: each check is one scan that keeps only
-the first offending row, and the incidents come from one GROUP BY. Python only reads the raw CSV bytes in large
-blocks (sha256, encoding, NUL bytes, empty lines); XLSX sheets are read by calamine (Rust).
+The file is first staged as text by etl.sources.ico_staging (header checked, every record with its line; the
+raw bytes scanned once by etl.sources.csv_bytes; XLSX sheets read by calamine). This module holds the incident
+rules: set-based SQL in DuckDB so 18M rows cost no Python loop, each check one scan that keeps only the first
+offending row, and the incidents from one GROUP BY.
 
 Rules (documented in the load report):
 - Values are trimmed of spaces; an empty cell is an error, because the ICO writes 'Unknown', 'Unassigned' or
@@ -20,29 +21,23 @@ Rules (documented in the load report):
 """
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from etl.errors import SourceError
-from govdata import vocabulary as voc
+from etl.sources import ico_staging
+from govdata import quarters, vocabulary as voc
 
 SOURCE = "ico_rows"
 CONFLICT_RULE = "most frequent value across the incident's rows; ties go to the value on the earliest row"
 SINGLE_VALUED = ("sector", "incident_category", "incident_type", "subjects_band", "time_to_report", "decision")
 BI_REFERENCE_PATTERN = "^BI[0-9]+$"
 YEAR_PATTERN = "^[0-9]{1,9}$"   # TRY_CAST alone would round '2019.5'
-ZIP_MAGIC = b"PK\x03\x04"
-_CHUNK = 8 * 1024 * 1024
 _WAREHOUSE_COLUMNS = tuple(voc.ICO_COLUMNS.values())
 _SOURCE_NAME = {v: k for k, v in voc.ICO_COLUMNS.items()}
-_UTF8_HINT = "Save it as 'CSV UTF-8' and build again."
 
 
 @dataclass
@@ -72,255 +67,8 @@ class IcoLoad:
             "incidents": self.incidents, "incidents_by_quarter": self.incidents_by_quarter,
             "conflict_rule": CONFLICT_RULE, "conflicts": self.conflicts, "unknown_values": self.unknown_values,
             "ignored_columns": self.ignored_columns,
-            "latest_quarter": f"{self.latest_quarter[0]}-Q{self.latest_quarter[1]}" if self.latest_quarter else None,
+            "latest_quarter": quarters.stored(*self.latest_quarter) if self.latest_quarter else None,
         }
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Reading the file into a staging table `ico_stage(c1..cN)` of trimmed text (NULL for empty cells), seen through the
-# view `ico_cells(line, c1..cN)` that adds each record's line in the file.
-
-@dataclass
-class _Scan:
-    sha256: str
-    size: int
-    lines: int               # physical lines, counting a last line without a newline
-    empty_lines: list[int]   # line numbers of empty lines (DuckDB skips them)
-
-
-def _line_at(path: Path, offset: int) -> int:
-    """1-based line holding byte `offset` (only called on the error path)."""
-    count = 0
-    with open(path, "rb") as fh:
-        remaining = offset
-        while remaining > 0:
-            block = fh.read(min(_CHUNK, remaining))
-            if not block:
-                break
-            count += block.count(b"\n")
-            remaining -= len(block)
-    return count + 1
-
-
-def _scan_csv(path: Path) -> _Scan:
-    """One pass over the bytes in large blocks: hash, UTF-8 check, NUL bytes, line count and the empty lines DuckDB
-    will skip. Every test is a C-level bytes method, so a 3 GB file costs about as much as hashing it."""
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    newlines = 0
-    empty: list[int] = []
-    offset = 0          # bytes read before `chunk`
-    tail = b""          # last two bytes of the previous chunk: an empty line can straddle two chunks
-    with open(path, "rb", buffering=0) as fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            if offset == 0:
-                if chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-                    raise SourceError(path, "The file is UTF-16 encoded (byte-order mark at byte 0); expected UTF-8",
-                                      row=1, hint=_UTF8_HINT)
-                head = chunk[:4096]
-                if head.count(b"\x00") > len(head) // 4:
-                    raise SourceError(path, "The file looks UTF-16 encoded (every other byte is NUL); expected UTF-8",
-                                      row=1, hint=_UTF8_HINT)
-            if not chunk:
-                break
-            digest.update(chunk)
-            nul = chunk.find(b"\x00")
-            if nul >= 0:
-                where = offset + nul
-                raise SourceError(path, f"NUL byte at byte offset {where}: the file is binary or truncated, not CSV text",
-                                  row=_line_at(path, where))
-            # Pure-ASCII blocks are valid UTF-8: decode only blocks with other bytes (or a character split across).
-            pending = decoder.getstate()[0]
-            if pending or not chunk.isascii():
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError as exc:   # exc.object is the pending bytes + this chunk
-                    where = offset - len(pending) + exc.start
-                    bad = exc.object[exc.start:exc.start + 4]
-                    raise SourceError(path, f"Bytes at offset {where} are not valid UTF-8 (the file may be Latin-1 "
-                                      "or Windows-1252 encoded)", row=_line_at(path, where), value=bad,
-                                      hint=_UTF8_HINT) from None
-            newlines = _empty_lines(chunk, tail, newlines, offset == 0, empty)
-            tail = (tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
-            offset += len(chunk)
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise SourceError(path, f"The file ends in the middle of a UTF-8 character (byte offset {offset}): it is "
-                          "truncated or not UTF-8", row=newlines + 1) from None
-    lines = newlines + (1 if tail and tail[-1:] != b"\n" else 0)
-    return _Scan(digest.hexdigest(), offset, lines, empty)
-
-
-def _empty_lines(chunk: bytes, tail: bytes, lines_before: int, at_start: bool, out: list[int]) -> int:
-    """Append the numbers of empty lines starting in `chunk` (a line is empty when it holds nothing, or only '\\r');
-    return the count of newlines up to the end of `chunk`. `tail` is the end of the previous chunk."""
-    starts_empty = chunk.startswith(b"\n") or chunk.startswith(b"\r\n")
-    if (at_start and starts_empty) or (tail.endswith(b"\n") and starts_empty) or \
-            (tail.endswith(b"\n\r") and chunk.startswith(b"\n")):
-        out.append(lines_before + 1)
-    positions = []
-    for pattern in (b"\n\n", b"\n\r\n"):
-        start = chunk.find(pattern)
-        while start >= 0:
-            positions.append(start)
-            start = chunk.find(pattern, start + 1)
-    counted_to, count = 0, lines_before
-    for pos in sorted(positions):
-        count += chunk.count(b"\n", counted_to, pos + 1)
-        counted_to = pos + 1
-        out.append(count + 1)   # the empty line follows the newline at `pos`
-    return count + chunk.count(b"\n", counted_to)
-
-
-def _header(path: Path, cells: list) -> list[str]:
-    names = ["" if c is None else str(c).replace("\ufeff", "").strip() for c in cells]
-    while names and names[-1] == "":
-        names.pop()
-    if not names:
-        raise SourceError(path, "The first row is blank; expected the header row with the ICO's 11 columns", row=1)
-    missing = [c for c in voc.ICO_COLUMNS if c not in names]
-    if missing:
-        unexpected = [n for n in names if n not in voc.ICO_COLUMNS]
-        raise SourceError(
-            path, f"Missing column(s) {', '.join(repr(m) for m in missing)}"
-            + (f"; found unexpected column(s) {', '.join(repr(u) for u in unexpected)} (renamed?)" if unexpected else "")
-            + f"; the header has {', '.join(repr(n) for n in names)}",
-            row=1, column=missing[0])
-    for name in voc.ICO_COLUMNS:
-        if names.count(name) > 1:
-            raise SourceError(path, "Column appears more than once in the header", row=1, column=name)
-    return names
-
-
-def _trimmed(width: int) -> str:
-    """Select list for the staging table: text without surrounding spaces, NULL for empty cells. trim() is only
-    called on the rare value that needs it (it costs five times the test)."""
-    def cell(c: str) -> str:
-        return f"nullif(CASE WHEN starts_with({c}, ' ') OR ends_with({c}, ' ') THEN trim({c}) ELSE {c} END, '')"
-    return ", ".join(f"{cell(f'c{i}')} AS c{i}" for i in range(1, width + 1))
-
-
-def _stage_csv(con, path: Path) -> tuple[_Scan, list[str], int]:
-    scan = _scan_csv(path)
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        first_line = fh.readline()
-    if scan.size == 0 or not first_line.strip() and scan.lines <= 1:
-        raise SourceError(path, "The file is empty; expected a header row and data rows")
-    names = _header(path, next(csv.reader([first_line]), []))
-    width = len(next(csv.reader([first_line])))
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
-    try:
-        # Insertion order is preserved (DuckDB's default), so rowid is the record's position in the file.
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT {_trimmed(width)} FROM read_csv($1, header = false, "
-            "skip = 1, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-            f"columns = {columns})", [str(path)])
-    except duckdb.Error as exc:
-        raise _csv_error(path, exc, width) from None
-    records = con.execute("SELECT count(*) FROM ico_stage").fetchall()[0][0]
-    empty_after_header = [n for n in scan.empty_lines if n > 1]
-    expected = scan.lines - 1 - len(empty_after_header)
-    if records == expected and not empty_after_header:
-        con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT rowid + 2 AS line, * FROM ico_stage")
-    else:
-        # Empty lines or values spanning lines: map each record to its first line (rare; small files in practice).
-        lines = _lines_without(scan.lines, empty_after_header) if records == expected else _record_lines(path)
-        if len(lines) != records:
-            raise SourceError(path, f"Could not match {records} CSV records to lines of the file")
-        con.execute("CREATE OR REPLACE TEMP TABLE ico_line_map (k BIGINT, line BIGINT)")
-        con.executemany("INSERT INTO ico_line_map VALUES ($1, $2)", list(enumerate(lines)))
-        con.execute("CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT m.line, s.* FROM ico_stage s "
-                    "JOIN ico_line_map m ON m.k = s.rowid ORDER BY m.line")
-        con.execute("DROP TABLE ico_line_map")
-        con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT * FROM ico_stage")
-    scan.empty_lines = empty_after_header
-    return scan, names, width
-
-
-def _lines_without(last: int, skipped: list[int]) -> list[int]:
-    skip = set(skipped)
-    return [n for n in range(2, last + 1) if n not in skip]
-
-
-def _record_lines(path: Path) -> list[int]:
-    """Start line of each non-empty record, for files whose quoted values span lines (rare; slow path)."""
-    starts = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        line_before = 0
-        for record in reader:
-            if reader.line_num == 1:
-                line_before = 1
-                continue
-            if record:
-                starts.append(line_before + 1)
-            line_before = reader.line_num
-    return starts
-
-
-def _csv_error(path: Path, exc: Exception, width: int) -> SourceError:
-    text = str(exc)
-    line = re.search(r"CSV Error on Line: (\d+)", text)
-    original = re.search(r"Original Line: ?(.*)", text)
-    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
-    row = int(line.group(1)) if line else None
-    value = original.group(1) if original else None
-    if found:
-        return SourceError(path, f"Row has {found.group(2)} field(s) where the header has {width}", row=row, value=value)
-    first = text.splitlines()[0] if text else type(exc).__name__
-    return SourceError(path, f"The CSV cannot be parsed ({first})", row=row, value=value)
-
-
-def _cell_text(value) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
-def _stage_xlsx(con, path: Path) -> tuple[_Scan, list[str], int]:
-    import pyarrow as pa
-    from python_calamine import CalamineWorkbook
-
-    digest = hashlib.sha256()
-    with open(path, "rb", buffering=0) as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(block)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:   # calamine raises zip/XML/its own errors for a damaged workbook
-        raise SourceError(path, f"Not a readable XLSX workbook: it is truncated or damaged ({type(exc).__name__}: "
-                          f"{str(exc)[:120]})") from None
-    try:
-        if voc.ICO_SHEET not in book.sheet_names:
-            raise SourceError(path, f"No worksheet named '{voc.ICO_SHEET}'; the workbook has "
-                              + ", ".join(repr(s) for s in book.sheet_names))
-        try:
-            # skip_empty_area=False keeps list index == sheet row - 1 even when the top rows are empty.
-            rows = book.get_sheet_by_name(voc.ICO_SHEET).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise SourceError(path, f"The worksheet cannot be read: the workbook is truncated or damaged "
-                              f"({type(exc).__name__}: {str(exc)[:120]})") from None
-    finally:
-        book.close()
-    if not rows or all(c in (None, "") for c in rows[0]):
-        raise SourceError(path, "The worksheet 'in' is empty; expected a header row and data rows", row=1)
-    names = _header(path, list(rows[0]))
-    width = len(rows[0])
-    body = rows[1:]
-    columns = {f"c{i + 1}": pa.array([_cell_text(r[i]) if i < len(r) else None for r in body], pa.string())
-               for i in range(width)}
-    table = pa.table({"line": pa.array(range(2, len(body) + 2), pa.int64()), **columns})
-    con.register("ico_xlsx", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT line, {_trimmed(width)} FROM ico_xlsx")
-    con.unregister("ico_xlsx")
-    con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT * FROM ico_stage")
-    return _Scan(digest.hexdigest(), path.stat().st_size, len(body) + 1, []), names, width
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -499,13 +247,11 @@ def load(con: duckdb.DuckDBPyConnection, path: Path) -> IcoLoad:
     path = Path(path)
     if not path.is_file():
         raise SourceError(path, "File not found (or not a regular file)")
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    is_xlsx = magic == ZIP_MAGIC
+    is_xlsx, magic = ico_staging.is_xlsx(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") and not is_xlsx:
         raise SourceError(path, "Not an XLSX workbook: the file does not start with the zip signature (it is empty, "
                           "truncated or another format)", value=magic)
-    scan, names, width = _stage_xlsx(con, path) if is_xlsx else _stage_csv(con, path)
+    scan, names, width = ico_staging.stage(con, path, is_xlsx)
     result = IcoLoad(file=path, file_format="xlsx" if is_xlsx else "csv", sha256=scan.sha256)
     result.ignored_columns = [n for n in names if n and n not in voc.ICO_COLUMNS]
     col = {voc.ICO_COLUMNS[n]: f"c{names.index(n) + 1}" for n in voc.ICO_COLUMNS}

@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from govdata import export, tables
+from govdata import export, quarters, tables
 from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL, FigureSpec, Source, simulated_on
 from govdata.packs import alt_text
 from govdata.views.base import SITE_TITLE, PageView
@@ -179,8 +179,8 @@ def _header_footer(document, view: PageView) -> None:
 
 
 def _quarter(text: str) -> str:
-    """'2024-Q4' -> '2024 Q4' (as the charts write quarters)."""
-    return text.replace("-Q", " Q") if text else "an unknown quarter"
+    """'2024-Q4' -> 'Q4 2024' (as everything else writes quarters)."""
+    return quarters.text(text) if text else "an unknown quarter"
 
 
 def build_note(view: PageView, *, link: str, accessed: date | str | None = None) -> bytes:

@@ -14,11 +14,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import plain_text
 from govdata.charts import text
-from govdata.figures import FigureSpec
+from govdata.figures import FigureSpec, Source
+from govdata.queries.base import QueryResult
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies. The last (grey) is kept for "Other"
 # and context, so a chart has at most len(SERIES_COLOURS) coloured series.
@@ -103,6 +105,48 @@ def style(spec: FigureSpec, *, height: int = HEIGHT, margin: dict | None = None)
     if spec.is_sample:
         fig.add_layout_image(_watermark())
     return spec
+
+
+# ---------------------------------------------------------------------------------------------- building a spec
+# Every chart builder takes a QueryResult (its SQL is kept for "show query") or a bare DataFrame.
+
+def frame_of(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
+    """The rows a chart is drawn from (the frame itself, not a copy: builders that change it copy first)."""
+    return result.data if isinstance(result, QueryResult) else result
+
+
+def queries_of(result: QueryResult | pd.DataFrame | Sequence[QueryResult] | None) -> list[QueryResult]:
+    """The queries behind a chart: the result's own, a list handed in, or none for a bare DataFrame."""
+    if isinstance(result, QueryResult):
+        return [result]
+    if isinstance(result, (list, tuple)):
+        return list(result)
+    return []
+
+
+def figure_spec(key: str, title: str, subtitle: str, fig: go.Figure, data: pd.DataFrame, summary: str,
+                sources: Sequence[Source], result=None, notes: Sequence[str] | None = None, height: int | None = None,
+                margin: dict | None = None, *, data_date: str = "", sample_part: str = "") -> FigureSpec:
+    """The styled FigureSpec of a chart: `result` (QueryResult, list of them or None) gives its queries, and the
+    alt text is the title and the one-sentence summary."""
+    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
+                      summary=summary, sources=list(sources), queries=queries_of(result), notes=list(notes or []),
+                      alt_text=f"{title}. {summary}", data_date=data_date, sample_part=sample_part)
+    return style(spec, **({"height": height} if height else {}), margin=margin)
+
+
+EMPTY_HEIGHT = 160
+
+
+def empty_spec(key: str, title: str, subtitle: str, data: pd.DataFrame, sources: Sequence[Source],
+               result=None) -> FigureSpec:
+    """A chart with nothing to plot: the title says why, in the middle of a short blank plot."""
+    fig = go.Figure()
+    fig.add_annotation(text=title, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=16, color=NEUTRAL))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return figure_spec(key, title, subtitle, fig, data, title + ".", sources, result, height=EMPTY_HEIGHT)
 
 
 def _wrap_title(axis) -> None:

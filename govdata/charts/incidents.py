@@ -9,21 +9,16 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from govdata import numbers, vocabulary
-from govdata.charts.base import OTHER_COLOUR, SERIES_COLOURS, mark_series_breaks, style, time_axis
+from govdata import numbers, quarters, vocabulary
+from govdata.charts.base import (OTHER_COLOUR, SERIES_COLOURS, frame_of, mark_series_breaks, queries_of, style,
+                                 time_axis)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
-from govdata.queries.incidents import ALL_INCIDENTS, LEGACY_BREAKDOWNS, is_others
+from govdata.queries.incidents import LEGACY_BREAKDOWNS, is_others
 
 MEASURES = {"incidents": "Incidents", "share_pct": "Share of the period's incidents (%)"}
 COUNT_NOTE = "Counts are incidents (distinct BI Reference within a quarter), not rows of the ICO file."
 DASHES = ["solid", "dash", "dot", "dashdot"]
-
-
-def _frame(result: QueryResult | pd.DataFrame) -> tuple[pd.DataFrame, list[QueryResult]]:
-    if isinstance(result, QueryResult):
-        return result.data, [result]
-    return result, []
 
 
 def scope_text(sectors: Sequence[str]) -> str:
@@ -35,12 +30,6 @@ def scope_text(sectors: Sequence[str]) -> str:
         return f"the {sectors[0]} sector"
     shown = ", ".join(sectors[:4]) + (", …" if len(sectors) > 4 else "")
     return f"{len(sectors)} sectors ({shown})"
-
-
-def quarter_label(period: str) -> str:
-    """'2024 Q4' -> 'Q4 2024'; a year label is returned unchanged."""
-    parts = period.split(" Q")
-    return f"Q{parts[1]} {parts[0]}" if len(parts) == 2 else period
 
 
 def _colours(groups: list[str]) -> dict[str, tuple[str, str]]:
@@ -63,7 +52,7 @@ def others_note(frame: pd.DataFrame, label: str) -> str | None:
     shown = frame["group"].nunique() - 1
     usable = frame[frame["complete"].astype(bool)] if "complete" in frame and frame["complete"].any() else frame
     latest = usable.sort_values("period_start")["period"].iloc[-1]
-    return f"{folded[0]}: the {count} {label}s outside the {shown} largest in {quarter_label(latest)}, summed."
+    return f"{folded[0]}: the {count} {label}s outside the {shown} largest in {latest}, summed."
 
 
 def _change_phrase(current, previous, earlier: str) -> str:
@@ -87,7 +76,7 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
 
     Partial years (fewer than four quarters in the data) are marked as such; series breaks are drawn.
     """
-    frame, queries = _frame(result)
+    frame, queries = frame_of(result), queries_of(result)
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {list(MEASURES)}")
     split = vocabulary.BREAKDOWNS.get(breakdown or "", "")
@@ -155,7 +144,7 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
     spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=frame, summary=summary,
                       sources=list(sources), queries=queries, notes=notes,
                       alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}",
-                      data_date="" if frame.empty else quarter_label(str(frame["period"].iloc[-1])))
+                      data_date="" if frame.empty else str(frame["period"].iloc[-1]))
     return style(spec)
 
 
@@ -167,9 +156,8 @@ def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, measur
         usable = frame
     latest_period = usable["period"].iloc[-1]
     latest = usable[usable["period"] == latest_period]
-    when = quarter_label(latest_period)
-    earlier = quarter_label(f"{int(latest['year'].iloc[0]) - 1}" + (
-        f" Q{int(latest['quarter'].iloc[0])}" if period == "quarter" else ""))
+    when = latest_period
+    earlier = quarters.label(int(latest["year"].iloc[0]) - 1, int(latest["quarter"].iloc[0]))
     total = int(latest["period_total"].iloc[0])
     scope = scope_text(sectors)
     if not breakdown:
@@ -193,7 +181,7 @@ def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, measur
 def legacy_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], breakdown: str = "incident_category",
                  sectors: Sequence[str] = ()) -> FigureSpec:
     """The ICO's older quarterly tables (financial-year quarters) as stacked bars, with their own source line."""
-    frame, queries = _frame(result)
+    frame, queries = frame_of(result), queries_of(result)
     label = LEGACY_BREAKDOWNS.get(breakdown, "group").lower()
     fig = go.Figure()
     groups = sorted(dict.fromkeys(frame["group"]), key=is_others) if not frame.empty else []

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from govdata import numbers
+from govdata import numbers, quarters
 from govdata.charts.base import PALETTE, style
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
@@ -31,10 +31,6 @@ class ReleaseComparison:
     vocabulary: pd.DataFrame            # dimension (label), value, change ('appeared'/'disappeared'), incidents
     chart: FigureSpec | None = None     # differences per revised quarter; None when nothing was revised
     queries: list[QueryResult] = field(default_factory=list)
-
-
-def _quarter(year, quarter) -> str:
-    return f"Q{int(quarter)} {int(year)}"
 
 
 def signed(value) -> str:
@@ -67,10 +63,10 @@ def _labels(releases: pd.DataFrame, old: str, new: str) -> tuple[str, str]:
 
 def _chart(revised: pd.DataFrame, old_label: str, new_label: str, sources: list[Source],
            queries: list[QueryResult]) -> FigureSpec:
-    quarters = [_quarter(y, q) for y, q in zip(revised["year"], revised["quarter"])]
+    labels = [quarters.label(y, q) for y, q in zip(revised["year"], revised["quarter"])]
     differences = [int(v) for v in revised["difference"]]
     fig = go.Figure(go.Bar(
-        x=quarters, y=differences, marker_color=[UP if d > 0 else DOWN for d in differences],
+        x=labels, y=differences, marker_color=[UP if d > 0 else DOWN for d in differences],
         text=[signed(d) for d in differences], textposition="outside", cliponaxis=False,
         customdata=[[numbers.count(o), numbers.count(n)]
                     for o, n in zip(revised["old_incidents"], revised["new_incidents"])],
@@ -80,9 +76,9 @@ def _chart(revised: pd.DataFrame, old_label: str, new_label: str, sources: list[
     fig.update_yaxes(title_text="Difference in incidents", zeroline=True, zerolinecolor="#444")
     up, down = sum(d > 0 for d in differences), sum(d < 0 for d in differences)
     total = sum(differences)
-    title = f"{_plural(len(quarters), 'quarter')} revised, net {signed(total)}"
-    summary = (f"{_plural(len(quarters), 'quarter')} revised from the {old_label} to the {new_label}: "
-               f"{up} up, {down} down, {len(quarters) - up - down} with the same total but incidents moved between "
+    title = f"{_plural(len(labels), 'quarter')} revised, net {signed(total)}"
+    summary = (f"{_plural(len(labels), 'quarter')} revised from the {old_label} to the {new_label}: "
+               f"{up} up, {down} down, {len(labels) - up - down} with the same total but incidents moved between "
                f"sectors, categories or types; net change {signed(total)} incidents.")
     spec = FigureSpec(
         key="release-revisions", title=title,
@@ -101,11 +97,11 @@ def _summary(old: str, new: str, old_label: str, new_label: str, added: pd.DataF
     for frame, words in ((added, "added"), (removed, "no longer in the later release")):
         if len(frame):
             parts.append(f"{_plural(len(frame), 'quarter')} {words} (" + _listing(
-                [f"{_quarter(y, q)}: {_incidents(n)}" for y, q, n in
+                [f"{quarters.label(y, q)}: {_incidents(n)}" for y, q, n in
                  zip(frame["year"], frame["quarter"], frame["incidents"])]) + ")")
     if len(revised):
         parts.append(f"{_plural(len(revised), 'quarter')} revised (" + _listing(
-            [f"{_quarter(y, q)}: {numbers.count(o)} to {numbers.count(n)}, {signed(d)}" for y, q, o, n, d in
+            [f"{quarters.label(y, q)}: {numbers.count(o)} to {numbers.count(n)}, {signed(d)}" for y, q, o, n, d in
              zip(revised["year"], revised["quarter"], revised["old_incidents"], revised["new_incidents"],
                  revised["difference"])]) + ")")
     elif old != new:
@@ -124,10 +120,10 @@ def comparison(releases: QueryResult, changes: QueryResult, breakdown: QueryResu
     """The view for releases `old` -> `new` (sha256s) from releases(), quarter_changes(), revisions(dimension)
     and vocabulary_changes() results."""
     old_label, new_label = _labels(releases.data, old, new)
-    quarters = changes.data
+    changed = changes.data
 
     def part(status: str, columns: dict[str, str]) -> pd.DataFrame:
-        rows = quarters[quarters["status"] == status]
+        rows = changed[changed["status"] == status]
         out = pd.DataFrame({"year": rows["year"], "quarter": rows["quarter"]})
         for name, source in columns.items():
             out[name] = rows[source].astype("int64")

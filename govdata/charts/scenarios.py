@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers
-from govdata.charts.base import NEUTRAL, PALETTE, apply_rows, rows, style
+from govdata.charts.base import NEUTRAL, PALETTE, apply_rows, figure_spec, rows
 from govdata.figures import FigureSpec, Source
 
 MODEL_NOTE = ("Illustrative model, not a causal estimate: observed incidents rescaled by assumed effect sizes "
@@ -19,13 +19,6 @@ BASELINE_COLOUR, SCENARIO_COLOUR = NEUTRAL, PALETTE[0]
 def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
-
-
-def _spec(key, title, subtitle, fig, data, summary, sources, notes=None, height=None, queries=None) -> FigureSpec:
-    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
-                      summary=summary, sources=list(sources), queries=list(queries or []),
-                      notes=[MODEL_NOTE] + list(notes or []), alt_text=f"{title}. {summary}")
-    return style(spec, **({"height": height} if height else {}))
 
 
 def _n(value: float) -> str:
@@ -73,8 +66,8 @@ def fan_chart(projection: pd.DataFrame, *, sector: str, window_label: str, ramp_
     fig.update_yaxes(tickformat=",", rangemode="tozero")
     data = projection[["year", "series", "training_coverage", "dpo_coverage", "median", "p25", "p75", "p05", "p95",
                        "avoided_median", "avoided_p05", "avoided_p95"]]
-    return _spec("scenario-fan", title, subtitle, fig, data, summary, sources,
-                 notes=["Baseline held at the window's rate: no trend is assumed."], queries=queries)
+    return figure_spec("scenario-fan", title, subtitle, fig, data, summary, sources, queries,
+                       [MODEL_NOTE, "Baseline held at the window's rate: no trend is assumed."])
 
 
 def avoided_chart(by_class: pd.DataFrame, *, sector: str, sources: list[Source], total: dict | None = None,
@@ -113,11 +106,11 @@ def avoided_chart(by_class: pd.DataFrame, *, sector: str, sources: list[Source],
     fig.update_xaxes(tickformat=",", zeroline=True, zerolinecolor=NEUTRAL)
     data = frame[["class", "incidents_in_window", "baseline_per_year_median", "scenario_per_year_median",
                   "avoided_median", "avoided_p05", "avoided_p95", "avoided_at_most_likely_values"]]
-    return _spec("scenario-avoided-by-class", title,
-                 "Incidents avoided per year by class, Monte Carlo median with 90% interval", fig, data, summary,
-                 sources, notes=["Each bar is that class's own median: class medians need not add up to the median "
-                                 "of the total, which is stated on its own."], queries=queries,
-                 height=apply_rows(fig, layout, extra_px=44))
+    return figure_spec("scenario-avoided-by-class", title,
+                       "Incidents avoided per year by class, Monte Carlo median with 90% interval", fig, data, summary,
+                       sources, queries, [MODEL_NOTE, "Each bar is that class's own median: class medians need not "
+                                          "add up to the median of the total, which is stated on its own."],
+                       height=apply_rows(fig, layout, extra_px=44))
 
 
 def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], top: int = 10) -> FigureSpec:
@@ -148,10 +141,10 @@ def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], 
                f"to {_n(hi.iloc[0])}.")
     data = tornado[["assumption", "input_low", "input_high", "headline_at_low", "headline_at_high", "central",
                     "swing"]]
-    return _spec("scenario-tornado", title,
-                 f"{headline}, Monte Carlo median ({_n(central)}, dotted line): each assumption fixed at its low "
-                 "and high value, every other input drawn as in the Monte Carlo", fig, data,
-                 summary, sources, height=apply_rows(fig, layout, extra_px=44))
+    return figure_spec("scenario-tornado", title,
+                       f"{headline}, Monte Carlo median ({_n(central)}, dotted line): each assumption fixed at its "
+                       "low and high value, every other input drawn as in the Monte Carlo", fig, data,
+                       summary, sources, notes=[MODEL_NOTE], height=apply_rows(fig, layout, extra_px=44))
 
 
 def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> FigureSpec:
@@ -176,5 +169,6 @@ def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> Figu
                         f"{_n(r.avoided_p95)})" for r in frame.itertuples()) + "."
     fig.update_layout(xaxis_title="Incidents avoided per year (median; lines: 90% interval)", showlegend=False)
     fig.update_xaxes(tickformat=",", zeroline=True, zerolinecolor=NEUTRAL)
-    return _spec("scenario-comparison", title, "Incidents avoided per year, Monte Carlo median with 90% interval",
-                 fig, frame, summary, sources, height=apply_rows(fig, layout, extra_px=44))
+    return figure_spec("scenario-comparison", title, "Incidents avoided per year, Monte Carlo median with 90% "
+                       "interval", fig, frame, summary, sources, notes=[MODEL_NOTE],
+                       height=apply_rows(fig, layout, extra_px=44))

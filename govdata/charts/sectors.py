@@ -7,12 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from govdata import numbers, vocabulary
-from govdata.charts.base import (NEUTRAL, PALETTE, SERIES_BREAKS, SERIES_COLOURS, apply_rows, rows, stacked_panels,
-                                 style, time_axis)
+from govdata import numbers, quarters, vocabulary
+from govdata.charts.base import (NEUTRAL, PALETTE, SERIES_BREAKS, SERIES_COLOURS, apply_rows, empty_spec,
+                                 figure_spec, frame_of, rows, stacked_panels, time_axis)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
-from govdata.queries.sectors import Period, quarter_index, quarter_label
+from govdata.queries.sectors import Period
 from govdata.stats import MIN_BASE, min_base_rule, small_base
 
 PICKED = PALETTE[0]
@@ -37,43 +37,12 @@ def _subtitle(measure: str, period: Period, comparable_only: bool) -> str:
     return f"{measure}, {period.span}, {_scope(period, comparable_only)}"
 
 
-def _pct(value: float) -> str:
-    """A percentage already computed (and rounded once) by the query, as text: govdata.numbers' one format."""
-    return numbers.pct_text(value)
-
-
-def _frame(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
-    return result.data if isinstance(result, QueryResult) else result
-
-
-def _queries(result) -> list:
-    return [result] if isinstance(result, QueryResult) else []
-
-
-def _spec(key: str, title: str, subtitle: str, fig: go.Figure, data: pd.DataFrame, summary: str,
-          sources: list[Source], result, notes: list[str] | None = None, height: int | None = None,
-          margin: dict | None = None, data_date: str = "") -> FigureSpec:
-    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
-                      summary=summary, sources=list(sources), queries=_queries(result), notes=list(notes or []),
-                      alt_text=f"{title}. {summary}", data_date=data_date)
-    return style(spec, **({"height": height} if height else {}), margin=margin)
-
-
 def _value_axis(fig: go.Figure, low: float, high: float, *, pad: float = 0.22) -> None:
     """An x axis for directly labelled bars: no ticks or grid (each bar carries its value), room for the labels
     outside the bar ends."""
     span = (high - low) or 1.0
     fig.update_xaxes(range=[low - (pad * span if low < 0 else 0), high + (pad * span if high > 0 else 0)],
                      showticklabels=False, showgrid=False, zeroline=False, title_text="")
-
-
-def _empty(key: str, title: str, subtitle: str, data: pd.DataFrame, sources: list[Source], result) -> FigureSpec:
-    fig = go.Figure()
-    fig.add_annotation(text=title, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font=dict(size=16, color=NEUTRAL))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _spec(key, title, subtitle, fig, data, title + ".", sources, result, height=160)
 
 
 def _incidents(n) -> str:
@@ -119,7 +88,7 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
         raise ValueError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}")
     axis, numerator, is_pct = MEASURES[measure]
     verb, measure_text = MEASURE_WORDS[measure]
-    frame = _frame(result)
+    frame = frame_of(result)
     columns = ["sector", "selected", "incidents"] + ([numerator, measure] if numerator else [])
     data = frame[columns].copy()
     if is_pct:
@@ -135,9 +104,9 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
     key = f"sectors-ranked-{measure.replace('_', '-')}"
     subtitle = _subtitle(measure_text + ", picked sectors in colour", period, comparable_only)
     if data.empty:
-        return _empty(key, f"No incidents in {period.label}", subtitle, data, sources, result)
+        return empty_spec(key, f"No incidents in {period.label}", subtitle, data, sources, result)
 
-    fmt = _pct if is_pct else (lambda v: f"{int(v):,}")
+    fmt = numbers.pct_text if is_pct else (lambda v: f"{int(v):,}")
     picked = data[data["selected"]]
     total = int(data["incidents"].sum())
     notes: list[str] = []
@@ -185,7 +154,7 @@ def ranked(result: QueryResult | pd.DataFrame, measure: str, period: Period, sou
         customdata=data["sector"], hovertemplate="%{customdata}: %{text}<extra></extra>",
     ))
     _value_axis(fig, 0.0, float(data[measure].max()))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
+    return figure_spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last), notes=notes,
                  height=apply_rows(fig, layout))
 
 
@@ -197,21 +166,21 @@ PANEL_PX = 130  # one sector's panel of quarterly incidents
 def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
                         comparable_only: bool = True) -> FigureSpec:
     """Small multiples: one panel per picked sector, incidents per quarter, shared y axis, period shaded."""
-    frame = _frame(result)
+    frame = frame_of(result)
     data = frame[["sector", "year", "quarter", "period_start", "incidents"]].copy()
     key = "sectors-quarterly-trend"
-    first = quarter_label(int(quarter_index(*data.iloc[0][["year", "quarter"]]))) if not data.empty else ""
-    last = quarter_label(period.last)
+    first = quarters.label(*data.iloc[0][["year", "quarter"]]) if not data.empty else ""
+    last = quarters.label_at(period.last)
     subtitle = (f"Incidents per quarter, {first} to {last}, same scale; shaded: {period.span}; "
                 f"{_scope(period, comparable_only)}")
     if data.empty:
-        return _empty(key, "No sectors picked", subtitle, data, sources, result)
+        return empty_spec(key, "No sectors picked", subtitle, data, sources, result)
 
     sectors = list(dict.fromkeys(data["sector"]))
     latest = data[(data["year"] * 4 + data["quarter"] - 1) == data["year"].mul(4).add(data["quarter"] - 1).max()]
     latest = latest.sort_values(["incidents", "sector"], ascending=[False, True])
     lead = latest.iloc[0]
-    latest_label = f"{int(lead.year)} Q{int(lead.quarter)}"
+    latest_label = quarters.label(lead.year, lead.quarter)
     title = (f"{lead.sector} reported the most incidents of the sectors picked in {latest_label}: "
              f"{int(lead.incidents):,}" if len(sectors) > 1 else
              f"{lead.sector} reported {int(lead.incidents):,} incidents in {latest_label}")
@@ -220,13 +189,13 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
         series = data[data["sector"] == sector]
         low = series.loc[series["incidents"].idxmin()]
         high = series.loc[series["incidents"].idxmax()]
-        parts.append(f"{sector} from {int(low.incidents):,} ({int(low.year)} Q{int(low.quarter)}) to "
-                     f"{int(high.incidents):,} ({int(high.year)} Q{int(high.quarter)})")
+        parts.append(f"{sector} from {int(low.incidents):,} ({quarters.label(low.year, low.quarter)}) to "
+                     f"{int(high.incidents):,} ({quarters.label(high.year, high.quarter)})")
     summary = f"Quarterly incidents {first} to {last} ranged: " + "; ".join(parts) + "."
 
     fig, height, margin = stacked_panels(sectors, PANEL_PX)  # one column: readable on a phone and in print
-    start = pd.Timestamp(f"{period.first // 4}-{3 * (period.first % 4) + 1:02d}-01")
-    end = pd.Timestamp(f"{period.last // 4}-{3 * (period.last % 4) + 1:02d}-01") + pd.offsets.QuarterEnd(0)
+    start = quarters.at(period.first).start_time
+    end = quarters.at(period.last).end_time.normalize()
     x_min = str(pd.Timestamp(data["period_start"].min()).date())
     x_max = str(pd.Timestamp(data["period_start"].max()).date())
     shapes: list[dict] = []
@@ -247,7 +216,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
     fig.update_yaxes(rangemode="tozero", matches="y", tickformat=",", nticks=4)  # one scale, so sizes compare
     time_axis(fig)
     notes = [f"Dashed line: {label}." for when, label in SERIES_BREAKS if x_min < when <= x_max]
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes, height=height,
+    return figure_spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last), notes=notes, height=height,
                  margin=margin)
 
 
@@ -256,14 +225,14 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
 def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *,
               comparable_only: bool = True) -> FigureSpec:
     """One panel per picked sector: its most frequent incident types as a share of its incidents."""
-    frame = _frame(result)
+    frame = frame_of(result)
     data = frame[["sector", "incident_type", "incidents", "sector_incidents", "pct_of_sector", "small_base",
                   "rank"]].copy()
     key = "sectors-top-incident-types"
     top_n = int(data["rank"].max()) if not data.empty else 0
     subtitle = _subtitle(f"Top {top_n} incident types, % of each sector's incidents", period, comparable_only)
     if data.empty:
-        return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources,
+        return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources,
                       result)
     sectors = list(dict.fromkeys(data["sector"]))
     firsts = data[data["rank"] == 1]
@@ -271,7 +240,7 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     common, count = leaders.index[0], int(leaders.iloc[0])
     if len(sectors) == 1:
         lead = firsts.iloc[0]
-        title = f"{common} was {lead.sector}'s most common incident type in {period.label}: {_pct(lead.pct_of_sector)}"
+        title = f"{common} was {lead.sector}'s most common incident type in {period.label}: {numbers.pct_text(lead.pct_of_sector)}"
     elif count == len(sectors):
         title = f"{common} was the most common incident type in {_every(count)} sectors picked, {period.label}"
     elif count == 1:
@@ -280,7 +249,7 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
         title = (f"{common} was the most common incident type in {count} of the {len(sectors)} sectors picked, "
                  f"{period.label}")
     summary = "Most common type: " + "; ".join(
-        f"{r.sector}, {r.incident_type} ({_pct(r.pct_of_sector)}, {_incidents(r.incidents)}"
+        f"{r.sector}, {r.incident_type} ({numbers.pct_text(r.pct_of_sector)}, {_incidents(r.incidents)}"
         + (f" of {int(r.sector_incidents):,}: small base" if r.small_base else "") + ")"
         for r in firsts.itertuples(index=False)) + "."
 
@@ -299,12 +268,12 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     layout = rows(labels, headers=headers)
     fig = go.Figure(go.Bar(
         x=[r.pct_of_sector for r in marks], y=[y for y in layout.mark_y if y is not None], orientation="h",
-        width=layout.mark_height, marker_color=PICKED, text=[_pct(r.pct_of_sector) for r in marks],
+        width=layout.mark_height, marker_color=PICKED, text=[numbers.pct_text(r.pct_of_sector) for r in marks],
         textposition="outside", cliponaxis=False,
         customdata=[[r.sector, r.incident_type, f"{int(r.incidents):,}"] for r in marks],
         hovertemplate="%{customdata[0]}, %{customdata[1]}: %{text} (%{customdata[2]})<extra></extra>"))
     _value_axis(fig, 0.0, float(data["pct_of_sector"].max()))
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
+    return figure_spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last),
                  notes=_small_note(data, "sector_incidents"), height=apply_rows(fig, layout))
 
 
@@ -312,7 +281,7 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
 
 def _mix(result, column: str, period: Period, sources: list[Source], comparable_only: bool, key: str,
          measure: str) -> tuple[pd.DataFrame, go.Figure | None, str, int]:
-    frame = _frame(result)
+    frame = frame_of(result)
     data = frame[["sector", column, "incidents", "sector_incidents", "pct_of_sector", "small_base"]].copy()
     subtitle = _subtitle(measure, period, comparable_only)
     if data.empty:
@@ -328,7 +297,7 @@ def _mix(result, column: str, period: Period, sources: list[Source], comparable_
         part = data[data[column] == value].set_index("sector").reindex(sectors)
         fig.add_trace(go.Bar(x=part["pct_of_sector"].fillna(0), y=layout.mark_y, orientation="h", name=value,
                              width=layout.mark_height, marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                             customdata=[[s, "–" if pd.isna(p) else f"{_pct(p)} ({int(n):,})"]
+                             customdata=[[s, "–" if pd.isna(p) else f"{numbers.pct_text(p)} ({int(n):,})"]
                                          for s, p, n in zip(sectors, part["pct_of_sector"],
                                                             part["incidents"].fillna(0))],
                              hovertemplate=f"%{{customdata[0]}}, {value}: %{{customdata[1]}}<extra></extra>"))
@@ -344,7 +313,7 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
     data, fig, subtitle, height = _mix(result, "time_to_report", period, sources, comparable_only, key,
                                "Time taken to report, % of each sector's incidents")
     if fig is None:
-        return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
+        return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
     within = data[data["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector")["incidents"].sum()
     totals = data.groupby("sector")["incidents"].sum()
     within = within.reindex(totals.index, fill_value=0)
@@ -366,7 +335,7 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
     summary = "Reported within 72 hours: " + "; ".join(
         f"{s} {share[s]} of {int(totals[s]):,}" + (" (small base, not ranked)" if small_base(totals[s]) else "")
         for s in order) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
+    return figure_spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last),
                  notes=_small_note(data, "sector_incidents"), height=height)
 
 
@@ -377,7 +346,7 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     data, fig, subtitle, height = _mix(result, "decision", period, sources, comparable_only, key,
                                "Decision taken by the ICO, % of each sector's incidents")
     if fig is None:
-        return _empty(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
+        return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
     ranked_rows = data.sort_values(["sector", "incidents", "decision"], ascending=[True, False, True])
     firsts = ranked_rows.groupby("sector", sort=False).head(1)
     counts = firsts["decision"].value_counts()
@@ -385,7 +354,7 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     sectors = firsts["sector"].tolist()
     if len(sectors) == 1:
         title = f"'{common}' was the most common decision for {sectors[0]} in {period.label}: " \
-                f"{_pct(firsts.iloc[0].pct_of_sector)}"
+                f"{numbers.pct_text(firsts.iloc[0].pct_of_sector)}"
     elif n == len(sectors):
         title = f"'{common}' was the most common decision in {_every(n)} sectors picked, {period.label}"
     elif n == 1:
@@ -393,10 +362,10 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
     else:
         title = f"'{common}' was the most common decision in {n} of the {len(sectors)} sectors picked, {period.label}"
     summary = "Most common decision: " + "; ".join(
-        f"{r.sector}, {r.decision} ({_pct(r.pct_of_sector)}" + (
+        f"{r.sector}, {r.decision} ({numbers.pct_text(r.pct_of_sector)}" + (
             f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "") + ")"
         for r in firsts.itertuples(index=False)) + "."
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last),
+    return figure_spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last),
                  notes=_small_note(data, "sector_incidents"), height=height)
 
 
@@ -409,14 +378,14 @@ def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: li
     A sector whose earlier count is below the minimum base (govdata.stats.MIN_BASE) is drawn hatched and flagged,
     and never named as the sector that rose or fell most.
     """
-    frame = _frame(result)
+    frame = frame_of(result)
     data = frame[["sector", "is_total", "current", "previous", "change", "pct_change", "quarters_compared",
                   "small_base"]].copy()
     key = "sectors-year-on-year"
     compared = int(data["quarters_compared"].max()) if not data.empty else 0
     subtitle = _subtitle("% change in incidents against the same quarters a year earlier", period, comparable_only)
     if compared == 0 or data.empty:
-        return _empty(key, f"No comparable quarters a year before {period.label} to compare with", subtitle, data,
+        return empty_spec(key, f"No comparable quarters a year before {period.label} to compare with", subtitle, data,
                       sources, result)
 
     def change(row) -> str:
@@ -472,5 +441,5 @@ def year_on_year(result: QueryResult | pd.DataFrame, period: Period, sources: li
     fig.add_vline(x=0, line=dict(color=NEUTRAL, width=1))
     _value_axis(fig, min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max())),
                 pad=0.3)
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarter_label(period.last), notes=notes,
+    return figure_spec(key, title, subtitle, fig, data, summary, sources, result, data_date=quarters.label_at(period.last), notes=notes,
                  height=apply_rows(fig, layout))

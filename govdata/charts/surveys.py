@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers, vocabulary
-from govdata.charts.base import (NEUTRAL, OTHER_COLOUR, PALETTE, SERIES_COLOURS, apply_rows, rows, stacked_panels,
-                                 style, time_axis)
+from govdata.charts.base import (NEUTRAL, OTHER_COLOUR, PALETTE, SERIES_COLOURS, apply_rows, empty_spec,
+                                 figure_spec, frame_of, rows, stacked_panels, time_axis)
 from govdata.figures import FigureSpec, Source, sources_from
 from govdata.queries.base import QueryResult
 from govdata.stats import wilson_pct
@@ -25,19 +25,6 @@ NO_CI_NOTE = "Hollow points: the base n was not published, so no confidence inte
 CI_NOTE = "Bars: 95% Wilson score intervals from the published base n (sampling error only)."
 TIMELINE_PANELS_PX = (200, 170, 170)
 TIMELINE_MARKS = {"survey": (PALETTE[2], "Council survey figure"), "poll": (PALETTE[3], "Trust poll figure")}
-
-
-def _frame(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
-    return (result.data if isinstance(result, QueryResult) else result).copy()
-
-
-def _queries(result) -> list:
-    return [result] if isinstance(result, QueryResult) else []
-
-
-def _pct(value: float) -> str:
-    """A published percentage as published: whole numbers without decimals, else one decimal (govdata.numbers)."""
-    return numbers.pct_text(value, 0 if float(value).is_integer() else 1)
 
 
 def _year(value) -> str:
@@ -72,24 +59,6 @@ def _data_date(frame: pd.DataFrame) -> str:
     return "" if when.empty else str(when.max().date())
 
 
-def _spec(key, title, subtitle, fig, data, summary, sources, result, notes, height=None, margin=None, *,
-          data_date: str = "", sample_part: str = "") -> FigureSpec:
-    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
-                      summary=summary, sources=sources, queries=_queries(result), notes=notes,
-                      alt_text=f"{title}. {summary}", data_date=data_date, sample_part=sample_part)
-    return style(spec, **({"height": height} if height else {}), margin=margin)
-
-
-def _empty(key: str, what: str, result) -> FigureSpec:
-    fig = go.Figure()
-    fig.add_annotation(text=f"No {what} match these filters.", showarrow=False, xref="paper", yref="paper",
-                       x=0.5, y=0.5)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _spec(key, f"No {what} match these filters", "Choose another filter value", fig, pd.DataFrame(),
-                 f"No {what} match these filters.", [], result, [], height=160)
-
-
 def part_with_n_empty(frame: pd.DataFrame, polarity: str) -> bool:
     """True when no figure of this polarity has a base n (its hollow points then carry the legend entry)."""
     return not (frame["base_n"].notna() & (frame["polarity"] == polarity)).any()
@@ -104,13 +73,14 @@ def _error_x(frame: pd.DataFrame) -> dict:
 
 def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -> FigureSpec:
     """Dot chart of council survey percentages by indicator, coloured by polarity, with Wilson 95% intervals."""
-    raw = _frame(result)
+    raw = frame_of(result).copy()
     words_only = int(raw["value_pct"].isna().sum())
     is_response = raw["topic"] == RESPONSE_TOPIC if "topic" in raw else pd.Series(False, index=raw.index)
     responses = int((raw["value_pct"].notna() & is_response).sum())
     frame = raw[raw["value_pct"].notna() & ~is_response]
     if frame.empty:
-        return _empty("surveys-results", "council survey percentages", result)
+        return empty_spec("surveys-results", "No council survey percentages match these filters", "Choose another filter value",
+                          pd.DataFrame(), [], result)
     frame = _with_ci(frame)
     frame["survey"] = frame.apply(_short_survey, axis=1)
     frame["label"] = frame["indicator"] + " (" + frame["survey"] + ")"
@@ -143,11 +113,11 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
     if not gaps.empty:
         latest = gaps[gaps["figure_date"] == gaps["figure_date"].max()]
         top = latest.loc[latest["value_pct"].idxmax()]
-        title = (f"{top['indicator']}: {_pct(top['value_pct'])} of respondents in the {top['survey']} survey, "
+        title = (f"{top['indicator']}: {numbers.pct_text(top['value_pct'])} of respondents in the {top['survey']} survey, "
                  f"the largest reported gap in its latest survey")
     else:
         top = frame.loc[frame["value_pct"].idxmax()]
-        title = f"{top['indicator']}: {_pct(top['value_pct'])} of respondents ({top['survey']}), the highest figure shown"
+        title = f"{top['indicator']}: {numbers.pct_text(top['value_pct'])} of respondents ({top['survey']}), the highest figure shown"
     # The same indicator reported with different values by different outlets.
     disagree = frame.groupby(["survey_id", "indicator"])["value_pct"].agg(lambda s: sorted(set(s)))
     disagree = disagree[disagree.map(len) > 1]
@@ -158,7 +128,7 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
                f"from the base n and {len(frame) - with_ci} have no published base.")
     if len(disagree):
         summary += " Outlets disagree on " + "; ".join(
-            f"'{ind}' ({' vs '.join(_pct(v) for v in vals)})" for (_, ind), vals in disagree.items()) + "."
+            f"'{ind}' ({' vs '.join(numbers.pct_text(v) for v in vals)})" for (_, ind), vals in disagree.items()) + "."
     notes = [CI_NOTE]
     if with_ci < len(frame):
         notes.append(NO_CI_NOTE)
@@ -175,7 +145,7 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
                  + CITE_COLUMNS]
     subtitle = (f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
                 f"councils or staff, {_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
-    return _spec("surveys-results", title, subtitle, fig, data, summary, sources_from(frame), result, notes,
+    return figure_spec("surveys-results", title, subtitle, fig, data, summary, sources_from(frame), result, notes,
                  height=height, data_date=_data_date(frame))
 
 
@@ -185,12 +155,13 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
                 pollster: str | None = None) -> FigureSpec:
     """Trust in organisations' handling of personal data over time: one line per poll series (same publisher,
     pollster, question, organisation and answer), coloured by organisation type, Wilson intervals where n known."""
-    raw = _frame(result)
+    raw = frame_of(result).copy()
     frame = raw[raw["value_pct"].notna() & raw["response"].isin(TRUST_RESPONSES)]
     undated = int(frame["figure_date"].isna().sum())
     frame = frame[frame["figure_date"].notna()]
     if frame.empty:
-        return _empty("surveys-trust", "dated trust figures", result)
+        return empty_spec("surveys-trust", "No dated trust figures match these filters", "Choose another filter value",
+                          pd.DataFrame(), [], result)
     frame = _with_ci(frame)
     frame["figure_date"] = pd.to_datetime(frame["figure_date"])
     frame["series"] = (frame["organisation"] + " — " + frame["pollster"].where(frame["pollster"] != "Not stated",
@@ -241,14 +212,14 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
         _, first, last = max(changes, key=lambda c: c[0])
         verb = "fell" if last["value_pct"] < first["value_pct"] else "rose" if last["value_pct"] > first[
             "value_pct"] else "held"
-        title = (f"Trust in {first['organisation']} {verb} from {_pct(first['value_pct'])} "
-                 f"({_year(first['figure_date'])}) to {_pct(last['value_pct'])} ({_year(last['figure_date'])}) "
+        title = (f"Trust in {first['organisation']} {verb} from {numbers.pct_text(first['value_pct'])} "
+                 f"({_year(first['figure_date'])}) to {numbers.pct_text(last['value_pct'])} ({_year(last['figure_date'])}) "
                  f"in the {first['publisher']} series ({first['pollster']})")
     else:
         top = frame.loc[frame["value_pct"].idxmax()]
         low = frame.loc[frame["value_pct"].idxmin()]
-        title = (f"Published trust figures for {scope} range from {_pct(low['value_pct'])} ({low['organisation']}, "
-                 f"{_year(low['figure_date'])}) to {_pct(top['value_pct'])} ({top['organisation']}, "
+        title = (f"Published trust figures for {scope} range from {numbers.pct_text(low['value_pct'])} ({low['organisation']}, "
+                 f"{_year(low['figure_date'])}) to {numbers.pct_text(top['value_pct'])} ({top['organisation']}, "
                  f"{_year(top['figure_date'])})")
     summary = (f"{len(frame)} dated trust figures from {frame['publisher'].nunique()} publisher(s) and "
                f"{frame['pollster'].nunique()} pollster label(s) between {_year(frame['figure_date'].min())} and "
@@ -270,7 +241,7 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
                   "source_url", "notes"] + CITE_COLUMNS]
     subtitle = ("Share of adults who trust or have high confidence in an organisation's handling of personal data, "
                 f"{_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
-    return _spec("surveys-trust", title, subtitle, fig, data, summary, sources_from(frame), result, notes,
+    return figure_spec("surveys-trust", title, subtitle, fig, data, summary, sources_from(frame), result, notes,
                  data_date=_data_date(frame))
 
 
@@ -283,9 +254,10 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
     `incident_sources`: the provenance Source(s) of the incident counts (a sample says so). Survey, poll and
     earlier-count figures are cited from their own pages; only the incident panel can be simulated, and the
     label, watermark and per-row data_status say exactly that."""
-    frame = _frame(result)
+    frame = frame_of(result).copy()
     if frame.empty:
-        return _empty("surveys-timeline", "incident, survey or poll figures", result)
+        return empty_spec("surveys-timeline", "No incident, survey or poll figures match these filters", "Choose another filter value",
+                          pd.DataFrame(), [], result)
     frame["figure_date"] = pd.to_datetime(frame["figure_date"])
     fig, height, margin = stacked_panels((f"ICO incident reports, {sector}, per calendar year",
                                           "Council information-governance surveys, % of respondents",
@@ -367,7 +339,7 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
                   "comparable", "data_status", "publisher", "source_url"] + CITE_COLUMNS]
     notes.append("Hollow points: base n not published (no interval). Each point's series is named in the data "
                  "table (and on screen when you point at it).")
-    spec = _spec("surveys-timeline", title, f"{sector}: ICO incident reports beside council survey and public-trust "
+    spec = figure_spec("surveys-timeline", title, f"{sector}: ICO incident reports beside council survey and public-trust "
                  "figures, on one time axis", fig, data, summary, sources, result, notes, height=height,
                  margin=margin, data_date=_data_date(frame), sample_part=sample_part)
     if sample_part:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from govdata import numbers, vocabulary
+from govdata import numbers, quarters, vocabulary
 from govdata.queries.base import QueryResult, run
 from govdata.queries.registry import named_query, register
 
@@ -74,32 +74,6 @@ def _period(period: str) -> str:
     return period
 
 
-SECTORS_SQL = """
-SELECT sector, CAST(coalesce(sum(incidents) FILTER (WHERE comparable), 0) AS BIGINT) AS incidents
-FROM incidents_quarterly WHERE dimension = 'total' GROUP BY sector ORDER BY incidents DESC, sector
-"""
-
-
-@named_query("incidents_sectors", "Sectors in the row-level data with comparable incident counts (filter choices)",
-             SECTORS_SQL)
-def sectors(con: duckdb.DuckDBPyConnection) -> QueryResult:
-    """Sectors present in the row-level data with their comparable incident counts (largest first)."""
-    return run(con, SECTORS_SQL)
-
-
-PERIODS_SQL = """
-SELECT year, quarter, min(period_start) AS period_start, bool_and(comparable) AS comparable,
-       CAST(sum(incidents) AS BIGINT) AS incidents
-FROM incidents_quarterly WHERE dimension = 'total' GROUP BY year, quarter ORDER BY year, quarter
-"""
-
-
-@named_query("incidents_periods", "Each calendar quarter in the row-level data with its incident count", PERIODS_SQL)
-def periods(con: duckdb.DuckDBPyConnection) -> QueryResult:
-    """Each calendar quarter in the row-level data: year, quarter, period_start, comparable, incidents."""
-    return run(con, PERIODS_SQL)
-
-
 def _trend_sql(column: str | None, rolling: bool) -> str:
     """The trend SQL for one breakdown column (from the allow-list) with or without the rolling mean."""
     # counts come from incidents_quarterly (pre-aggregated by the ETL): the rows of one dimension, summed
@@ -134,8 +108,8 @@ def _trend_sql(column: str | None, rolling: bool) -> str:
             FROM all_periods p CROSS JOIN groups g
             LEFT JOIN counts c ON c.year = p.year AND c.q = p.q AND c.grp = g.grp
         )
-        SELECT CASE WHEN g.q = 0 THEN CAST(g.year AS VARCHAR) ELSE g.year || ' Q' || g.q END AS period,
-               g.period_start, g.year, g.q AS quarter, g.quarters_covered,
+        -- the period's label ('Q4 2024', '2024') is added by govdata.quarters, the one place quarters are written
+        SELECT g.period_start, g.year, g.q AS quarter, g.quarters_covered,
                (g.q > 0 OR g.quarters_covered = 4) AS complete,
                g.grp AS "group", g.incidents,
                CAST(sum(g.incidents) OVER (PARTITION BY g.year, g.q) AS BIGINT) AS period_total,
@@ -189,6 +163,7 @@ def incident_trend(con: duckdb.DuckDBPyConnection, period: str = "quarter", brea
 
 def _with_numbers(result: QueryResult) -> QueryResult:
     frame = result.data
+    frame.insert(0, "period", [quarters.label(y, q) for y, q in zip(frame["year"], frame["quarter"])])
     # Shares and changes from the integer counts, rounded once (the SQL returns counts only).
     frame.insert(frame.columns.get_loc("period_total") + 1, "share_pct",
                  numbers.percent_column(frame["incidents"], frame["period_total"]))
@@ -228,19 +203,18 @@ HEADLINE_SQL = """
         latest_y AS (SELECT max(year) AS year FROM (SELECT year FROM quarters GROUP BY year
                                                     HAVING count(*) = 4)),
         picked AS (
-            SELECT 'quarter' AS kind, year, quarter, year || ' Q' || quarter AS period,
-                   (year - 1) || ' Q' || quarter AS previous_period,
+            SELECT 'quarter' AS kind, year, quarter,
                    EXISTS (SELECT 1 FROM quarters q WHERE q.year = l.year - 1 AND q.quarter = l.quarter)
                        AS previous_available
             FROM latest_q l
             UNION ALL
             -- a year earlier counts only when it too has four comparable quarters (2019 starts at Q2)
-            SELECT 'year', year, 0, CAST(year AS VARCHAR), CAST(year - 1 AS VARCHAR),
+            SELECT 'year', year, 0,
                    (SELECT count(*) FROM quarters q WHERE q.year = l.year - 1) = 4
             FROM latest_y l WHERE year IS NOT NULL
         ),
         figures AS (
-            SELECT p.kind, p.period, p.previous_period,
+            SELECT p.kind, p.year, p.quarter,
                    -- sums over incidents_quarterly_mix (pre-aggregated counts); coalesce keeps "none" as 0, not NULL
                    CAST(coalesce(sum(b.incidents) FILTER (WHERE b.year = p.year), 0) AS BIGINT) AS incidents,
                    CASE WHEN p.previous_available THEN
@@ -253,10 +227,11 @@ HEADLINE_SQL = """
                                  0) AS BIGINT) AS within_72h
             FROM picked p
             LEFT JOIN base b ON b.year IN (p.year, p.year - 1) AND (p.quarter = 0 OR b.quarter = p.quarter)
-            GROUP BY p.kind, p.period, p.previous_period, p.previous_available
+            GROUP BY p.kind, p.year, p.quarter, p.previous_available
         )
         -- counts only: shares and changes are computed exactly and rounded once by govdata.numbers
-        SELECT kind, period, previous_period, incidents, incidents_year_earlier, cyber, within_72h
+        -- (and the periods' labels by govdata.quarters)
+        SELECT kind, year, quarter, incidents, incidents_year_earlier, cyber, within_72h
         FROM figures
         ORDER BY kind
     """
@@ -267,13 +242,18 @@ HEADLINE_SQL = """
 def headline_figures(con: duckdb.DuckDBPyConnection, sectors: Sequence[str] = ()) -> QueryResult:
     """Headline figures for the latest comparable quarter and the latest complete (four-quarter) year.
 
-    One row per kind ('quarter', 'year'): period, previous_period (same period a year earlier), incidents,
+    One row per kind ('quarter', 'year'): period ('Q4 2024' or '2024'), previous_period (same period a year
+    earlier), year, quarter (0 for the year), incidents,
     incidents_year_earlier (NULL when that period is not comparable), cyber, within_72h. Counts only: shares and
     changes are computed from them by govdata.numbers (exact, rounded once).
     'Within 72 hours' = Time Taken to Report 'Less than 24 hours' or '24 hours to 72 hours'.
     Filtered by `sectors` (empty = all); comparable quarters only.
     """
-    return run(con, HEADLINE_SQL, (list(sectors), list(vocabulary.WITHIN_72_HOURS)))
+    result = run(con, HEADLINE_SQL, (list(sectors), list(vocabulary.WITHIN_72_HOURS)))
+    frame = result.data
+    frame.insert(1, "period", [quarters.label(y, q) for y, q in zip(frame["year"], frame["quarter"])])
+    frame.insert(2, "previous_period", [quarters.label(y - 1, q) for y, q in zip(frame["year"], frame["quarter"])])
+    return result
 
 
 _LEGACY_TEMPLATE = """

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from govdata import quarters
 from govdata.figures import Source
 from govdata.queries.base import QueryResult, run
 from govdata.queries.registry import named_query
@@ -27,20 +28,11 @@ def provenance(con: duckdb.DuckDBPyConnection) -> QueryResult:
     return run(con, PROVENANCE_SQL)
 
 
-META_SQL = "SELECT key, value FROM warehouse_meta ORDER BY key"
-
-
-@named_query("provenance_warehouse_meta", "Build facts: schema version, build time, latest quarter, sample flag",
-             META_SQL)
-def warehouse_meta(con: duckdb.DuckDBPyConnection) -> QueryResult:
-    return run(con, META_SQL)
-
-
 SOURCES_SQL = """
 SELECT publisher, title, coalesce(source_url, '') AS source_url, licence, release_date, is_sample,
        -- what the data runs to (never presented as a release date)
        CASE source
-           WHEN 'ico_rows' THEN (SELECT replace(value, '-', ' ') FROM warehouse_meta WHERE key = 'latest_quarter')
+           WHEN 'ico_rows' THEN (SELECT value FROM warehouse_meta WHERE key = 'latest_quarter')   -- '2024-Q4'
            WHEN 'ico_legacy' THEN (SELECT fy_label || ' Q' || fy_quarter || ' (financial year)'
                                    FROM legacy_incident_counts ORDER BY period_start DESC LIMIT 1)
        END AS data_to
@@ -70,7 +62,7 @@ def to_sources(result: QueryResult) -> list[Source]:
     """The chart Source objects for the rows of chart_sources()."""
     return [Source(publisher=row.publisher, title=row.title, url=row.source_url, licence=row.licence,
                    release_date=_date_text(row.release_date), is_sample=bool(row.is_sample),
-                   data_to=_date_text(getattr(row, "data_to", None)))
+                   data_to=quarters.text(_date_text(getattr(row, "data_to", None))))
             for row in result.data.itertuples(index=False)]
 
 

@@ -204,14 +204,3 @@ ORDER BY panel, figure_date, series, label
 def timeline(con: duckdb.DuckDBPyConnection, sector: str = LOCAL_GOVERNMENT, topic: str | None = None,
              organisation_type: str | None = LOCAL_GOVERNMENT, pollster: str | None = None) -> QueryResult:
     return run(con, TIMELINE_SQL, (sector, topic, organisation_type, pollster))
-
-
-INCIDENT_META_SQL = """
-SELECT key, value FROM warehouse_meta WHERE key IN ('is_sample', 'latest_quarter', 'built_at')
-"""
-
-
-@named_query("reference_incident_meta", "Whether the incident data is a sample, and its latest quarter",
-             INCIDENT_META_SQL)
-def incident_meta(con: duckdb.DuckDBPyConnection) -> QueryResult:
-    return run(con, INCIDENT_META_SQL)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from govdata import vocabulary as voc
+from govdata import quarters, vocabulary as voc
 from govdata.queries.base import QueryResult, run
 from govdata.queries.registry import named_query, register
 
@@ -35,7 +35,7 @@ def release_label(row) -> str:
     """'Q4 2024 release (fetched 2025-01-20)' / '... (loaded 2025-01-20)' for a row of releases()."""
     when = row["fetched_at"] if not pd.isna(row["fetched_at"]) else row["first_loaded_at"]
     how = "fetched" if not pd.isna(row["fetched_at"]) else "loaded"
-    return f"Q{row['runs_to_quarter']} {row['runs_to_year']} release ({how} {pd.Timestamp(when):%Y-%m-%d})"
+    return f"{quarters.label(row['runs_to_year'], row['runs_to_quarter'])} release ({how} {pd.Timestamp(when):%Y-%m-%d})"
 
 
 @named_query("releases", "Every ICO release kept in the warehouse, oldest first (file, sha256, quarter it runs "
@@ -201,20 +201,13 @@ def revised_from(result: QueryResult) -> int | None:
     return previous if previous != current else None
 
 
-def period_key(period: str) -> tuple[int, int | None]:
-    """A headline period label ('2024 Q4', or '2024' for a year) -> (2024, 4) / (2024, None)."""
-    year, _, quarter = str(period).partition(" Q")
-    return int(year), int(quarter) if quarter else None
-
-
 def headline_revisions(query, figures: QueryResult, sectors=()) -> dict[str, tuple[int, str]]:
     """{kind: (count in the previous release, the quarter that release ran to)} for each headline_figures() row
     whose figure the release shown revised. `query` runs a query function (a views runner's `query`, or
     functools.partial(fn, con)-style callables: query(fn, *args))."""
     out: dict[str, tuple[int, str]] = {}
     for row in figures.data.itertuples(index=False):
-        year, quarter = period_key(row.period)
-        result = query(period_revision, year, quarter, list(sectors))
+        result = query(period_revision, int(row.year), int(row.quarter) or None, list(sectors))
         previous = revised_from(result)
         if previous is not None:
             out[row.kind] = (previous, str(result.data.iloc[0]["previous_runs_to"]))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from govdata import numbers, vocabulary
+from govdata import numbers, quarters, vocabulary
 from govdata.queries.base import QueryResult, run
 from govdata.queries.registry import named_query
 from govdata.stats import small_base
@@ -19,82 +19,45 @@ LAST_FOUR = "last4"
 ALL_SECTORS = "All sectors"
 
 
-def quarter_index(year: int, quarter: int) -> int:
-    return year * 4 + quarter - 1
-
-
-def quarter_label(index: int) -> str:
-    return f"{index // 4} Q{index % 4 + 1}"
-
-
 @dataclass(frozen=True)
 class Period:
     """A run of calendar quarters present in the warehouse."""
 
     key: str           # 'last4' or a year such as '2024' (the URL value)
-    first: int         # quarter_index of the first quarter
-    last: int          # quarter_index of the last quarter
+    first: int         # quarters.index of the first quarter
+    last: int          # quarters.index of the last quarter
     quarters: int      # quarters with data inside [first, last]
 
     @property
     def span(self) -> str:
-        return quarter_label(self.first) if self.first == self.last else \
-            f"{quarter_label(self.first)} to {quarter_label(self.last)}"
+        return quarters.label_at(self.first) if self.first == self.last else \
+            f"{quarters.label_at(self.first)} to {quarters.label_at(self.last)}"
 
     @property
     def label(self) -> str:
-        """Wording for titles: '2024', '2019 (Q2 to Q4)' or 'the last 4 quarters (2024 Q1 to 2024 Q4)'."""
+        """Wording for titles: '2024', '2019 (Q2 to Q4)' or 'the last 4 quarters (Q1 2024 to Q4 2024)'."""
         if self.key == LAST_FOUR:
             return f"the last {self.quarters} quarters ({self.span})"
         if self.quarters == 4:
             return self.key
-        return f"{self.key} ({self.span.replace(self.key + ' ', '')})"
+        first, last = (f"Q{quarters.at(i).quarter}" for i in (self.first, self.last))
+        return f"{self.key} ({first})" if first == last else f"{self.key} ({first} to {last})"
 
 
 # ---------------------------------------------------------------------------------------------- vocabularies
 
-PERIODS_SQL = """
-SELECT year, quarter, CAST(sum(incidents) AS BIGINT) AS incidents
-FROM incidents_quarterly
-WHERE dimension = 'total' AND (comparable OR NOT $1)
-GROUP BY year, quarter
-ORDER BY year, quarter
-"""
-
-
-@named_query("sector_periods", "Calendar quarters present (comparable only unless asked), with incident counts",
-             PERIODS_SQL)
-def available_quarters(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) -> QueryResult:
-    return run(con, PERIODS_SQL, (comparable_only,))
-
-
-def periods(quarters: QueryResult) -> dict[str, Period]:
-    """The period choices offered: the last four quarters, then each year, newest first."""
-    frame = quarters.data
+def periods(present: QueryResult) -> dict[str, Period]:
+    """The period choices offered for coverage.quarters(): the last four quarters, then each year, newest first."""
+    frame = present.data
     if frame.empty:
         return {}
-    index = sorted(quarter_index(int(y), int(q)) for y, q in zip(frame["year"], frame["quarter"]))
+    index = sorted(quarters.index(y, q) for y, q in zip(frame["year"], frame["quarter"]))
     last4 = index[-4:]
     choices = {LAST_FOUR: Period(LAST_FOUR, last4[0], last4[-1], len(last4))}
     for year in sorted({i // 4 for i in index}, reverse=True):
         inside = [i for i in index if i // 4 == year]
         choices[str(year)] = Period(str(year), inside[0], inside[-1], len(inside))
     return choices
-
-
-SECTORS_SQL = """
-SELECT sector, CAST(sum(incidents) AS BIGINT) AS incidents
-FROM incidents_quarterly
-WHERE dimension = 'total' AND (comparable OR NOT $1)
-GROUP BY sector
-ORDER BY incidents DESC, sector
-"""
-
-
-@named_query("sector_list", "Sectors in the warehouse with their incident counts (the sector picker's choices)",
-             SECTORS_SQL)
-def sector_list(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) -> QueryResult:
-    return run(con, SECTORS_SQL, (comparable_only,))
 
 
 # ---------------------------------------------------------------------------------------------- measures

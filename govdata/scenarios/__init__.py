@@ -15,7 +15,7 @@ import pandas as pd
 from govdata import plain_text
 from govdata import numbers
 
-from govdata.scenarios.assumptions import (CLASSES, INTERVENTION_LABELS, CoverageDefault, ScenarioInputError,
+from govdata.scenarios.assumptions import (CLASSES, INTERVENTION_LABELS, INTERVENTIONS, CoverageDefault, ScenarioInputError,
                                            check_coverage, coverage_default, decode_effects, encode_effects,
                                            load_class_mapping, load_coverage_defaults, load_effects,
                                            validate_effects)
@@ -26,10 +26,11 @@ from govdata.scenarios.results import AT_MODES, AT_MODES_WORDS, direction_note, 
 from govdata.scenarios.sensitivity import HEADLINES, tornado
 
 __all__ = ["CLASSES", "Baseline", "ClosedForm", "Coverage", "CoverageDefault", "ScenarioInputError",
-           "ScenarioResult", "closed_form", "coverage_default", "evaluate", "load_baseline", "load_class_mapping",
+           "ScenarioResult", "closed_form", "coverage_default", "coverage_defaults", "INTERVENTIONS", "evaluate", "load_baseline", "load_class_mapping",
            "load_coverage_defaults", "load_effects", "methods_note", "sector_names", "simulate", "tornado",
            "validate_effects", "ScenarioInputs", "evaluate_inputs", "comparison_table", "encode_effects",
-           "decode_effects", "scenario_name", "TOKEN_BOUNDS", "DEFAULT_DRAWS", "DEFAULT_SEED", "DEFAULT_WINDOW_QUARTERS", "MIN_INCIDENTS"]
+           "decode_effects", "scenario_name", "numbered_name", "encode_saved", "decode_saved", "MAX_NAME",
+           "DEFAULT_YEARS", "DEFAULT_RAMP_YEARS", "TOKEN_BOUNDS", "DEFAULT_DRAWS", "DEFAULT_SEED", "DEFAULT_WINDOW_QUARTERS", "MIN_INCIDENTS"]
 
 DEFAULT_YEARS = 5
 DEFAULT_RAMP_YEARS = 3
@@ -97,6 +98,11 @@ class ScenarioResult:
             "assumptions": _records(self.effects),
             "projection_rule": {"years": self.years, "ramp_years": self.ramp_years},
         }
+
+
+def coverage_defaults(sector: str) -> dict[str, CoverageDefault]:
+    """The current-coverage default of each intervention (training, DPO) for `sector`, in the model's order."""
+    return {m: coverage_default(sector, m) for m in INTERVENTIONS}
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -228,6 +234,23 @@ def scenario_name(text: str, fallback: str) -> str:
     """The name as stored and shown: allowed characters only, at most MAX_NAME, else `fallback`."""
     name = _NAME_DROPPED.sub("", plain_text.clean(text))[:MAX_NAME].strip()
     return name or fallback
+
+
+def numbered_name(position: int) -> str:
+    """The name of an unnamed saved scenario: 'Scenario 2' for the second."""
+    return f"Scenario {position}"
+
+
+def encode_saved(name: str, token: str) -> str:
+    """A saved scenario as one URL value: 'name~token' (a name never holds TOKEN_SEP: scenario_name drops it)."""
+    return f"{name}{TOKEN_SEP}{token}"
+
+
+def decode_saved(text: str) -> tuple[str, str]:
+    """(name, token) of a saved scenario's URL value; raises ScenarioInputError when the token is invalid."""
+    name, _, token = str(text).partition(TOKEN_SEP)
+    ScenarioInputs.from_token(token)
+    return scenario_name(name, ""), token
 
 
 # Upper bounds on everything a scenario token (from a URL) can ask for, so no link can make one page run expensive

@@ -19,7 +19,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from govdata import vocabulary
+from govdata import quarters, vocabulary
+from govdata.queries import coverage
 from govdata.queries import scenario_baseline as q
 from govdata.queries.base import QueryResult
 from govdata.scenarios.assumptions import (CLASSES, ScenarioInputError, check_coverage, classify,
@@ -62,7 +63,8 @@ class Baseline:
 
     @property
     def window_label(self) -> str:
-        return self.window_start if self.window_start == self.window_end else f"{self.window_start} to {self.window_end}"
+        start, end = quarters.text(self.window_start), quarters.text(self.window_end)
+        return start if start == end else f"{start} to {end}"
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Coverage:
 
 def sector_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Sectors with comparable incidents in the warehouse."""
-    return list(q.sectors(con).data["sector"])
+    return list(coverage.sectors(con).data["sector"])
 
 
 def load_baseline(con: duckdb.DuckDBPyConnection, sector: str, window_quarters: int = DEFAULT_WINDOW_QUARTERS,
@@ -95,21 +97,21 @@ def load_baseline(con: duckdb.DuckDBPyConnection, sector: str, window_quarters: 
         raise ScenarioInputError(f"Window {window_quarters!r} is not a whole number of quarters.") from None
     if not 1 <= window_quarters <= MAX_WINDOW_QUARTERS:
         raise ScenarioInputError(f"Window of {window_quarters} quarters is outside 1 to {MAX_WINDOW_QUARTERS}.")
-    known = q.sectors(con)
+    known = coverage.sectors(con)
     names = list(known.data["sector"])
     if sector not in names:
         hints = close_matches(str(sector), names or vocabulary.SECTORS)
         hint = f" Did you mean: {', '.join(repr(h) for h in hints)}?" if hints else ""
         raise ScenarioInputError(f"Unknown sector {sector!r}: no comparable incidents in the warehouse.{hint}")
-    window = q.baseline_window(con, window_quarters)
+    window = coverage.quarters(con)
     if window.data.empty:
         raise ScenarioInputError("The warehouse has no comparable quarters to form a baseline.")
-    quarters = [(int(y), int(qq)) for y, qq in zip(window.data["year"], window.data["quarter"])]
-    counts = q.baseline_counts(con, sector, window_quarters)
+    picked = [(int(y), int(qq)) for y, qq in zip(window.data["year"], window.data["quarter"])][-window_quarters:]
+    counts = q.baseline_counts(con, sector, quarters.index(*picked[0]), quarters.index(*picked[-1]))
     frame = counts.data
     total = int(frame["incidents"].sum()) if len(frame) else 0
-    start, end = min(quarters), max(quarters)
-    label = f"{start[0]}-Q{start[1]}" + ("" if start == end else f" to {end[0]}-Q{end[1]}")
+    start, end = min(picked), max(picked)
+    label = quarters.label(*start) + ("" if start == end else f" to {quarters.label(*end)}")
     if total < min_incidents:
         raise ScenarioInputError(
             f"Too few incidents for a baseline: {sector} has {total} in {label} (at least {min_incidents} needed); "
@@ -123,9 +125,8 @@ def load_baseline(con: duckdb.DuckDBPyConnection, sector: str, window_quarters: 
     class_counts = np.array([by_type.loc[by_type["class"] == k, "incidents"].sum() for k in CLASSES], dtype=float)
     within72 = int(frame.loc[frame["time_to_report"].isin(vocabulary.WITHIN_72_HOURS), "incidents"].sum())
     unmapped = tuple(sorted(set(by_type.loc[~by_type["mapped"], "incident_type"])))
-    meta = q.meta_value(con, "is_sample").data
-    is_sample = bool(len(meta)) and str(meta["value"].iloc[0]).lower() == "true"
-    return Baseline(sector, len(quarters), f"{start[0]}-Q{start[1]}", f"{end[0]}-Q{end[1]}", class_counts, within72,
+    is_sample = coverage.is_sample(coverage.meta_values(coverage.warehouse_meta(con)))
+    return Baseline(sector, len(picked), quarters.stored(*start), quarters.stored(*end), class_counts, within72,
                     total, by_type[["incident_type", "incident_category", "class", "mapped", "incidents"]],
                     unmapped, is_sample, (window, counts))
 

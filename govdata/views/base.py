@@ -77,14 +77,9 @@ class PageView:
 
 def meta(runner: Runner) -> dict[str, str]:
     """warehouse_meta as a dict (schema_version, built_at, latest_quarter, latest_comparable_year, is_sample)."""
-    from govdata.queries import provenance
+    from govdata.queries import coverage
 
-    result = runner.query(provenance.warehouse_meta)
-    return dict(zip(result.data["key"], result.data["value"]))
-
-
-def is_sample(meta_values: dict[str, str]) -> bool:
-    return meta_values.get("is_sample", "false").lower() == "true"
+    return coverage.meta_values(runner.query(coverage.warehouse_meta))
 
 
 def sources(runner: Runner, source: str | None = None) -> list[Source]:

@@ -5,8 +5,9 @@ from typing import Any
 
 from govdata.charts import incidents as charts
 from govdata.headlines import headlines
+from govdata.queries import coverage
 from govdata.queries import incidents as queries, releases
-from govdata.views.base import PageView, Runner, describe, is_sample, meta, sources
+from govdata.views.base import PageView, Runner, describe, meta, sources
 from govdata.views.params import Param
 
 PAGE = "overview"
@@ -18,7 +19,7 @@ CARD_ROWS = (("year", "Latest complete year"), ("quarter", "Latest comparable qu
 
 
 def _sector_options(runner: Runner, values) -> dict[str, str]:
-    return {s: s for s in runner.query(queries.sectors).data["sector"]}
+    return {s: s for s in runner.query(coverage.sectors).data["sector"]}
 
 
 PARAMS = (
@@ -38,7 +39,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     ico = sources(runner, "ico_rows")
     figures = runner.query(queries.headline_figures, sectors)
     revised = releases.headline_revisions(runner.query, figures, sectors)   # "revised from N in the last release"
-    items = headlines(figures, sectors=sectors, is_sample=is_sample(info), revised=revised)
+    items = headlines(figures, sectors=sectors, is_sample=coverage.is_sample(info), revised=revised)
     trend = runner.query(queries.incident_trend, "quarter", None, sectors, True, True)
     by_category = runner.query(queries.incident_trend, "year", "incident_category", sectors, True, False)
     specs = {
@@ -50,6 +51,6 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     cards = [(heading, [h for h in items if h.key.startswith(kind + "-")]) for kind, heading in CARD_ROWS]
     return PageView(PAGE, TITLE, view_title(values), headlines=[h.sentence for h in items], figures=specs,
                     filters=describe(PARAMS, runner, values), data_to=info.get("latest_quarter", ""),
-                    is_sample=is_sample(info),
+                    is_sample=coverage.is_sample(info),
                     extra={"cards": [(heading, row) for heading, row in cards if row], "sources": ico,
                            "headline_query": figures})

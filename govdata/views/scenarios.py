@@ -11,9 +11,8 @@ from typing import Any
 from govdata import numbers
 from govdata import scenarios as sc
 from govdata.charts import scenarios as charts
-from govdata.queries import scenario_baseline
-from govdata.scenarios import runner as scenario_runner
-from govdata.views.base import PageView, Runner, describe, is_sample, meta, sources
+from govdata.queries import coverage
+from govdata.views.base import PageView, Runner, describe, meta, sources
 from govdata.views.params import Param
 
 PAGE = "scenarios"
@@ -30,17 +29,19 @@ INTRO = (
 PREFERRED_SECTOR = "Local government"
 MAX_SAVED = 3
 SAVED_PARAMS = tuple(f"s{i}" for i in range(1, MAX_SAVED + 1))
-NAME_CHARS = 40            # a saved scenario's name is cut to this length
+NAME_CHARS = sc.MAX_NAME   # a saved scenario's name is cut to this length
 PERCENT = (0, 100)
-WINDOW_QUARTERS = (1, 40)
-SEED_RANGE = (0, 2**31 - 1)
-RAMP_YEARS = (0, 20)
-PROJECTION_YEARS = (1, 20)
+# the widgets offer exactly what a scenario token may carry (the model's bounds, never retyped here)
+WINDOW_QUARTERS = sc.TOKEN_BOUNDS["window_quarters"]
+SEED_RANGE = sc.TOKEN_BOUNDS["seed"]
+RAMP_YEARS = sc.TOKEN_BOUNDS["ramp_years"]
+PROJECTION_YEARS = sc.TOKEN_BOUNDS["years"]
 CURRENT = "Current (unsaved)"
+COVERAGE_PARAMS = {"training": ("t0", "t1"), "dpo": ("d0", "d1")}   # intervention -> (current, scenario) params
 
 
 def _sectors(runner: Runner, values) -> dict[str, str]:
-    return {s: s for s in runner.query(scenario_baseline.sectors).data["sector"]}
+    return {s: s for s in runner.query(coverage.sectors).data["sector"]}
 
 
 def _current(measure: str):
@@ -52,12 +53,6 @@ def _current(measure: str):
 def _effects(text: str) -> str:
     sc.decode_effects(text, sc.load_effects())     # raises ScenarioInputError (a ValueError) when invalid
     return text
-
-
-def _saved(text: str) -> tuple[str, str]:
-    name, _, token = text.partition(sc.TOKEN_SEP)
-    sc.ScenarioInputs.from_token(token)
-    return sc.scenario_name(name, ""), token        # the characters the page allows: no markup, no formula
 
 
 def _percent(name: str, label: str, default, **extra) -> Param:
@@ -78,14 +73,14 @@ PARAMS = (
     _percent("d1", "DPO: scenario coverage (%)", 100, widget="slider"),
     Param("seed", "number", "Random seed", default=sc.DEFAULT_SEED, minimum=SEED_RANGE[0], maximum=SEED_RANGE[1],
           help="Same seed and inputs give the same intervals."),
-    Param("ramp", "number", "Years to reach the scenario coverage (0 = at once)", default=3,
+    Param("ramp", "number", "Years to reach the scenario coverage (0 = at once)", default=sc.DEFAULT_RAMP_YEARS,
           minimum=RAMP_YEARS[0], maximum=RAMP_YEARS[1]),
-    Param("years", "number", "Years to project", default=5, minimum=PROJECTION_YEARS[0],
+    Param("years", "number", "Years to project", default=sc.DEFAULT_YEARS, minimum=PROJECTION_YEARS[0],
           maximum=PROJECTION_YEARS[1]),
     Param("fx", "text", "Edited assumptions", default="", decode=_effects,
           describe=lambda v: v or "none (published/default values)"),
-    *(Param(name, "text", f"Saved scenario {i}", default=None, decode=_saved,
-            encode=lambda v: f"{v[0]}{sc.TOKEN_SEP}{v[1]}" if v else "",
+    *(Param(name, "text", f"Saved scenario {i}", default=None, decode=sc.decode_saved,
+            encode=lambda v: sc.encode_saved(*v) if v else "",
             describe=lambda v: v[0] if v else "none") for i, name in enumerate(SAVED_PARAMS, 1)),
 )
 
@@ -103,8 +98,33 @@ def saved(values: dict[str, Any]) -> list[tuple[str, str]]:
     for param in SAVED_PARAMS:
         if values.get(param):
             name, token = values[param]
-            out.append((name or f"Scenario {len(out) + 1}", token))
+            out.append((name or sc.numbered_name(len(out) + 1), token))
     return out
+
+
+def name_to_save(typed: str, kept: list[tuple[str, str]]) -> str:
+    """The name a scenario is saved under: what was typed (allowed characters only), else the next number."""
+    return sc.scenario_name(typed, sc.numbered_name(len(kept) + 1))
+
+
+def can_save(name: str, kept: list[tuple[str, str]]) -> bool:
+    """Room for one more, or `name` replaces a saved scenario of that name."""
+    return len(kept) < MAX_SAVED or name in [n for n, _ in kept]
+
+
+def with_saved(values: dict[str, Any], typed: str) -> dict[str, tuple[str, str] | None]:
+    """The s1..s3 values once the scenario `values` describe is saved under the typed name (same name replaces;
+    unchanged when all are taken)."""
+    kept = saved(values)
+    name = name_to_save(typed, kept)
+    if not can_save(name, kept):
+        return saved_values(kept)
+    return saved_values([(n, t) for n, t in kept if n != name] + [(name, inputs(values).token())])
+
+
+def without_saved(values: dict[str, Any], index: int) -> dict[str, tuple[str, str] | None]:
+    """The s1..s3 values with the `index`-th saved scenario removed."""
+    return saved_values([s for i, s in enumerate(saved(values)) if i != index])
 
 
 def saved_values(kept: list[tuple[str, str]]) -> dict[str, tuple[str, str] | None]:
@@ -124,13 +144,13 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     """
     info = meta(runner)
     view = PageView(PAGE, TITLE, view_title(values), data_to=info.get("latest_quarter", ""),
-                    is_sample=is_sample(info))
+                    is_sample=coverage.is_sample(info))
     if values.get("sector") is None:
         view.extra["empty"] = True
         return view
     ico = sources(runner)
     current = inputs(values)
-    result = runner.query(scenario_runner.evaluate_inputs, current.token())
+    result = runner.query(sc.evaluate_inputs, current.token())
     queries = list(result.baseline.queries)
     view.figures = {
         "fan": runner.chart(charts.fan_chart, result.projection, sector=current.sector,
@@ -144,18 +164,17 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     failed = []
     for name, token in saved(values):
         try:
-            compared[name] = runner.query(scenario_runner.evaluate_inputs, token)
+            compared[name] = runner.query(sc.evaluate_inputs, token)
         except sc.ScenarioInputError as exc:
             failed.append((name, str(exc)))
     table = sc.comparison_table(compared)
     view.figures["comparison"] = runner.chart(charts.comparison_chart, table, sources=ico)
     view.headlines = [s.summary for s in view.figures.values()]
     view.filters = describe(PARAMS, runner, values)
-    coverage = {m: sc.coverage_default(current.sector, m) for m in ("training", "dpo")}
+    defaults = sc.coverage_defaults(current.sector)
     view.extra.update(result=result, inputs=current, compared=compared, comparison=table, failed=failed,
-                      coverage=coverage,
-                      methods=[sc.methods_note(r, name=n, coverage_sources=[sc.coverage_default(r.baseline.sector, m)
-                                                                           for m in ("training", "dpo")],
+                      coverage=defaults,
+                      methods=[sc.methods_note(r, name=n, coverage_sources=list(sc.coverage_defaults(r.baseline.sector).values()),
                                                incident_sources=ico)
                                for n, r in compared.items()])
     return view

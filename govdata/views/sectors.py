@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from govdata.charts import sectors as charts
+from govdata.queries import coverage
 from govdata.queries import sectors as queries
-from govdata.views.base import Note, PageView, Runner, describe, is_sample, meta, sources
+from govdata.views.base import Note, PageView, Runner, describe, meta, sources
 from govdata.views.params import Param
 
 PAGE = "sectors"
@@ -24,7 +25,7 @@ TOP_TYPES = (1, 5, 10)     # incident types per sector: fewest, default, most
 
 
 def periods(runner: Runner, comparable_only: bool) -> dict[str, queries.Period]:
-    return queries.periods(runner.query(queries.available_quarters, comparable_only))
+    return queries.periods(runner.query(coverage.quarters, comparable_only))
 
 
 def _period_options(runner: Runner, values) -> dict[str, str]:
@@ -34,7 +35,7 @@ def _period_options(runner: Runner, values) -> dict[str, str]:
 
 
 def _sector_options(runner: Runner, values) -> dict[str, str]:
-    return {s: s for s in runner.query(queries.sector_list, not values["q1_2019"]).data["sector"]}
+    return {s: s for s in runner.query(coverage.sectors, not values["q1_2019"]).data["sector"]}
 
 
 PARAMS = (
@@ -92,7 +93,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     comparable_only = not values["q1_2019"]
     choices = periods(runner, comparable_only)
     view = PageView(PAGE, TITLE, view_title(values), data_to=info.get("latest_quarter", ""),
-                    is_sample=is_sample(info), extra={"views": VIEWS, "empty": not choices})
+                    is_sample=coverage.is_sample(info), extra={"views": VIEWS, "empty": not choices})
     if not choices:
         view.notes.append(Note("The warehouse holds no incidents to compare.", "", "info"))
         return view

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from govdata.charts import releases as release_views
+from govdata.queries import coverage
 from govdata.queries import releases
-from govdata.views.base import PageView, Runner, is_sample, meta, sources
+from govdata.views.base import PageView, Runner, meta, sources
 from govdata.views.params import Param
 
 PAGE = "sources"
@@ -53,7 +54,7 @@ PARAMS = (
 
 def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -> PageView:
     info = meta(runner)
-    shown = PageView(PAGE, TITLE, TITLE, data_to=info.get("latest_quarter", ""), is_sample=is_sample(info),
+    shown = PageView(PAGE, TITLE, TITLE, data_to=info.get("latest_quarter", ""), is_sample=coverage.is_sample(info),
                      extra={"meta": info})
     kept = runner.query(releases.releases)
     shown.extra["releases"] = kept

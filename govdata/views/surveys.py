@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from govdata.charts import surveys as charts
+from govdata.queries import coverage
 from govdata.queries import reference as queries
-from govdata.views.base import PageView, Runner, describe, is_sample, meta, sources
+from govdata.views.base import PageView, Runner, describe, meta, sources
 from govdata.views.params import Param
 
 PAGE = "surveys"
@@ -64,4 +65,4 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
                                      incident_sources=sources(runner, "ico_rows"))
     return PageView(PAGE, TITLE, view_title(values), headlines=[s.summary for s in specs.values()], figures=specs,
                     filters=describe(PARAMS, runner, values), data_to=info.get("latest_quarter", ""),
-                    is_sample=is_sample(info), extra={"headings": HEADINGS})
+                    is_sample=coverage.is_sample(info), extra={"headings": HEADINGS})

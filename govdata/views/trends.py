@@ -5,8 +5,9 @@ from typing import Any
 
 from govdata import vocabulary
 from govdata.charts import incidents as charts
+from govdata.queries import coverage
 from govdata.queries import incidents as queries
-from govdata.views.base import Note, PageView, Runner, describe, is_sample, meta, sources
+from govdata.views.base import Note, PageView, Runner, describe, meta, sources
 from govdata.views.params import Param
 
 PAGE = "trends"
@@ -21,7 +22,7 @@ MEASURE_LABELS = {"incidents": "Counts", "share_pct": "Shares (%)"}
 
 
 def _sector_options(runner: Runner, values) -> dict[str, str]:
-    return {s: s for s in runner.query(queries.sectors).data["sector"]}
+    return {s: s for s in runner.query(coverage.sectors).data["sector"]}
 
 
 def _legacy_options(runner: Runner, values) -> dict[str, str]:
@@ -109,5 +110,5 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
                                           ("top", not folds(breakdown))) if off)
     return PageView(PAGE, TITLE, view_title(values), headlines=[s.summary for s in specs.values()],
                     figures=specs, notes=notes, filters=describe(PARAMS, runner, values, hidden=hidden),
-                    data_to=info.get("latest_quarter", ""), is_sample=is_sample(info),
+                    data_to=info.get("latest_quarter", ""), is_sample=coverage.is_sample(info),
                     extra={"legacy_available": bool(legacy_names)})

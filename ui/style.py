@@ -1,0 +1,32 @@
+"""Page styling Streamlit's theme (.streamlit/config.toml) cannot express: a strong visible keyboard focus on every
+control (WCAG 2.4.7 / 2.4.13), static tables that wrap instead of scrolling sideways (a scrolling region would need
+to be focusable), a visible label on the phone-width "open the sidebar" button, compact headline cards on phones."""
+from __future__ import annotations
+
+import streamlit as st
+
+FOCUS = "outline: 3px solid #0b0c0c !important; outline-offset: 2px !important; box-shadow: 0 0 0 6px #ffdd00 !important;"
+# Controls whose focusable element is visually hidden (radios, checkboxes, toggles, sliders' range input) or
+# inside a styled box (select boxes) show the outline on the visible box that holds it.
+CSS = f"""
+<style>
+a:focus-visible, button:focus-visible, summary:focus-visible, [role="button"]:focus-visible,
+[role="tab"]:focus-visible, [role="slider"]:focus-visible, [tabindex]:focus-visible, textarea:focus-visible,
+input:not([type="radio"]):not([type="checkbox"]):not([type="range"]):not([role="combobox"]):focus-visible {{ {FOCUS} }}
+label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
+[data-testid="stSlider"] div:has(> input[type="range"]:focus-visible),
+[data-baseweb="select"]:has(input:focus-visible) {{ {FOCUS} }}
+[data-testid="stTable"] th, [data-testid="stTable"] td, [data-testid="stTable"] [data-testid="stMarkdownContainer"], [data-testid="stTable"] p {{
+  overflow-wrap: anywhere !important; min-width: 0; }}
+@media (max-width: 640px) {{  /* phones: compact headline cards, so the first chart comes sooner */
+  [data-testid="stMetric"] {{ padding: 0.5rem 0.75rem !important; }}
+  [data-testid="stMetricValue"] {{ font-size: 1.75rem !important; }}
+}}
+[data-testid="stExpandSidebarButton"]::after {{ content: "Menu"; margin-left: 0.25rem; font-size: 0.875rem;
+  font-weight: 600; color: #0b0c0c; }}
+</style>
+"""
+
+
+def apply() -> None:
+    st.html(CSS)
