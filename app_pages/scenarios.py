@@ -29,7 +29,7 @@ if not form.params["sector"].choices(form.runner, form.values):
 left, right = st.columns(2)
 sector = form.widget("sector", where=left)
 form.widget("window", where=right)
-coverage = {m: sc.coverage_default(sector, m) for m in ("training", "dpo")}
+coverage = sc.coverage_defaults(sector)
 
 
 def describe(default: sc.CoverageDefault) -> str:
@@ -39,15 +39,15 @@ def describe(default: sc.CoverageDefault) -> str:
     return f"**Assumption** (no published figure for this sector): {default.rationale}"
 
 
-cols = st.columns(2)
-for col, measure, now, target in ((cols[0], "training", "t0", "t1"), (cols[1], "dpo", "d0", "d1")):
+cols = st.columns(len(view.COVERAGE_PARAMS))
+for col, (measure, (now, target)) in zip(cols, view.COVERAGE_PARAMS.items()):
     with col:
         st.header(INTERVENTION_LABELS[measure])
         current = form.widget(now, label="Current coverage (%)")
         st.caption(describe(coverage[measure]))
         chosen = form.widget(target, label="Scenario coverage", format="%d%%", help=f"Current coverage: {current}%")
         st.caption(f"▲ current: **{current}%** · change: {chosen - current:+d} points")
-if not (coverage["training"].sector_specific and coverage["dpo"].sector_specific):
+if not all(default.sector_specific for default in coverage.values()):
     st.warning(f"No published coverage figures were found for {state.escape(sector)}: the current coverage "
                "values are placeholders. Set them to what you know about the sector.", icon="✏️")
 

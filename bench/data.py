@@ -8,7 +8,7 @@ from pathlib import Path
 from bench.proc import ChildResult, run_child
 from govdata import settings
 
-# A full ICO release: about 180,000 rows for about 62,000 incidents (see ../shared/ICO_FORMAT.md).
+# A full ICO release: about 180,000 rows for about 62,000 incidents (docs/ARCHITECTURE.md, "The ICO release").
 FULL_RELEASE_ROWS = 180_000
 WORK_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/govdata-bench"))
 

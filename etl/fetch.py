@@ -29,7 +29,7 @@ import urllib3
 from etl import hints, raw_store
 from govdata import settings, vocabulary as voc
 
-# Current address first, then the older one the ICO used (../shared/ICO_FORMAT.md).
+# Current address first, then the older one the ICO used (docs/ARCHITECTURE.md, "The ICO release").
 LANDING_URLS: tuple[str, ...] = (
     voc.ICO_LANDING_PAGE,
     "https://ico.org.uk/action-weve-taken/data-security-incident-trends/",

@@ -1,7 +1,7 @@
 """Definitions the dashboard uses and the limitations the ICO states for its data, kept as data with citations.
 
 Shown on the Sources and methods page; the wording of the ICO's limitations follows its landing page
-(../shared/ICO_FORMAT.md records what that page says).
+(docs/ARCHITECTURE.md, "The ICO release", records what that page says).
 """
 from __future__ import annotations
 

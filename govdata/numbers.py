@@ -11,7 +11,7 @@ SQL returns counts (or unrounded ratios that are never shown); nothing is rounde
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from numbers import Rational
 

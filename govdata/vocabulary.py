@@ -1,4 +1,4 @@
-"""The ICO release's columns and published vocabulary (../shared/ICO_FORMAT.md).
+"""The ICO release's columns and published vocabulary (docs/ARCHITECTURE.md, "The ICO release").
 
 Used by the ETL to validate and to report unknown values, and by the app to check filter values from the URL
 (the warehouse's own distinct values are the final word there: new ICO categories are kept, not rejected).

@@ -36,10 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 import websockets  # noqa: E402 - a dependency of streamlit itself
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-from streamlit.proto.WidgetStates_pb2 import WidgetStates  # noqa: E402
+from ui.streamlit_private import protocol_messages  # noqa: E402
+
+BackMsg, ForwardMsg, WidgetStates = protocol_messages()   # Streamlit's private protocol, isolated in one module
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 RUN_TIMEOUT_S = 60.0          # one script run never takes longer than this, or it counts as an error
@@ -225,9 +226,7 @@ class RoundStats:
     def percentile(self, p: float) -> float:
         if not self.latencies:
             return float("nan")
-        ordered = sorted(self.latencies)
-        index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-        return ordered[index]
+        return float(np.percentile(self.latencies, p, method="nearest"))   # an observed latency, not interpolated
 
     @property
     def p50(self) -> float:

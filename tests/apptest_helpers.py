@@ -10,11 +10,11 @@ import io
 from dataclasses import dataclass, field
 
 import pandas as pd
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 from govdata import settings
+from ui import streamlit_private
 
 DASHBOARD = settings.PROJECT_ROOT / "dashboard.py"
 PAGES_DIR = settings.PROJECT_ROOT / "app_pages"  # see dashboard.py for why not pages/
@@ -30,7 +30,7 @@ class MediaCapture:
     def install(self, monkeypatch) -> "MediaCapture":
         capture = self
 
-        class RecordingManager(MediaFileManager):
+        class RecordingManager(streamlit_private.media_file_manager_class()):
             def __init__(self, storage):
                 super().__init__(storage)
                 capture.managers.append(self)

@@ -31,6 +31,24 @@ def shared_data_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def playwright_driver():
+    """The one Playwright (sync API) of the test process, shared by the browser tests and the print-layout checks.
+
+    Playwright's sync API keeps an asyncio loop running in the test thread for as long as it is open, so a second
+    `sync_playwright()` in the same process fails ("Sync API inside the asyncio loop"): every test that drives
+    Chromium takes this fixture rather than starting its own."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        message = f"playwright is not installed ({exc}): the tests that drive Chromium cannot run"
+        if under_ci():
+            pytest.fail(message)
+        pytest.skip("LOUD SKIP: " + message)
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory) -> Path:
     """A warehouse built by the real ETL from the small hand-written fixture files."""
     from etl.build import build

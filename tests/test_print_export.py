@@ -183,28 +183,19 @@ def test_image_download_zips_the_parts_of_a_long_chart(stressed, chromium):
 
 
 @pytest.fixture(scope="module")
-def playwright_page(chromium):
-    """A function: SVG bytes -> list of problems (text outside the image, overlapping texts), measured in Chromium."""
-    from pathlib import Path
+def playwright_page(chromium, playwright_driver):
+    """A function: SVG bytes -> list of problems (text outside the image, overlapping texts), measured in Chromium
+    (on the process's one Playwright: a second sync_playwright() in the same process fails)."""
+    browser = playwright_driver.chromium.launch(executable_path=export.chromium_path(),
+                                                args=["--headless", "--no-sandbox", "--disable-gpu"])
+    page = browser.new_page(viewport={"width": 800, "height": 1000})
 
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        if under_ci():
-            pytest.fail(f"playwright is not installed ({exc})")
-        pytest.skip(f"LOUD SKIP: playwright is not installed ({exc})")
-    chromium_path = export.chromium_path()
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium_path, args=["--headless", "--no-sandbox",
-                                                                               "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 800, "height": 1000})
+    def check(svg: bytes) -> list:
+        page.set_content("<html><body style='margin:0'>" + svg.decode("utf-8") + "</body></html>")
+        return page.evaluate(TEXT_BOXES_JS)
 
-        def check(svg: bytes) -> list:
-            page.set_content("<html><body style='margin:0'>" + svg.decode("utf-8") + "</body></html>")
-            return page.evaluate(TEXT_BOXES_JS)
-
-        yield check
-        browser.close()
+    yield check
+    browser.close()
 
 
 # every visible <text> of the outer <svg>: inside it, and no two boxes overlapping by more than 1 px both ways

@@ -63,3 +63,24 @@ def test_cookie_signed_with_streamlit_own_signer_round_trips(monkeypatch):
     other_origin = streamlit_private.sign_cookie(secret, name, payload.replace(":9", ":10"))
     assert streamlit_private.signed_in_user({name: other_origin}) is None
     assert streamlit_private.signed_in_user({}) is None
+
+
+def test_no_other_module_imports_streamlit_internals():
+    """Every import of a private Streamlit module (anything but the public `streamlit`, `streamlit.testing` and
+    this test) goes through ui/streamlit_private.py, so a Streamlit upgrade has one place to check."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    allowed = {root / "ui" / "streamlit_private.py", Path(__file__).resolve()}
+    public = ("streamlit.testing", "streamlit.column_config")   # the documented modules (and their submodules)
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if ".venv" in path.parts or path in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.relative_to(root)}:{node.lineno} {n}" for n in names
+                          if n.startswith("streamlit.") and not n.startswith(public)]
+    assert offenders == []

@@ -147,11 +147,6 @@ def signin_modules_missing() -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-def authlib_missing() -> bool:
-    """Kept for callers of the old name: True when any module sign-in needs is missing."""
-    return bool(signin_modules_missing())
-
-
 _logged: set[str] = set()
 
 

@@ -5,13 +5,12 @@ import contextlib
 import logging
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from govdata import quarters
 from govdata.figures import SIMULATED_ON, simulated_on
 from govdata.queries import coverage
 from govdata.warehouse import WarehouseUnavailable
-from ui import data
+from ui import data, streamlit_private
 
 log = logging.getLogger("dashboard")
 
@@ -81,6 +80,9 @@ def page_setup(title: str, intro: str | None = None, *, page: str | None = None)
     return meta
 
 
+_CONTROL_FLOW = streamlit_private.control_flow_exception()
+
+
 @contextlib.contextmanager
 def guarded(what: str = "this page"):
     """Run a page body; any error becomes a short message for the user and a full log entry on the server.
@@ -89,7 +91,7 @@ def guarded(what: str = "this page"):
     """
     try:
         yield
-    except ScriptControlException:
+    except _CONTROL_FLOW:
         raise
     except WarehouseUnavailable as exc:
         show_unavailable(exc)

@@ -1,5 +1,6 @@
-"""The ONE place that relies on Streamlit internals (not public API): session-bound download files and the
-verification of the sign-in cookie outside a script run.
+"""The ONE place that relies on Streamlit internals (not public API): session-bound download files, the
+verification of the sign-in cookie outside a script run, the exception behind st.stop / st.rerun (pages let it
+through), and the websocket protocol's messages (the load test's client speaks it as a browser does).
 
 Why private API at all:
 - Streamlit serves every download at /media/<id> where <id> is a hash of the file's content: the same URL works
@@ -51,7 +52,35 @@ PRIVATE_NAMES = (
     ("streamlit.web.server.starlette.starlette_server_config", "USER_COOKIE_NAME", "constant"),
     ("streamlit.auth_util", "get_origin_from_redirect_uri", "function"),
     ("streamlit.web.server.starlette.starlette_app_utils", "create_signed_value", "function"),
+    ("streamlit.runtime", "Runtime", "class"),
+    ("streamlit.runtime.scriptrunner_utils.exceptions", "ScriptControlException", "class"),
+    ("streamlit.proto.BackMsg_pb2", "BackMsg", "class"),
+    ("streamlit.proto.ForwardMsg_pb2", "ForwardMsg", "class"),
+    ("streamlit.proto.WidgetStates_pb2", "WidgetStates", "class"),
 )
+
+
+def control_flow_exception() -> type[BaseException]:
+    """The base class of st.stop, st.rerun and page switches: code that catches every error must let it pass."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+    return ScriptControlException
+
+
+def protocol_messages() -> tuple[type, type, type]:
+    """(BackMsg, ForwardMsg, WidgetStates): the protobuf messages a browser and the server exchange."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+    return BackMsg, ForwardMsg, WidgetStates
+
+
+def media_file_manager_class() -> type:
+    """Streamlit's MediaFileManager (tests record the managers AppTest creates to read download bytes)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    return MediaFileManager
 
 
 # ------------------------------------------------------------------------------------------- session-bound media
@@ -158,12 +187,6 @@ def install_session_media() -> bool:
             manager.__class__ = manager_cls
     log.info("downloads are bound to their session (random ids, served only while the session is connected)")
     return True
-
-
-def session_media_installed() -> bool:
-    from streamlit import runtime
-
-    return runtime.exists() and isinstance(runtime.get_instance().media_file_mgr, _media_classes()[0])
 
 
 # ------------------------------------------------------------------------------------------- the sign-in cookie

@@ -14,7 +14,7 @@ from govdata.charts.base import (OTHER_COLOUR, SERIES_COLOURS, frame_of, mark_se
                                  time_axis)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
-from govdata.queries.incidents import ALL_INCIDENTS, LEGACY_BREAKDOWNS, is_others
+from govdata.queries.incidents import LEGACY_BREAKDOWNS, is_others
 
 MEASURES = {"incidents": "Incidents", "share_pct": "Share of the period's incidents (%)"}
 COUNT_NOTE = "Counts are incidents (distinct BI Reference within a quarter), not rows of the ICO file."

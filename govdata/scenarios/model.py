@@ -107,7 +107,7 @@ def load_baseline(con: duckdb.DuckDBPyConnection, sector: str, window_quarters: 
     if window.data.empty:
         raise ScenarioInputError("The warehouse has no comparable quarters to form a baseline.")
     picked = [(int(y), int(qq)) for y, qq in zip(window.data["year"], window.data["quarter"])][-window_quarters:]
-    counts = q.baseline_counts(con, sector, window_quarters)
+    counts = q.baseline_counts(con, sector, quarters.index(*picked[0]), quarters.index(*picked[-1]))
     frame = counts.data
     total = int(frame["incidents"].sum()) if len(frame) else 0
     start, end = min(picked), max(picked)

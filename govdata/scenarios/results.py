@@ -40,7 +40,7 @@ class Figure:
     @property
     def interval(self) -> str:
         """'42.4 to 94.3' (or '75.1% to 80.0%')."""
-        return f"{self._text(self.p05)} to {self._text(self.p95)}"
+        return numbers.interval_text(self.p05, self.p95, share=self.unit == "share")
 
     @property
     def with_interval(self) -> str:

@@ -186,16 +186,12 @@ def assert_clean_log(srv: Server, since: int = 0) -> None:
 # ---------------------------------------------------------------- the browser
 
 @pytest.fixture(scope="session")
-def playwright_driver():
+def chromium_driver(playwright_driver):
+    """The process's one Playwright (tests/conftest.py), once Debian's Chromium is known to be there."""
     if not CHROMIUM.exists():
         _fail_or_skip(f"Chromium not found at {CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH): "
                       "the browser end-to-end tests cannot run")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _fail_or_skip(f"playwright is not installed ({exc}): the browser end-to-end tests cannot run")
-    with sync_playwright() as driver:
-        yield driver
+    return playwright_driver
 
 
 @dataclass
@@ -217,9 +213,9 @@ class Browser:
 
 
 @pytest.fixture
-def browser(playwright_driver):
+def browser(chromium_driver):
     profile = tempfile.mkdtemp(prefix="e2e-chromium-")
-    context = playwright_driver.chromium.launch_persistent_context(
+    context = chromium_driver.chromium.launch_persistent_context(
         user_data_dir=profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
         viewport={"width": 1400, "height": 1000})
     try:

@@ -6,10 +6,10 @@ import docx
 import pytest
 
 from e2e_helpers import RUN_TIMEOUT_MS, open_page
+from govdata import briefing, printing, warehouse
 from govdata.figures import SAMPLE_LABEL
 
 pytestmark = pytest.mark.e2e
-SECTORS_CHARTS = 8
 
 
 def test_sectors_note_download_holds_every_view(server, browser, tmp_path):
@@ -21,9 +21,17 @@ def test_sectors_note_download_holds_every_view(server, browser, tmp_path):
     download.value.save_as(target)
     assert target.name.startswith("SAMPLE-briefing-note-sectors-") and target.suffix == ".docx"
     document = docx.Document(str(target))
-    assert len(document.inline_shapes) == SECTORS_CHARTS
+    (link,) = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    # every chart of every view, each as the printed parts govdata.printing cuts it into at the note's size
+    con = warehouse.connect(server.warehouse)
+    try:
+        _, view = briefing.page_view(con, link)
+    finally:
+        con.close()
+    figures = [p.text for p in document.paragraphs if p.style.name == "Heading 2" and p.text.startswith("Figure ")]
+    assert len(figures) == len(view.specs) >= 2
+    assert len(document.inline_shapes) == sum(printing.part_count(spec, "report") for spec in view.specs)
     assert all(shape._inline.docPr.get("descr") for shape in document.inline_shapes)
     assert SAMPLE_LABEL in document.sections[0].header.paragraphs[0].text
-    (link,) = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert link.startswith(server.url + "/sectors?") and "view=cyber" in link and "period=2023" in link
     page.close()

@@ -28,16 +28,21 @@ def pushes(page) -> int:
     return page.evaluate("window.__pushes")
 
 
+# A chart's title is page text above its plot (ui.panel): the bold line in the chart's container, as
+# test_chart_text finds chart text (the figure itself holds the plot only).
+FIRST_TITLE = '[class*="st-key-figure-"] [data-testid="stMarkdownContainer"] strong'
+
+
 def first_chart_title(page) -> str:
-    return page.locator('[data-testid="stPlotlyChart"] .gtitle').first.text_content()
+    return page.locator(FIRST_TITLE).first.text_content()
 
 
 def settle_on(page, query: str, chart_title: str) -> None:
     """Wait until the address shows `query` and the first chart's title is `chart_title` (the rerun has drawn)."""
     page.wait_for_function("q => location.search === q", arg=query, timeout=RUN_TIMEOUT_MS)
     page.wait_for_function(
-        "t => { const e = document.querySelector('[data-testid=\"stPlotlyChart\"] .gtitle'); return e && e.textContent === t; }",
-        arg=chart_title, timeout=RUN_TIMEOUT_MS)
+        "([sel, t]) => { const e = document.querySelector(sel); return e && e.textContent === t; }",
+        arg=[FIRST_TITLE, chart_title], timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
 
 
