@@ -120,9 +120,10 @@ st.caption(f"Share reported within 72 hours now: {figures['share72_baseline'].wi
 direction = scenario_results.direction_note(result.summary)
 if direction:
     st.caption(direction)
-with st.expander("All results"):
+all_results = panel.lazy_expander("All results", key="scenario-results-open")
+if all_results:
     tables.show_table(scenario_results.results_table(result.summary), key="scenario-results",
-                      caption=f"Scenario results for {sector}")
+                      caption=f"Scenario results for {sector}", where=all_results)
 
 for role in ("fan", "avoided", "tornado"):
     panel.show_figure(shown.figures[role])
