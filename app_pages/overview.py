@@ -8,29 +8,34 @@ import streamlit as st
 
 from govdata.figures import SAMPLE_LABEL
 from govdata.views import overview as view
-from ui import panel, view as frame
+from ui import panel, state, view as frame
 
 form = frame.start(view)
 form.widget("sector")
 form.commit()
 shown = frame.build(view, form)
 
-for heading, row in shown.extra["cards"]:
-    st.header(heading)
-    for column, item in zip(st.columns(len(row)), row):
-        column.metric(item.label, item.value, item.delta, delta_color="off", border=True)
+with st.container(key="cards"):   # three to a row on a phone too (ui/style.py)
+    for heading, row in shown.extra["cards"]:
+        st.header(heading)
+        for column, item in zip(st.columns(len(row)), row):
+            column.metric(item.label, item.value, item.delta, delta_color="off", border=True)
 
 st.header("Trend")
 for spec in shown.specs:
     panel.show_figure(spec)
 
 st.header("Headline sentences")
-st.caption("Each sentence is computed from the same query as the figures above; copy with the button at the "
-           "top right of the box.")
-st.code("\n".join(shown.headlines) or "No figures for this selection.", language=None, wrap_lines=True)
+st.caption("Each sentence is computed from the same query as the figures above. To paste them elsewhere, open "
+           "'Copy the sentences' and use the copy button at the top right of its box.")
+st.markdown("\n".join(f"- {state.escape(line, 2000)}" for line in shown.headlines) or "No figures for this selection.")
+copy = panel.lazy_expander("Copy the sentences", key="headlines-copy-open")
+if copy:
+    copy.code("\n".join(shown.headlines) or "No figures for this selection.", language=None, wrap_lines=True)
 for source in shown.extra["sources"]:
     st.caption((SAMPLE_LABEL + " " if source.is_sample else "") + source.line())
-with st.expander("Show query behind the headline figures"):
-    st.code(shown.extra["headline_query"].sql_with_params(), language="sql")
+query = panel.lazy_expander("Show query behind the headline figures", key="headline-query-open")
+if query:
+    query.code(shown.extra["headline_query"].sql_with_params(), language="sql")
 
 frame.downloads(view, shown, form)

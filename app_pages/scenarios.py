@@ -29,7 +29,7 @@ if not form.params["sector"].choices(form.runner, form.values):
 left, right = st.columns(2)
 sector = form.widget("sector", where=left)
 form.widget("window", where=right)
-coverage = {m: sc.coverage_default(sector, m) for m in ("training", "dpo")}
+coverage = sc.coverage_defaults(sector)
 
 
 def describe(default: sc.CoverageDefault) -> str:
@@ -39,15 +39,15 @@ def describe(default: sc.CoverageDefault) -> str:
     return f"**Assumption** (no published figure for this sector): {default.rationale}"
 
 
-cols = st.columns(2)
-for col, measure, now, target in ((cols[0], "training", "t0", "t1"), (cols[1], "dpo", "d0", "d1")):
+cols = st.columns(len(view.COVERAGE_PARAMS))
+for col, (measure, (now, target)) in zip(cols, view.COVERAGE_PARAMS.items()):
     with col:
         st.header(INTERVENTION_LABELS[measure])
         current = form.widget(now, label="Current coverage (%)")
         st.caption(describe(coverage[measure]))
         chosen = form.widget(target, label="Scenario coverage", format="%d%%", help=f"Current coverage: {current}%")
         st.caption(f"▲ current: **{current}%** · change: {chosen - current:+d} points")
-if not (coverage["training"].sector_specific and coverage["dpo"].sector_specific):
+if not all(default.sector_specific for default in coverage.values()):
     st.warning(f"No published coverage figures were found for {state.escape(sector)}: the current coverage "
                "values are placeholders. Set them to what you know about the sector.", icon="✏️")
 
@@ -120,9 +120,10 @@ st.caption(f"Share reported within 72 hours now: {figures['share72_baseline'].wi
 direction = scenario_results.direction_note(result.summary)
 if direction:
     st.caption(direction)
-with st.expander("All results"):
+all_results = panel.lazy_expander("All results", key="scenario-results-open")
+if all_results:
     tables.show_table(scenario_results.results_table(result.summary), key="scenario-results",
-                      caption=f"Scenario results for {sector}")
+                      caption=f"Scenario results for {sector}", where=all_results)
 
 for role in ("fan", "avoided", "tornado"):
     panel.show_figure(shown.figures[role])

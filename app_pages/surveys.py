@@ -28,8 +28,10 @@ st.header("Context figures")
 st.caption("Other published figures: earlier council breach counts, fines and data-sharing milestones, as cited.")
 tables.show_table(data.cached_query(queries.context_figures).data, key="context-table", caption="Context figures")
 
-with st.expander("Socitm data-maturity checklist (questions a council can ask itself)"):
+checklist = panel.lazy_expander("Socitm data-maturity checklist (questions a council can ask itself)",
+                                key="checklist-open")
+if checklist:
     tables.show_table(data.cached_query(queries.maturity_checklist).data, key="checklist-table",
-                      caption="Socitm data-maturity checklist")
+                      caption="Socitm data-maturity checklist", where=checklist)
 
 frame.downloads(view, shown, form)

@@ -59,6 +59,11 @@ def test_default_render(monkeypatch, tiny_warehouse):
     assert len(titles) == 1                     # only the view shown is built
     assert "Local government reported the most incidents in the last 4 quarters (Q1 2020 to Q4 2020): 7" in titles[0]
     assert not at.info and not at.warning  # clean URL: no notes; real (fixture) data: no sample banner
+    assert not at.get("code")                   # "show query" and citation are built only when opened
+    for expander in at.expander:
+        if expander.label in ("Cite this chart", "Show query"):
+            at.session_state[expander.key] = True
+    at.run()
     assert len(at.get("code")) >= 2  # "show query" and citation
 
 

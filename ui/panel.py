@@ -25,6 +25,14 @@ def plotly_config(spec: FigureSpec) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": export.file_stem(spec), "scale": 2}}
 
 
+def lazy_expander(label: str, *, key: str):
+    """An expander whose content is built only once it is opened (opening reruns the page): while closed it sends
+    nothing, so a first visit loads no data-grid or code-highlighting code (~2 MB of JavaScript) for tables and
+    code boxes nobody opened. Returns the open expander to fill, or None while it is closed."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def _above(spec: FigureSpec) -> None:
     """Title (the finding) and subtitle (measure and period) above the plot, as text that wraps."""
     st.markdown(f"**{escape(spec.title, 400)}**")
@@ -78,10 +86,8 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     st.markdown(escape(spec.summary, 2000))
     stem = export.file_stem(spec)
     sample = " (sample data)" if spec.is_sample else ""
-    # Built only when opened (a rerun): a closed expander then sends no table, and the page loads no grid code
-    # until someone asks for a table.
-    table = st.expander(f"Data table{sample}", key=f"table-open-{key}", on_change="rerun")
-    if table.open:
+    table = lazy_expander(f"Data table{sample}", key=f"table-open-{key}")
+    if table:
         with table:
             # labelled and formatted for reading; the CSV/XLSX below hold the raw columns
             tables.show_table(spec.data, key=f"table-{key}", caption=f"Data behind the chart: {spec.title}")
@@ -110,9 +116,10 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     else:
         row.caption("Image export is not available on this server: the camera button in the chart's toolbar "
                     "saves the plot alone; copy its title and source line from above and below it.")
-    with st.expander("Cite this chart"):
-        st.code(export.citations(spec), language=None, wrap_lines=True)
-    if spec.queries:
-        with st.expander("Show query"):
-            for result in spec.queries:
-                st.code(result.sql_with_params(), language="sql")
+    cite = lazy_expander("Cite this chart", key=f"cite-open-{key}")
+    if cite:
+        cite.code(export.citations(spec), language=None, wrap_lines=True)
+    query = lazy_expander("Show query", key=f"query-open-{key}") if spec.queries else None
+    if query:
+        for result in spec.queries:
+            query.code(result.sql_with_params(), language="sql")

@@ -18,9 +18,15 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 [data-baseweb="select"]:has(input:focus-visible) {{ {FOCUS} }}
 [data-testid="stTable"] th, [data-testid="stTable"] td, [data-testid="stTable"] [data-testid="stMarkdownContainer"], [data-testid="stTable"] p {{
   overflow-wrap: anywhere !important; min-width: 0; }}
-@media (max-width: 640px) {{  /* phones: compact headline cards, so the first chart comes sooner */
-  [data-testid="stMetric"] {{ padding: 0.5rem 0.75rem !important; }}
-  [data-testid="stMetricValue"] {{ font-size: 1.75rem !important; }}
+@media (max-width: 640px) {{  /* phones: headline cards three to a row (not one per line), so the chart comes sooner */
+  .st-key-cards [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; gap: 0.375rem !important; }}
+  .st-key-cards [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 0 !important; width: auto !important; }}
+  .st-key-cards [data-testid="stMetric"] {{ padding: 0.375rem 0.5rem !important; }}
+  .st-key-cards [data-testid="stMetricValue"] {{ font-size: 1.25rem !important; }}
+  .st-key-cards [data-testid="stMetricLabel"] p {{ font-size: 0.75rem !important; }}
+  .st-key-cards [data-testid="stMetricLabel"] *, .st-key-cards [data-testid="stMetricDelta"] * {{
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+  .st-key-cards [data-testid="stMetricDelta"] {{ font-size: 0.75rem !important; height: auto !important; }}
 }}
 [data-testid="stExpandSidebarButton"]::after {{ content: "Menu"; margin-left: 0.25rem; font-size: 0.875rem;
   font-weight: 600; color: #0b0c0c; }}

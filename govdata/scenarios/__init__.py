@@ -15,7 +15,7 @@ import pandas as pd
 from govdata import plain_text
 from govdata import numbers
 
-from govdata.scenarios.assumptions import (CLASSES, INTERVENTION_LABELS, CoverageDefault, ScenarioInputError,
+from govdata.scenarios.assumptions import (CLASSES, INTERVENTION_LABELS, INTERVENTIONS, CoverageDefault, ScenarioInputError,
                                            check_coverage, coverage_default, decode_effects, encode_effects,
                                            load_class_mapping, load_coverage_defaults, load_effects,
                                            validate_effects)
@@ -26,7 +26,7 @@ from govdata.scenarios.results import AT_MODES, AT_MODES_WORDS, direction_note, 
 from govdata.scenarios.sensitivity import HEADLINES, tornado
 
 __all__ = ["CLASSES", "Baseline", "ClosedForm", "Coverage", "CoverageDefault", "ScenarioInputError",
-           "ScenarioResult", "closed_form", "coverage_default", "evaluate", "load_baseline", "load_class_mapping",
+           "ScenarioResult", "closed_form", "coverage_default", "coverage_defaults", "INTERVENTIONS", "evaluate", "load_baseline", "load_class_mapping",
            "load_coverage_defaults", "load_effects", "methods_note", "sector_names", "simulate", "tornado",
            "validate_effects", "ScenarioInputs", "evaluate_inputs", "comparison_table", "encode_effects",
            "decode_effects", "scenario_name", "numbered_name", "encode_saved", "decode_saved", "MAX_NAME",
@@ -98,6 +98,11 @@ class ScenarioResult:
             "assumptions": _records(self.effects),
             "projection_rule": {"years": self.years, "ramp_years": self.ramp_years},
         }
+
+
+def coverage_defaults(sector: str) -> dict[str, CoverageDefault]:
+    """The current-coverage default of each intervention (training, DPO) for `sector`, in the model's order."""
+    return {m: coverage_default(sector, m) for m in INTERVENTIONS}
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         con = connect(args.warehouse or settings.warehouse_path())
         baseline = s.load_baseline(con, args.sector, args.window_quarters or s.DEFAULT_WINDOW_QUARTERS)
-        sources = [s.coverage_default(baseline.sector, m) for m in ("training", "dpo")]
+        sources = list(s.coverage_defaults(baseline.sector).values())
         current_t = sources[0].value if args.current_training is None else args.current_training
         current_d = sources[1].value if args.current_dpo is None else args.current_dpo
         coverage = s.Coverage(current_t, current_d, args.training, args.dpo)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from govdata.scenarios.assumptions import INTERVENTION_LABELS, OUTCOMES, ScenarioInputError, effect_arrays
+from govdata.scenarios.assumptions import INTERVENTION_LABELS, INTERVENTIONS, OUTCOMES, ScenarioInputError, effect_arrays
 from govdata.scenarios.model import LATE, Coverage, scale_factors, share_within72
 from govdata.scenarios.montecarlo import Simulation
 
@@ -54,7 +54,7 @@ def tornado(sim: Simulation, effects: pd.DataFrame, headline: str = "avoided_tot
     coverage = sim.coverage
     central = float(np.median(_headline(sim.annual_class, sim.r_t, sim.r_d, sim.p0, coverage, headline)))
     rows = []
-    for i, intervention in enumerate(("training", "dpo")):
+    for i, intervention in enumerate(INTERVENTIONS):
         for j, outcome in enumerate(OUTCOMES):
             values = []
             for bound in (arrays.low, arrays.high):

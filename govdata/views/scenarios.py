@@ -37,6 +37,7 @@ SEED_RANGE = sc.TOKEN_BOUNDS["seed"]
 RAMP_YEARS = sc.TOKEN_BOUNDS["ramp_years"]
 PROJECTION_YEARS = sc.TOKEN_BOUNDS["years"]
 CURRENT = "Current (unsaved)"
+COVERAGE_PARAMS = {"training": ("t0", "t1"), "dpo": ("d0", "d1")}   # intervention -> (current, scenario) params
 
 
 def _sectors(runner: Runner, values) -> dict[str, str]:
@@ -170,11 +171,10 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     view.figures["comparison"] = runner.chart(charts.comparison_chart, table, sources=ico)
     view.headlines = [s.summary for s in view.figures.values()]
     view.filters = describe(PARAMS, runner, values)
-    defaults = {m: sc.coverage_default(current.sector, m) for m in ("training", "dpo")}
+    defaults = sc.coverage_defaults(current.sector)
     view.extra.update(result=result, inputs=current, compared=compared, comparison=table, failed=failed,
                       coverage=defaults,
-                      methods=[sc.methods_note(r, name=n, coverage_sources=[sc.coverage_default(r.baseline.sector, m)
-                                                                           for m in ("training", "dpo")],
+                      methods=[sc.methods_note(r, name=n, coverage_sources=list(sc.coverage_defaults(r.baseline.sector).values()),
                                                incident_sources=ico)
                                for n, r in compared.items()])
     return view

@@ -1,7 +1,8 @@
 """WCAG 2.2 AA in Chromium against the real server (issue 11, item 7).
 
 - axe-core (pinned in package-lock.json, installed by `npm ci` via `python3 run.py test`) on every page and every
-  Sectors view at 1440 and 390 px: no serious or critical violation (every violation found is printed);
+  Sectors view at 1440 and 390 px (and Sources comparing two releases): no serious or critical violation (every
+  violation found is printed), and no page scrolls sideways;
 - headings in order on every page: one h1, no skipped level;
 - keyboard focus: Tab through a page; every stop shows a visible focus indicator (pixels around the control change
   when it gains focus), sidebar links, radios, check boxes and select boxes among them; charts add no stops;
@@ -10,10 +11,11 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
-from conftest import assert_clean_log, under_ci
+from conftest import ROOT, assert_clean_log, build_warehouse, running_server, under_ci
 from e2e_helpers import assert_no_error, dashboard_pages, open_page
 from govdata import accessibility
 from scripts import axe_audit
@@ -43,6 +45,10 @@ def test_axe_finds_no_serious_or_critical_violation(path, query, server, browser
     for width in axe_audit.WIDTHS:
         result = axe_audit.audit(page, server.url, path, query, width)
         assert_no_error(page, f"/{path}?{query} at {width} px")
+        # WCAG 1.4.10 reflow: nothing makes the page scroll sideways, at a phone's width too
+        sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if sideways > 1:
+            failures.append(f"{width} px: the page scrolls sideways by {sideways} px")
         blocking = [v for v in result["violations"] if v["impact"] in axe_audit.BLOCKING]
         print(f"/{path}?{query} at {width} px, axe-core {result['version']}: "
               f"{dict(axe_audit.by_impact(result['violations'])) or 'no violations'}")
@@ -52,6 +58,38 @@ def test_axe_finds_no_serious_or_critical_violation(path, query, server, browser
     page.close()
     assert not failures, f"/{path}?{query}: serious or critical accessibility violations\n" + "\n".join(failures)
     assert_clean_log(server, log_start)
+
+
+@pytest.fixture(scope="module")
+def two_releases_server(tmp_path_factory):
+    """A warehouse holding two successive (sample) releases, so Sources shows what changed between them."""
+    import subprocess
+
+    root = tmp_path_factory.mktemp("two-releases")
+    warehouse = root / "warehouse.duckdb"
+    for name, extra in (("first.csv", ("--to", "2024Q3")), ("second.csv", ("--revise", "2023Q2=+4"))):
+        subprocess.run([sys.executable, "-m", "etl", "sample", "--rows", "6000", "--out", str(root / name), *extra],
+                       cwd=ROOT, check=True, capture_output=True, timeout=300)
+        build_warehouse(warehouse, "--ico", str(root / name))
+    with running_server(warehouse, root) as srv:
+        yield srv
+    assert_clean_log(srv)
+
+
+def test_axe_on_sources_with_a_release_comparison(two_releases_server, browser, axe_ready):
+    """Sources' second state: the comparison of two releases (chart, tables of revised and added quarters)."""
+    page = browser.new_page()
+    failures = []
+    for width in axe_audit.WIDTHS:
+        result = axe_audit.audit(page, two_releases_server.url, "sources", "", width)
+        assert "What changed between ICO releases" in page.locator('[data-testid="stMain"]').inner_text()
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1, "no release comparison chart shown"
+        blocking = [v for v in result["violations"] if v["impact"] in axe_audit.BLOCKING]
+        print(f"/sources (two releases) at {width} px: {dict(axe_audit.by_impact(result['violations']))}")
+        if blocking:
+            failures.append(f"{width} px:\n{axe_audit.describe(blocking)}")
+    page.close()
+    assert not failures, "/sources with two releases: serious or critical violations\n" + "\n".join(failures)
 
 
 # ---------------------------------------------------------------------------------------------------- headings
@@ -125,7 +163,7 @@ def _changed_pixels(before: bytes, after: bytes) -> int:
     if a.size != b.size:
         return a.size[0] * a.size[1]
     diff = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > 40 else 0)
-    return sum(1 for v in diff.getdata() if v)
+    return diff.histogram()[255]
 
 
 def tab_stops(page) -> list[dict]:
@@ -182,6 +220,7 @@ def test_statement_is_linked_from_every_page_and_states_the_tests(server, browse
         open_page(page, server.page_url(path))
         nav = page.locator('[data-testid="stSidebarNav"] a[href$="/accessibility"]')
         footer = page.locator('.st-key-site-footer a[href$="accessibility"]')
+        footer.first.wait_for(state="attached")
         assert nav.count() == 1 and footer.count() == 1, f"/{path}: no link to the accessibility statement"
     page.set_viewport_size({"width": 390, "height": 844})
     open_page(page, server.page_url())
