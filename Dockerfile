@@ -5,12 +5,14 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DASHBOARD_WAREHOUSE=/data/warehouse.duckdb \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
-# chromium: kaleido renders PNG/SVG chart downloads with it.
-RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core curl \
+# chromium: kaleido renders PNG/SVG chart downloads with it, in the fonts the charts are measured in (as run.py).
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-liberation curl \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# Runtime dependencies only (pyproject.toml's [project] dependencies; no [test] tools), in their own layer. The
+# project is installed editable, as run.py does: the app runs from /app, copied below.
+COPY pyproject.toml README.md ./
+RUN pip install --no-cache-dir -e .
 COPY dashboard.py serve.py ./
 COPY .streamlit/config.toml .streamlit/config.toml
 COPY govdata govdata

@@ -1,80 +1,123 @@
 #!/usr/bin/env python3
 """Set-up and run in one command, on a machine with only Python 3.11+.
 
-    python3 run.py dashboard   # venv + packages, builds the warehouse if missing (fetching the ICO's newest
-                               # release first when data/raw/ has none), starts the app
-    python3 run.py test        # venv + packages (+ Debian's chromium when root), runs the whole test suite
+    python3 run.py dashboard   # venv + the project (pip install -e .), builds the warehouse if missing (fetching the
+                               # ICO's newest release first when data/raw/ has none), serves on 127.0.0.1:8501
+    python3 run.py test        # venv + the project with its test tools (pip install -e .[test]), Debian's chromium,
+                               # nginx, LibreOffice and npm (axe-core) when root, then the whole test suite
+    python3 run.py lint        # ruff: lint and format check, zero findings wanted (`lint --fix` fixes and formats)
+    python3 run.py bench       # venv + .[test] (the benchmark drives Chromium), then the benchmark
 
-Everything is installed into .venv beside this file; nothing global is touched except, for the browser
-tests, Debian's chromium package when run as root on a machine that has apt-get.
+Arguments after the command go to Streamlit, pytest or the benchmark (e.g. `run.py dashboard --server.port 8600`).
+Everything is installed into .venv beside this file, from pyproject.toml (the one list of pinned packages); nothing
+global is touched except Debian packages for the tests, installed without recommends when run as root.
+Stopping run.py (Ctrl-C, or SIGTERM/SIGHUP to its pid) stops what it started.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
-REQUIREMENTS = ROOT / "requirements.txt"
-STAMP = VENV / ".requirements.sha256"
-CHROMIUM_PACKAGES = ["chromium", "fonts-dejavu-core"]
+PYPROJECT = ROOT / "pyproject.toml"
+# "<sha256 of pyproject.toml> <extra> ...": what the last install put into .venv.
+STAMP = VENV / ".installed-pyproject"
+# kaleido and the browser tests draw with Debian's chromium; charts measure and draw text in DejaVu Sans.
+# fonts-liberation (metric-compatible Arial/Times) is what chromium would otherwise bring as a recommendation.
+CHROMIUM_PACKAGES = ["chromium", "fonts-dejavu-core", "fonts-liberation"]
+CHROMIUM_FONTS = [
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+]
 # The reverse proxy of the hosted configuration (deploy/), started by the hosting tests as the current user.
 # The briefing-note test opens the .docx in LibreOffice and reads the PDF back with poppler.
 DOCUMENT_PACKAGES = ["libreoffice-writer", "poppler-utils"]
 NGINX_PACKAGES = ["nginx", "libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static"]
 NGINX_BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_GRACE_S = 20  # after forwarding a stop signal, how long the child may take before it is killed
 
 
 def _say(msg: str) -> None:
     print(f"[run.py] {msg}", flush=True)
 
 
-def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+def _installed() -> tuple[str, frozenset[str]]:
+    try:
+        digest, *extras = STAMP.read_text().split()
+    except (FileNotFoundError, ValueError):
+        return "", frozenset()
+    return digest, frozenset(extras)
+
+
+def install_needed(extras: tuple[str, ...] = ()) -> bool:
+    """True when .venv lacks the project as pyproject.toml now describes it, with these extras."""
+    digest, installed = _installed()
+    return (
+        not PY.exists() or digest != hashlib.sha256(PYPROJECT.read_bytes()).hexdigest() or not set(extras) <= installed
+    )
+
+
+def ensure_venv(extras: tuple[str, ...] = ()) -> None:
+    """Create .venv and install this project into it, editable (the app runs from this checkout), with `extras`;
+    again whenever pyproject.toml changes."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - any python3 may start run.py; say when it is too old
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PY.exists():
         _say(f"creating virtual environment in {VENV}")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        _say("installing pinned packages from requirements.txt")
-        subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-        subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)], check=True)
-        STAMP.write_text(wanted)
+    if not install_needed(extras):
+        return
+    digest = hashlib.sha256(PYPROJECT.read_bytes()).hexdigest()
+    previous_digest, previous = _installed()
+    wanted = sorted(set(extras) | (previous if previous_digest == digest else set()))
+    target = "." + (f"[{','.join(wanted)}]" if wanted else "")
+    _say(f"installing the project and its pinned packages (pip install -e {target})")
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True, cwd=ROOT)
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
+    STAMP.write_text(" ".join([digest, *wanted]) + "\n")
+
+
+_apt_updated = False
+
+
+def _apt_install(packages: list[str], purpose: str) -> None:
+    """Install Debian packages (no recommends) when root with apt-get, else say loudly what will fail."""
+    global _apt_updated
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        _say(
+            f"WARNING: {purpose} need {' '.join(packages)}, which cannot be installed here (not root or no "
+            "apt-get): those tests will FAIL. Install them yourself."
+        )
+        return
+    _say(f"installing Debian's {' '.join(packages)} ({purpose})")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if not _apt_updated:
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        _apt_updated = True
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], check=True, env=env)
 
 
 def ensure_chromium() -> None:
-    """Browser tests need a Chromium; install Debian's when we can, else say loudly what is missing."""
-    if shutil.which("chromium") or os.environ.get("CHROMIUM_PATH"):
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        _say("installing Debian's chromium for the browser tests")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *CHROMIUM_PACKAGES], check=True, env=env)
-    else:
-        _say("WARNING: no chromium found and cannot install it (not root or no apt-get): "
-             "the browser tests and image exports will FAIL. Install chromium or set CHROMIUM_PATH.")
+    """Browser tests and image exports need a Chromium and the fonts the charts are drawn in."""
+    have_browser = shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")
+    if not (have_browser and all(font.exists() for font in CHROMIUM_FONTS)):
+        _apt_install(CHROMIUM_PACKAGES, "the browser tests and image exports (or set CHROMIUM_PATH)")
 
 
 def ensure_nginx() -> None:
-    """The proxy tests need Debian's nginx (and its brotli module); install them when we can, else say so loudly."""
-    if Path("/usr/sbin/nginx").exists() and NGINX_BROTLI.exists():
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        _say("installing Debian's nginx (+ brotli module) for the reverse-proxy tests")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *NGINX_PACKAGES],
-                       check=True, env=env)
-    else:
-        _say("WARNING: nginx (with its brotli module) is missing and cannot be installed (not root or no apt-get): "
-             "the reverse-proxy tests will FAIL. Install: " + " ".join(NGINX_PACKAGES))
+    """The proxy tests need Debian's nginx and its brotli module."""
+    if not (Path("/usr/sbin/nginx").exists() and NGINX_BROTLI.exists()):
+        _apt_install(NGINX_PACKAGES, "the reverse-proxy tests")
 
 
 def ensure_node_modules() -> None:
@@ -87,29 +130,49 @@ def ensure_node_modules() -> None:
     wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text().strip() == wanted:
         return
+    if not shutil.which("npm"):
+        _apt_install(["npm"], "the accessibility tests (axe-core through npm ci)")
     npm = shutil.which("npm")
     if not npm:
-        _say("WARNING: npm (Node.js) is not installed: axe-core cannot be installed and the accessibility tests "
-             "will FAIL. Install Node.js with npm (Debian: apt-get install npm), then run this again.")
-        return
+        return  # _apt_install said what will fail
     _say("installing axe-core for the accessibility tests (npm ci, pinned in package-lock.json)")
     subprocess.run([npm, "ci", "--no-audit", "--no-fund"], check=True, cwd=ROOT)
     stamp.write_text(wanted)
 
 
 def ensure_document_tools() -> None:
-    """The Word-note test needs LibreOffice (headless soffice) and poppler; install them when we can."""
-    if shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfimages"):
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        _say("installing LibreOffice Writer and poppler-utils for the briefing-note test")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *DOCUMENT_PACKAGES],
-                       check=True, env=env)
-    else:
-        _say("WARNING: soffice / poppler are missing and cannot be installed (not root or no apt-get): the "
-             "briefing-note test will FAIL. Install: " + " ".join(DOCUMENT_PACKAGES))
+    """The Word-note test needs LibreOffice (headless soffice) and poppler."""
+    if not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfimages")):
+        _apt_install(DOCUMENT_PACKAGES, "the briefing-note test")
+
+
+def run_child(args: list[str]) -> int:
+    """Run `args` in the foreground and return its exit code. A stop signal sent to run.py (SIGINT from Ctrl-C,
+    SIGTERM or SIGHUP from `kill`) is passed on to the child, which is killed if it has not stopped
+    STOP_GRACE_S seconds later: stopping run.py never leaves the server running."""
+    child = subprocess.Popen(args, cwd=ROOT)
+    stop_asked: list[float] = []
+
+    def forward(signum: int, _frame) -> None:
+        stop_asked.append(time.monotonic())
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+    try:
+        while True:
+            try:
+                return child.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                if stop_asked and time.monotonic() - stop_asked[0] > STOP_GRACE_S:
+                    _say(f"the child did not stop within {STOP_GRACE_S} s of the signal: killing it")
+                    child.kill()
+    finally:
+        if child.poll() is None:  # run.py itself is failing: never leave the child behind
+            child.kill()
+            child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 # Run by the venv's Python: opens the warehouse as the app does; prints the refresh command if it holds the sample.
@@ -133,31 +196,47 @@ def build_if_needed() -> None:
         check = subprocess.run([str(PY), "-c", _CHECK, str(warehouse)], cwd=ROOT, capture_output=True, text=True)
         if check.returncode == 0:
             if check.stdout.strip():
-                _say("the warehouse holds the SIMULATED SAMPLE; to load the real ICO release run: "
-                     + check.stdout.strip())
+                _say(
+                    "the warehouse holds the SIMULATED SAMPLE; to load the real ICO release run: "
+                    + check.stdout.strip()
+                )
             return
     _say(f"building the warehouse at {warehouse} (missing, unreadable or from an older version)")
-    subprocess.run([str(PY), "-m", "etl", "build", "--warehouse", str(warehouse), "--fetch-first"], check=True,
-                   cwd=ROOT)
+    subprocess.run(
+        [str(PY), "-m", "etl", "build", "--warehouse", str(warehouse), "--fetch-first"], check=True, cwd=ROOT
+    )
+
+
+def _interrupt(signum: int, _frame) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)  # a set-up step's child is killed on the way out
 
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # as Ctrl-C: stop set-up steps with their children
+        signal.signal(sig, _interrupt)
     if command == "dashboard":
         ensure_venv()
         build_if_needed()
-        args = [str(PY), "-m", "streamlit", "run", str(ROOT / "dashboard.py"), *argv[1:]]
-        return subprocess.call(args, cwd=ROOT)
+        # Listens on 127.0.0.1 (server.address in .streamlit/config.toml) unless --server.address or
+        # STREAMLIT_SERVER_ADDRESS asks for another address (docs/HOSTING.md).
+        return run_child([str(PY), "-m", "streamlit", "run", str(ROOT / "dashboard.py"), *argv[1:]])
     if command == "test":
-        ensure_venv()
+        ensure_venv(("test",))
         ensure_chromium()
         ensure_nginx()
         ensure_document_tools()
         ensure_node_modules()
-        return subprocess.call([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT)
+        return run_child([str(PY), "-m", "pytest", *argv[1:]])
+    if command == "lint":
+        ensure_venv(("test",))
+        ruff = [str(PY), "-m", "ruff"]
+        if argv[1:] == ["--fix"]:
+            return run_child([*ruff, "check", "--fix", "."]) or run_child([*ruff, "format", "."])
+        return run_child([*ruff, "check", "."]) or run_child([*ruff, "format", "--check", "."])
     if command == "bench":
-        ensure_venv()
-        return subprocess.call([str(PY), "-m", "bench", *argv[1:]], cwd=ROOT)
+        ensure_venv(("test",))
+        return run_child([str(PY), "-m", "bench", *argv[1:]])
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 

@@ -159,7 +159,7 @@ def operator_problem() -> str | None:
         missing = signin_modules_missing()
         if missing:
             problem = (f"the server lacks the Python module(s) {', '.join(missing)} that sign-in needs; install "
-                       "the pinned requirements (pip install -r requirements.txt, which has streamlit[auth])")
+                       "the project with its pinned packages (pip install -e ., which brings streamlit[auth])")
     return problem
 
 

@@ -186,7 +186,7 @@ def test_missing_signin_module_is_named(monkeypatch, caplog):
 
 
 def test_every_signin_module_is_installed():
-    """requirements.txt installs streamlit[auth] (Authlib + httpx): Authlib's Starlette client imports here."""
+    """pyproject.toml pins streamlit[auth] (Authlib + httpx): Authlib's Starlette client imports here."""
     assert auth.signin_modules_missing() == []
 
 

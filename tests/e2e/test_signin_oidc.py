@@ -33,8 +33,8 @@ def oidc_provider():
     """A real OpenID Connect provider on 127.0.0.1 with one known member."""
     try:
         import oidc_provider_mock
-    except ImportError as exc:  # pinned in requirements.txt: missing means the environment is broken
-        pytest.fail(f"oidc-provider-mock is not installed ({exc}); pip install -r requirements.txt")
+    except ImportError as exc:  # pinned in the [test] extra: missing means the environment is broken
+        pytest.fail(f"oidc-provider-mock is not installed ({exc}); python3 run.py test installs it (pip install -e .[test])")
     users = [oidc_provider_mock.User(sub=MEMBER, claims={"email": MEMBER, "email_verified": True,
                                                          "name": MEMBER_NAME})]
     with oidc_provider_mock.run_server_in_thread(port=0, user_claims=users) as server:
