@@ -117,13 +117,14 @@ def measure(browser, base: str, paths: list[str], reps: int, log) -> dict[str, d
 
 @contextlib.contextmanager
 def _direct(warehouse: Path, script: Path, workdir: Path):
-    from deploy.stack import Replica, _wait, free_port, start_replica
+    from deploy import server
+    from deploy.stack import Replica, start_replica
 
-    port = free_port()
+    port = server.free_port()
     log_path = workdir / f"direct-{script.stem}-{port}.log"
     replica = Replica(port, start_replica(port, warehouse, log_path, script=script), log_path)
     try:
-        _wait(replica.url, replica.proc, f"{script.name} on port {port}", log_path)
+        server.wait_healthy(replica.url, replica.proc, what=f"{script.name} on port {port}", log=log_path)
         yield replica.url
     finally:
         replica.stop()

@@ -3,13 +3,13 @@ render in Debian's chromium (Playwright), i.e. the script finished and every cha
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from deploy import server
 from govdata import settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
@@ -29,20 +29,6 @@ COUNT_CHARTS = ("import sys; from streamlit.testing.v1 import AppTest; "
                 "print(len(at.get('plotly_chart')))")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _health_ok(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300) -> dict:
     """Seconds from launching `streamlit run` to health OK and to the first full render of the default page."""
     from playwright.sync_api import sync_playwright
@@ -51,36 +37,24 @@ def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300
     expected = int(subprocess.run([sys.executable, "-c", COUNT_CHARTS, str(script)], cwd=settings.PROJECT_ROOT,
                                   env=dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse)), capture_output=True,
                                   text=True, timeout=timeout).stdout.strip().splitlines()[-1])
-    port = free_port()
-    env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    port = server.free_port()
+    url = f"http://127.0.0.1:{port}"
     # The browser is launched first so its own start-up is not counted as the app's.
-    with sync_playwright() as pw:
+    with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         start = time.perf_counter()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true", "--global.developmentMode", "false"],
-            cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = server.start(script, port, warehouse, Path(tmp) / "server.log", args=("--global.developmentMode=false",))
         try:
-            while not _health_ok(port):
-                if server.poll() is not None:
-                    raise RuntimeError("the server exited: " + server.stderr.read().decode()[-2000:])
-                if time.perf_counter() - start > timeout:
-                    raise TimeoutError("no /_stcore/health OK within the timeout")
-                time.sleep(0.02)
+            server.wait_healthy(url, proc, log=Path(tmp) / "server.log", timeout_s=timeout, poll_s=0.02)
             health = time.perf_counter() - start
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+            page.goto(f"{url}/", wait_until="commit")
             page.wait_for_function(RENDERED_JS, arg=expected, timeout=timeout * 1000, polling=50)
             rendered = time.perf_counter() - start
             exceptions = page.locator('[data-testid="stException"]').count()
             charts = page.locator('[data-testid="stPlotlyChart"]').count()
         finally:
             browser.close()
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            server.stop(proc, timeout_s=10)
     return {"health_s": health, "first_render_s": rendered, "charts": charts, "expected_charts": expected,
             "exceptions": exceptions}

@@ -14,56 +14,20 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deploy import server
 from deploy.render import ProxyConfig, render_standalone
+from deploy.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVE = ROOT / "serve.py"
+SERVE = server.SERVE
 NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
-HEALTH_TIMEOUT_S = 90.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
-def _wait(url: str, proc: subprocess.Popen, what: str, log: Path) -> None:
-    deadline = time.monotonic() + HEALTH_TIMEOUT_S
-    while not healthy(url):
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with code {proc.returncode}:\n{log.read_text(errors='replace')[-4000:]}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} was not healthy within {HEALTH_TIMEOUT_S:.0f} s:\n"
-                               f"{log.read_text(errors='replace')[-4000:]}")
-        time.sleep(0.25)
-
-
-def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
 
 
 @dataclass
@@ -81,7 +45,7 @@ class Replica:
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         """Stop this replica (SIGKILL to simulate a crash)."""
-        _stop(self.proc, sig)
+        server.stop(self.proc, sig)
 
 
 @dataclass
@@ -106,15 +70,7 @@ def start_replica(port: int, warehouse: Path, log_path: Path, *, secrets: Path |
                   env: dict | None = None, args: tuple[str, ...] = (), script: Path = SERVE) -> subprocess.Popen:
     """`python -m streamlit run serve.py` on 127.0.0.1:port (the production command, docs/HOSTING.md); `script`
     serves another app the same way (the browser benchmark's one-chart yardstick)."""
-    full_env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-                    **(env or {}))
-    secrets_arg = f"--secrets.files={secrets if secrets else log_path.with_suffix('.no-secrets.toml')}"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address=127.0.0.1",
-           f"--server.port={port}", "--server.headless=true", "--browser.gatherUsageStats=false",
-           "--server.fileWatcherType=none", "--server.runOnSave=false", secrets_arg, *args]
-    with open(log_path, "wb") as log:
-        return subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+    return server.start(script, port, warehouse, log_path, secrets=secrets, env=env, args=args)
 
 
 @contextlib.contextmanager
@@ -137,7 +93,8 @@ def running_stack(warehouse: Path, *, replicas: int = 2, port: int | None = None
             started.append(Replica(p, start_replica(p, warehouse, log_path, secrets=secrets, env=env, script=script),
                                    log_path))
         for replica in started:
-            _wait(replica.url, replica.proc, f"replica on port {replica.port}", replica.log_path)
+            server.wait_healthy(replica.url, replica.proc, what=f"replica on port {replica.port}",
+                                log=replica.log_path)
         proxy_port = port or free_port()
         cfg = ProxyConfig([f"127.0.0.1:{p}" for p in ports], listen=f"127.0.0.1:{proxy_port}")
         conf = render_standalone(cfg, workdir / "nginx")
@@ -146,11 +103,11 @@ def running_stack(warehouse: Path, *, replicas: int = 2, port: int | None = None
             nginx = subprocess.Popen([NGINX, "-p", str(workdir / "nginx"), "-c", str(conf)], stdout=log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{proxy_port}"
-        _wait(url, nginx, "nginx", nginx_log)
+        server.wait_healthy(url, nginx, what="nginx", log=nginx_log)
         yield Stack(url, started, nginx, workdir / "nginx", conf)
     finally:
         if nginx is not None:
-            _stop(nginx, signal.SIGQUIT)      # graceful: finish open requests
+            server.stop(nginx, signal.SIGQUIT)      # graceful: finish open requests
         for replica in started:
             replica.stop()
         if own_dir:

@@ -23,7 +23,6 @@ from etl.errors import SourceError
 from etl.sources import ico_legacy, ico_rows
 from govdata import quarters, settings, vocabulary as voc
 
-SCHEMA_VERSION = settings.SCHEMA_VERSION
 DEFAULT_SAMPLE_ROWS = 169_166   # rows in the ICO's Q1 2019 - Q4 2024 release
 DEFAULT_SAMPLE_PATH = settings.SAMPLE_DIR / "ico_sample.csv"
 RAW_SUFFIXES = raw_store.RELEASE_SUFFIXES
@@ -181,7 +180,7 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
 
     latest = ico.latest_quarter
     report.meta = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": settings.SCHEMA_VERSION,
         "built_at": loaded_at.isoformat() + "Z",
         "latest_quarter": quarters.stored(*latest) if latest else "",
         "latest_comparable_year": latest_comparable_year(con),

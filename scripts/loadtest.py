@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +35,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 import websockets  # noqa: E402 - a dependency of streamlit itself
+from deploy import server  # noqa: E402
 from ui.streamlit_private import protocol_messages  # noqa: E402
 
 BackMsg, ForwardMsg, WidgetStates = protocol_messages()   # Streamlit's private protocol, isolated in one module
@@ -176,33 +174,6 @@ def filter_change(result: RunResult, step: int) -> WidgetStates | None:
     else:
         state.string_value = options[(current + 1) % len(options)]
     return states
-
-
-def _children(pid: int) -> list[int]:
-    kids = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        kids.extend(int(k) for k in task.read_text().split())
-    return kids
-
-
-def server_rss_kb(pid: int) -> int:
-    """Resident memory of process `pid` and its descendants in KiB (Linux /proc; a launcher shim counts its child)."""
-    total, todo, seen = 0, [pid], set()
-    while todo and len(seen) < 64:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            todo.extend(_children(current))
-        except FileNotFoundError:
-            continue
-    if total == 0:
-        raise RuntimeError(f"no process {pid} (or no VmRSS) to measure")
-    return total
 
 
 @dataclass
@@ -356,48 +327,8 @@ async def run_round(base_url: str, sessions: int, duration_s: float, queries: li
     visitors = [VisitorLog() for _ in range(sessions)]
     await asyncio.gather(*(_visitor(base_url, queries, duration_s, i, latencies, errors, reconnect, visitors[i])
                            for i in range(sessions)))
-    rss = server_rss_kb(pid) if pid else 0
+    rss = server.rss_kb(pid) if pid else 0
     return RoundStats(sessions, len(latencies), errors, latencies, rss, visitors)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(base_url: str, proc: subprocess.Popen | None, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode} before it was healthy")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{base_url} did not become healthy within {timeout_s:.0f} s")
-
-
-def start_server(warehouse: Path, port: int, log_path: Path) -> subprocess.Popen:
-    """`python3 -m streamlit run dashboard.py` bound to 127.0.0.1:port, reading `warehouse`."""
-    env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-           "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--server.runOnSave=false"]
-    log = open(log_path, "wb")  # noqa: SIM115 - closed with the process by the caller
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=15)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -427,17 +358,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"building a sample warehouse at {warehouse} ...", flush=True)
                 subprocess.run([sys.executable, "-m", "etl", "build", "--warehouse", str(warehouse)],
                                cwd=ROOT, check=True)
-            port = free_port()
+            port = server.free_port()
             base_url = f"http://127.0.0.1:{port}"
-            proc = start_server(warehouse, port, Path(tmp) / "server.log")
+            proc = server.start(server.DASHBOARD, port, warehouse, Path(tmp) / "server.log")
             pid = proc.pid
         try:
-            wait_healthy(base_url, proc)
+            server.wait_healthy(base_url, proc, log=Path(tmp) / "server.log" if proc else None)
             pages, defaults = asyncio.run(discover(base_url))
             queries = workload(pages, defaults, [])
             print(f"server {base_url}  pages: {', '.join(p['url'] or '(default)' for p in pages)}")
             if pid:
-                print(f"server RSS at start: {server_rss_kb(pid) / 1024:.1f} MiB")
+                print(f"server RSS at start: {server.rss_kb(pid) / 1024:.1f} MiB")
             failed = False
             for n in counts:
                 stats = asyncio.run(run_round(base_url, n, duration, queries, pid, args.reconnect))
@@ -448,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if failed else 0
         finally:
             if proc is not None:
-                stop_server(proc)
+                server.stop(proc)
 
 
 if __name__ == "__main__":

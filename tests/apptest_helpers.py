@@ -59,8 +59,12 @@ def page(name: str) -> str:
 def open_page(page: str | None, warehouse, monkeypatch, query_params: dict | None = None,
               capture: MediaCapture | None = None) -> AppTest:
     """Run dashboard.py on `page` (e.g. page('trends.py'); None = the default page) with DASHBOARD_WAREHOUSE set
-    to `warehouse` and the given URL query parameters (lists become repeated parameters). Returns the AppTest."""
+    to `warehouse` and the given URL query parameters (lists become repeated parameters). Returns the AppTest.
+    With `capture`, the run's download bytes are readable through it (it is emptied and installed first)."""
     monkeypatch.setenv(settings.WAREHOUSE_ENV, str(warehouse))
+    if capture is not None:
+        capture.managers.clear()
+        capture.install(monkeypatch)
     at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT)
     for name, value in (query_params or {}).items():
         at.query_params[name] = value
@@ -105,9 +109,7 @@ def assert_pack_button(at) -> None:
 
 def open_page_capturing(capture: "MediaCapture", page_file, warehouse, monkeypatch, params: dict | None = None):
     """Run the real dashboard.py on a page with download bytes readable through `capture`; no exception shown."""
-    capture.managers.clear()
-    capture.install(monkeypatch)
-    at = open_page(page_file, warehouse, monkeypatch, params)
+    at = open_page(page_file, warehouse, monkeypatch, params, capture=capture)
     assert_no_exception(at)
     return at
 

@@ -1,7 +1,6 @@
 """Trend and legacy charts built from real query results on the tiny and sample warehouses."""
 from __future__ import annotations
 
-import pytest
 
 from govdata import warehouse
 from govdata.charts import incidents as charts
@@ -76,16 +75,6 @@ def test_sample_charts_are_labelled(sample_warehouse):
     spec = charts.trend_chart(q.incident_trend(cursor, "quarter"), sources=_sources(cursor))
     assert spec.is_sample and spec.source_text().startswith(SAMPLE_LABEL)
     assert has_sample_watermark(spec.figure)
-
-
-def test_chart_module_does_not_import_streamlit():
-    import ast
-    import inspect
-
-    tree = ast.parse(inspect.getsource(charts))
-    names = {alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-             for alias in node.names} | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not any(n and n.startswith("streamlit") for n in names)
 
 
 def test_incident_type_breakdown_never_repeats_a_colour(sample_warehouse):

@@ -183,4 +183,5 @@ def test_sample_sources_label_every_chart(sample_warehouse):
         con.close()
     assert spec.is_sample and spec.source_text().startswith(SAMPLE_LABEL)
     assert has_sample_watermark(spec.figure)
-    assert PALETTE[0] == charts.PICKED
+    colours = dict(zip(row_labels(spec.figure), spec.figure.data[0].marker.color))
+    assert {colours[s] for s in picked} == {PALETTE[0]}          # the picked sectors in the palette's first colour

@@ -5,11 +5,10 @@ import io
 
 import pandas as pd
 
-from apptest_helpers import (assert_pack_button, MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
+from apptest_helpers import (MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
                              texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
-from ui.layout import sample_banner_text
 from govdata.headlines import SAMPLE_PREFIX
 from govdata.queries import incidents as q
 
@@ -71,7 +70,7 @@ def test_invalid_url_values_give_a_note_not_an_exception(tiny_warehouse, monkeyp
 
 
 def test_downloads_match_the_query(tiny_warehouse, monkeypatch):
-    capture = MediaCapture().install(monkeypatch)
+    capture = MediaCapture()
     at = open_page(PAGE, tiny_warehouse, monkeypatch, capture=capture)
     buttons = download_buttons(at)
     labels = [b.proto.label for b in buttons]
@@ -90,10 +89,9 @@ def test_downloads_match_the_query(tiny_warehouse, monkeypatch):
 
 
 def test_sample_warehouse_is_labelled(sample_warehouse, monkeypatch):
-    capture = MediaCapture().install(monkeypatch)
+    capture = MediaCapture()
     at = open_page(PAGE, sample_warehouse, monkeypatch, capture=capture)
     assert_no_exception(at)
-    assert sample_banner_text("overview") in texts(at.warning)
     sentences = headline_sentences(at)
     assert all(line.startswith(SAMPLE_PREFIX) for line in sentences.splitlines())
     csv = csv_frame(capture.download_bytes(download_buttons(at)[0]))
@@ -111,10 +109,3 @@ def test_missing_warehouse_shows_how_to_build_it(tmp_path, monkeypatch):
 def test_default_page_is_overview(tiny_warehouse, monkeypatch):
     at = open_page(None, tiny_warehouse, monkeypatch)
     assert at.title[0].value == "Personal data breaches reported to the ICO"
-
-
-def test_briefing_pack_button(monkeypatch, tiny_warehouse):
-    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
-    at = open_page(PAGE, tiny_warehouse, monkeypatch)
-    assert_no_exception(at)
-    assert_pack_button(at)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import assert_pack_button, chart_panels
+from apptest_helpers import chart_panels
 from govdata import settings
 
 PAGE = str(Path(settings.PROJECT_ROOT) / "app_pages" / "surveys.py")
@@ -54,7 +54,6 @@ def test_default_render(monkeypatch, tiny_warehouse):
 
 def test_sample_warehouse_is_labelled(monkeypatch, sample_warehouse):
     at = _run(monkeypatch, sample_warehouse)
-    assert any("SAMPLE DATA" in w.value for w in at.warning)
     assert any("SAMPLE DATA" in spec for spec in _titles(at))   # the linked timeline carries the sample label
     # issue 10, defect 5: the banner says precisely what is simulated here, and that the surveys and polls are real
     banner = next(w.value for w in at.warning if "SAMPLE DATA" in w.value)
@@ -104,9 +103,3 @@ def test_missing_warehouse_is_a_friendly_message(monkeypatch, tmp_path):
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
     assert any("not available" in e.value for e in at.error)
-
-
-def test_briefing_pack_button(monkeypatch, tiny_warehouse):
-    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
-    at = _run(monkeypatch, tiny_warehouse)
-    assert_pack_button(at)

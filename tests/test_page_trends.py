@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from apptest_helpers import (assert_pack_button, chart_panels, MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
+from apptest_helpers import (chart_panels, MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
                              texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
-from ui.layout import sample_banner_text
 from govdata.queries import incidents as q
 
 PAGE = page("trends.py")
@@ -24,7 +23,7 @@ def expected(path, *args):
 
 
 def test_default_render(tiny_warehouse, monkeypatch):
-    capture = MediaCapture().install(monkeypatch)
+    capture = MediaCapture()
     at = open_page(PAGE, tiny_warehouse, monkeypatch, capture=capture)
     assert_no_exception(at)
     assert dict(at.query_params) == {}   # loading writes nothing to the address; the first change writes it all
@@ -49,7 +48,7 @@ def test_default_render(tiny_warehouse, monkeypatch):
      lambda f: f["rolling_mean_4q"].iloc[3] == 4.8),   # 4.75 rounded once, half up,
 ])
 def test_each_filter_changes_the_chart_and_the_url(tiny_warehouse, monkeypatch, action, url, check):
-    capture = MediaCapture().install(monkeypatch)
+    capture = MediaCapture()
     at = open_page(PAGE, tiny_warehouse, monkeypatch, capture=capture)
     action(at).run()
     assert_no_exception(at)
@@ -70,7 +69,7 @@ def test_measure_and_legacy_split(tiny_warehouse, monkeypatch):
 def test_url_round_trip(tiny_warehouse, monkeypatch):
     url = {"period": "year", "breakdown": "decision", "measure": "share_pct", "sector": ["Health", "Central Government"],
            "comparable": "0", "rolling": "0", "legacy": "incident_type", "legacy_top": "4"}
-    capture = MediaCapture().install(monkeypatch)
+    capture = MediaCapture()
     at = open_page(PAGE, tiny_warehouse, monkeypatch, url, capture=capture)
     assert_no_exception(at)
     assert not at.info
@@ -116,19 +115,11 @@ def test_invalid_url_values(tiny_warehouse, monkeypatch):
 
 
 def test_sample_banner_and_labelled_csv(sample_warehouse, monkeypatch):
-    capture = MediaCapture().install(monkeypatch)
+    capture = MediaCapture()
     at = open_page(PAGE, sample_warehouse, monkeypatch, capture=capture)
     assert_no_exception(at)
-    assert sample_banner_text("trends") in texts(at.warning)
     frame = first_csv(at, capture)
     assert set(frame[export.SAMPLE_STATUS_COLUMN]) == {export.SAMPLE_STATUS}
     assert frame["incidents"].tolist() == expected(sample_warehouse, "quarter")["incidents"].tolist()
     buttons = download_buttons(at)
     assert all(capture.download_bytes(b) for b in buttons if b.proto.label in ("CSV", "XLSX"))
-
-
-def test_briefing_pack_button(monkeypatch, tiny_warehouse):
-    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
-    at = open_page(PAGE, tiny_warehouse, monkeypatch)
-    assert_no_exception(at)
-    assert_pack_button(at)

@@ -16,7 +16,6 @@ from PIL import Image
 from chart_catalogue import every_chart
 from conftest import under_ci
 from govdata import export, printing
-from govdata.charts import base
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

@@ -1,9 +1,12 @@
-"""`python -m govdata.scenarios` run as a subprocess: JSON output, text output, one-line errors, exit codes."""
+"""`python -m govdata.scenarios`: JSON output, text output, one-line errors (in-process through main()), exit codes
+(as a subprocess)."""
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+
+import pytest
 
 from govdata import numbers, settings
 
@@ -50,19 +53,38 @@ def test_text_output_names_baseline_results_and_assumptions(sample_warehouse):
         assert words in run.stdout
 
 
-def test_errors_are_one_line_exit_2_no_traceback(sample_warehouse, tiny_warehouse, tmp_path):
-    cases = [
-        (("--sector", "Local govt", "--training", "0.9", "--dpo", "1"), sample_warehouse, "Did you mean"),
-        (("--sector", "Local government", "--training", "90", "--dpo", "1"), sample_warehouse, "between 0 and 1"),
-        (("--sector", "Local government", "--training", "0.9", "--dpo", "1", "--draws", "5"), sample_warehouse,
-         "Draws 5"),
-        (("--sector", "Local government", "--training", "abc", "--dpo", "1"), sample_warehouse, "invalid float"),
-        (("--sector", "Health", "--training", "0.9", "--dpo", "1"), tiny_warehouse, "Too few incidents"),
-        (("--sector", "Health", "--training", "0.9", "--dpo", "1"), tmp_path / "missing.duckdb", "No warehouse"),
-    ]
-    for args, warehouse, words in cases:
-        run = cli(*args, warehouse=warehouse)
-        assert run.returncode == 2, (args, run.stdout, run.stderr)
-        assert words in run.stderr, (args, run.stderr)
-        assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
-        assert run.stdout == ""
+ERROR_CASES = [
+    (("--sector", "Local govt", "--training", "0.9", "--dpo", "1"), "sample", "Did you mean"),
+    (("--sector", "Local government", "--training", "90", "--dpo", "1"), "sample", "between 0 and 1"),
+    (("--sector", "Local government", "--training", "0.9", "--dpo", "1", "--draws", "5"), "sample", "Draws 5"),
+    (("--sector", "Local government", "--training", "abc", "--dpo", "1"), "sample", "invalid float"),
+    (("--sector", "Health", "--training", "0.9", "--dpo", "1"), "tiny", "Too few incidents"),
+    (("--sector", "Health", "--training", "0.9", "--dpo", "1"), "missing", "No warehouse"),
+]
+
+
+def _warehouse(kind: str, request, tmp_path):
+    return tmp_path / "missing.duckdb" if kind == "missing" else request.getfixturevalue(f"{kind}_warehouse")
+
+
+@pytest.mark.parametrize("args, kind, words", ERROR_CASES, ids=[c[2] for c in ERROR_CASES])
+def test_errors_are_one_line_exit_2_no_traceback(args, kind, words, request, tmp_path, capsys):
+    """Each bad input, through the CLI's own main() (argument errors exit through argparse's SystemExit)."""
+    from govdata.scenarios.__main__ import main
+
+    try:
+        code = main([*args, "--warehouse", str(_warehouse(kind, request, tmp_path))])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 2, (args, out, err)
+    assert words in err, (args, err)
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert out == ""
+
+
+def test_error_exit_code_reaches_the_shell(tmp_path):
+    """The process itself exits 2 with the one-line message (main()'s return value is the exit status)."""
+    run = cli("--sector", "Health", "--training", "0.9", "--dpo", "1", warehouse=tmp_path / "missing.duckdb")
+    assert run.returncode == 2 and "No warehouse" in run.stderr and run.stdout == ""
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr

@@ -6,7 +6,7 @@ import io
 import pandas as pd
 import pytest
 
-from apptest_helpers import assert_pack_button, MediaCapture, assert_no_exception, open_page
+from apptest_helpers import MediaCapture, assert_no_exception, open_page
 from govdata import scenarios as sc
 from govdata.scenarios import results as scenario_results
 from govdata.warehouse import connect
@@ -55,7 +55,6 @@ def test_defaults_show_the_model_output(monkeypatch, sample_warehouse):
     assert at.slider(key="url_t1").value == 100 and at.number_input(key="url_t0").value == 50
     assert at.number_input(key="url_d0").value == round(100 * D0)
     assert any("current: **50%**" in c.value for c in at.caption)
-    assert any("SAMPLE DATA" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == 4
     assert dict(at.query_params) == {}   # loading writes nothing to the address (no history entry)
     at.number_input(key="url_years").set_value(6).run()   # the first change writes the whole view
@@ -142,10 +141,3 @@ def test_rerun_with_ten_thousand_draws(monkeypatch, sample_warehouse):
     at.slider(key="url_t1").set_value(70).run()   # a new input: the model runs again (10,000 draws)
     assert_no_exception(at)
     assert at.query_params.get("t1") in ("70", ["70"])
-
-
-def test_briefing_pack_button(monkeypatch, sample_warehouse):
-    """The one-click briefing pack is offered once, last on the page, and built only when clicked."""
-    at = open_page(PAGE, sample_warehouse, monkeypatch)
-    assert_no_exception(at)
-    assert_pack_button(at)

@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from govdata import settings, warehouse
+from govdata import warehouse
 
 
 def _count(con) -> int:
@@ -56,8 +56,3 @@ def test_missing_or_corrupt_file_gives_the_build_hint(tmp_path, content):
     with pytest.raises(warehouse.WarehouseUnavailable, match="python -m etl build"):
         warehouse.connect(path)
 
-
-def test_schema_version_is_one_setting():
-    from etl import build
-
-    assert build.SCHEMA_VERSION == settings.SCHEMA_VERSION

@@ -9,28 +9,24 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from deploy import server as lifecycle
+from deploy.server import DASHBOARD, free_port
 from e2e_helpers import RUN_TIMEOUT_MS, run_async
 from govdata import settings
 
 ROOT = settings.PROJECT_ROOT
-DASHBOARD = ROOT / "dashboard.py"
-SERVE = ROOT / "serve.py"        # the hosted entry point (st.App + HTTP guard), as deployed behind the proxy
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-HEALTH_TIMEOUT_S = 90.0
 
 pytestmark = pytest.mark.e2e
 
@@ -66,14 +62,6 @@ def e2e_warehouse(sample_warehouse, tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------- the server
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A running `streamlit run dashboard.py` process bound to 127.0.0.1."""
@@ -94,19 +82,10 @@ class Server:
         return f"{self.url}/{url_path}" + (f"?{query}" if query else "")
 
     def rss_kb(self) -> int:
-        sys.path.insert(0, str(ROOT / "scripts"))
-        try:
-            from loadtest import server_rss_kb
-        finally:
-            sys.path.remove(str(ROOT / "scripts"))
-        return server_rss_kb(self.proc.pid)
+        return lifecycle.rss_kb(self.proc.pid)
 
     def healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                return response.status == 200 and response.read().strip() == b"ok"
-        except OSError:
-            return False
+        return lifecycle.healthy(self.url)
 
 
 @contextlib.contextmanager
@@ -120,43 +99,22 @@ def running_server(warehouse: Path | None, log_dir: Path, *, env: dict | None = 
         pytest.fail(f"{script} does not exist: there is no app to test")
     port = port or free_port()
     log_path = Path(log_dir) / f"server-{port}.log"
-    full_env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-                    **(env or {}))
-    # Secrets only from the file a test names (never the developer's own .streamlit/secrets.toml).
-    if not any(a.startswith("--secrets.files") for a in args):
-        args = (*args, f"--secrets.files={Path(log_dir) / 'no-secrets.toml'}")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
-           "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--server.runOnSave=false", *args]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+    proc = lifecycle.start(script, port, warehouse, log_path, secrets=Path(log_dir) / "no-secrets.toml", env=env,
+                           args=args)
     server = Server(f"http://127.0.0.1:{port}", Path(warehouse), proc, log_path, env or {})
     try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while not server.healthy():
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited with code {proc.returncode} before it was healthy:\n{server.log()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server was not healthy within {HEALTH_TIMEOUT_S:.0f} s:\n{server.log()}")
-            time.sleep(0.25)
+        try:
+            lifecycle.wait_healthy(server.url, proc, log=log_path)
+        except lifecycle.ServerError as exc:
+            pytest.fail(str(exc))
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
+        lifecycle.stop(proc)
 
 
 def warm_up(srv: Server, url_path: str = "") -> None:
     """One visit to a page over Streamlit's websocket protocol (runs the script once, fills caches)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from loadtest import Session
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    from scripts.loadtest import Session
 
     async def visit():
         async with Session(srv.url) as session:

@@ -18,9 +18,8 @@ import pytest
 from conftest import ROOT, assert_clean_log, build_warehouse, running_server, under_ci
 from e2e_helpers import assert_no_error, dashboard_pages, open_page
 from govdata import accessibility
+from scripts import axe_audit
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import axe_audit  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 VIEWS = axe_audit.audited_views()

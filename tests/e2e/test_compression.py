@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVE, assert_clean_log, running_server
+from conftest import assert_clean_log, running_server
+from deploy.server import SERVE
 from ui.compressed_static import accepts_gzip
 
 pytestmark = pytest.mark.e2e

@@ -8,8 +8,6 @@ import asyncio
 import os
 import random
 import shutil
-import subprocess
-import sys
 import threading
 import time
 
@@ -19,9 +17,8 @@ import pytest
 from conftest import assert_clean_log, build_warehouse, running_server, warm_up
 from e2e_helpers import GUARDED_ERROR, app_text, assert_no_error, open_page
 from govdata import settings
+from scripts.loadtest import Session
 
-sys.path.insert(0, str(settings.PROJECT_ROOT / "scripts"))
-from loadtest import Session  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

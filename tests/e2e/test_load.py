@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 import pytest
 
 from conftest import assert_clean_log, running_server, warm_up
 from e2e_helpers import run_async
-from govdata import settings
+from scripts.loadtest import discover, run_round, workload
 
-sys.path.insert(0, str(settings.PROJECT_ROOT / "scripts"))
-from loadtest import discover, run_round, workload  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

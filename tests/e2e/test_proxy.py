@@ -8,10 +8,8 @@ Chromium), compression of static assets, /_stcore/metrics blocked, request-size 
 """
 from __future__ import annotations
 
-import os
 import re
 import signal
-import sys
 import threading
 import time
 import urllib.error
@@ -20,16 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, under_ci
+from conftest import CHROMIUM, under_ci
+from deploy import render
+from deploy.stack import NGINX, running_stack
 from e2e_helpers import assert_no_error, open_page, run_async
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import loadtest  # noqa: E402
-
-sys.path.remove(str(ROOT / "scripts"))
-
-from deploy import render  # noqa: E402
-from deploy.stack import NGINX, running_stack  # noqa: E402
+from scripts import loadtest
 
 LOAD_SESSIONS = 20
 LOAD_SECONDS = 20.0

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVE, assert_clean_log, free_port, running_server
+from conftest import assert_clean_log, running_server
+from deploy.server import SERVE, free_port
 from e2e_helpers import app_text, open_page, wait_idle
 
 MEMBER = "ana@example.gov.uk"

@@ -1,0 +1,23 @@
+"""What every data page shares, one test per page of govdata.views.PAGES (a new page is covered without editing
+this file): on the labelled sample its banner says what is simulated there, and a page with charts offers the
+one-click briefing pack once, last on the page, built only when clicked (the Sources page has no charts to pack)."""
+from __future__ import annotations
+
+import pytest
+
+from apptest_helpers import PACK_LABEL, assert_no_exception, assert_pack_button, open_page, page, texts
+from govdata import views
+from ui.layout import sample_banner_text
+
+NO_CHARTS = {"sources"}     # nothing to pack
+
+
+@pytest.mark.parametrize("name", list(views.PAGES))
+def test_sample_banner_and_briefing_pack(name, sample_warehouse, monkeypatch):
+    at = open_page(None if name == views.DEFAULT_PAGE else page(f"{name}.py"), sample_warehouse, monkeypatch)
+    assert_no_exception(at)
+    assert sample_banner_text(name) in texts(at.warning)
+    if name in NO_CHARTS:
+        assert PACK_LABEL not in [b.proto.label for b in at.get("download_button")]
+    else:
+        assert_pack_button(at)
