@@ -75,7 +75,7 @@ def _element_texts(element) -> list[str]:
         return []
     inner = getattr(element, kind)
     out = []
-    for desc, value in inner.ListFields():
+    for _, value in inner.ListFields():
         if isinstance(value, str):
             out.append(value)
         elif isinstance(value, (list, tuple)) or type(value).__name__.startswith("Repeated"):

@@ -166,7 +166,10 @@ def test_bridges_hold_each_incidents_subject_and_data_types():
 
 def test_fixture_covers_what_page_tests_need():
     con, _ = load(FIXTURE)
-    values = lambda col: {r[0] for r in con.execute(f"SELECT DISTINCT {col} FROM incident_facts").fetchall()}
+
+    def values(col: str) -> set:
+        return {r[0] for r in con.execute(f"SELECT DISTINCT {col} FROM incident_facts").fetchall()}
+
     assert set(voc.TIME_TO_REPORT) <= values("time_to_report")
     assert set(voc.INCIDENT_CATEGORIES) <= values("incident_category")
     assert {"Local government", "Health", "Education and childcare"} <= values("sector")

@@ -73,7 +73,8 @@ def chromium():
         pytest.skip("LOUD SKIP: " + message)
 
 
-def test_png_and_svg_decode_with_title_and_source(tiny_warehouse, chromium):
+@pytest.mark.usefixtures("chromium")
+def test_png_and_svg_decode_with_title_and_source(tiny_warehouse):
     _, spec = _spec(tiny_warehouse)
     png = export.to_image(spec, "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -87,7 +88,8 @@ def test_png_and_svg_decode_with_title_and_source(tiny_warehouse, chromium):
     assert "Information Commissioner" in text and "Non Cyber" in text
 
 
-def test_renderer_is_reused(tiny_warehouse, chromium, monkeypatch):
+@pytest.mark.usefixtures("chromium")
+def test_renderer_is_reused(tiny_warehouse, monkeypatch):
     # One kaleido renderer serves every image: count start-ups through a spy that still starts the real one.
     import kaleido
 

@@ -43,7 +43,7 @@ def test_effect_overrides_are_bounded():
         sc.ScenarioInputs.from_token(BASE.with_(effects="the:0,0.1,0.2;" * 60).token())
 
 
-def test_stale_build_files_are_removed_by_the_next_build(tmp_path, tiny_warehouse):
+def test_stale_build_files_are_removed_by_the_next_build(tmp_path):
     from etl.build import remove_stale_build_files
 
     target = tmp_path / "warehouse.duckdb"

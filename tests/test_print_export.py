@@ -125,7 +125,8 @@ def _svg_sizes_pt(svg: bytes, size: printing.PrintSize) -> list[float]:
     return [v * size.width_cm / printing.CM_PER_INCH * printing.PT_PER_INCH / view_width for v in found]
 
 
-def test_every_chart_renders_at_print_size(charts, chromium):
+@pytest.mark.usefixtures("chromium")
+def test_every_chart_renders_at_print_size(charts):
     """SVG of every part at 16 cm and the first slide of every chart: smallest text >= 9 pt, title >= 12 pt,
     <title> and <desc>; PNG of every chart at 16 cm: 1890 px wide, 300 dpi stored in pHYs."""
     report, slide = printing.PRINT_SIZES["report"], printing.PRINT_SIZES["slide"]
@@ -159,7 +160,8 @@ def test_every_chart_renders_at_print_size(charts, chromium):
           ", ".join(f"{k[0]}@{k[1]} {v:.1f}" for k, v in sorted(smallest.items())))
 
 
-def test_printed_text_is_inside_the_image_and_never_overlaps(charts, chromium, playwright_page):
+@pytest.mark.usefixtures("chromium")
+def test_printed_text_is_inside_the_image_and_never_overlaps(charts, playwright_page):
     """Each report-size SVG opened in Chromium: every text's box lies inside the image and no two overlap."""
     for page, spec in charts:
         for i, svg in enumerate(export.to_images(spec, "svg", size="report")):
@@ -167,7 +169,8 @@ def test_printed_text_is_inside_the_image_and_never_overlaps(charts, chromium, p
             assert not problems, f"{page}/{spec.key} part {i + 1}: {problems[:5]}"
 
 
-def test_image_download_zips_the_parts_of_a_long_chart(stressed, chromium):
+@pytest.mark.usefixtures("chromium")
+def test_image_download_zips_the_parts_of_a_long_chart(stressed):
     spec = next(s for _, s in stressed if s.key == "surveys-results")
     data, name, mime = export.image_download(spec, "png")
     assert mime == "application/zip" and name.endswith("-parts.zip")
@@ -182,7 +185,7 @@ def test_image_download_zips_the_parts_of_a_long_chart(stressed, chromium):
 
 
 @pytest.fixture(scope="module")
-def playwright_page(chromium, playwright_driver):
+def playwright_page(chromium, playwright_driver):  # noqa: ARG001 - chromium: fail (CI) or skip loudly first
     """A function: SVG bytes -> list of problems (text outside the image, overlapping texts), measured in Chromium
     (on the process's one Playwright: a second sync_playwright() in the same process fails)."""
     browser = playwright_driver.chromium.launch(executable_path=export.chromium_path(),

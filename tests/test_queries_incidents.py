@@ -144,7 +144,7 @@ def test_many_groups_fold_into_all_others_in_sql(sample_warehouse):
     rest = full[~full["group"].isin(kept)].groupby("period")["incidents"].sum()
     mine = folded[folded["group"] == others].set_index("period")
     assert mine["incidents"].to_dict() == rest.to_dict()
-    for period, row in mine.iterrows():
+    for _, row in mine.iterrows():
         assert row["share_pct"] == numbers.percent_column(
             pd.Series([row["incidents"]]), pd.Series([row["period_total"]])).iloc[0]
     # the shown SQL and parameters reproduce the folded rows (show query stays exact)

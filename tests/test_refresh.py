@@ -317,7 +317,7 @@ def test_first_run_offline_builds_the_labelled_sample_and_says_why_in_one_line(t
     assert _rows(warehouse, "SELECT file FROM ico_releases WHERE is_current") == [(FIRST,)]
 
 
-def test_first_run_with_a_file_that_does_not_load_falls_back_and_keeps_it_aside(tmp_path, places, site, capsys):
+def test_first_run_with_a_file_that_does_not_load_falls_back_and_keeps_it_aside(tmp_path, places, site):
     from etl.refresh import first_build
 
     raw, warehouse = places

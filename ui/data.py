@@ -53,12 +53,12 @@ def _run(module: str, name: str, args: tuple, kwargs: tuple):
 
 
 @st.cache_data(show_spinner=False, **QUERY_CACHE)
-def _cached(identity: tuple, module: str, name: str, args: tuple, kwargs: tuple):
+def _cached(identity: tuple, module: str, name: str, args: tuple, kwargs: tuple):  # noqa: ARG001 - cache key
     return _run(module, name, args, kwargs)
 
 
 @st.cache_data(show_spinner=False, **SCENARIO_CACHE)
-def _cached_scenario(identity: tuple, module: str, name: str, args: tuple, kwargs: tuple):
+def _cached_scenario(identity: tuple, module: str, name: str, args: tuple, kwargs: tuple):  # noqa: ARG001 - cache key
     return _run(module, name, args, kwargs)
 
 
@@ -104,7 +104,7 @@ def _key(value) -> object:
 
 
 @st.cache_resource(show_spinner=False, **CHART_CACHE)
-def _chart(key: tuple, _builder: Callable, _args: tuple, _kwargs: dict):
+def _chart(key: tuple, _builder: Callable, _args: tuple, _kwargs: dict):  # noqa: ARG001 - the cache key
     # Only `key` is hashed (Streamlit skips parameters starting with "_"); the spec is shared, never copied,
     # so it must not be mutated by callers (show_figure and the briefing pack only read it).
     return _builder(*_args, **_kwargs)

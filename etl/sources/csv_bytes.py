@@ -93,7 +93,7 @@ def scan(path: Path) -> ByteScan:
 def empty_lines(chunk: bytes, tail: bytes, lines_before: int, at_start: bool, out: list[int]) -> int:
     """Append the numbers of empty lines starting in `chunk` (a line is empty when it holds nothing, or only '\\r');
     return the count of newlines up to the end of `chunk`. `tail` is the end of the previous chunk."""
-    starts_empty = chunk.startswith(b"\n") or chunk.startswith(b"\r\n")
+    starts_empty = chunk.startswith((b"\n", b"\r\n"))
     if (at_start and starts_empty) or (tail.endswith(b"\n") and starts_empty) or \
             (tail.endswith(b"\n\r") and chunk.startswith(b"\n")):
         out.append(lines_before + 1)

@@ -205,8 +205,8 @@ def read_file(path: Path, spec: ReferenceFile) -> pd.DataFrame:
         for col in spec.columns:
             value = cells[position[col.name]].strip()
 
-            def fail(problem: str, _col=col, _value=value) -> None:
-                raise SourceError(shown, problem, row=line, column=_col.name, value=_value)
+            def fail(problem: str, _col=col, _value=value, _line=line) -> None:
+                raise SourceError(shown, problem, row=_line, column=_col.name, value=_value)
 
             if not value:
                 if col.required:

@@ -125,7 +125,7 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
             first, last = frame["period_start"].min(), frame["period_start"].max()
             mark_series_breaks(fig, str(pd.Timestamp(first).date()), str(pd.Timestamp(last).date()))
         span = f"{frame['period'].iloc[0]} to {frame['period'].iloc[-1]}"
-        title, summary = _trend_words(frame, period, breakdown, measure, sectors)
+        title, summary = _trend_words(frame, period, breakdown, sectors)
     fig.update_yaxes(title_text=MEASURES[measure], rangemode="tozero", tickformat=",")
     subtitle = (f"{'Personal data breach reports to the ICO' if measure == 'incidents' else 'Share of reports'} "
                 f"per {unit}{', by ' + split.lower() if split else ''}, {scope_text(sectors)}, "
@@ -148,7 +148,7 @@ def trend_chart(result: QueryResult | pd.DataFrame, *, sources: list[Source], pe
     return style(spec)
 
 
-def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, measure: str,
+def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None,
                  sectors: Sequence[str]) -> tuple[str, str]:
     """Title stating the finding and a one-sentence summary, both from the latest (complete) period."""
     usable = frame[frame["complete"].astype(bool)] if period == "year" else frame

@@ -29,12 +29,12 @@ MEASURE_WORDS = {
 }
 
 
-def _scope(period: Period, comparable_only: bool) -> str:
+def _scope(comparable_only: bool) -> str:
     return "comparable quarters" if comparable_only else "incl. Q1 2019 (not comparable)"
 
 
 def _subtitle(measure: str, period: Period, comparable_only: bool) -> str:
-    return f"{measure}, {period.span}, {_scope(period, comparable_only)}"
+    return f"{measure}, {period.span}, {_scope(comparable_only)}"
 
 
 def _value_axis(fig: go.Figure, low: float, high: float, *, pad: float = 0.22) -> None:
@@ -172,7 +172,7 @@ def quarterly_multiples(result: QueryResult | pd.DataFrame, period: Period, sour
     first = quarters.label(*data.iloc[0][["year", "quarter"]]) if not data.empty else ""
     last = quarters.label_at(period.last)
     subtitle = (f"Incidents per quarter, {first} to {last}, same scale; shaded: {period.span}; "
-                f"{_scope(period, comparable_only)}")
+                f"{_scope(comparable_only)}")
     if data.empty:
         return empty_spec(key, "No sectors picked", subtitle, data, sources, result)
 
@@ -279,8 +279,7 @@ def top_types(result: QueryResult | pd.DataFrame, period: Period, sources: list[
 
 # ---------------------------------------------------------------------------------------------- mixes
 
-def _mix(result, column: str, period: Period, sources: list[Source], comparable_only: bool, key: str,
-         measure: str) -> tuple[pd.DataFrame, go.Figure | None, str, int]:
+def _mix(result, column: str, period: Period, comparable_only: bool, measure: str) -> tuple[pd.DataFrame, go.Figure | None, str, int]:
     frame = frame_of(result)
     data = frame[["sector", column, "incidents", "sector_incidents", "pct_of_sector", "small_base"]].copy()
     subtitle = _subtitle(measure, period, comparable_only)
@@ -310,7 +309,7 @@ def time_to_report(result: QueryResult | pd.DataFrame, period: Period, sources: 
                    comparable_only: bool = True) -> FigureSpec:
     """The full Time Taken to Report mix per picked sector; the title ranks the share within 72 hours."""
     key = "sectors-time-to-report"
-    data, fig, subtitle, height = _mix(result, "time_to_report", period, sources, comparable_only, key,
+    data, fig, subtitle, height = _mix(result, "time_to_report", period, comparable_only,
                                "Time taken to report, % of each sector's incidents")
     if fig is None:
         return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
@@ -343,7 +342,7 @@ def decisions(result: QueryResult | pd.DataFrame, period: Period, sources: list[
               comparable_only: bool = True) -> FigureSpec:
     """The ICO's decisions per picked sector as a 100% stacked bar."""
     key = "sectors-decisions"
-    data, fig, subtitle, height = _mix(result, "decision", period, sources, comparable_only, key,
+    data, fig, subtitle, height = _mix(result, "decision", period, comparable_only,
                                "Decision taken by the ICO, % of each sector's incidents")
     if fig is None:
         return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)

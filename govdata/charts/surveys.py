@@ -180,7 +180,7 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
 
     fig = go.Figure()
     shown_types: set[str] = set()
-    for (otype, series, question), part in frame.groupby(["organisation_type", "series", "question"], sort=False):
+    for (otype, _series, _question), part in frame.groupby(["organisation_type", "series", "question"], sort=False):
         has_n = part["base_n"].notna()
         name = legend_name[otype]
         fig.add_trace(go.Scatter(

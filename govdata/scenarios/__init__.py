@@ -16,14 +16,14 @@ from govdata import plain_text
 from govdata import numbers
 
 from govdata.scenarios.assumptions import (CLASSES, INTERVENTION_LABELS, INTERVENTIONS, CoverageDefault, ScenarioInputError,
-                                           check_coverage, coverage_default, decode_effects, encode_effects,
+                                           coverage_default, decode_effects, encode_effects,
                                            load_class_mapping, load_coverage_defaults, load_effects,
                                            validate_effects)
 from govdata.scenarios.model import (DEFAULT_WINDOW_QUARTERS, MAX_WINDOW_QUARTERS, MIN_INCIDENTS, Baseline,
                                      ClosedForm, Coverage, closed_form, load_baseline, sector_names)
 from govdata.scenarios.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, Simulation, interval, projection, simulate
 from govdata.scenarios.results import AT_MODES, AT_MODES_WORDS, direction_note, figures
-from govdata.scenarios.sensitivity import HEADLINES, tornado
+from govdata.scenarios.sensitivity import tornado
 
 __all__ = ["CLASSES", "Baseline", "ClosedForm", "Coverage", "CoverageDefault", "ScenarioInputError",
            "ScenarioResult", "closed_form", "coverage_default", "coverage_defaults", "INTERVENTIONS", "evaluate", "load_baseline", "load_class_mapping",

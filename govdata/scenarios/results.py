@@ -111,9 +111,7 @@ def comparison_display(table: pd.DataFrame) -> pd.DataFrame:
                                f"{numbers.fraction_text(r['training_target'], 0)}",
                   f"{numbers.fraction_text(r['dpo_current'], 0)} to {numbers.fraction_text(r['dpo_target'], 0)}",
                   str(int(r["edited_assumptions"]))]
-        for metric, label in (("baseline_total", "Incidents a year now"), ("scenario_total", "Incidents a year, "
-                              "scenario"), ("avoided", "Incidents avoided a year"),
-                              ("share72_scenario", "Reported within 72 hours, scenario")):
+        for metric in ("baseline_total", "scenario_total", "avoided", "share72_scenario"):  # the rows of `index`
             share = metric.startswith("share")
             text = (lambda v: numbers.fraction_text(v)) if share else (lambda v: numbers.estimate(v))
             column.append(f"{text(r[f'{metric}_median'])} ({text(r[f'{metric}_p05'])} to {text(r[f'{metric}_p95'])})")

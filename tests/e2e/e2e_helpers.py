@@ -120,7 +120,7 @@ def change_multiselect(page, box) -> str | None:
     return None
 
 
-def change_radio(page, box) -> str | None:
+def change_radio(page, box) -> str | None:  # noqa: ARG001 - one signature for CHANGERS
     options = box.locator('[data-testid="stRadioOption"]')
     for i in range(options.count()):
         option = options.nth(i)

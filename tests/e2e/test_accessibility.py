@@ -38,7 +38,8 @@ def axe_ready():
 
 
 @pytest.mark.parametrize("path, query", VIEWS, ids=[f"{p or 'overview'}?{q}" for p, q in VIEWS])
-def test_axe_finds_no_serious_or_critical_violation(path, query, server, browser, axe_ready):
+@pytest.mark.usefixtures("axe_ready")
+def test_axe_finds_no_serious_or_critical_violation(path, query, server, browser):
     log_start = server.log_size()
     page = browser.new_page()
     failures = []
@@ -76,7 +77,8 @@ def two_releases_server(tmp_path_factory):
     assert_clean_log(srv)
 
 
-def test_axe_on_sources_with_a_release_comparison(two_releases_server, browser, axe_ready):
+@pytest.mark.usefixtures("axe_ready")
+def test_axe_on_sources_with_a_release_comparison(two_releases_server, browser):
     """Sources' second state: the comparison of two releases (chart, tables of revised and added quarters)."""
     page = browser.new_page()
     failures = []
