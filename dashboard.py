@@ -1,18 +1,16 @@
-"""Entry point: `streamlit run dashboard.py`. Navigation over app_pages/, a shared data-status sidebar, no tracebacks."""
+"""Entry point: `streamlit run dashboard.py`. Navigation over app_pages/, a shared data-status sidebar, no tracebacks.
+"""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import streamlit as st
+
+from govdata.queries import coverage
+from govdata.warehouse import WarehouseUnavailable
+from ui import auth, data, layout, streamlit_private, style
+
 ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:  # `streamlit run` puts the script's folder first; AppTest and others may not
-    sys.path.insert(0, str(ROOT))
-
-import streamlit as st  # noqa: E402
-
-from govdata.queries import coverage  # noqa: E402
-from govdata.warehouse import WarehouseUnavailable  # noqa: E402
-from ui import auth, data, layout, streamlit_private, style  # noqa: E402
 
 # The page files live in app_pages/, not pages/: a folder named pages/ beside this script makes Streamlit 1.67
 # serve a fresh server's first deep link (e.g. /trends) as an old-style multipage app, running the page without

@@ -8,18 +8,15 @@ server was started any other way. `streamlit run dashboard.py` still works for d
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import streamlit as st
+from starlette.middleware import Middleware
+
+from ui.compressed_static import CompressedStatic
+from ui.http_guard import HostedGuard, lifespan
+
 ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import streamlit as st  # noqa: E402
-from starlette.middleware import Middleware  # noqa: E402
-
-from ui.compressed_static import CompressedStatic  # noqa: E402
-from ui.http_guard import HostedGuard, lifespan  # noqa: E402
 
 # The guard first; Streamlit's bundles go out gzip-compressed (once per file, from memory) to browsers that accept it.
 app = st.App(ROOT / "dashboard.py", middleware=[Middleware(HostedGuard), Middleware(CompressedStatic)],
