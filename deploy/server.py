@@ -96,19 +96,27 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (its children, their children, ...), from Linux /proc; [] once it has gone."""
+    found, todo = [], [pid]
+    while todo:
+        try:
+            kids = [k for k in _children(todo.pop()) if k not in found]
+        except FileNotFoundError:  # exited while being read
+            continue
+        found.extend(kids)
+        todo.extend(kids)
+    return found
+
+
 def rss_kb(pid: int) -> int:
     """Resident memory of process `pid` and its descendants in KiB (Linux /proc; a launcher shim counts its child)."""
-    total, todo, seen = 0, [pid], set()
-    while todo and len(seen) < 64:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
+    total = 0
+    for current in [pid, *descendants(pid)]:
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            todo.extend(_children(current))
         except FileNotFoundError:
             continue
     if total == 0:

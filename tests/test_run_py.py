@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import under_ci
 
 import run
+from deploy import server
 from govdata import settings
 
-START_TIMEOUT_S = 120
 LOOPBACK_V4 = "0100007F"  # 127.0.0.1 as /proc/net/tcp writes it
 LOOPBACK_V6 = "00000000000000000000000001000000"  # ::1
 
@@ -34,25 +31,6 @@ def installed() -> None:
         if under_ci():
             pytest.fail(message)
         pytest.skip("LOUD SKIP: " + message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        for task in Path(f"/proc/{todo.pop()}/task").glob("*/children"):
-            try:
-                kids = {int(k) for k in task.read_text().split()}
-            except FileNotFoundError:
-                continue
-            todo.extend(kids - found)
-            found |= kids
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -75,19 +53,6 @@ def _listeners(port: int) -> list[str]:
     return found
 
 
-def _wait_healthy(proc: subprocess.Popen, port: int) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"run.py dashboard exited early with {proc.returncode}"
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"run.py dashboard did not answer /_stcore/health on port {port} within {START_TIMEOUT_S} s")
-
-
 @pytest.mark.parametrize(
     "stop",
     [
@@ -98,7 +63,7 @@ def _wait_healthy(proc: subprocess.Popen, port: int) -> None:
 )
 @pytest.mark.usefixtures("installed")
 def test_stopping_run_py_stops_the_server(tiny_warehouse, stop):
-    port = _free_port()
+    port = server.free_port()
     env = dict(os.environ, DASHBOARD_WAREHOUSE=str(tiny_warehouse))
     env.pop("STREAMLIT_SERVER_ADDRESS", None)
     proc = subprocess.Popen(
@@ -110,10 +75,10 @@ def test_stopping_run_py_stops_the_server(tiny_warehouse, stop):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    started = set()
+    started: list[int] = []
     try:
-        _wait_healthy(proc, port)
-        started = _descendants(proc.pid)
+        server.wait_healthy(f"http://127.0.0.1:{port}", proc, what="run.py dashboard")
+        started = server.descendants(proc.pid)
         assert started, "run.py dashboard started no child process"
         # Local runs listen on loopback only.
         listening = _listeners(port)
