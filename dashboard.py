@@ -1,5 +1,4 @@
-"""Entry point: `streamlit run dashboard.py`. Navigation over app_pages/, a shared data-status sidebar, no tracebacks.
-"""
+"""Entry point: `streamlit run dashboard.py`. Navigation over app_pages/, a shared data-status sidebar, no traceback."""
 from __future__ import annotations
 
 from pathlib import Path
