@@ -42,6 +42,9 @@ CHROMIUM_FONTS = [
 # The briefing-note test opens the .docx in LibreOffice and reads the PDF back with poppler.
 DOCUMENT_PACKAGES = ["libreoffice-writer", "poppler-utils"]
 NGINX_PACKAGES = ["nginx", "libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static"]
+# The suite runs in parallel workers (pytest-xdist): one per core, at most 4, each test file on one worker so a
+# file's shared server and fixtures start once. `python3 run.py test -n 0` runs it in one process.
+PYTEST_WORKERS = ["-n", "auto", "--maxprocesses=4", "--dist=loadfile"]
 NGINX_BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_GRACE_S = 20  # after forwarding a stop signal, how long the child may take before it is killed
@@ -227,7 +230,7 @@ def main(argv: list[str]) -> int:
         ensure_nginx()
         ensure_document_tools()
         ensure_node_modules()
-        return run_child([str(PY), "-m", "pytest", *argv[1:]])
+        return run_child([str(PY), "-m", "pytest", *PYTEST_WORKERS, *argv[1:]])
     if command == "lint":
         ensure_venv(("test",))
         ruff = [str(PY), "-m", "ruff"]

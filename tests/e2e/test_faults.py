@@ -165,7 +165,9 @@ def test_rebuild_while_serving_shows_new_data_and_no_reader_sees_a_half_built_fi
 
         thread = threading.Thread(target=lambda: asyncio.run(readers()), daemon=True)  # its own loop
         thread.start()
-        time.sleep(1.0)
+        deadline = time.monotonic() + 60                # the readers are under way before the rebuild starts
+        while not outcomes and time.monotonic() < deadline:
+            time.sleep(0.05)
         started = time.monotonic()
         build_warehouse(warehouse_copy, "--ico", str(ICO_FIXTURE))
         build_seconds = time.monotonic() - started

@@ -8,16 +8,14 @@ the browser checks run every page with all of its parameters poisoned at once.
 from __future__ import annotations
 
 import asyncio
-import sys
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
 from e2e_helpers import TRACEBACK_MARKERS, app_text, assert_no_error, open_page, run_async
 from govdata import settings
+from scripts.loadtest import Session, discover
 
-sys.path.insert(0, str(settings.PROJECT_ROOT / "scripts"))
-from loadtest import Session, discover  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

@@ -8,6 +8,7 @@ Chromium), compression of static assets, /_stcore/metrics blocked, request-size 
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import threading
@@ -40,15 +41,30 @@ def _need_nginx() -> None:
         pytest.skip("LOUD SKIP: " + message)
 
 
-@pytest.fixture
-def stack(e2e_warehouse, tmp_path):
+@contextlib.contextmanager
+def _checked_stack(warehouse: Path, workdir: Path):
+    """Two replicas behind nginx; afterwards no replica may have logged a traceback."""
     _need_nginx()
-    with running_stack(e2e_warehouse, replicas=2, workdir=tmp_path / "stack") as running:
+    with running_stack(warehouse, replicas=2, workdir=workdir) as running:
         yield running
     for replica in running.replicas:
         log = replica.log()
         first = max(log.find("Traceback"), log.find("Uncaught app execution"))
         assert first < 0, f"replica {replica.port} logged an error:\n{log[max(first - 3000, 0):first + 3000]}"
+
+
+@pytest.fixture(scope="module")
+def stack(e2e_warehouse, tmp_path_factory):
+    """One stack shared by the tests that leave it as they found it (started once: two servers and nginx)."""
+    with _checked_stack(e2e_warehouse, tmp_path_factory.mktemp("stack")) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_stack(e2e_warehouse, tmp_path):
+    """A stack of its own, for the failover test: it kills a replica and reads the log from the start."""
+    with _checked_stack(e2e_warehouse, tmp_path / "stack") as running:
+        yield running
 
 
 def _get(url: str, headers: dict | None = None, data: bytes | None = None) -> tuple[int, dict, bytes]:
@@ -63,6 +79,17 @@ def _get(url: str, headers: dict | None = None, data: bytes | None = None) -> tu
 
 def _upstreams(access_log: str, path_pattern: str) -> list[str]:
     return re.findall(rf'"GET {path_pattern}[^"]*" \d+ \d+ upstream=(\S+)', access_log)
+
+
+def _logged(stack, path_pattern: str, done, timeout_s: float = 15.0) -> list[str]:
+    """The upstreams nginx logged for `path_pattern`, polled until `done(upstreams)` (nginx writes a line when a
+    request ends, a WebSocket's when it closes) or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        upstreams = _upstreams(stack.access_log(), path_pattern)
+        if done(upstreams) or time.monotonic() > deadline:
+            return upstreams
+        time.sleep(0.05)
 
 
 def _workload(url: str):
@@ -95,16 +122,14 @@ def test_proxy_headers_compression_limits_and_blocked_internals(stack):
 def test_sticky_sessions_keep_a_visitor_on_one_replica(stack):
     _, headers, _ = _get(stack.url + "/")
     affinity = headers["set-cookie"].split(";")[0]
+    logged = len(_upstreams(stack.access_log(), "/_stcore/health"))
     for _ in range(6):
         _get(stack.url + "/_stcore/health", {"Cookie": affinity})
-    time.sleep(0.5)
-    upstreams = _upstreams(stack.access_log(), "/_stcore/health")
+    upstreams = _logged(stack, "/_stcore/health", lambda u: len(u) >= logged + 6)
     assert len(upstreams) >= 6 and len(set(upstreams[-6:])) == 1, upstreams
-    spread = set()
     for _ in range(12):                               # new visitors (no cookie) are spread over the replicas
         _get(stack.url + "/_stcore/health")
-    time.sleep(0.5)
-    spread = set(_upstreams(stack.access_log(), "/_stcore/health")[-12:])
+    spread = set(_logged(stack, "/_stcore/health", lambda u: len(u) >= logged + 18)[-12:])
     assert len(spread) == 2, f"12 new visitors all went to {spread}"
 
 
@@ -115,12 +140,13 @@ def test_load_through_the_proxy_20_sessions_no_errors(stack, capsys):
         print(f"\n[proxy load] {stats.line()}")
     assert not stats.errors, stats.errors[:10]
     assert stats.runs >= LOAD_SESSIONS * 2
-    time.sleep(1.0)                                  # WebSocket lines are logged when the connection closes
-    used = set(_upstreams(stack.access_log(), "/_stcore/stream"))
-    assert used == {f"127.0.0.1:{r.port}" for r in stack.replicas}, f"sessions went only to {used}"
+    every = {f"127.0.0.1:{r.port}" for r in stack.replicas}
+    used = set(_logged(stack, "/_stcore/stream", lambda u: set(u) >= every))   # logged when each WebSocket closes
+    assert used == every, f"sessions went only to {used}"
 
 
-def test_failover_sessions_recover_on_the_other_replica(stack, capsys):
+def test_failover_sessions_recover_on_the_other_replica(fresh_stack, capsys):
+    stack = fresh_stack
     queries = _workload(stack.url)
     victim, survivor = stack.replicas
     killed_at: dict = {}
