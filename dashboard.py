@@ -1,4 +1,5 @@
 """Entry point: `streamlit run dashboard.py`. Navigation over app_pages/, a shared data-status sidebar, no traceback."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,11 @@ style.apply()  # visible keyboard focus, wrapping tables, a labelled sidebar but
 streamlit_private.install_session_media()  # downloads bound to their session (serve.py does it at start-up)
 auth.require_member()  # members-only mode (off by default): stops here for visitors who are not signed in
 
-pages = [st.Page(PAGES_DIR / name, title=title, icon=icon, default=(i == 0))
-         for i, (name, title, icon) in enumerate(PAGES) if (PAGES_DIR / name).exists()]
+pages = [
+    st.Page(PAGES_DIR / name, title=title, icon=icon, default=(i == 0))
+    for i, (name, title, icon) in enumerate(PAGES)
+    if (PAGES_DIR / name).exists()
+]
 current = st.navigation(pages)
 
 try:

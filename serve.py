@@ -6,6 +6,7 @@ mode, served only to a request carrying a member's sign-in cookie; Streamlit's J
 gzip-compressed (ui/compressed_static.py). Members-only mode refuses to serve when the
 server was started any other way. `streamlit run dashboard.py` still works for development (members-only off).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,5 +20,6 @@ from ui.http_guard import HostedGuard, lifespan
 ROOT = Path(__file__).resolve().parent
 
 # The guard first; Streamlit's bundles go out gzip-compressed (once per file, from memory) to browsers that accept it.
-app = st.App(ROOT / "dashboard.py", middleware=[Middleware(HostedGuard), Middleware(CompressedStatic)],
-             lifespan=lifespan)
+app = st.App(
+    ROOT / "dashboard.py", middleware=[Middleware(HostedGuard), Middleware(CompressedStatic)], lifespan=lifespan
+)

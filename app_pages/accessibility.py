@@ -1,4 +1,5 @@
 """Accessibility statement (GOV.UK model format), from govdata.accessibility; shown even without a warehouse."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -2,20 +2,22 @@
 
 The sentences come after the chart so a phone reaches the first chart sooner (they restate the cards above).
 """
+
 from __future__ import annotations
 
 import streamlit as st
 
 from govdata.figures import SAMPLE_LABEL
 from govdata.views import overview as view
-from ui import panel, state, view as frame
+from ui import panel, state
+from ui import view as frame
 
 form = frame.start(view)
 form.widget("sector")
 form.commit()
 shown = frame.build(view, form)
 
-with st.container(key="cards"):   # three to a row on a phone too (ui/style.py)
+with st.container(key="cards"):  # three to a row on a phone too (ui/style.py)
     for heading, row in shown.extra["cards"]:
         st.header(heading)
         for column, item in zip(st.columns(len(row)), row):
@@ -26,8 +28,10 @@ for spec in shown.specs:
     panel.show_figure(spec)
 
 st.header("Headline sentences")
-st.caption("Each sentence is computed from the same query as the figures above. To paste them elsewhere, open "
-           "'Copy the sentences' and use the copy button at the top right of its box.")
+st.caption(
+    "Each sentence is computed from the same query as the figures above. To paste them elsewhere, open "
+    "'Copy the sentences' and use the copy button at the top right of its box."
+)
 st.markdown("\n".join(f"- {state.escape(line, 2000)}" for line in shown.headlines) or "No figures for this selection.")
 copy = panel.lazy_expander("Copy the sentences", key="headlines-copy-open")
 if copy:

@@ -3,6 +3,7 @@
 Widgets only: every number comes from govdata.scenarios through govdata.views.scenarios; the whole scenario, edited
 assumptions and up to three saved scenarios live in the URL so a copied link reopens it.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,10 +15,11 @@ from govdata import scenarios as sc
 from govdata.scenarios import results as scenario_results
 from govdata.scenarios.assumptions import EFFECT_MAX, EFFECT_MIN, INTERVENTION_LABELS
 from govdata.views import scenarios as view
-from ui import panel, state, tables, view as frame
+from ui import panel, state, tables
+from ui import view as frame
 
 EDITOR_KEY = "scen_effects_editor"
-BASE_KEY = "scen_effects_base"      # the effects token the editor's edits are relative to
+BASE_KEY = "scen_effects_base"  # the effects token the editor's edits are relative to
 
 form = frame.start(view)
 defaults = sc.load_effects()
@@ -34,8 +36,10 @@ coverage = sc.coverage_defaults(sector)
 
 def describe(default: sc.CoverageDefault) -> str:
     if default.is_published:
-        return (f"Default: {default.basis_label}, measured {default.data_date}. Source: {default.source}. "
-                f"{default.rationale} [source]({default.url})")
+        return (
+            f"Default: {default.basis_label}, measured {default.data_date}. Source: {default.source}. "
+            f"{default.rationale} [source]({default.url})"
+        )
     return f"**Assumption** (no published figure for this sector): {default.rationale}"
 
 
@@ -48,8 +52,11 @@ for col, (measure, (now, target)) in zip(cols, view.COVERAGE_PARAMS.items()):
         chosen = form.widget(target, label="Scenario coverage", format="%d%%", help=f"Current coverage: {current}%")
         st.caption(f"▲ current: **{current}%** · change: {chosen - current:+d} points")
 if not all(default.sector_specific for default in coverage.values()):
-    st.warning(f"No published coverage figures were found for {state.escape(sector)}: the current coverage "
-               "values are placeholders. Set them to what you know about the sector.", icon="✏️")
+    st.warning(
+        f"No published coverage figures were found for {state.escape(sector)}: the current coverage "
+        "values are placeholders. Set them to what you know about the sector.",
+        icon="✏️",
+    )
 
 with st.expander("Model settings"):
     mcols = st.columns(3)
@@ -59,27 +66,44 @@ with st.expander("Model settings"):
 
 # ------------------------------------------------------------------------------------------------ assumptions
 st.header("Assumptions: effect sizes")
-st.caption("Relative risk reductions (0.1 = 10% fewer incidents in an organisation that trains / has a DPO). "
-           "'Late reporting' is the share reported after 72 hours. Edit low / most likely / high in place; "
-           "edited rows become your assumptions and travel in the link.")
-if form.reloaded or BASE_KEY not in st.session_state:   # a new address: its assumptions, no pending edits
+st.caption(
+    "Relative risk reductions (0.1 = 10% fewer incidents in an organisation that trains / has a DPO). "
+    "'Late reporting' is the share reported after 72 hours. Edit low / most likely / high in place; "
+    "edited rows become your assumptions and travel in the link."
+)
+if form.reloaded or BASE_KEY not in st.session_state:  # a new address: its assumptions, no pending edits
     st.session_state[BASE_KEY] = form.values["fx"]
     st.session_state.pop(EDITOR_KEY, None)
 base = sc.decode_effects(st.session_state[BASE_KEY], defaults)
 shown_effects = base[["intervention", "outcome", "low", "mode", "high", "basis", "rationale", "source"]]
-number = {c: st.column_config.NumberColumn(tables.label(c), min_value=EFFECT_MIN, max_value=EFFECT_MAX,
-                                           step=0.01, format="%.2f", required=True) for c in ("low", "mode", "high")}
-number |= {c: st.column_config.TextColumn(tables.label(c)) for c in ("intervention", "outcome", "basis", "rationale",
-                                                                     "source")}
-edited = st.data_editor(shown_effects, key=EDITOR_KEY, hide_index=True, width="stretch", num_rows="fixed",
-                        disabled=["intervention", "outcome", "basis", "rationale", "source"], column_config=number)
+number = {
+    c: st.column_config.NumberColumn(
+        tables.label(c), min_value=EFFECT_MIN, max_value=EFFECT_MAX, step=0.01, format="%.2f", required=True
+    )
+    for c in ("low", "mode", "high")
+}
+number |= {
+    c: st.column_config.TextColumn(tables.label(c)) for c in ("intervention", "outcome", "basis", "rationale", "source")
+}
+edited = st.data_editor(
+    shown_effects,
+    key=EDITOR_KEY,
+    hide_index=True,
+    width="stretch",
+    num_rows="fixed",
+    disabled=["intervention", "outcome", "basis", "rationale", "source"],
+    column_config=number,
+)
 try:
     merged = base.copy()
     merged[["low", "mode", "high"]] = edited[["low", "mode", "high"]].astype(float).to_numpy()
     form.set("fx", sc.encode_effects(merged, defaults))
 except (sc.ScenarioInputError, ValueError, TypeError) as exc:
-    st.error(f"Assumption not used: {state.escape(str(exc), 300)} The starting values of the table are used until "
-             "it is fixed.", icon="⚠️")
+    st.error(
+        f"Assumption not used: {state.escape(str(exc), 300)} The starting values of the table are used until "
+        "it is fixed.",
+        icon="⚠️",
+    )
     form.set("fx", sc.encode_effects(base, defaults))
 
 
@@ -89,8 +113,9 @@ def reset_assumptions() -> None:
     state.update_stored(view.PAGE, fx="")
 
 
-st.button("Reset assumptions to the published/default values", disabled=not form.values["fx"],
-          on_click=reset_assumptions)
+st.button(
+    "Reset assumptions to the published/default values", disabled=not form.values["fx"], on_click=reset_assumptions
+)
 
 saved = view.saved(form.values)
 form.commit()
@@ -104,12 +129,16 @@ except sc.ScenarioInputError as exc:
 result = shown.extra["result"]
 b = result.baseline
 st.header(f"Results for {sector}" + (" (sample data)" if b.is_sample else ""))
-st.caption(f"Baseline: {numbers.count(b.total)} incidents in {b.window_label} ({b.quarters} comparable quarters), "
-           f"annualised. Each figure is the Monte Carlo median with its 90% interval "
-           f"({result.simulation.draws:,} draws, seed {result.simulation.seed}).")
+st.caption(
+    f"Baseline: {numbers.count(b.total)} incidents in {b.window_label} ({b.quarters} comparable quarters), "
+    f"annualised. Each figure is the Monte Carlo median with its 90% interval "
+    f"({result.simulation.draws:,} draws, seed {result.simulation.seed})."
+)
 if b.unmapped:
-    st.info("Incident types not in the class mapping (classed by their category): "
-            + state.escape(", ".join(b.unmapped), 300))
+    st.info(
+        "Incident types not in the class mapping (classed by their category): "
+        + state.escape(", ".join(b.unmapped), 300)
+    )
 
 mcols = st.columns(4)
 for col, card in zip(mcols, scenario_results.cards(result.summary)):
@@ -122,8 +151,12 @@ if direction:
     st.caption(direction)
 all_results = panel.lazy_expander("All results", key="scenario-results-open")
 if all_results:
-    tables.show_table(scenario_results.results_table(result.summary), key="scenario-results",
-                      caption=f"Scenario results for {sector}", where=all_results)
+    tables.show_table(
+        scenario_results.results_table(result.summary),
+        key="scenario-results",
+        caption=f"Scenario results for {sector}",
+        where=all_results,
+    )
 
 for role in ("fan", "avoided", "tornado"):
     panel.show_figure(shown.figures[role])
@@ -145,17 +178,20 @@ def remove(index: int) -> None:
 
 full = not view.can_save(view.name_to_save(st.session_state.get(NAME_KEY, ""), saved), saved)
 scols = st.columns([3, 1])
-scols[0].text_input("Name for this scenario", key=NAME_KEY, max_chars=view.NAME_CHARS,
-                    placeholder=sc.numbered_name(len(saved) + 1))
+scols[0].text_input(
+    "Name for this scenario", key=NAME_KEY, max_chars=view.NAME_CHARS, placeholder=sc.numbered_name(len(saved) + 1)
+)
 scols[1].button("Save this scenario", disabled=full, help="Up to three; same name replaces", on_click=save_current)
 if full:
     st.caption(f"{view.MAX_SAVED} scenarios saved: remove one to save another.")
 for i, (n, t) in enumerate(saved):
     s = sc.ScenarioInputs.from_token(t)
     c = st.columns([4, 1])
-    c[0].markdown(f"**{state.escape(n)}**: {state.escape(s.sector)}, training "
-                  f"{numbers.fraction_text(s.t0, 0)}→{numbers.fraction_text(s.t1, 0)}, DPO "
-                  f"{numbers.fraction_text(s.d0, 0)}→{numbers.fraction_text(s.d1, 0)}")
+    c[0].markdown(
+        f"**{state.escape(n)}**: {state.escape(s.sector)}, training "
+        f"{numbers.fraction_text(s.t0, 0)}→{numbers.fraction_text(s.t1, 0)}, DPO "
+        f"{numbers.fraction_text(s.d0, 0)}→{numbers.fraction_text(s.d1, 0)}"
+    )
     c[1].button("Remove", key=f"scen_remove_{i}", on_click=remove, args=(i,))
 for n, message in shown.extra["failed"]:
     st.warning(f"Saved scenario {state.escape(n)} cannot be evaluated: {state.escape(message, 300)}")
@@ -166,10 +202,17 @@ if len(shown.extra["compared"]) > 1:
 panel.show_figure(shown.figures["comparison"])
 
 notes = "\n\n---\n\n".join(shown.extra["methods"])
-st.download_button("Methods note (Markdown)", notes.encode("utf-8"), file_name="scenario-methods-note.md",
-                   mime="text/markdown", key="scen_methods", on_click="ignore", icon=":material/description:",
-                   help="The model, inputs, every assumption and its source, and the results")
+st.download_button(
+    "Methods note (Markdown)",
+    notes.encode("utf-8"),
+    file_name="scenario-methods-note.md",
+    mime="text/markdown",
+    key="scen_methods",
+    on_click="ignore",
+    icon=":material/description:",
+    help="The model, inputs, every assumption and its source, and the results",
+)
 with st.expander("Methods note"):
-    st.markdown(re.sub(r"(?m)^(#{1,4}) ", r"##\1 ", notes))   # its headings sit under this section's h2
+    st.markdown(re.sub(r"(?m)^(#{1,4}) ", r"##\1 ", notes))  # its headings sit under this section's h2
 
 frame.downloads(view, shown, form)

@@ -3,12 +3,14 @@
 One view at a time, chosen in the URL (`view`), so a rerun builds only the chart shown; the briefing pack builds
 every view when it is clicked.
 """
+
 from __future__ import annotations
 
 import streamlit as st
 
 from govdata.views import sectors as view
-from ui import panel, view as frame
+from ui import panel
+from ui import view as frame
 
 form = frame.start(view)
 form.widget("q1_2019")

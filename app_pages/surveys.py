@@ -1,12 +1,14 @@
 """Surveys and polls: council information-governance surveys, public trust in data handling, and both beside the
 ICO's incident counts for local government on one time axis."""
+
 from __future__ import annotations
 
 import streamlit as st
 
 from govdata.queries import reference as queries
 from govdata.views import surveys as view
-from ui import data, panel, tables, view as frame
+from ui import data, panel, tables
+from ui import view as frame
 
 form = frame.start(view)
 left, middle, right = st.columns(3)
@@ -19,19 +21,26 @@ shown = frame.build(view, form)
 for role, spec in shown.figures.items():
     st.header(shown.extra["headings"][role])
     if role == "timeline":
-        st.caption("The ICO's incident counts for local government (comparable quarters only) above the council "
-                   "survey and poll figures chosen by the filters. The three measure different things; the view "
-                   "shows what evidence exists when.")
+        st.caption(
+            "The ICO's incident counts for local government (comparable quarters only) above the council "
+            "survey and poll figures chosen by the filters. The three measure different things; the view "
+            "shows what evidence exists when."
+        )
     panel.show_figure(spec)
 
 st.header("Context figures")
 st.caption("Other published figures: earlier council breach counts, fines and data-sharing milestones, as cited.")
 tables.show_table(data.cached_query(queries.context_figures).data, key="context-table", caption="Context figures")
 
-checklist = panel.lazy_expander("Socitm data-maturity checklist (questions a council can ask itself)",
-                                key="checklist-open")
+checklist = panel.lazy_expander(
+    "Socitm data-maturity checklist (questions a council can ask itself)", key="checklist-open"
+)
 if checklist:
-    tables.show_table(data.cached_query(queries.maturity_checklist).data, key="checklist-table",
-                      caption="Socitm data-maturity checklist", where=checklist)
+    tables.show_table(
+        data.cached_query(queries.maturity_checklist).data,
+        key="checklist-table",
+        caption="Socitm data-maturity checklist",
+        where=checklist,
+    )
 
 frame.downloads(view, shown, form)

@@ -1,10 +1,12 @@
 """Trends: incidents per quarter or year, broken down and filtered, with the older quarterly tables for context."""
+
 from __future__ import annotations
 
 import streamlit as st
 
 from govdata.views import trends as view
-from ui import panel, view as frame
+from ui import panel
+from ui import view as frame
 
 form = frame.start(view)
 left, middle, right = st.columns(3)
@@ -23,9 +25,11 @@ legacy = st.container()
 with legacy:
     if view.legacy_sectors(form.runner):
         st.header("Before the row-level release: the ICO's older quarterly tables")
-        st.caption("Financial-year quarters by incident type and sector, as the ICO published them. They overlap the "
-                   "row-level data in time but use different labels, so they are shown separately, with their own "
-                   "source.")
+        st.caption(
+            "Financial-year quarters by incident type and sector, as the ICO published them. They overlap the "
+            "row-level data in time but use different labels, so they are shown separately, with their own "
+            "source."
+        )
         form.widget("legacy")
         if view.legacy_folds(form.values["legacy"]):
             form.widget("legacy_top")

@@ -13,6 +13,7 @@ and time to first chart (navigation start to the first plotly SVG in the page, o
 Medians of --browser-reps loads. Goals (issue 11): first chart within 1.3x of the one-chart page; under 3 MB per
 first load through the proxy.
 """
+
 from __future__ import annotations
 
 import base64
@@ -33,9 +34,9 @@ MINIMAL = ROOT / "bench" / "minimal_app.py"
 MINIMAL_SERVE = ROOT / "bench" / "minimal_serve.py"
 GOAL_RATIO = 1.3
 GOAL_PROXY_MB = 3.0
-QUIET_MS = 1500           # no response finishing for this long after the first chart: the first load is over
+QUIET_MS = 1500  # no response finishing for this long after the first chart: the first load is over
 LOAD_TIMEOUT_S = 120
-CHART_WAIT_S = 15         # after the script run: a page with no chart by then has none
+CHART_WAIT_S = 15  # after the script run: a page with no chart by then has none
 FIRST_CHART_JS = """(() => {
   const seen = () => document.querySelector('.js-plotly-plot .main-svg');
   const mark = () => requestAnimationFrame(() => { window.__firstChart = performance.now(); });
@@ -86,15 +87,20 @@ def load(browser, url: str) -> dict:
         page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_S * 1000)
         page.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_S * 1000, polling=100)
         first = None
-        with contextlib.suppress(PlaywrightTimeout):   # plotly draws after the script run ends; a page may have none
+        with contextlib.suppress(PlaywrightTimeout):  # plotly draws after the script run ends; a page may have none
             page.wait_for_function("() => window.__firstChart !== undefined", timeout=CHART_WAIT_S * 1000, polling=50)
             first = page.evaluate("window.__firstChart")
         at_chart = seen["http"] + seen["ws"]
         deadline = time.monotonic() + 30
         while time.monotonic() - seen["last"] < QUIET_MS / 1000 and time.monotonic() < deadline:
             page.wait_for_timeout(200)
-        return {"first_chart_ms": first, "bytes": seen["http"] + seen["ws"], "ws_bytes": seen["ws"],
-                "bytes_at_first_chart": at_chart, "requests": seen["requests"]}
+        return {
+            "first_chart_ms": first,
+            "bytes": seen["http"] + seen["ws"],
+            "ws_bytes": seen["ws"],
+            "bytes_at_first_chart": at_chart,
+            "requests": seen["requests"],
+        }
     finally:
         context.close()
 
@@ -103,15 +109,20 @@ def measure(browser, base: str, paths: list[str], reps: int, log) -> dict[str, d
     out = {}
     for path in paths:
         url = f"{base}/{path}"
-        load(browser, url)   # warm-up: the server's caches (and its compressed bundles) filled
+        load(browser, url)  # warm-up: the server's caches (and its compressed bundles) filled
         runs = [load(browser, url) for _ in range(reps)]
         firsts = [r["first_chart_ms"] for r in runs if r["first_chart_ms"] is not None]
-        out[path] = {"first_chart_ms": statistics.median(firsts) if firsts else None,
-                     "bytes": statistics.median(r["bytes"] for r in runs),
-                     "ws_bytes": statistics.median(r["ws_bytes"] for r in runs),
-                     "requests": statistics.median(r["requests"] for r in runs), "runs": runs}
-        log(f"[bench] {url}: {out[path]['bytes'] / 1e6:.2f} MB, first chart "
-            f"{out[path]['first_chart_ms'] or float('nan'):.0f} ms")
+        out[path] = {
+            "first_chart_ms": statistics.median(firsts) if firsts else None,
+            "bytes": statistics.median(r["bytes"] for r in runs),
+            "ws_bytes": statistics.median(r["ws_bytes"] for r in runs),
+            "requests": statistics.median(r["requests"] for r in runs),
+            "runs": runs,
+        }
+        log(
+            f"[bench] {url}: {out[path]['bytes'] / 1e6:.2f} MB, first chart "
+            f"{out[path]['first_chart_ms'] or float('nan'):.0f} ms"
+        )
     return out
 
 
@@ -144,11 +155,12 @@ def run(warehouse: Path, *, reps: int = 3, log=print) -> dict:
     workdir = Path(os.environ.get("BENCH_DIR", "/tmp/govdata-bench")) / "browser"
     workdir.mkdir(parents=True, exist_ok=True)
     paths = pages()
-    configs = [("direct, streamlit run dashboard.py", _direct, ROOT / "dashboard.py", MINIMAL),
-               ("direct, serve.py", _direct, ROOT / "serve.py", MINIMAL_SERVE),
-               ("proxy (nginx, deploy/stack.py)", _proxied, ROOT / "serve.py", MINIMAL_SERVE)]
-    results = {"reps": reps, "configs": {}, "pages": paths,
-               "loadavg_before": [round(x, 1) for x in os.getloadavg()]}
+    configs = [
+        ("direct, streamlit run dashboard.py", _direct, ROOT / "dashboard.py", MINIMAL),
+        ("direct, serve.py", _direct, ROOT / "serve.py", MINIMAL_SERVE),
+        ("proxy (nginx, deploy/stack.py)", _proxied, ROOT / "serve.py", MINIMAL_SERVE),
+    ]
+    results = {"reps": reps, "configs": {}, "pages": paths, "loadavg_before": [round(x, 1) for x in os.getloadavg()]}
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -159,7 +171,7 @@ def run(warehouse: Path, *, reps: int = 3, log=print) -> dict:
                         baseline = measure(browser, url, [""], reps, log)[""]
                     with serve(warehouse, app, workdir) as url:
                         measured = measure(browser, url, paths, reps, log)
-                except (RuntimeError, FileNotFoundError) as exc:   # reported in the table, never hidden
+                except (RuntimeError, FileNotFoundError) as exc:  # reported in the table, never hidden
                     results["configs"][name] = {"error": str(exc).splitlines()[0][:300]}
                     continue
                 results["configs"][name] = {"minimal": baseline, "pages": measured}
@@ -171,33 +183,68 @@ def run(warehouse: Path, *, reps: int = 3, log=print) -> dict:
 
 def render(results: dict, when: str, command: str) -> str:
     nan = float("nan")
-    lines = ["## First load in the browser: bytes and time to first chart (`python -m bench --browser`)", "",
-             f"Run {when} by `{command}`: Debian Chromium via Playwright, 1440x900, empty cache per load, "
-             f"median of {results['reps']} loads after one warm-up load per page; bytes = HTTP responses with "
-             "headers + WebSocket frames; first chart = navigation start to the first plotly SVG in the page (one "
-             "animation frame later). Ratios are to bench/minimal_app.py (one plotly chart) served the same way in "
-             f"the same run. Goals: first chart <= {GOAL_RATIO}x the one-chart page; < {GOAL_PROXY_MB:g} MB per "
-             f"first load through the proxy. Load average 1/5/15 min: {results.get('loadavg_before')} -> "
-             f"{results.get('loadavg_after')} (a 2-core machine shared with other work).", ""]
+    lines = [
+        "## First load in the browser: bytes and time to first chart (`python -m bench --browser`)",
+        "",
+        f"Run {when} by `{command}`: Debian Chromium via Playwright, 1440x900, empty cache per load, "
+        f"median of {results['reps']} loads after one warm-up load per page; bytes = HTTP responses with "
+        "headers + WebSocket frames; first chart = navigation start to the first plotly SVG in the page (one "
+        "animation frame later). Ratios are to bench/minimal_app.py (one plotly chart) served the same way in "
+        f"the same run. Goals: first chart <= {GOAL_RATIO}x the one-chart page; < {GOAL_PROXY_MB:g} MB per "
+        f"first load through the proxy. Load average 1/5/15 min: {results.get('loadavg_before')} -> "
+        f"{results.get('loadavg_after')} (a 2-core machine shared with other work).",
+        "",
+    ]
     rows = []
     for name, config in results["configs"].items():
         if "error" in config:
             rows.append([name, "ERROR: " + config["error"]] + [""] * 7)
             continue
         base = config["minimal"]
-        rows.append([name, "one-chart page", base["bytes"] / 1e6, 1.0, base["ws_bytes"] / 1e3,
-                     base["first_chart_ms"], 1.0, "", ""])
+        rows.append(
+            [
+                name,
+                "one-chart page",
+                base["bytes"] / 1e6,
+                1.0,
+                base["ws_bytes"] / 1e3,
+                base["first_chart_ms"],
+                1.0,
+                "",
+                "",
+            ]
+        )
         for path, m in config["pages"].items():
             ratio = m["first_chart_ms"] / base["first_chart_ms"] if m["first_chart_ms"] else nan
-            chart_ok = "n/a (no chart)" if m["first_chart_ms"] is None else (
-                "met" if ratio <= GOAL_RATIO else "MISSED")
+            chart_ok = "n/a (no chart)" if m["first_chart_ms"] is None else ("met" if ratio <= GOAL_RATIO else "MISSED")
             size_ok = ("met" if m["bytes"] / 1e6 < GOAL_PROXY_MB else "MISSED") if name.startswith("proxy") else ""
-            rows.append([name, "/" + path, m["bytes"] / 1e6, m["bytes"] / base["bytes"], m["ws_bytes"] / 1e3,
-                         m["first_chart_ms"] if m["first_chart_ms"] is not None else nan, ratio, chart_ok,
-                         size_ok])
-    lines += report.table(["served", "page", "MB", "bytes x one-chart", "WebSocket KB", "first chart ms",
-                           "first chart x one-chart", f"goal <= {GOAL_RATIO}x", f"goal < {GOAL_PROXY_MB:g} MB"],
-                          rows)
+            rows.append(
+                [
+                    name,
+                    "/" + path,
+                    m["bytes"] / 1e6,
+                    m["bytes"] / base["bytes"],
+                    m["ws_bytes"] / 1e3,
+                    m["first_chart_ms"] if m["first_chart_ms"] is not None else nan,
+                    ratio,
+                    chart_ok,
+                    size_ok,
+                ]
+            )
+    lines += report.table(
+        [
+            "served",
+            "page",
+            "MB",
+            "bytes x one-chart",
+            "WebSocket KB",
+            "first chart ms",
+            "first chart x one-chart",
+            f"goal <= {GOAL_RATIO}x",
+            f"goal < {GOAL_PROXY_MB:g} MB",
+        ],
+        rows,
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,5 @@
 """Generated ICO-format files and warehouses at N x the size of a full release, kept under /tmp."""
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,7 @@ class Dataset:
     csv: Path
     warehouse: Path
     csv_mb: float = 0.0
-    generate: ChildResult | None = None   # None when the file was already there
+    generate: ChildResult | None = None  # None when the file was already there
     build: ChildResult | None = None
     warehouse_mb: float = 0.0
     incidents: int = 0
@@ -45,25 +46,36 @@ def prepare(scale: float, *, log=print) -> Dataset:
     csv = WORK_DIR / f"ico-{rows}.csv"
     warehouse = WORK_DIR / f"warehouse-{rows}.duckdb"
     data = Dataset(scale, rows, csv, warehouse)
-    done = csv.with_suffix(".done")   # the generator writes a sidecar marker beside the CSV, so no rename
+    done = csv.with_suffix(".done")  # the generator writes a sidecar marker beside the CSV, so no rename
     if not (csv.exists() and done.exists()):
         log(f"[bench] generating {rows:,} rows -> {csv}")
-        data.generate = run_child(_etl("sample", ["--rows", str(rows), "--out", str(csv)],
-                                       f"from etl.sample import write_sample; write_sample({str(csv)!r}, {rows})"),
-                                  timeout=4 * 3600)
+        data.generate = run_child(
+            _etl(
+                "sample",
+                ["--rows", str(rows), "--out", str(csv)],
+                f"from etl.sample import write_sample; write_sample({str(csv)!r}, {rows})",
+            ),
+            timeout=4 * 3600,
+        )
         if data.generate.returncode != 0:
             raise RuntimeError(f"`python -m etl sample` failed:\n{data.generate.stderr[-3000:]}")
         done.write_text("complete\n")
     data.csv_mb = csv.stat().st_size / 2**20
     log(f"[bench] building warehouse from {csv.name} ({data.csv_mb:,.0f} MB)")
     warehouse.unlink(missing_ok=True)
-    data.build = run_child(_etl("build", ["--ico", str(csv), "--warehouse", str(warehouse)],
-                                f"from etl.build import build; build({str(warehouse)!r}, {str(csv)!r})"),
-                           timeout=4 * 3600)
+    data.build = run_child(
+        _etl(
+            "build",
+            ["--ico", str(csv), "--warehouse", str(warehouse)],
+            f"from etl.build import build; build({str(warehouse)!r}, {str(csv)!r})",
+        ),
+        timeout=4 * 3600,
+    )
     if data.build.returncode != 0:
         raise RuntimeError(f"`python -m etl build` failed:\n{data.build.stderr[-3000:]}")
     data.warehouse_mb = warehouse.stat().st_size / 2**20
     import duckdb
+
     with duckdb.connect(str(warehouse), read_only=True) as con:
         data.row_count = con.execute("SELECT count(*) FROM ico_rows").fetchone()[0]
         data.incidents = con.execute("SELECT count(*) FROM incident_facts").fetchone()[0]

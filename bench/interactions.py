@@ -3,6 +3,7 @@
 An interaction flips one widget between two values (its current one and another), so repeating it is a real
 "user changed X" rerun every time, and after the first two both values are in the cache ("warm").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ class Flip:
 def _widgets(at, kind: str) -> list:
     try:
         return list(getattr(at, kind))
-    except Exception:   # an element type this Streamlit version's AppTest lacks
+    except Exception:  # an element type this Streamlit version's AppTest lacks
         return []
 
 

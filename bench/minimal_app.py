@@ -3,6 +3,7 @@
 Every dashboard page is compared with this page served the same way (same Streamlit, same server entry, same proxy),
 so the ratios show what the dashboard's own content costs on top of Streamlit and plotly themselves.
 """
+
 import plotly.graph_objects as go
 import streamlit as st
 

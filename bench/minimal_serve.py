@@ -1,5 +1,6 @@
 """bench/minimal_app.py served as serve.py serves the dashboard (st.App with the same compressed bundles), for the
 browser benchmark's yardstick behind the same proxy."""
+
 import sys
 from pathlib import Path
 

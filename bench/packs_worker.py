@@ -3,6 +3,7 @@
 The page runs once in AppTest; the FigureSpecs it hands to ui.pack_button.pack_download (or, for pages that do
 not call it yet, to ui.panel.show_figure) are captured, then govdata.packs.build_pack is timed on them.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -7,6 +7,7 @@ Cold = caches emptied before the rerun (st.cache_data, st.cache_resource and, fo
 connection, so the file is reopened); warm = the same flip repeated with everything cached. The first run of the
 page in this fresh process (imports included) is reported on its own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,14 +30,15 @@ def _clear_caches(app: str) -> None:
     st.cache_resource.clear()
     if app == "dashboard":
         from govdata import warehouse
-        with warehouse._lock:           # the benchmark's "cold" reopens the DuckDB file as a new process would
+
+        with warehouse._lock:  # the benchmark's "cold" reopens the DuckDB file as a new process would
             for handle in warehouse._open.values():
                 handle.connection.close()
             warehouse._open.clear()
 
 
-COLD = [False]             # True while cold reruns are timed (queries then really run)
-CPU_MS: list[float] = []   # process CPU time of each rerun: what it would take on an otherwise idle machine
+COLD = [False]  # True while cold reruns are timed (queries then really run)
+CPU_MS: list[float] = []  # process CPU time of each rerun: what it would take on an otherwise idle machine
 
 
 def _run(at) -> float:
@@ -45,8 +47,10 @@ def _run(at) -> float:
     ms = (time.perf_counter() - start) * 1000
     CPU_MS.append((time.process_time() - cpu) * 1000)
     if at.exception:
-        raise RuntimeError("page raised: " + "; ".join(e.proto.message[:400] + " | " + " ".join(e.proto.stack_trace[-3:])[-600:]
-                                             for e in at.exception))
+        raise RuntimeError(
+            "page raised: "
+            + "; ".join(e.proto.message[:400] + " | " + " ".join(e.proto.stack_trace[-3:])[-600:] for e in at.exception)
+        )
     return ms
 
 
@@ -67,14 +71,15 @@ def main(argv: list[str] | None = None) -> int:
 
         original = ui.data.cached_query
 
-        def timed_query(fn, *a, **k):   # pages call data.cached_query(...) through the module: time each query
+        def timed_query(fn, *a, **k):  # pages call data.cached_query(...) through the module: time each query
             start = time.perf_counter()
             try:
                 return original(fn, *a, **k)
             finally:
                 if COLD[0]:
                     query_ms.setdefault(f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}", []).append(
-                        (time.perf_counter() - start) * 1000)
+                        (time.perf_counter() - start) * 1000
+                    )
 
         ui.data.cached_query = timed_query
 
@@ -109,18 +114,23 @@ def main(argv: list[str] | None = None) -> int:
         if name != "default view" and flip is None:
             result["skipped"][name] = "no such widget on this page"
             continue
-        if flip is not None:   # visit both values once so "warm" means both are cached
+        if flip is not None:  # visit both values once so "warm" means both are cached
             timed(flip, False, 2)
         warm_cpu, cold_cpu = [], []
         warm = timed(flip, False, args.reps, warm_cpu)
         COLD[0] = True
         cold = timed(flip, True, args.cold_reps, cold_cpu)
         COLD[0] = False
-        if flip is not None:   # leave the page as it was for the next interaction
+        if flip is not None:  # leave the page as it was for the next interaction
             flip.apply(at, 1)
             _run(at)
-        result["interactions"][name] = {"widget": flip.label if flip else None, "cold_ms": cold, "warm_ms": warm,
-                                          "cold_cpu_ms": cold_cpu, "warm_cpu_ms": warm_cpu}
+        result["interactions"][name] = {
+            "widget": flip.label if flip else None,
+            "cold_ms": cold,
+            "warm_ms": warm,
+            "cold_cpu_ms": cold_cpu,
+            "warm_cpu_ms": warm_cpu,
+        }
     result["cold_query_ms"] = {name: sorted(v)[len(v) // 2] for name, v in query_ms.items()}  # median per call
     result["peak_rss_mb"] = current_peak_rss_mb()
     print(json.dumps(result))

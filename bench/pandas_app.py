@@ -4,6 +4,7 @@ DataFrame (cached with st.cache_data, as Streamlit's docs suggest), then filtere
 Benchmark-only (run by bench.pages_worker with BENCH_CSV set; ?page= picks the page). Each page computes what the
 matching page of this dashboard shows, from the raw rows: distinct incidents (BI Reference + Year + Quarter).
 """
+
 from __future__ import annotations
 
 import os
@@ -14,10 +15,14 @@ import plotly.express as px
 import streamlit as st
 
 KEY = ["BI Reference", "Year", "Quarter"]
-CLASSES = {"Phishing": "Phishing / social engineering", "Data emailed to incorrect recipient": "Human-error disclosure",
-           "Data posted or faxed to incorrect recipient": "Human-error disclosure",
-           "Failure to use bcc": "Human-error disclosure", "Failure to redact": "Human-error disclosure",
-           "Verbal disclosure of personal data": "Human-error disclosure"}
+CLASSES = {
+    "Phishing": "Phishing / social engineering",
+    "Data emailed to incorrect recipient": "Human-error disclosure",
+    "Data posted or faxed to incorrect recipient": "Human-error disclosure",
+    "Failure to use bcc": "Human-error disclosure",
+    "Failure to redact": "Human-error disclosure",
+    "Verbal disclosure of personal data": "Human-error disclosure",
+}
 
 
 @st.cache_data
@@ -35,8 +40,7 @@ def incidents(df: pd.DataFrame) -> pd.DataFrame:
 
 def per_quarter(df: pd.DataFrame, by: str) -> pd.DataFrame:
     comparable = df[~((df["Year"] == 2019) & (df["q"] == 1))]
-    return (comparable.groupby(["period", by])["BI Reference"].nunique()
-            .rename("incidents").reset_index())
+    return comparable.groupby(["period", by])["BI Reference"].nunique().rename("incidents").reset_index()
 
 
 def show(frame: pd.DataFrame, fig) -> None:
@@ -61,8 +65,10 @@ if page == "overview":
     show(top, px.bar(top, x="incidents", y="Sector", orientation="h"))
 elif page == "trends":
     sector = st.selectbox("Sector", ["All sectors", *sectors])
-    by = st.selectbox("Break down by", ["Incident Category", "Incident Type", "Time Taken to Report",
-                                        "No. Data Subjects Affected", "Decision Taken"])
+    by = st.selectbox(
+        "Break down by",
+        ["Incident Category", "Incident Type", "Time Taken to Report", "No. Data Subjects Affected", "Decision Taken"],
+    )
     view = df if sector == "All sectors" else df[df["Sector"] == sector]
     quarterly = per_quarter(view, by)
     show(quarterly, px.line(quarterly, x="period", y="incidents", color=by))
@@ -76,14 +82,16 @@ elif page == "sectors":
     one = per_quarter(df[df["Sector"] == sector], "Incident Category")
     show(one, px.line(one, x="period", y="incidents", color="Incident Category"))
 elif page == "scenarios":
-    sector = st.selectbox("Sector", sectors, index=sectors.index("Local government") if "Local government" in sectors
-                          else 0)
+    sector = st.selectbox(
+        "Sector", sectors, index=sectors.index("Local government") if "Local government" in sectors else 0
+    )
     training = st.slider("Training coverage (%)", 0, 100, 40, 5)
     view = incidents(df[df["Sector"] == sector])
     last4 = sorted(view["period"].unique())[-4:]
     base = view[view["period"].isin(last4)]
-    other = pd.Series(np.where(base["Incident Category"] == "Cyber", "Other cyber", "Other non-cyber"),
-                      index=base.index)
+    other = pd.Series(
+        np.where(base["Incident Category"] == "Cyber", "Other cyber", "Other non-cyber"), index=base.index
+    )
     classes = base["Incident Type"].map(CLASSES).fillna(other)
     counts = classes.rename("class").value_counts().rename("baseline").reset_index()
     within72 = base["Time Taken to Report"].isin(["Less than 24 hours", "24 hours to 72 hours"]).mean()
@@ -92,8 +100,11 @@ elif page == "scenarios":
     draws = rng.poisson(counts["baseline"].to_numpy()[None, :], size=(5000, len(counts)))
     expected = (draws * (1 - effect * training / 100) / (1 - effect * 0.4)).sum(axis=1)
     counts["scenario"] = counts["baseline"] * (1 - 0.3 * training / 100) / (1 - 0.3 * 0.4)
-    st.metric("Expected incidents a year", f"{np.median(expected):,.0f}",
-              help=f"90% interval {np.percentile(expected, 5):,.0f}-{np.percentile(expected, 95):,.0f}")
+    st.metric(
+        "Expected incidents a year",
+        f"{np.median(expected):,.0f}",
+        help=f"90% interval {np.percentile(expected, 5):,.0f}-{np.percentile(expected, 95):,.0f}",
+    )
     st.metric("Reported within 72 hours", f"{within72:.0%}")
     show(counts, px.bar(counts, x="class", y=["baseline", "scenario"], barmode="group"))
 else:

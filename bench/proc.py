@@ -1,4 +1,5 @@
 """Running a child process and reading its peak resident memory (the kernel's own figure, via wait4)."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from govdata import settings
 class ChildResult:
     returncode: int
     seconds: float
-    peak_rss_mb: float      # ru_maxrss of the child (largest process in its waited-for tree)
+    peak_rss_mb: float  # ru_maxrss of the child (largest process in its waited-for tree)
     stdout: str
     stderr: str
 
@@ -36,8 +37,9 @@ def run_child(args: list[str], *, env: dict | None = None, timeout: float = 3600
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, *args], cwd=settings.PROJECT_ROOT, env=full_env,
-                                stdout=out, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, *args], cwd=settings.PROJECT_ROOT, env=full_env, stdout=out, stderr=err
+        )
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -49,7 +51,7 @@ def run_child(args: list[str], *, env: dict | None = None, timeout: float = 3600
                 break
             time.sleep(0.02)
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)   # wait4 reaped it; tell Popen
+        proc.returncode = os.waitstatus_to_exitcode(status)  # wait4 reaped it; tell Popen
         out.seek(0)
         err.seek(0)
         result = ChildResult(proc.returncode, seconds, usage.ru_maxrss / 1024, out.read(), err.read())
@@ -64,4 +66,5 @@ def current_peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     import resource
+
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

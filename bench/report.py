@@ -1,4 +1,5 @@
 """Percentiles, the machine description and the Markdown tables printed and written to bench/RESULTS.md."""
+
 from __future__ import annotations
 
 import math
@@ -29,13 +30,20 @@ def machine() -> list[str]:
         except (OSError, subprocess.SubprocessError):
             return "(unavailable)"
 
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-               platform.processor())
-    return [f"- `nproc`: {sh('nproc')} ({cpu})",
-            "- `free -h`:", "```", sh("free -h"), "```",
-            f"- Python {sys.version.split()[0]}, duckdb {duckdb.__version__}, pandas {pandas.__version__}, "
-            f"streamlit {streamlit.__version__}, {platform.platform()}",
-            f"- CHROMIUM: {sh('/usr/bin/chromium --version') if os.path.exists('/usr/bin/chromium') else 'absent'}"]
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor(),
+    )
+    return [
+        f"- `nproc`: {sh('nproc')} ({cpu})",
+        "- `free -h`:",
+        "```",
+        sh("free -h"),
+        "```",
+        f"- Python {sys.version.split()[0]}, duckdb {duckdb.__version__}, pandas {pandas.__version__}, "
+        f"streamlit {streamlit.__version__}, {platform.platform()}",
+        f"- CHROMIUM: {sh('/usr/bin/chromium --version') if os.path.exists('/usr/bin/chromium') else 'absent'}",
+    ]
 
 
 def table(headers: list[str], rows: list[list]) -> list[str]:

@@ -1,5 +1,6 @@
 """App start to first page served: the real server on 127.0.0.1, timed to /_stcore/health OK and to the first full
 render in Debian's chromium (Playwright), i.e. the script finished and every chart drawn."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,16 @@ from deploy import server
 from govdata import settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # The script has finished (stApp's run state) and all the page's Plotly charts have drawn their SVG (the chart
 # component is loaded lazily, seconds after the script ends, so the expected count comes from an AppTest run).
 RENDERED_JS = """(expected) => {
@@ -24,9 +33,11 @@ RENDERED_JS = """(expected) => {
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   return charts.length >= expected && charts.every(c => c.querySelector('.main-svg'));
 }"""
-COUNT_CHARTS = ("import sys; from streamlit.testing.v1 import AppTest; "
-                "at = AppTest.from_file(sys.argv[1], default_timeout=600).run(); "
-                "print(len(at.get('plotly_chart')))")
+COUNT_CHARTS = (
+    "import sys; from streamlit.testing.v1 import AppTest; "
+    "at = AppTest.from_file(sys.argv[1], default_timeout=600).run(); "
+    "print(len(at.get('plotly_chart')))"
+)
 
 
 def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300) -> dict:
@@ -34,9 +45,18 @@ def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300
     from playwright.sync_api import sync_playwright
 
     script = script or settings.PROJECT_ROOT / "dashboard.py"
-    expected = int(subprocess.run([sys.executable, "-c", COUNT_CHARTS, str(script)], cwd=settings.PROJECT_ROOT,
-                                  env=dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse)), capture_output=True,
-                                  text=True, timeout=timeout).stdout.strip().splitlines()[-1])
+    expected = int(
+        subprocess.run(
+            [sys.executable, "-c", COUNT_CHARTS, str(script)],
+            cwd=settings.PROJECT_ROOT,
+            env=dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse)),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     port = server.free_port()
     url = f"http://127.0.0.1:{port}"
     # The browser is launched first so its own start-up is not counted as the app's.
@@ -56,5 +76,10 @@ def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300
         finally:
             browser.close()
             server.stop(proc, timeout_s=10)
-    return {"health_s": health, "first_render_s": rendered, "charts": charts, "expected_charts": expected,
-            "exceptions": exceptions}
+    return {
+        "health_s": health,
+        "first_render_s": rendered,
+        "charts": charts,
+        "expected_charts": expected,
+        "exceptions": exceptions,
+    }

@@ -10,6 +10,7 @@ all threads), the extra peak memory it needed (peak RSS during the run minus RSS
 high-water mark is reset just before the run) and the memory still held after it (cache entries). Target: at most
 2 CPU-seconds and 50 MB per page run (issue 9); the bounds that keep it there are listed in docs/HOSTING.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,19 @@ def cases(warehouse: Path) -> list[dict]:
     bounds = sc.TOKEN_BOUNDS
 
     def token(seed: int, **kw) -> str:
-        base = sc.ScenarioInputs("Local government", 0.1, 0.1, 1.0, 1.0, bounds["window_quarters"][1], fx, seed,
-                                 bounds["ramp_years"][1], bounds["years"][1], bounds["draws"][1])
+        base = sc.ScenarioInputs(
+            "Local government",
+            0.1,
+            0.1,
+            1.0,
+            1.0,
+            bounds["window_quarters"][1],
+            fx,
+            seed,
+            bounds["ramp_years"][1],
+            bounds["years"][1],
+            bounds["draws"][1],
+        )
         return base.with_(**kw).token()
 
     worst_saved = {f"s{i}": f"Worst {i}~{token(1000 + i)}" for i in (1, 2, 3)}
@@ -66,25 +78,38 @@ def cases(warehouse: Path) -> list[dict]:
     from govdata.views.params import MAX_QUERY_CHARS
 
     per_copy = len(urllib.parse.urlencode(all_sectors, doseq=True)) + 1
-    at_limit = {"sector": sectors * max(1, MAX_QUERY_CHARS // per_copy)}       # just under the accepted length
+    at_limit = {"sector": sectors * max(1, MAX_QUERY_CHARS // per_copy)}  # just under the accepted length
     over_limit = {"sector": sectors * 40}
     return [
         {"label": "Overview, default", "page": None, "query": {}},
         {"label": "Overview, all sectors chosen", "page": "overview", "query": all_sectors},
         {"label": "Overview, 200 unknown sector values", "page": "overview", "query": many},
         {"label": "Trends, default", "page": "trends", "query": {}},
-        {"label": "Trends, every sector, by incident type, rolling", "page": "trends",
-         "query": {**all_sectors, "breakdown": "incident_type", "rolling": "1", "comparable": "0",
-                   "period": "quarter"}},
-        {"label": "Trends, every sector repeated up to the 8,000-character limit", "page": "trends",
-         "query": at_limit},
+        {
+            "label": "Trends, every sector, by incident type, rolling",
+            "page": "trends",
+            "query": {
+                **all_sectors,
+                "breakdown": "incident_type",
+                "rolling": "1",
+                "comparable": "0",
+                "period": "quarter",
+            },
+        },
+        {"label": "Trends, every sector repeated up to the 8,000-character limit", "page": "trends", "query": at_limit},
         {"label": "Trends, a query over the limit (refused whole)", "page": "trends", "query": over_limit},
         {"label": "Sectors, default", "page": "sectors", "query": {}},
-        {"label": "Sectors, every sector, top 10 types", "page": "sectors",
-         "query": {"sectors": sectors, "view": "types", "top": "10", "q1_2019": "1"}},
+        {
+            "label": "Sectors, every sector, top 10 types",
+            "page": "sectors",
+            "query": {"sectors": sectors, "view": "types", "top": "10", "q1_2019": "1"},
+        },
         {"label": "Scenarios, default", "page": "scenarios", "query": {}},
-        {"label": "Scenarios, 3 saved + current, each max window/years/ramp, all effects edited, new seeds",
-         "page": "scenarios", "query": scenario_worst},
+        {
+            "label": "Scenarios, 3 saved + current, each max window/years/ramp, all effects edited, new seeds",
+            "page": "scenarios",
+            "query": scenario_worst,
+        },
         {"label": "Scenarios, 3 saved asking 1,000,000 draws (refused)", "page": "scenarios", "query": refused},
         {"label": "Scenarios, effects token of 500 parts (refused)", "page": "scenarios", "query": long_fx},
         {"label": "Surveys, default", "page": "surveys", "query": {}},
@@ -114,7 +139,7 @@ def run_one(case: dict) -> dict:
     warm = _app(case["page"], {})
     warm.run()
     at = _app(case["page"], case["query"])
-    Path("/proc/self/clear_refs").write_text("5")          # reset the peak-RSS high-water mark (VmHWM)
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak-RSS high-water mark (VmHWM)
     rss_before = _rss_kb("VmRSS")
     cpu = _cpu_s()
     at.run()
@@ -123,9 +148,15 @@ def run_one(case: dict) -> dict:
     rss_after = _rss_kb("VmRSS")
     problems = [e.value for e in at.exception] + [str(e.value)[:200] for e in at.error]
     notes = len(at.info)
-    return {"label": case["label"], "cpu_s": cpu, "peak_extra_mb": max(peak - rss_before, 0) / 1024,
-            "retained_mb": (rss_after - rss_before) / 1024, "errors": problems, "notes": notes,
-            "query_chars": len(urllib.parse.urlencode(case["query"], doseq=True))}
+    return {
+        "label": case["label"],
+        "cpu_s": cpu,
+        "peak_extra_mb": max(peak - rss_before, 0) / 1024,
+        "retained_mb": (rss_after - rss_before) / 1024,
+        "errors": problems,
+        "notes": notes,
+        "query_chars": len(urllib.parse.urlencode(case["query"], doseq=True)),
+    }
 
 
 def measure(warehouse: Path, *, log=print) -> list[dict]:
@@ -135,8 +166,9 @@ def measure(warehouse: Path, *, log=print) -> list[dict]:
     env = {settings.WAREHOUSE_ENV: str(warehouse), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     for index, case in enumerate(cases(warehouse)):
         log(f"[bench] worst URLs: {case['label']}")
-        child = run_child(["-m", "bench.worst_urls", "--one", str(index), "--warehouse", str(warehouse)], env=env,
-                          timeout=900)
+        child = run_child(
+            ["-m", "bench.worst_urls", "--one", str(index), "--warehouse", str(warehouse)], env=env, timeout=900
+        )
         try:
             results.append(child.json())
         except (RuntimeError, ValueError) as exc:
@@ -153,10 +185,26 @@ def table(results: list[dict]) -> str:
             rows.append([r["label"], "", "", "", "", "", f"FAILED: {r['error']}"])
             continue
         met = r["cpu_s"] <= TARGET_CPU_S and r["peak_extra_mb"] <= TARGET_MB
-        rows.append([r["label"], r["query_chars"], r["cpu_s"], r["peak_extra_mb"], r["retained_mb"], r["notes"],
-                     ("met" if met else "MISSED") + (f"; page errors: {r['errors']}" if r["errors"] else "")])
-    head = ["address (page, what the URL asks for)", "query chars", "CPU s", "peak extra MB", "retained MB",
-            "notes shown", f"target <= {TARGET_CPU_S:g} CPU s and <= {TARGET_MB:g} MB"]
+        rows.append(
+            [
+                r["label"],
+                r["query_chars"],
+                r["cpu_s"],
+                r["peak_extra_mb"],
+                r["retained_mb"],
+                r["notes"],
+                ("met" if met else "MISSED") + (f"; page errors: {r['errors']}" if r["errors"] else ""),
+            ]
+        )
+    head = [
+        "address (page, what the URL asks for)",
+        "query chars",
+        "CPU s",
+        "peak extra MB",
+        "retained MB",
+        "notes shown",
+        f"target <= {TARGET_CPU_S:g} CPU s and <= {TARGET_MB:g} MB",
+    ]
     return "\n".join(report.table(head, rows))
 
 
@@ -175,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="warehouse size, x a full ICO release (default 1)")
     parser.add_argument("--warehouse", type=Path, help="use this warehouse instead of a generated one")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)   # child mode: one case, JSON on stdout
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: one case, JSON on stdout
     args = parser.parse_args(argv)
     if args.one is not None:
         os.environ[settings.WAREHOUSE_ENV] = str(args.warehouse)
@@ -186,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     results = measure(warehouse, log=log)
     print(f"## Worst URLs: one page run each ({warehouse.name})\n")
     print(table(results))
-    missed = [r for r in results if "error" in r or r["errors"] or r["cpu_s"] > TARGET_CPU_S
-              or r["peak_extra_mb"] > TARGET_MB]
+    missed = [
+        r for r in results if "error" in r or r["errors"] or r["cpu_s"] > TARGET_CPU_S or r["peak_extra_mb"] > TARGET_MB
+    ]
     return 1 if missed else 0
 
 

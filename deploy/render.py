@@ -7,6 +7,7 @@
 `--standalone PREFIX` also writes PREFIX/nginx.conf, a complete configuration that runs from that folder as the
 current user (`nginx -p PREFIX -c PREFIX/nginx.conf`); the tests and deploy/stack.py use it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,12 @@ MIME_TYPES = Path("/etc/nginx/mime.types")
 # What the dashboard's pages need, and no more: Streamlit's bundles and inline styles, images and fonts from the
 # app itself (data:/blob: for plotly and icons), the WebSocket to the same origin. No third-party anything, no
 # framing, no plugins. Text echoed from a URL can therefore never load a remote image even if it were rendered.
-CSP = ("default-src 'self'; script-src 'self'@@SCRIPT_HASHES@@; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-       "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-src 'self'; "
-       "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'@@SCRIPT_HASHES@@; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-src 'self'; "
+    "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 _ADDRESS = re.compile(r"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$")
 
 
@@ -39,7 +43,7 @@ class ProxyConfig:
     server_name: str = "_"
     tls_cert: str | None = None
     tls_key: str | None = None
-    brotli: bool | None = None          # None: when Debian's brotli module is installed
+    brotli: bool | None = None  # None: when Debian's brotli module is installed
     requests_per_second: int = 50
     burst: int = 200
     connections_per_ip: int = 64
@@ -90,14 +94,18 @@ def render_site(cfg: ProxyConfig) -> str:
     listen = [f"    listen {cfg.listen}{' ssl' if tls else ''};"] + [f"    listen {x};" for x in cfg.extra_listen]
     tls_lines = ""
     if tls:
-        tls_lines = (f"    ssl_certificate {cfg.tls_cert};\n    ssl_certificate_key {cfg.tls_key};\n"
-                     "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_prefer_server_ciphers off;\n"
-                     "    ssl_session_cache shared:dashboard_tls:10m;\n    ssl_session_timeout 1d;\n")
+        tls_lines = (
+            f"    ssl_certificate {cfg.tls_cert};\n    ssl_certificate_key {cfg.tls_key};\n"
+            "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_prefer_server_ciphers off;\n"
+            "    ssl_session_cache shared:dashboard_tls:10m;\n    ssl_session_timeout 1d;\n"
+        )
     brotli_lines = ""
     if brotli:
-        brotli_lines = ("    brotli on;\n    brotli_comp_level 5;\n    brotli_min_length 1024;\n"
-                        "    brotli_types text/plain text/css text/javascript application/javascript application/json\n"
-                        "                 image/svg+xml application/xml font/ttf application/vnd.ms-fontobject;\n")
+        brotli_lines = (
+            "    brotli on;\n    brotli_comp_level 5;\n    brotli_min_length 1024;\n"
+            "    brotli_types text/plain text/css text/javascript application/javascript application/json\n"
+            "                 image/svg+xml application/xml font/ttf application/vnd.ms-fontobject;\n"
+        )
     servers = "\n".join(f"    server {r} max_fails=1 fail_timeout=10s;" for r in cfg.replicas)
     values = {
         "REPLICA_COUNT": str(len(cfg.replicas)),
@@ -128,15 +136,25 @@ def render_standalone(cfg: ProxyConfig, prefix: Path) -> Path:
     # As root, nginx would hand its workers to 'nobody', who cannot write this prefix: keep them as root here.
     user = "user root;" if os.geteuid() == 0 else ""
     main = prefix / "nginx.conf"
-    main.write_text(_fill(MAIN_TEMPLATE.read_text(), {"LOAD_MODULES": modules, "USER_DIRECTIVE": user,
-                                                      "PREFIX": str(prefix), "MIME_TYPES": str(MIME_TYPES),
-                                                      "SITE": str(site)}))
+    main.write_text(
+        _fill(
+            MAIN_TEMPLATE.read_text(),
+            {
+                "LOAD_MODULES": modules,
+                "USER_DIRECTIVE": user,
+                "PREFIX": str(prefix),
+                "MIME_TYPES": str(MIME_TYPES),
+                "SITE": str(site),
+            },
+        )
+    )
     return main
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
     def replace(match: re.Match) -> str:
         return values[match.group(1)]
+
     text = re.sub(r"@@([A-Z_]+)@@", replace, template)
     return "\n".join(line for line in text.splitlines() if line.strip() or not line) + "\n"
 
@@ -153,8 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--standalone", type=Path, help="also write a complete nginx.conf running from this folder")
     args = parser.parse_args(argv)
     try:
-        cfg = ProxyConfig(args.replica, args.listen, args.server_name, args.tls_cert, args.tls_key,
-                          None if args.brotli == "auto" else args.brotli == "on")
+        cfg = ProxyConfig(
+            args.replica,
+            args.listen,
+            args.server_name,
+            args.tls_cert,
+            args.tls_key,
+            None if args.brotli == "auto" else args.brotli == "on",
+        )
     except ValueError as exc:
         parser.error(str(exc))
     if args.standalone:

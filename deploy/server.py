@@ -5,6 +5,7 @@ The one home for a server's life cycle, used by the hosted stack (deploy.stack),
 Each server runs in its own session (so stopping it stops its children) with its output in a log file, and reads
 secrets only from the file it is given: never a developer's own .streamlit/secrets.toml by accident.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"
-SERVE = ROOT / "serve.py"          # the hosted entry point (st.App + HTTP guard), as deployed behind the proxy
+SERVE = ROOT / "serve.py"  # the hosted entry point (st.App + HTTP guard), as deployed behind the proxy
 HEALTH_TIMEOUT_S = 90.0
 POLL_S = 0.25
 
@@ -46,8 +47,15 @@ def _tail(log: Path | None) -> str:
     return log.read_text(errors="replace")[-4000:] if log is not None and log.exists() else ""
 
 
-def wait_healthy(url: str, proc: subprocess.Popen | None, *, what: str = "the server", log: Path | None = None,
-                 timeout_s: float = HEALTH_TIMEOUT_S, poll_s: float = POLL_S) -> None:
+def wait_healthy(
+    url: str,
+    proc: subprocess.Popen | None,
+    *,
+    what: str = "the server",
+    log: Path | None = None,
+    timeout_s: float = HEALTH_TIMEOUT_S,
+    poll_s: float = POLL_S,
+) -> None:
     """Poll until `url` is healthy; ServerError (with the log's tail) when `proc` exits first or time runs out."""
     deadline = time.monotonic() + timeout_s
     while not healthy(url):
@@ -60,22 +68,48 @@ def wait_healthy(url: str, proc: subprocess.Popen | None, *, what: str = "the se
 
 def command(script: Path, port: int, *args: str) -> list[str]:
     """`python -m streamlit run SCRIPT` on 127.0.0.1:port, headless, no file watcher, no usage statistics."""
-    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.address=127.0.0.1",
-            f"--server.port={port}", "--server.headless=true", "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none", "--server.runOnSave=false", *args]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+        "--server.runOnSave=false",
+        *args,
+    ]
 
 
-def start(script: Path, port: int, warehouse: Path, log_path: Path, *, secrets: Path | None = None,
-          env: dict | None = None, args: tuple[str, ...] = ()) -> subprocess.Popen:
+def start(
+    script: Path,
+    port: int,
+    warehouse: Path,
+    log_path: Path,
+    *,
+    secrets: Path | None = None,
+    env: dict | None = None,
+    args: tuple[str, ...] = (),
+) -> subprocess.Popen:
     """Start `script` serving `warehouse` on 127.0.0.1:port, its output in `log_path`; returns at once (see
     wait_healthy). Secrets come only from `secrets` (default: a file that does not exist, i.e. none)."""
-    full_env = dict(os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-                    **(env or {}))
+    full_env = dict(
+        os.environ, DASHBOARD_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **(env or {})
+    )
     if not any(a.startswith("--secrets.files") for a in args):
         args = (*args, f"--secrets.files={secrets or log_path.with_suffix('.no-secrets.toml')}")
     with open(log_path, "wb") as log:
-        return subprocess.Popen(command(script, port, *args), cwd=ROOT, env=full_env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            command(script, port, *args),
+            cwd=ROOT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout_s: float = 20.0) -> None:

@@ -7,6 +7,7 @@ Used by the hosting tests (tests/e2e/test_proxy.py) and the browser benchmark; t
 configuration is what docs/HOSTING.md installs on a server. nginx runs as the current user from a temporary
 prefix; every process started here is stopped on exit.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,7 @@ class Replica:
 
 @dataclass
 class Stack:
-    url: str                      # the proxy, e.g. http://127.0.0.1:PORT
+    url: str  # the proxy, e.g. http://127.0.0.1:PORT
     replicas: list[Replica]
     nginx: subprocess.Popen
     prefix: Path
@@ -66,21 +67,39 @@ class Stack:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def start_replica(port: int, warehouse: Path, log_path: Path, *, secrets: Path | None = None,
-                  env: dict | None = None, args: tuple[str, ...] = (), script: Path = SERVE) -> subprocess.Popen:
+def start_replica(
+    port: int,
+    warehouse: Path,
+    log_path: Path,
+    *,
+    secrets: Path | None = None,
+    env: dict | None = None,
+    args: tuple[str, ...] = (),
+    script: Path = SERVE,
+) -> subprocess.Popen:
     """`python -m streamlit run serve.py` on 127.0.0.1:port (the production command, docs/HOSTING.md); `script`
     serves another app the same way (the browser benchmark's one-chart yardstick)."""
     return server.start(script, port, warehouse, log_path, secrets=secrets, env=env, args=args)
 
 
 @contextlib.contextmanager
-def running_stack(warehouse: Path, *, replicas: int = 2, port: int | None = None, secrets: Path | None = None,
-                  workdir: Path | None = None, env: dict | None = None, replica_ports: list[int] | None = None,
-                  script: Path = SERVE):
+def running_stack(
+    warehouse: Path,
+    *,
+    replicas: int = 2,
+    port: int | None = None,
+    secrets: Path | None = None,
+    workdir: Path | None = None,
+    env: dict | None = None,
+    replica_ports: list[int] | None = None,
+    script: Path = SERVE,
+):
     """Start `replicas` app processes and nginx in front of them; yield a Stack; stop everything afterwards."""
     if not Path(NGINX).exists():
-        raise FileNotFoundError(f"nginx not found at {NGINX} (Debian: apt-get install --no-install-recommends "
-                                "nginx libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static)")
+        raise FileNotFoundError(
+            f"nginx not found at {NGINX} (Debian: apt-get install --no-install-recommends "
+            "nginx libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static)"
+        )
     own_dir = workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="dashboard-stack-")) if own_dir else Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -90,24 +109,28 @@ def running_stack(warehouse: Path, *, replicas: int = 2, port: int | None = None
     try:
         for p in ports:
             log_path = workdir / f"replica-{p}.log"
-            started.append(Replica(p, start_replica(p, warehouse, log_path, secrets=secrets, env=env, script=script),
-                                   log_path))
+            started.append(
+                Replica(p, start_replica(p, warehouse, log_path, secrets=secrets, env=env, script=script), log_path)
+            )
         for replica in started:
-            server.wait_healthy(replica.url, replica.proc, what=f"replica on port {replica.port}",
-                                log=replica.log_path)
+            server.wait_healthy(replica.url, replica.proc, what=f"replica on port {replica.port}", log=replica.log_path)
         proxy_port = port or free_port()
         cfg = ProxyConfig([f"127.0.0.1:{p}" for p in ports], listen=f"127.0.0.1:{proxy_port}")
         conf = render_standalone(cfg, workdir / "nginx")
         nginx_log = workdir / "nginx" / "stdout.log"
         with open(nginx_log, "wb") as log:
-            nginx = subprocess.Popen([NGINX, "-p", str(workdir / "nginx"), "-c", str(conf)], stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+            nginx = subprocess.Popen(
+                [NGINX, "-p", str(workdir / "nginx"), "-c", str(conf)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         url = f"http://127.0.0.1:{proxy_port}"
         server.wait_healthy(url, nginx, what="nginx", log=nginx_log)
         yield Stack(url, started, nginx, workdir / "nginx", conf)
     finally:
         if nginx is not None:
-            server.stop(nginx, signal.SIGQUIT)      # graceful: finish open requests
+            server.stop(nginx, signal.SIGQUIT)  # graceful: finish open requests
         for replica in started:
             replica.stop()
         if own_dir:
@@ -129,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no warehouse at {args.warehouse}: build it with .venv/bin/python -m etl build")
     # SIGTERM (a supervisor, `timeout`) must stop the replicas and nginx too: they run in their own sessions.
     signal.signal(signal.SIGTERM, _interrupt)
-    with running_stack(args.warehouse, replicas=max(1, min(args.replicas, 8)), port=args.port,
-                       secrets=args.secrets) as stack:
+    with running_stack(
+        args.warehouse, replicas=max(1, min(args.replicas, 8)), port=args.port, secrets=args.secrets
+    ) as stack:
         print(f"proxy {stack.url}  replicas: {', '.join(r.url for r in stack.replicas)}  nginx prefix {stack.prefix}")
         print("Ctrl-C stops everything.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):

@@ -9,6 +9,7 @@ Both tables are defined in etl/schema.sql and rebuilt from scratch by every buil
 - incidents_quarterly_mix: per (year, quarter, sector) the counts by incident category x incident type x time to
   report, for the headline figures, the sector volume ranking and the scenario baseline (columns needed together).
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -52,5 +53,7 @@ def create_aggregates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     con.execute("DELETE FROM incidents_quarterly_mix")
     con.execute(_counts_sql())
     con.execute(MIX_SQL)
-    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]   # table from this fixed pair
-            for table in ("incidents_quarterly", "incidents_quarterly_mix")}
+    return {
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table from this fixed pair
+        for table in ("incidents_quarterly", "incidents_quarterly_mix")
+    }

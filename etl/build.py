@@ -4,6 +4,7 @@ The new file is written to a temporary name in the target's directory and rename
 os.replace only after every source loaded cleanly, so readers see either the old complete file or the new one.
 On any failure the temporary file is removed and the old warehouse stays byte-for-byte as it was.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,17 +19,24 @@ from pathlib import Path
 
 import duckdb
 
-from etl import aggregates, raw_store, releases as release_history
+from etl import aggregates, raw_store
+from etl import releases as release_history
 from etl.errors import SourceError
 from etl.sources import ico_legacy, ico_rows
-from govdata import quarters, settings, vocabulary as voc
+from govdata import quarters, settings
+from govdata import vocabulary as voc
 
-DEFAULT_SAMPLE_ROWS = 169_166   # rows in the ICO's Q1 2019 - Q4 2024 release
+DEFAULT_SAMPLE_ROWS = 169_166  # rows in the ICO's Q1 2019 - Q4 2024 release
 DEFAULT_SAMPLE_PATH = settings.SAMPLE_DIR / "ico_sample.csv"
 RAW_SUFFIXES = raw_store.RELEASE_SUFFIXES
-RELEASE_NAME = raw_store.RELEASE_NAME   # data-security-incidents-trends-q1-2019-to-q4-2024.xlsx
-REFERENCE_TABLES = ("reference_sources", "survey_results", "poll_results", "context_figures",
-                    "maturity_checklist")  # insert allow-list
+RELEASE_NAME = raw_store.RELEASE_NAME  # data-security-incidents-trends-q1-2019-to-q4-2024.xlsx
+REFERENCE_TABLES = (
+    "reference_sources",
+    "survey_results",
+    "poll_results",
+    "context_figures",
+    "maturity_checklist",
+)  # insert allow-list
 LEGACY_SOURCE_URL = "https://ico.org.uk/action-weve-taken/data-security-incident-trends/"
 # DuckDB spills staging and aggregations to a scratch directory beside the new file instead of growing without
 # bound. The primary-key indexes of incident_facts and the bridge tables cannot spill: an 18M-row release needs
@@ -56,7 +64,7 @@ class BuildReport:
     ico: ico_rows.IcoLoad | None = None
     legacy: ico_legacy.LegacyLoad | None = None
     releases: release_history.ReleaseHistory | None = None
-    first_run_note: str = ""   # one line from `build --fetch-first`: where the data came from
+    first_run_note: str = ""  # one line from `build --fetch-first`: where the data came from
 
 
 def display_path(path: Path) -> str:
@@ -108,27 +116,54 @@ def _load_reference(reference_dir: Path):
     frames = reference.load_reference(reference_dir)
     unknown = set(frames) - set(REFERENCE_TABLES)
     if unknown:
-        raise SourceError(reference_dir, "The reference loader returned tables the warehouse does not have",
-                          value=sorted(unknown))
+        raise SourceError(
+            reference_dir, "The reference loader returned tables the warehouse does not have", value=sorted(unknown)
+        )
     return frames, reference.provenance_records(frames)
 
 
 def _insert_provenance(con, rows: list[dict], loaded_at: dt.datetime) -> None:
     for row in rows:
-        con.execute("""
+        con.execute(
+            """
             INSERT INTO provenance (source, title, publisher, file, sha256, rows_read, rows_kept, rows_rejected,
                                     loaded_at, licence, release_date, source_url, is_sample, load_report)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""",
-                    [row["source"], row["title"], row["publisher"], row["file"], row["sha256"], row["rows_read"],
-                     row["rows_kept"], row["rows_rejected"], loaded_at, row["licence"], row.get("release_date"),
-                     row.get("source_url"), bool(row.get("is_sample", False)), row["load_report"]])
+            [
+                row["source"],
+                row["title"],
+                row["publisher"],
+                row["file"],
+                row["sha256"],
+                row["rows_read"],
+                row["rows_kept"],
+                row["rows_rejected"],
+                loaded_at,
+                row["licence"],
+                row.get("release_date"),
+                row.get("source_url"),
+                bool(row.get("is_sample", False)),
+                row["load_report"],
+            ],
+        )
 
 
-def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, frames: dict, reference_prov: list[dict],
-          report: BuildReport, previous: Path, raw_dir: Path, scratch: Path) -> None:
+def _fill(
+    con,
+    *,
+    ico_path: Path,
+    is_sample: bool,
+    legacy_ico: Path | None,
+    frames: dict,
+    reference_prov: list[dict],
+    report: BuildReport,
+    previous: Path,
+    raw_dir: Path,
+    scratch: Path,
+) -> None:
     """Load every source into the (temporary) warehouse on `con` and record provenance and build facts."""
     create_schema(con)
-    loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     provenance: list[dict] = []
 
     for table, frame in frames.items():
@@ -137,45 +172,94 @@ def _fill(con, *, ico_path: Path, is_sample: bool, legacy_ico: Path | None, fram
         con.unregister("reference_frame")
     for row in reference_prov:
         provenance.append(row)
-        report.sources.append(SourceSummary(row["source"], row["file"], row["rows_read"], row["rows_kept"],
-                                            row["rows_rejected"], json.loads(row["load_report"])))
+        report.sources.append(
+            SourceSummary(
+                row["source"],
+                row["file"],
+                row["rows_read"],
+                row["rows_kept"],
+                row["rows_rejected"],
+                json.loads(row["load_report"]),
+            )
+        )
 
     if legacy_ico is not None:
         legacy = ico_legacy.load(con, legacy_ico)
         report.legacy = legacy
         details = legacy.report() | {"file": display_path(legacy_ico)}
         origin = raw_store.read_origin(legacy_ico)
-        provenance.append({
-            "source": ico_legacy.SOURCE, "title": ico_legacy.TITLE, "publisher": voc.ICO_PUBLISHER,
-            "file": display_path(legacy_ico), "sha256": legacy.sha256, "rows_read": legacy.rows_read,
-            "rows_kept": legacy.rows_kept, "rows_rejected": legacy.rows_rejected, "licence": voc.OGL,
-            "release_date": None, "is_sample": False,
-            "source_url": origin.url if origin is not None and origin.sha256 == legacy.sha256 else LEGACY_SOURCE_URL,
-            "load_report": json.dumps(details)})
-        report.sources.append(SourceSummary(ico_legacy.SOURCE, display_path(legacy_ico), legacy.rows_read,
-                                            legacy.rows_kept, legacy.rows_rejected, details))
+        provenance.append(
+            {
+                "source": ico_legacy.SOURCE,
+                "title": ico_legacy.TITLE,
+                "publisher": voc.ICO_PUBLISHER,
+                "file": display_path(legacy_ico),
+                "sha256": legacy.sha256,
+                "rows_read": legacy.rows_read,
+                "rows_kept": legacy.rows_kept,
+                "rows_rejected": legacy.rows_rejected,
+                "licence": voc.OGL,
+                "release_date": None,
+                "is_sample": False,
+                "source_url": origin.url
+                if origin is not None and origin.sha256 == legacy.sha256
+                else LEGACY_SOURCE_URL,
+                "load_report": json.dumps(details),
+            }
+        )
+        report.sources.append(
+            SourceSummary(
+                ico_legacy.SOURCE,
+                display_path(legacy_ico),
+                legacy.rows_read,
+                legacy.rows_kept,
+                legacy.rows_rejected,
+                details,
+            )
+        )
 
     ico = ico_rows.load(con, ico_path)
-    aggregates.create_aggregates(con)   # small pre-aggregated count tables the pages read
+    aggregates.create_aggregates(con)  # small pre-aggregated count tables the pages read
     report.ico = ico
-    report.releases = release_history.record(con, path=ico_path, load=ico, is_sample=is_sample,
-                                             loaded_at=loaded_at, previous_warehouse=previous, raw_dir=raw_dir,
-                                             scratch=scratch, memory_limit=MEMORY_LIMIT)
-    details = ico.report() | {"is_sample": is_sample, "file": display_path(ico_path),
-                              "releases": report.releases.report()}
-    provenance.append({
-        "source": ico_rows.SOURCE,
-        # A sample is credited to no publisher and no licence: it says what it is (issue 10: never the ICO/OGL).
-        "title": voc.ICO_TITLE if not is_sample else "simulated incidents laid out like the ICO's row-level "
-                                                     "release (not ICO data)",
-        "publisher": voc.ICO_PUBLISHER if not is_sample else "this dashboard's sample generator (etl.sample)",
-        "file": display_path(ico_path), "sha256": ico.sha256, "rows_read": ico.rows_read,
-        "rows_kept": ico.rows_kept, "rows_rejected": ico.rows_rejected,
-        "licence": voc.OGL if not is_sample else "none (simulated sample)",
-        "release_date": None, "source_url": voc.ICO_LANDING_PAGE if not is_sample else None, "is_sample": is_sample,
-        "load_report": json.dumps(details)})
-    report.sources.append(SourceSummary(ico_rows.SOURCE, display_path(ico_path), ico.rows_read, ico.rows_kept,
-                                        ico.rows_rejected, details))
+    report.releases = release_history.record(
+        con,
+        path=ico_path,
+        load=ico,
+        is_sample=is_sample,
+        loaded_at=loaded_at,
+        previous_warehouse=previous,
+        raw_dir=raw_dir,
+        scratch=scratch,
+        memory_limit=MEMORY_LIMIT,
+    )
+    details = ico.report() | {
+        "is_sample": is_sample,
+        "file": display_path(ico_path),
+        "releases": report.releases.report(),
+    }
+    provenance.append(
+        {
+            "source": ico_rows.SOURCE,
+            # A sample is credited to no publisher and no licence: it says what it is (issue 10: never the ICO/OGL).
+            "title": voc.ICO_TITLE
+            if not is_sample
+            else "simulated incidents laid out like the ICO's row-level release (not ICO data)",
+            "publisher": voc.ICO_PUBLISHER if not is_sample else "this dashboard's sample generator (etl.sample)",
+            "file": display_path(ico_path),
+            "sha256": ico.sha256,
+            "rows_read": ico.rows_read,
+            "rows_kept": ico.rows_kept,
+            "rows_rejected": ico.rows_rejected,
+            "licence": voc.OGL if not is_sample else "none (simulated sample)",
+            "release_date": None,
+            "source_url": voc.ICO_LANDING_PAGE if not is_sample else None,
+            "is_sample": is_sample,
+            "load_report": json.dumps(details),
+        }
+    )
+    report.sources.append(
+        SourceSummary(ico_rows.SOURCE, display_path(ico_path), ico.rows_read, ico.rows_kept, ico.rows_rejected, details)
+    )
     _insert_provenance(con, provenance, loaded_at)
 
     latest = ico.latest_quarter
@@ -229,9 +313,16 @@ def _remove(path: Path) -> None:
             pass
 
 
-def build(warehouse: Path = settings.DEFAULT_WAREHOUSE, ico: Path | None = None, legacy_ico: Path | None = None, *,
-          reference_dir: Path = settings.REFERENCE_DIR, raw_dir: Path | None = None,
-          sample_path: Path | None = None, sample_rows: int = DEFAULT_SAMPLE_ROWS) -> BuildReport:
+def build(
+    warehouse: Path = settings.DEFAULT_WAREHOUSE,
+    ico: Path | None = None,
+    legacy_ico: Path | None = None,
+    *,
+    reference_dir: Path = settings.REFERENCE_DIR,
+    raw_dir: Path | None = None,
+    sample_path: Path | None = None,
+    sample_rows: int = DEFAULT_SAMPLE_ROWS,
+) -> BuildReport:
     """Validate every source and atomically replace `warehouse`. Raises SourceError; the old file is then untouched.
 
     raw_dir (default settings.raw_dir()) supplies the newest kept release when `ico` is not given, the older
@@ -255,10 +346,18 @@ def build(warehouse: Path = settings.DEFAULT_WAREHOUSE, ico: Path | None = None,
     try:
         con = duckdb.connect(str(temp), config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(scratch)})
         try:
-            _fill(con, ico_path=ico_path, is_sample=is_sample,
-                  legacy_ico=Path(legacy_ico) if legacy_ico is not None else None,
-                  frames=frames, reference_prov=reference_prov, report=report, previous=warehouse,
-                  raw_dir=raw_dir, scratch=scratch)
+            _fill(
+                con,
+                ico_path=ico_path,
+                is_sample=is_sample,
+                legacy_ico=Path(legacy_ico) if legacy_ico is not None else None,
+                frames=frames,
+                reference_prov=reference_prov,
+                report=report,
+                previous=warehouse,
+                raw_dir=raw_dir,
+                scratch=scratch,
+            )
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -1,4 +1,5 @@
 """Errors the ETL reports to the user as one paragraph (no traceback)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,17 @@ from pathlib import Path
 class SourceError(Exception):
     """Bad input: names the file and, where it applies, the row (line), column and offending value."""
 
-    def __init__(self, file: str | Path, problem: str, *, row: int | None = None, column: str | None = None,
-                 value: object = None, hint: str | None = None, sheet: str | None = None):
+    def __init__(
+        self,
+        file: str | Path,
+        problem: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        hint: str | None = None,
+        sheet: str | None = None,
+    ):
         self.file = str(file)
         self.sheet = sheet
         self.problem = problem

@@ -10,6 +10,7 @@ Every failure raises FetchError: one paragraph naming each address tried and wha
 release's name unless it downloaded completely and looks like the file announced; a total time limit
 (`max_seconds`) bounds the whole attempt.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,16 +19,17 @@ import os
 import re
 import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 from urllib.parse import unquote, urljoin, urlparse
 
 import requests
 import urllib3
 
 from etl import hints, raw_store
-from govdata import settings, vocabulary as voc
+from govdata import settings
+from govdata import vocabulary as voc
 
 # Current address first, then the older one the ICO used (docs/ARCHITECTURE.md, "The ICO release").
 LANDING_URLS: tuple[str, ...] = (
@@ -38,8 +40,10 @@ LANDING_URLS: tuple[str, ...] = (
 # collated copy (11 quarters, Q1 2019-20 .. Q3 2021-22, transcribed by Aidan Crane; see
 # ../shared/data/ico-incident-trends-aggregates-aidancrane/PROVENANCE.md) is fetched from a commit-pinned URL and
 # must match this sha256 exactly. $ICO_LEGACY_URL (or --legacy-url) points elsewhere; no pin is checked then.
-LEGACY_WORKBOOK_URL = ("https://raw.githubusercontent.com/aidancrane/ico-security-trends/"
-                       "77bee642e19526f847ef9e246ba6b579a4589405/storage/data/categories.xlsx")
+LEGACY_WORKBOOK_URL = (
+    "https://raw.githubusercontent.com/aidancrane/ico-security-trends/"
+    "77bee642e19526f847ef9e246ba6b579a4589405/storage/data/categories.xlsx"
+)
 LEGACY_WORKBOOK_SHA256 = "e1ef8b5c577e3eb97a5431711564fec1d1533889033f20d50f7a13a3469b12ff"
 LEGACY_FILENAME = "ico_incident_type_by_sector_Q1-2019-20_to_Q3-2021-22.xlsx"
 LEGACY_PAGE = "https://github.com/aidancrane/ico-security-trends/tree/77bee642e19526f847ef9e246ba6b579a4589405"
@@ -48,9 +52,10 @@ USER_AGENT = "govdata-dashboard-etl (data-security-incident-trends fetcher)"
 _LINK = re.compile(
     r"""href\s*=\s*["']([^"']*?data-security-incidents-trends-q1-2019-to-q([1-4])-(\d{4})\.(xlsx|csv)"""
     r"""(?:[?#][^"']*)?)["']""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CHUNK = 1 << 20
-MAX_BYTES = 2 << 30     # a release is ~10 MB; refuse anything absurd rather than fill the disk
+MAX_BYTES = 2 << 30  # a release is ~10 MB; refuse anything absurd rather than fill the disk
 MAX_PAGE_BYTES = 5 << 20
 
 
@@ -60,8 +65,8 @@ class FetchError(Exception):
     def __init__(self, message: str, kind: str = "offline", first: str | None = None):
         super().__init__(message)
         self.kind = kind
-        self.first = first or message   # the first problem alone, for one-line summaries
-        self.legacy = False             # set when fetching the older quarterly tables failed
+        self.first = first or message  # the first problem alone, for one-line summaries
+        self.legacy = False  # set when fetching the older quarterly tables failed
 
     def one_line(self) -> str:
         """'offline: the landing page https://... could not be reached (Name or service not known)'."""
@@ -70,11 +75,13 @@ class FetchError(Exception):
     def paragraph(self, raw_dir: Path, warehouse: Path | None = None) -> str:
         """The whole story for a terminal: addresses tried, what was wrong, how to load a file by hand."""
         if self.legacy:
-            return (f"Could not fetch the older quarterly tables: {self}. Nothing was saved. "
-                    + hints.by_hand(LEGACY_PAGE, raw_store.legacy_dir(raw_dir), "workbook categories.xlsx",
-                                    warehouse))
-        return (f"Could not fetch the newest ICO release: {self}. Nothing was saved and the warehouse is unchanged. "
-                + hints.by_hand(landing_urls()[0], raw_dir, warehouse=warehouse))
+            return f"Could not fetch the older quarterly tables: {self}. Nothing was saved. " + hints.by_hand(
+                LEGACY_PAGE, raw_store.legacy_dir(raw_dir), "workbook categories.xlsx", warehouse
+            )
+        return (
+            f"Could not fetch the newest ICO release: {self}. Nothing was saved and the warehouse is unchanged. "
+            + hints.by_hand(landing_urls()[0], raw_dir, warehouse=warehouse)
+        )
 
 
 def landing_urls() -> tuple[str, ...]:
@@ -111,8 +118,8 @@ class FetchResult:
     sha256: str
     sha256_path: Path
     bytes: int
-    release: str      # e.g. 'q1-2019-to-q4-2024'
-    is_new: bool      # False: exactly this file was already kept (nothing changed on disk)
+    release: str  # e.g. 'q1-2019-to-q4-2024'
+    is_new: bool  # False: exactly this file was already kept (nothing changed on disk)
 
 
 def find_workbook_links(page: str, base_url: str) -> list[WorkbookLink]:
@@ -128,9 +135,11 @@ def find_workbook_links(page: str, base_url: str) -> list[WorkbookLink]:
 def newest_workbook_link(page: str, base_url: str) -> WorkbookLink:
     links = find_workbook_links(page, base_url)
     if not links:
-        raise FetchError(f"the page {base_url} answered but links no "
-                         f"'data-security-incidents-trends-q1-2019-to-q<N>-<YYYY>.xlsx' file (the page has changed)",
-                         "page changed")
+        raise FetchError(
+            f"the page {base_url} answered but links no "
+            f"'data-security-incidents-trends-q1-2019-to-q<N>-<YYYY>.xlsx' file (the page has changed)",
+            "page changed",
+        )
     return links[0]
 
 
@@ -208,8 +217,9 @@ def _looks_right(path: Path, extension: str) -> bool:
     return bool(head) and not head.startswith(b"<")
 
 
-def _download(session: requests.Session, url: str, folder: Path, filename: str, extension: str,
-              budget: _Budget) -> tuple[Path, str, int]:
+def _download(
+    session: requests.Session, url: str, folder: Path, filename: str, extension: str, budget: _Budget
+) -> tuple[Path, str, int]:
     """Stream `url` to <folder>/<filename>.partial; (partial path, sha256, bytes). Removes it on any failure."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -228,11 +238,17 @@ def _download(session: requests.Session, url: str, folder: Path, filename: str, 
                 f.write(chunk)
                 size += len(chunk)
                 if size > MAX_BYTES:
-                    raise FetchError(f"the download from {url} is larger than {MAX_BYTES >> 20} MB, far more than "
-                                     "a release; stopped", "file invalid")
+                    raise FetchError(
+                        f"the download from {url} is larger than {MAX_BYTES >> 20} MB, far more than "
+                        "a release; stopped",
+                        "file invalid",
+                    )
         if size == 0 or not _looks_right(partial, extension):
-            raise FetchError(f"the download from {url} is not a {extension} file ({size:,} bytes; the server may "
-                             "have sent an error page)", "file invalid")
+            raise FetchError(
+                f"the download from {url} is not a {extension} file ({size:,} bytes; the server may "
+                "have sent an error page)",
+                "file invalid",
+            )
     except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         partial.unlink(missing_ok=True)
         budget.check(url)
@@ -261,8 +277,14 @@ def _keep(partial: Path, folder: Path, filename: str, **origin) -> tuple[Path, b
         raise FetchError(f"the download could not be saved in {folder} ({_one_line(exc)})", "disk") from None
 
 
-def fetch(raw_dir: Path | None = None, landing_url: str | Sequence[str] | None = None, timeout: float = 20, *,
-          max_seconds: float | None = None, quiet: bool = False) -> FetchResult:
+def fetch(
+    raw_dir: Path | None = None,
+    landing_url: str | Sequence[str] | None = None,
+    timeout: float = 20,
+    *,
+    max_seconds: float | None = None,
+    quiet: bool = False,
+) -> FetchResult:
     """Download the newest release into raw_dir (default settings.raw_dir()), with its sidecars.
 
     landing_url: one address or several tried in turn (default: $ICO_LANDING_URL, else the ICO's two addresses).
@@ -279,21 +301,38 @@ def fetch(raw_dir: Path | None = None, landing_url: str | Sequence[str] | None =
         link, page_url = _find_link(session, landing, budget)
         partial, sha256, size = _download(session, link.url, raw_dir, link.filename, link.extension, budget)
         path, is_new = _keep(partial, raw_dir, link.filename, sha256=sha256, url=link.url, landing_url=page_url)
-    result = FetchResult(url=link.url, landing_url=page_url, path=path, sha256=sha256,
-                         sha256_path=path.with_name(path.name + raw_store.SHA_SUFFIX), bytes=size,
-                         release=link.release, is_new=is_new)
+    result = FetchResult(
+        url=link.url,
+        landing_url=page_url,
+        path=path,
+        sha256=sha256,
+        sha256_path=path.with_name(path.name + raw_store.SHA_SUFFIX),
+        bytes=size,
+        release=link.release,
+        is_new=is_new,
+    )
     if not quiet:
         if is_new:
-            print(f"Fetched ICO release {result.release} from {result.url}\n"
-                  f"  saved {result.path} ({result.bytes:,} bytes, sha256 {result.sha256})")
+            print(
+                f"Fetched ICO release {result.release} from {result.url}\n"
+                f"  saved {result.path} ({result.bytes:,} bytes, sha256 {result.sha256})"
+            )
         else:
-            print(f"ICO release {result.release} from {result.url} is already kept: {result.path} "
-                  f"(sha256 {result.sha256})")
+            print(
+                f"ICO release {result.release} from {result.url} is already kept: {result.path} "
+                f"(sha256 {result.sha256})"
+            )
     return result
 
 
-def fetch_legacy(raw_dir: Path | None = None, url: str | None = None, timeout: float = 20, *,
-                 max_seconds: float | None = None, quiet: bool = False) -> FetchResult:
+def fetch_legacy(
+    raw_dir: Path | None = None,
+    url: str | None = None,
+    timeout: float = 20,
+    *,
+    max_seconds: float | None = None,
+    quiet: bool = False,
+) -> FetchResult:
     """Download the older quarterly tables into <raw_dir>/legacy/ (default URL pinned by sha256)."""
     url = url or legacy_url()
     raw_dir = Path(raw_dir) if raw_dir is not None else settings.raw_dir()
@@ -306,15 +345,25 @@ def fetch_legacy(raw_dir: Path | None = None, url: str | None = None, timeout: f
             partial, sha256, size = _download(session, url, folder, filename, "xlsx", budget)
             if url == LEGACY_WORKBOOK_URL and sha256 != LEGACY_WORKBOOK_SHA256:
                 partial.unlink(missing_ok=True)
-                raise FetchError(f"the workbook from {url} is not the pinned copy (sha256 {sha256}, expected "
-                                 f"{LEGACY_WORKBOOK_SHA256})", "file invalid")
+                raise FetchError(
+                    f"the workbook from {url} is not the pinned copy (sha256 {sha256}, expected "
+                    f"{LEGACY_WORKBOOK_SHA256})",
+                    "file invalid",
+                )
             path, is_new = _keep(partial, folder, filename, sha256=sha256, url=url)
     except FetchError as exc:
         exc.legacy = True
         raise
-    result = FetchResult(url=url, landing_url="", path=path, sha256=sha256,
-                         sha256_path=path.with_name(path.name + raw_store.SHA_SUFFIX), bytes=size,
-                         release="older quarterly tables", is_new=is_new)
+    result = FetchResult(
+        url=url,
+        landing_url="",
+        path=path,
+        sha256=sha256,
+        sha256_path=path.with_name(path.name + raw_store.SHA_SUFFIX),
+        bytes=size,
+        release="older quarterly tables",
+        is_new=is_new,
+    )
     if not quiet:
         state = "saved" if is_new else "already kept as"
         print(f"Older quarterly tables from {url}\n  {state} {path} ({size:,} bytes, sha256 {sha256})")

@@ -1,4 +1,5 @@
 """The exact commands the ETL's messages tell people to type: they work as printed, from any directory."""
+
 from __future__ import annotations
 
 import os

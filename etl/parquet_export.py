@@ -1,4 +1,5 @@
 """Export every warehouse table and view as Parquet (DuckDB COPY), with a manifest researchers can check against."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from etl import raw_store
 from etl.errors import SourceError
 
 MANIFEST = "manifest.json"
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")   # names from the catalog are quoted only if they look like ours
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")  # names from the catalog are quoted only if they look like ours
 
 
 def export_parquet(warehouse: Path, out_dir: Path) -> dict:
@@ -37,15 +38,32 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict:
             target = out_dir / f"{name}.parquet"
             con.execute(f'COPY (SELECT * FROM "{name}") TO $1 (FORMAT parquet)', [str(target)])
             rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
-            columns = [{"name": c, "type": t} for c, t in con.execute(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
-                "AND table_name = $1 ORDER BY ordinal_position", [name]).fetchall()]
-            entries.append({"name": name, "kind": "view" if kind == "VIEW" else "table", "file": target.name,
-                            "rows": rows, "sha256": raw_store.sha256_of(target), "columns": columns})
+            columns = [
+                {"name": c, "type": t}
+                for c, t in con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
+                    "AND table_name = $1 ORDER BY ordinal_position",
+                    [name],
+                ).fetchall()
+            ]
+            entries.append(
+                {
+                    "name": name,
+                    "kind": "view" if kind == "VIEW" else "table",
+                    "file": target.name,
+                    "rows": rows,
+                    "sha256": raw_store.sha256_of(target),
+                    "columns": columns,
+                }
+            )
     finally:
         con.close()
-    manifest = {"warehouse": str(warehouse), "warehouse_sha256": raw_store.sha256_of(warehouse),
-                "exported_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-                "warehouse_meta": meta, "tables": entries}
+    manifest = {
+        "warehouse": str(warehouse),
+        "warehouse_sha256": raw_store.sha256_of(warehouse),
+        "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "warehouse_meta": meta,
+        "tables": entries,
+    }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest

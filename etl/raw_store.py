@@ -10,6 +10,7 @@ with its sha256 and the address it came from, so any release can be loaded again
 A re-published release whose name is already kept with other content is saved as <stem>-<sha256[:12]><suffix>.
 Files are only ever given their final name once complete and checked (os.replace), sidecars first.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,11 +32,12 @@ ORIGIN_SUFFIX = ".source.json"
 @dataclass(frozen=True)
 class Origin:
     """Where a kept file came from (read from its .source.json)."""
+
     url: str
     landing_url: str
     sha256: str
     bytes: int
-    fetched_at: dt.datetime   # UTC, naive
+    fetched_at: dt.datetime  # UTC, naive
 
 
 def sha256_of(path: Path) -> str:
@@ -51,8 +53,11 @@ def _sidecars(path: Path) -> list[Path]:
 def _data_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in RELEASE_SUFFIXES
-                  and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in RELEASE_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def release_files(raw_dir: Path) -> list[Path]:
@@ -86,12 +91,16 @@ def read_origin(path: Path) -> Origin | None:
     sidecar = Path(path).with_name(Path(path).name + ORIGIN_SUFFIX)
     try:
         info = json.loads(sidecar.read_text(encoding="utf-8"))
-        origin = Origin(url=str(info["url"]), landing_url=str(info.get("landing_url") or ""),
-                        sha256=str(info["sha256"]), bytes=int(info["bytes"]),
-                        fetched_at=dt.datetime.fromisoformat(str(info["fetched_at"]).removesuffix("Z")))
+        origin = Origin(
+            url=str(info["url"]),
+            landing_url=str(info.get("landing_url") or ""),
+            sha256=str(info["sha256"]),
+            bytes=int(info["bytes"]),
+            fetched_at=dt.datetime.fromisoformat(str(info["fetched_at"]).removesuffix("Z")),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if origin.bytes != Path(path).stat().st_size:   # cheap check; the build compares the sha256 it computes
+    if origin.bytes != Path(path).stat().st_size:  # cheap check; the build compares the sha256 it computes
         return None
     return origin
 
@@ -109,8 +118,16 @@ def _free_name(folder: Path, filename: str, sha256: str) -> tuple[Path, bool]:
     return alternative, False
 
 
-def keep(partial: Path, folder: Path, filename: str, *, sha256: str, url: str, landing_url: str = "",
-         fetched_at: dt.datetime | None = None) -> tuple[Path, bool]:
+def keep(
+    partial: Path,
+    folder: Path,
+    filename: str,
+    *,
+    sha256: str,
+    url: str,
+    landing_url: str = "",
+    fetched_at: dt.datetime | None = None,
+) -> tuple[Path, bool]:
     """Give a complete, checked download (`partial`, in `folder`) its kept name, with both sidecars.
 
     Returns (kept path, is_new). When the same content is already kept the partial file is removed and nothing
@@ -121,14 +138,24 @@ def keep(partial: Path, folder: Path, filename: str, *, sha256: str, url: str, l
     if already:
         partial.unlink(missing_ok=True)
         return target, False
-    fetched_at = fetched_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    fetched_at = fetched_at or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     sha_path, origin_path = _sidecars(target)
     sha_path.write_text(f"{sha256}  {target.name}\n", encoding="utf-8")
-    origin_path.write_text(json.dumps({"url": url, "landing_url": landing_url, "sha256": sha256,
-                                       "bytes": partial.stat().st_size,
-                                       "fetched_at": fetched_at.isoformat() + "Z"}, indent=1) + "\n",
-                           encoding="utf-8")
-    os.replace(partial, target)   # only a complete, checked file ever carries the release's name
+    origin_path.write_text(
+        json.dumps(
+            {
+                "url": url,
+                "landing_url": landing_url,
+                "sha256": sha256,
+                "bytes": partial.stat().st_size,
+                "fetched_at": fetched_at.isoformat() + "Z",
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    os.replace(partial, target)  # only a complete, checked file ever carries the release's name
     return target, True
 
 

@@ -10,6 +10,7 @@ release that fails to load is moved to <raw>/rejected/ (so plain builds do not t
 first build: with no release kept, try to fetch one within a time limit; if that fails for any reason, build the
 labelled sample and say why in one line, with the command that loads the real release later.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -20,14 +21,15 @@ from pathlib import Path
 
 import duckdb
 
-from etl import fetch as fetching, hints, raw_store
+from etl import fetch as fetching
+from etl import hints, raw_store
 from etl.errors import SourceError
 from govdata import quarters, settings
 
-FIRST_RUN_SECONDS = 30     # the first build waits at most this long for the ICO's site, in all
-REFRESH_TIMEOUT = 30       # per request
-REFRESH_SECONDS = 600      # refresh: the whole fetch, at most
-EXIT_BUSY = 75             # EX_TEMPFAIL: another refresh holds the lock
+FIRST_RUN_SECONDS = 30  # the first build waits at most this long for the ICO's site, in all
+REFRESH_TIMEOUT = 30  # per request
+REFRESH_SECONDS = 600  # refresh: the whole fetch, at most
+EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the lock
 
 
 class RefreshBusy(Exception):
@@ -37,6 +39,7 @@ class RefreshBusy(Exception):
 @dataclass(frozen=True)
 class Loaded:
     """What a warehouse already holds: release sha256 -> (file, runs_to, first_loaded_at); legacy sha256."""
+
     releases: dict[str, tuple[str, str, dt.datetime]]
     legacy_sha256: str | None
 
@@ -48,7 +51,7 @@ def loaded(warehouse: Path) -> Loaded | None:
         return None
     con = duckdb.connect(":memory:")
     try:
-        quoted = str(warehouse).replace("'", "''")   # a path from the command line; ATTACH takes no parameters
+        quoted = str(warehouse).replace("'", "''")  # a path from the command line; ATTACH takes no parameters
         con.execute(f"ATTACH '{quoted}' AS wh (READ_ONLY)")
         version = con.execute("SELECT value FROM wh.warehouse_meta WHERE key = 'schema_version'").fetchone()
         if version is None or version[0] != settings.SCHEMA_VERSION:
@@ -70,16 +73,19 @@ def _lock(warehouse: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RefreshBusy(f"Another refresh of {warehouse} is running (it holds {path}); nothing was done. "
-                              "Try again when it has finished.") from None
+            raise RefreshBusy(
+                f"Another refresh of {warehouse} is running (it holds {path}); nothing was done. "
+                "Try again when it has finished."
+            ) from None
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _legacy_if_missing(raw_dir: Path, legacy_url: str | None, timeout: float, max_seconds: float | None,
-                       quiet: bool = False) -> tuple[Path | None, str | None]:
+def _legacy_if_missing(
+    raw_dir: Path, legacy_url: str | None, timeout: float, max_seconds: float | None, quiet: bool = False
+) -> tuple[Path | None, str | None]:
     """(kept legacy workbook, one-line note when it could not be fetched). Fetched only when none is kept."""
     kept = raw_store.newest_legacy(raw_dir)
     if kept is not None:
@@ -91,21 +97,30 @@ def _legacy_if_missing(raw_dir: Path, legacy_url: str | None, timeout: float, ma
 
 
 def _legacy_note(reason: str, warehouse: Path) -> str:
-    return (f"Note: the older quarterly tables could not be fetched ({_clip(reason)}); the build goes on without "
-            f"them. Fetch them later with: {hints.etl_command('refresh', *hints.warehouse_args(warehouse))}")
+    return (
+        f"Note: the older quarterly tables could not be fetched ({_clip(reason)}); the build goes on without "
+        f"them. Fetch them later with: {hints.etl_command('refresh', *hints.warehouse_args(warehouse))}"
+    )
 
 
 def _rejected(path: Path, exc: SourceError, warehouse: Path) -> SourceError:
     moved = raw_store.reject(path)
     exc.hint = ((exc.hint + " ") if exc.hint else "") + (
         f"The download was moved to {moved} and the warehouse is unchanged; once the loader handles the new "
-        f"format, run: {hints.etl_command('refresh', *hints.warehouse_args(warehouse))}")
+        f"format, run: {hints.etl_command('refresh', *hints.warehouse_args(warehouse))}"
+    )
     return exc
 
 
-def refresh(warehouse: Path | None = None, *, raw_dir: Path | None = None, landing_url: str | None = None,
-            legacy_url: str | None = None, timeout: float = REFRESH_TIMEOUT,
-            max_seconds: float | None = REFRESH_SECONDS) -> bool:
+def refresh(
+    warehouse: Path | None = None,
+    *,
+    raw_dir: Path | None = None,
+    landing_url: str | None = None,
+    legacy_url: str | None = None,
+    timeout: float = REFRESH_TIMEOUT,
+    max_seconds: float | None = REFRESH_SECONDS,
+) -> bool:
     """Fetch, compare, rebuild when new. Returns True when the warehouse was rebuilt.
 
     Raises fetch.FetchError (fetch failed), SourceError (the new release does not load), RefreshBusy; in each case
@@ -125,8 +140,11 @@ def refresh(warehouse: Path | None = None, *, raw_dir: Path | None = None, landi
         legacy_sha = raw_store.sha256_of(legacy) if legacy is not None else None
         if before is not None and release.sha256 in before.releases and legacy_sha == before.legacy_sha256:
             file, runs_to, first_loaded = before.releases[release.sha256]
-            print(f"No new release: {release.path.name} (sha256 {release.sha256}, data to {quarters.text(runs_to)}) is already in "
-                  f"{warehouse} (loaded {first_loaded:%Y-%m-%d %H:%M} UTC). The warehouse was not touched.")
+            print(
+                f"No new release: {release.path.name} (sha256 {release.sha256}, "
+                f"data to {quarters.text(runs_to)}) is already in "
+                f"{warehouse} (loaded {first_loaded:%Y-%m-%d %H:%M} UTC). The warehouse was not touched."
+            )
             return False
         try:
             report = build(warehouse, ico=release.path, legacy_ico=legacy, raw_dir=raw_dir)
@@ -134,13 +152,21 @@ def refresh(warehouse: Path | None = None, *, raw_dir: Path | None = None, landi
             raise (_rejected(release.path, exc, warehouse) if release.is_new else exc) from None
     print(format_report(report))
     history = report.releases
-    print(f"Refreshed: {warehouse} now holds {release.path.name} (data to {quarters.text(history.current['runs_to'])}); "
-          f"{history.releases} release(s) kept for comparison.")
+    print(
+        f"Refreshed: {warehouse} now holds {release.path.name} (data to {quarters.text(history.current['runs_to'])}); "
+        f"{history.releases} release(s) kept for comparison."
+    )
     return True
 
 
-def first_build(warehouse: Path, *, raw_dir: Path | None = None, sample_rows: int,
-                sample_path: Path | None = None, max_seconds: float = FIRST_RUN_SECONDS):
+def first_build(
+    warehouse: Path,
+    *,
+    raw_dir: Path | None = None,
+    sample_rows: int,
+    sample_path: Path | None = None,
+    max_seconds: float = FIRST_RUN_SECONDS,
+):
     """Build a new checkout's warehouse from the newest release, fetching it first when none is kept; if that
     fails, from the labelled sample, saying why in one line. Returns the BuildReport."""
     from etl.build import build
@@ -152,24 +178,25 @@ def first_build(warehouse: Path, *, raw_dir: Path | None = None, sample_rows: in
     started = dt.datetime.now()
     if raw_store.newest_release(raw_dir) is None:
         landing = fetching.landing_urls()[0]
-        print(f"No ICO release in {raw_dir}: fetching the newest from {landing} (at most {max_seconds:g} s) ...",
-              flush=True)
+        print(
+            f"No ICO release in {raw_dir}: fetching the newest from {landing} (at most {max_seconds:g} s) ...",
+            flush=True,
+        )
         try:
             fetched = fetching.fetch(raw_dir, timeout=max_seconds, max_seconds=max_seconds)
         except fetching.FetchError as exc:
             reason = exc.one_line()
             offline = exc.kind == "offline"
     legacy = raw_store.newest_legacy(raw_dir)
-    if legacy is None and not offline:   # offline: do not wait a second time
+    if legacy is None and not offline:  # offline: do not wait a second time
         left = max(5.0, max_seconds - (dt.datetime.now() - started).total_seconds())
         legacy, problem = _legacy_if_missing(raw_dir, None, left, left)
         if problem:
             print(_legacy_note(problem, warehouse))
     try:
-        report = build(warehouse, legacy_ico=legacy, raw_dir=raw_dir, sample_path=sample_path,
-                       sample_rows=sample_rows)
+        report = build(warehouse, legacy_ico=legacy, raw_dir=raw_dir, sample_path=sample_path, sample_rows=sample_rows)
     except SourceError as exc:
-        if legacy is not None and Path(exc.file) == legacy:     # a fetched legacy workbook that does not load
+        if legacy is not None and Path(exc.file) == legacy:  # a fetched legacy workbook that does not load
             raw_store.reject(legacy)
             print(_legacy_note(f"file invalid: {exc.message()}", warehouse))
             legacy = None
@@ -178,12 +205,13 @@ def first_build(warehouse: Path, *, raw_dir: Path | None = None, sample_rows: in
             reason = f"file invalid: {exc.message()}"
         else:
             raise
-        report = build(warehouse, legacy_ico=legacy, raw_dir=raw_dir, sample_path=sample_path,
-                       sample_rows=sample_rows)
+        report = build(warehouse, legacy_ico=legacy, raw_dir=raw_dir, sample_path=sample_path, sample_rows=sample_rows)
     if reason is not None:
-        report.first_run_note = (f"Could not load the real ICO release ({_clip(reason)}), so the warehouse holds the "
-                                 f"labelled SIMULATED SAMPLE. Load the real release later with: "
-                                 f"{hints.etl_command('refresh', *hints.warehouse_args(warehouse))}")
+        report.first_run_note = (
+            f"Could not load the real ICO release ({_clip(reason)}), so the warehouse holds the "
+            f"labelled SIMULATED SAMPLE. Load the real release later with: "
+            f"{hints.etl_command('refresh', *hints.warehouse_args(warehouse))}"
+        )
     elif fetched is not None:
         kind = "a file marked as a SIMULATED SAMPLE" if report.is_sample else "the real ICO release"
         report.first_run_note = f"Built from {kind} {fetched.path.name}, fetched just now from {fetched.url}."
@@ -192,5 +220,4 @@ def first_build(warehouse: Path, *, raw_dir: Path | None = None, sample_rows: in
 
 def _clip(text: str, limit: int = 240) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
+    return text if len(text) <= limit else text[: limit - 1] + "…"

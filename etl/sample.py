@@ -2,9 +2,9 @@
 
 Used when the real row-level file is absent (fresh clone, CI, benchmarks). Only the quarterly incident totals are
 real: they follow the quarterly incident counts of one ICO release (data/reference/ico_quarterly_incidents_derived.csv,
-counted by a third party from the ICO row-level file) scaled by rows / 169,166, the row count of that release. Everything else is simulated with plausible
-shares. Every sample gets a sidecar `<name>.SAMPLE.txt` (and XLSX samples a document-property marker) so the build
-can label it; see is_sample_file().
+counted by a third party from the ICO row-level file) scaled by rows / 169,166, the row count of that release.
+Everything else is simulated with plausible shares. Every sample gets a sidecar `<name>.SAMPLE.txt` (and XLSX
+samples a document-property marker) so the build can label it; see is_sample_file().
 
 Generation is vectorised in chunks of at most CHUNK_INCIDENTS incidents (numpy -> dictionary-encoded pyarrow ->
 CSV), so memory stays bounded whatever the size and 17M rows take well under a minute. The same seed gives a
@@ -16,6 +16,7 @@ so a shorter release is a prefix of a longer one); `revisions={(2023, 2): +4, (2
 a quarter's first incidents under new references, or drops its last incidents, without touching the random stream,
 so only the revised quarters differ.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,7 +30,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from govdata import quarters, settings, vocabulary as voc
+from govdata import quarters, settings
+from govdata import vocabulary as voc
 
 PUBLISHED_QUARTERLY_CSV = settings.REFERENCE_DIR / "ico_quarterly_incidents_derived.csv"
 # Rows in the release whose published quarterly totals we calibrate on (q1-2019-to-q4-2024).
@@ -57,70 +59,203 @@ def _weights(names: tuple[str, ...], shares: dict[str, float]) -> np.ndarray:
 
 
 # Sector mix: roughly the unique-incident shares of the 2019-2024 release (third-party aggregates).
-SECTOR_P = _weights(voc.SECTORS, {
-    "Health": 18.5, "Education and childcare": 13.9, "Finance, insurance and credit": 9.6,
-    "Retail and manufacture": 9.2, "Local government": 9.1, "Legal": 7.3, "Charitable and voluntary": 5.8,
-    "General business": 5.3, "Land or property services": 4.5, "Transport and leisure": 3.2,
-    "Central Government": 3.0, "Social care": 2.5, "Online Technology and Telecoms": 2.5, "Justice": 1.7,
-    "Membership association": 1.4, "Utilities": 1.0, "Regulators": 0.38, "Religious": 0.37, "Marketing": 0.33,
-    "Media": 0.29, "Political": 0.23, "Unassigned": 0.01, "Unknown": 0.005})
+SECTOR_P = _weights(
+    voc.SECTORS,
+    {
+        "Health": 18.5,
+        "Education and childcare": 13.9,
+        "Finance, insurance and credit": 9.6,
+        "Retail and manufacture": 9.2,
+        "Local government": 9.1,
+        "Legal": 7.3,
+        "Charitable and voluntary": 5.8,
+        "General business": 5.3,
+        "Land or property services": 4.5,
+        "Transport and leisure": 3.2,
+        "Central Government": 3.0,
+        "Social care": 2.5,
+        "Online Technology and Telecoms": 2.5,
+        "Justice": 1.7,
+        "Membership association": 1.4,
+        "Utilities": 1.0,
+        "Regulators": 0.38,
+        "Religious": 0.37,
+        "Marketing": 0.33,
+        "Media": 0.29,
+        "Political": 0.23,
+        "Unassigned": 0.01,
+        "Unknown": 0.005,
+    },
+)
 # Cyber share of incidents by year: rising from ~20% to ~28%.
 CYBER_SHARE_BY_YEAR = {2019: 0.20, 2020: 0.22, 2021: 0.25, 2022: 0.26, 2023: 0.28, 2024: 0.28}
-CYBER_TYPE_P = _weights(voc.INCIDENT_TYPES, {
-    "Phishing": 33, "Ransomware": 27, "Other cyber incident": 15, "Unauthorised access": 12, "Malware": 6,
-    "Brute Force": 4, "Denial of service": 1.2, "Cryptographic flaw": 0.8})
-NON_CYBER_TYPE_P = _weights(voc.INCIDENT_TYPES, {
-    "Other non-cyber incident": 22, "Data emailed to incorrect recipient": 20, "Unauthorised access": 12,
-    "Data posted or faxed to incorrect recipient": 11, "Loss/theft of paperwork or data left in insecure location": 10,
-    "Failure to redact": 5, "Loss/theft of device containing personal data": 4.5, "Not Provided": 4,
-    "Hardware/software misconfiguration": 3, "Verbal disclosure of personal data": 2.7, "Failure to use bcc": 2,
-    "Alteration of personal data": 1, "Incorrect disposal of paperwork": 1, "Incorrect disposal of hardware": 0.5,
-    "Data of wrong data subject shown in client portal": 1})
-SUBJECTS_BAND_P = _weights(voc.SUBJECTS_BANDS, {
-    "1 to 9": 55, "10 to 99": 14, "100 to 1k": 10, "1k to 10k": 7, "10k to 100k": 4, "100k and above": 2,
-    "Unknown": 8})
-TIME_TO_REPORT_P = _weights(voc.TIME_TO_REPORT, {
-    "Less than 24 hours": 36, "24 hours to 72 hours": 40, "72 hours to 1 week": 13, "More than 1 week": 11})
-DECISION_P = _weights(voc.DECISIONS, {
-    "No Further Action": 56, "Informal Action Taken": 38, "Investigation Pursued": 3, "Not Yet Assigned": 2.5,
-    "Regulatory action taken": 0.5})
+CYBER_TYPE_P = _weights(
+    voc.INCIDENT_TYPES,
+    {
+        "Phishing": 33,
+        "Ransomware": 27,
+        "Other cyber incident": 15,
+        "Unauthorised access": 12,
+        "Malware": 6,
+        "Brute Force": 4,
+        "Denial of service": 1.2,
+        "Cryptographic flaw": 0.8,
+    },
+)
+NON_CYBER_TYPE_P = _weights(
+    voc.INCIDENT_TYPES,
+    {
+        "Other non-cyber incident": 22,
+        "Data emailed to incorrect recipient": 20,
+        "Unauthorised access": 12,
+        "Data posted or faxed to incorrect recipient": 11,
+        "Loss/theft of paperwork or data left in insecure location": 10,
+        "Failure to redact": 5,
+        "Loss/theft of device containing personal data": 4.5,
+        "Not Provided": 4,
+        "Hardware/software misconfiguration": 3,
+        "Verbal disclosure of personal data": 2.7,
+        "Failure to use bcc": 2,
+        "Alteration of personal data": 1,
+        "Incorrect disposal of paperwork": 1,
+        "Incorrect disposal of hardware": 0.5,
+        "Data of wrong data subject shown in client portal": 1,
+    },
+)
+SUBJECTS_BAND_P = _weights(
+    voc.SUBJECTS_BANDS,
+    {
+        "1 to 9": 55,
+        "10 to 99": 14,
+        "100 to 1k": 10,
+        "1k to 10k": 7,
+        "10k to 100k": 4,
+        "100k and above": 2,
+        "Unknown": 8,
+    },
+)
+TIME_TO_REPORT_P = _weights(
+    voc.TIME_TO_REPORT,
+    {"Less than 24 hours": 36, "24 hours to 72 hours": 40, "72 hours to 1 week": 13, "More than 1 week": 11},
+)
+DECISION_P = _weights(
+    voc.DECISIONS,
+    {
+        "No Further Action": 56,
+        "Informal Action Taken": 38,
+        "Investigation Pursued": 3,
+        "Not Yet Assigned": 2.5,
+        "Regulatory action taken": 0.5,
+    },
+)
 # The newest quarters are still being worked on: more "Not Yet Assigned".
-RECENT_DECISION_P = _weights(voc.DECISIONS, {
-    "No Further Action": 45, "Informal Action Taken": 30, "Investigation Pursued": 3, "Not Yet Assigned": 21.7,
-    "Regulatory action taken": 0.3})
+RECENT_DECISION_P = _weights(
+    voc.DECISIONS,
+    {
+        "No Further Action": 45,
+        "Informal Action Taken": 30,
+        "Investigation Pursued": 3,
+        "Not Yet Assigned": 21.7,
+        "Regulatory action taken": 0.3,
+    },
+)
 
 # Several rows per incident = distinct Data Subject Type x Data Type pairs. An incident starts at a (sector-
 # dependent) subject type and data type and walks along these popularity orders, so pairs never repeat.
-DST_ORDER = ("Customers or prospective customers", "Employees", "Patients", "Students", "Children",
-             "Vulnerable adults", "Users", "Subscribers", "Unknown")
-DT_ORDER = ("Basic personal identifiers", "Identification data", "Economic and financial data", "Health data",
-            "Official documents", "Location data", "Criminal convictions or offences",
-            "Data revealing racial or ethnic origin", "Genetic or biometric data",
-            "Religious or philosophical beliefs", "Sexual orientation data", "Sex life data",
-            "Gender Reassignment Data", "Political opinions", "Trade union membership", "Unknown")
-_DST_BASE = {"Customers or prospective customers": 45, "Employees": 25, "Users": 8, "Subscribers": 4,
-             "Unknown": 8, "Children": 4, "Students": 3, "Patients": 2, "Vulnerable adults": 1}
+DST_ORDER = (
+    "Customers or prospective customers",
+    "Employees",
+    "Patients",
+    "Students",
+    "Children",
+    "Vulnerable adults",
+    "Users",
+    "Subscribers",
+    "Unknown",
+)
+DT_ORDER = (
+    "Basic personal identifiers",
+    "Identification data",
+    "Economic and financial data",
+    "Health data",
+    "Official documents",
+    "Location data",
+    "Criminal convictions or offences",
+    "Data revealing racial or ethnic origin",
+    "Genetic or biometric data",
+    "Religious or philosophical beliefs",
+    "Sexual orientation data",
+    "Sex life data",
+    "Gender Reassignment Data",
+    "Political opinions",
+    "Trade union membership",
+    "Unknown",
+)
+_DST_BASE = {
+    "Customers or prospective customers": 45,
+    "Employees": 25,
+    "Users": 8,
+    "Subscribers": 4,
+    "Unknown": 8,
+    "Children": 4,
+    "Students": 3,
+    "Patients": 2,
+    "Vulnerable adults": 1,
+}
 _DST_BY_SECTOR = {
     "Health": {"Patients": 75, "Employees": 12, "Vulnerable adults": 5, "Unknown": 8},
     "Education and childcare": {"Students": 45, "Children": 35, "Employees": 15, "Unknown": 5},
     "Social care": {"Vulnerable adults": 55, "Children": 25, "Employees": 15, "Unknown": 5},
-    "Local government": {"Customers or prospective customers": 35, "Children": 20, "Vulnerable adults": 15,
-                         "Employees": 20, "Unknown": 10},
+    "Local government": {
+        "Customers or prospective customers": 35,
+        "Children": 20,
+        "Vulnerable adults": 15,
+        "Employees": 20,
+        "Unknown": 10,
+    },
 }
-_DT_BASE = {"Basic personal identifiers": 55, "Identification data": 12, "Economic and financial data": 12,
-            "Health data": 6, "Official documents": 4, "Location data": 3, "Criminal convictions or offences": 1,
-            "Unknown": 7}
+_DT_BASE = {
+    "Basic personal identifiers": 55,
+    "Identification data": 12,
+    "Economic and financial data": 12,
+    "Health data": 6,
+    "Official documents": 4,
+    "Location data": 3,
+    "Criminal convictions or offences": 1,
+    "Unknown": 7,
+}
 _DT_BY_SECTOR = {
     "Health": {"Health data": 55, "Basic personal identifiers": 35, "Unknown": 10},
     "Social care": {"Health data": 35, "Basic personal identifiers": 55, "Unknown": 10},
     "Justice": {"Criminal convictions or offences": 45, "Basic personal identifiers": 45, "Unknown": 10},
-    "Finance, insurance and credit": {"Economic and financial data": 50, "Basic personal identifiers": 45,
-                                      "Unknown": 5},
+    "Finance, insurance and credit": {
+        "Economic and financial data": 50,
+        "Basic personal identifiers": 45,
+        "Unknown": 5,
+    },
 }
 # How many data types an incident spans before adding another subject type (1..16).
-WIDTH_P = _weights(tuple(str(i) for i in range(1, 17)),
-                   {"1": 10, "2": 20, "3": 22, "4": 16, "5": 10, "6": 7, "7": 5, "8": 4, "9": 2, "10": 1,
-                    "11": 1, "12": 0.5, "13": 0.5, "14": 0.3, "15": 0.2, "16": 0.5})
+WIDTH_P = _weights(
+    tuple(str(i) for i in range(1, 17)),
+    {
+        "1": 10,
+        "2": 20,
+        "3": 22,
+        "4": 16,
+        "5": 10,
+        "6": 7,
+        "7": 5,
+        "8": 4,
+        "9": 2,
+        "10": 1,
+        "11": 1,
+        "12": 0.5,
+        "13": 0.5,
+        "14": 0.3,
+        "15": 0.2,
+        "16": 0.5,
+    },
+)
 
 
 def _start_cdf(order: tuple[str, ...], base: dict, by_sector: dict) -> np.ndarray:
@@ -186,7 +321,7 @@ def _split(total: int, weights: np.ndarray) -> np.ndarray:
     exact = weights * (total / weights.sum())
     base = np.floor(exact).astype(np.int64)
     order = np.argsort(-(exact - base), kind="stable")
-    base[order[:total - int(base.sum())]] += 1
+    base[order[: total - int(base.sum())]] += 1
     return base
 
 
@@ -205,8 +340,9 @@ def _rows_per_incident(rng: np.random.Generator, incidents: int, rows: int) -> n
     """Rows for each incident (1..144), summing to exactly `rows`: overdispersed, most incidents 1-3 rows."""
     extra_total = rows - incidents
     if extra_total > (MAX_ROWS_PER_INCIDENT - 1) * incidents:
-        raise ValueError(f"{rows} rows cannot be spread over {incidents} incidents "
-                         f"(at most {MAX_ROWS_PER_INCIDENT} rows each)")
+        raise ValueError(
+            f"{rows} rows cannot be spread over {incidents} incidents (at most {MAX_ROWS_PER_INCIDENT} rows each)"
+        )
     mean_extra = extra_total / incidents
     lam = rng.gamma(shape=0.45, scale=max(mean_extra, 1e-9) / 0.45, size=incidents)
     extra = np.minimum(rng.poisson(lam), MAX_ROWS_PER_INCIDENT - 1).astype(np.int64)
@@ -231,8 +367,9 @@ def _dict_column(codes: np.ndarray, values) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(list(values), pa.string()))
 
 
-def _quarter_table(rng: np.random.Generator, year: int, quarter: int, k: np.ndarray, refs: np.ndarray,
-                   recent: bool) -> pa.Table:
+def _quarter_table(
+    rng: np.random.Generator, year: int, quarter: int, k: np.ndarray, refs: np.ndarray, recent: bool
+) -> pa.Table:
     """All rows of a chunk of one quarter's incidents (k[i] rows for incident i, reference refs[i])."""
     n = k.size
     sector = _draw(rng, SECTOR_P, n)
@@ -266,8 +403,9 @@ def _quarter_table(rng: np.random.Generator, year: int, quarter: int, k: np.ndar
     cc = multi[rng.random(multi.size) < CATEGORY_CONFLICT_SHARE]
     flipped = 1 - category[cc]
     row_category[last[cc]] = flipped
-    row_type[last[cc]] = np.where(flipped == 0, _draw(rng, CYBER_TYPE_P, cc.size),
-                                  _draw(rng, NON_CYBER_TYPE_P, cc.size))
+    row_type[last[cc]] = np.where(
+        flipped == 0, _draw(rng, CYBER_TYPE_P, cc.size), _draw(rng, NON_CYBER_TYPE_P, cc.size)
+    )
 
     ref_text = pa.array(np.char.add("BI", refs.astype(str)).tolist(), pa.string())
     columns = [
@@ -302,8 +440,14 @@ def _revise(table: pa.Table, delta: int, first_ref: int) -> pa.Table:
     return added.set_column(0, table.schema.field(0), column)
 
 
-def _tables(rows: int, seed: int, counts: np.ndarray, published: list[tuple[int, int, int]],
-            until: tuple[int, int] | None = None, revisions: dict[tuple[int, int], int] | None = None):
+def _tables(
+    rows: int,
+    seed: int,
+    counts: np.ndarray,
+    published: list[tuple[int, int, int]],
+    until: tuple[int, int] | None = None,
+    revisions: dict[tuple[int, int], int] | None = None,
+):
     """Yield tables of at most CHUNK_INCIDENTS incidents, in time order (memory bounded whatever `rows`).
 
     Stops after quarter `until`; applies `revisions` ((year, quarter) -> incidents added or dropped) after the
@@ -334,7 +478,7 @@ def _tables(rows: int, seed: int, counts: np.ndarray, published: list[tuple[int,
         for j, (size, chunk_extra) in enumerate(zip(sizes, _split(int(extra), sizes))):
             size = int(size)
             k = _rows_per_incident(rng, size, size + int(chunk_extra))
-            table = _quarter_table(rng, year, quarter, k, refs[start:start + size], recent=i >= len(published) - 2)
+            table = _quarter_table(rng, year, quarter, k, refs[start : start + size], recent=i >= len(published) - 2)
             if delta < 0 and j == len(sizes) - 1:
                 table = _revise(table, delta, 0)
             yield table
@@ -352,7 +496,8 @@ def _marker_text(out: Path, rows: int, incidents: int, seed: int, size: int) -> 
         "Only the quarterly incident totals are real: the ICO's published figures "
         f"({PUBLISHED_QUARTERLY_CSV.name}) scaled by rows / {CALIBRATION_ROWS}.\n"
         "Sectors, categories, incident types, bands, decisions and references are simulated.\n"
-        "Any warehouse built from this file must be labelled as sample data.\n")
+        "Any warehouse built from this file must be labelled as sample data.\n"
+    )
 
 
 def _write_csv(tmp: Path, tables) -> None:
@@ -373,8 +518,9 @@ def _write_xlsx(tmp: Path, tables) -> None:
 
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
     # Fixed creation date and marker: byte-identical output for a seed, and recognisable as a sample.
-    wb.set_properties({"title": XLSX_MARKER, "comments": XLSX_MARKER, "keywords": XLSX_MARKER,
-                       "created": dt.datetime(2019, 1, 1)})
+    wb.set_properties(
+        {"title": XLSX_MARKER, "comments": XLSX_MARKER, "keywords": XLSX_MARKER, "created": dt.datetime(2019, 1, 1)}
+    )
     ws = wb.add_worksheet(voc.ICO_SHEET)
     ws.write_row(0, 0, COLUMNS)
     r = 1
@@ -402,13 +548,21 @@ def parse_revision(text: str) -> tuple[tuple[int, int], int]:
     except ValueError:
         delta = 0
     if not sep or delta == 0 or abs(delta) > MAX_REVISION:
-        raise ValueError(f"{text!r} is not a revision like 2023Q2=+4 or 2021Q1=-3 "
-                         f"(a whole number of incidents, at most {MAX_REVISION:,} either way)")
+        raise ValueError(
+            f"{text!r} is not a revision like 2023Q2=+4 or 2021Q1=-3 "
+            f"(a whole number of incidents, at most {MAX_REVISION:,} either way)"
+        )
     return parse_quarter(where), delta
 
 
-def write_sample(out: Path, rows: int, seed: int = 2019, *, until: tuple[int, int] | None = None,
-                 revisions: dict[tuple[int, int], int] | None = None) -> SampleInfo:
+def write_sample(
+    out: Path,
+    rows: int,
+    seed: int = 2019,
+    *,
+    until: tuple[int, int] | None = None,
+    revisions: dict[tuple[int, int], int] | None = None,
+) -> SampleInfo:
     """Write an ICO-format sample (CSV, or XLSX sheet `in` when out ends in .xlsx).
 
     `rows` rows for the full series; `until` (year, quarter) stops earlier (an earlier release: fewer rows, the
@@ -424,8 +578,10 @@ def write_sample(out: Path, rows: int, seed: int = 2019, *, until: tuple[int, in
     span = [(y, q) for y, q, _ in published]
     for where in [until, *(revisions or {})]:
         if where is not None and where not in span:
-            raise ValueError(f"{quarters.label(*where)} is outside the sample's quarters "
-                             f"({quarters.label(*span[0])} to {quarters.label(*span[-1])})")
+            raise ValueError(
+                f"{quarters.label(*where)} is outside the sample's quarters "
+                f"({quarters.label(*span[0])} to {quarters.label(*span[-1])})"
+            )
     if until is not None and any(where > until for where in revisions or {}):
         raise ValueError("a revised quarter lies after the last quarter of the release")
     counts = quarter_targets(rows, published)
@@ -434,7 +590,7 @@ def write_sample(out: Path, rows: int, seed: int = 2019, *, until: tuple[int, in
     written = {"rows": 0}
     quarterly = {where: 0 for where in span if until is None or where <= until}
 
-    def counted(tables):   # the true rows and incidents written, whatever `until` and `revisions` did
+    def counted(tables):  # the true rows and incidents written, whatever `until` and `revisions` did
         import pyarrow.compute as pc
 
         for table in tables:
@@ -444,16 +600,15 @@ def write_sample(out: Path, rows: int, seed: int = 2019, *, until: tuple[int, in
             yield table
 
     try:
-        (_write_xlsx if xlsx else _write_csv)(tmp, counted(_tables(rows, seed, counts, published, until,
-                                                                   revisions)))
+        (_write_xlsx if xlsx else _write_csv)(tmp, counted(_tables(rows, seed, counts, published, until, revisions)))
         incidents = sum(quarterly.values())
         marker = sample_marker_path(out)
         # Sidecar first, then the data: a sample never exists without its label. (No checksum here: hashing a
         # multi-GB sample would double the time; the build records the sha256 of what it loads.)
-        marker.write_text(_marker_text(out, written["rows"], incidents, seed, tmp.stat().st_size),
-                          encoding="utf-8")
+        marker.write_text(_marker_text(out, written["rows"], incidents, seed, tmp.stat().st_size), encoding="utf-8")
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
-    return SampleInfo(path=out, rows=written["rows"], incidents=incidents, quarterly_incidents=quarterly,
-                      marker=marker, seed=seed)
+    return SampleInfo(
+        path=out, rows=written["rows"], incidents=incidents, quarterly_incidents=quarterly, marker=marker, seed=seed
+    )

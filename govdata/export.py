@@ -12,6 +12,7 @@ Decisions (documented for the README):
 - Plots are rendered by kaleido 1.x with an installed Chromium. One renderer (kaleido's sync server) is started
   on first use and kept alive for the life of the process: the first image costs a few seconds, later ones less.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -30,8 +31,22 @@ from govdata import printing, spreadsheet_cells, workbook
 from govdata.figures import FigureSpec
 from govdata.printing import DEFAULT_SIZE, PRINT_SIZES, PrintSize
 
-__all__ = ["DEFAULT_SIZE", "PRINT_SIZES", "PrintSize", "IMAGE_FORMATS", "ImageExportUnavailable", "to_image",
-           "to_images", "image_download", "image_name", "to_csv", "to_xlsx", "citations", "file_stem", "images_available"]
+__all__ = [
+    "DEFAULT_SIZE",
+    "PRINT_SIZES",
+    "PrintSize",
+    "IMAGE_FORMATS",
+    "ImageExportUnavailable",
+    "to_image",
+    "to_images",
+    "image_download",
+    "image_name",
+    "to_csv",
+    "to_xlsx",
+    "citations",
+    "file_stem",
+    "images_available",
+]
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +106,7 @@ def to_xlsx(spec: FigureSpec, accessed: str | None = None) -> bytes:
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         data, cut_notes = spreadsheet_cells.fit_excel(export_frame(spec), "data")
-        percent = workbook.write_data(writer, data, "data")   # header, widths, number formats (govdata.workbook)
+        percent = workbook.write_data(writer, data, "data")  # header, widths, number formats (govdata.workbook)
         rows = about_rows(spec, accessed) + [("Cut text", note) for note in cut_notes]
         about = spreadsheet_cells.neutralise_frame(pd.DataFrame(rows, columns=["field", "text"]))
         about, more = spreadsheet_cells.fit_excel(about, "about")
@@ -105,7 +120,7 @@ def to_xlsx(spec: FigureSpec, accessed: str | None = None) -> bytes:
 def citations(spec: FigureSpec, accessed: str | None = None) -> str:
     """Harvard-style citations for each source of the chart, one per line (sample data says so first)."""
     accessed = accessed or date.today().isoformat()
-    lines = list(dict.fromkeys(s.harvard(accessed) for s in spec.sources))   # one line per distinct citation
+    lines = list(dict.fromkeys(s.harvard(accessed) for s in spec.sources))  # one line per distinct citation
     if spec.is_sample:
         lines.insert(0, spec.sample_label())
     return "\n".join(lines)
@@ -141,7 +156,8 @@ def _ensure_renderer() -> None:
     path = chromium_path()
     if path is None:
         raise ImageExportUnavailable(
-            "PNG/SVG export needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.")
+            "PNG/SVG export needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH."
+        )
     # mathjax=False: no CDN fetch (no network in production; the charts use no LaTeX).
     kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
     atexit.register(kaleido.stop_sync_server, silence_warnings=True)
@@ -159,8 +175,9 @@ def _render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
         return kaleido.calc_fig_sync(figure, opts=opts)
 
 
-def to_images(spec: FigureSpec, fmt: str = "png", *, size: str | PrintSize = DEFAULT_SIZE,
-              max_parts: int | None = None) -> list[bytes]:
+def to_images(
+    spec: FigureSpec, fmt: str = "png", *, size: str | PrintSize = DEFAULT_SIZE, max_parts: int | None = None
+) -> list[bytes]:
     """The chart laid out for print size `size` ("report": 16 cm wide; "slide": 16:9), as one PNG (300 dpi) or SVG
     per printed part: one for most charts, several for a chart too tall for the page (cut at row or panel edges,
     each part titled "part i of n"); `max_parts` renders only the first parts. Raises ImageExportUnavailable when
@@ -174,8 +191,9 @@ def to_images(spec: FigureSpec, fmt: str = "png", *, size: str | PrintSize = DEF
         if fmt == "png":
             images.append(printing.compose_png(spec, part, size, plot))
         else:
-            images.append(printing.compose_svg(spec, part, size, plot.decode("utf-8") if isinstance(plot, bytes)
-                                               else plot))
+            images.append(
+                printing.compose_svg(spec, part, size, plot.decode("utf-8") if isinstance(plot, bytes) else plot)
+            )
     return images
 
 
@@ -198,8 +216,9 @@ def image_name(spec: FigureSpec, fmt: str = "png", *, size: str | PrintSize = DE
     return f"{stem}.{fmt}", "image/png" if fmt == "png" else "image/svg+xml"
 
 
-def image_download(spec: FigureSpec, fmt: str = "png", *,
-                   size: str | PrintSize = DEFAULT_SIZE) -> tuple[bytes, str, str]:
+def image_download(
+    spec: FigureSpec, fmt: str = "png", *, size: str | PrintSize = DEFAULT_SIZE
+) -> tuple[bytes, str, str]:
     """(data, file name, MIME type) for a chart's image download: the image itself, or a ZIP of its parts
     ('<stem>-part1.png', ...) when it prints in several."""
     name, mime = image_name(spec, fmt, size=size)

@@ -3,6 +3,7 @@
 A FigureSpec is built by the core package (no Streamlit) and rendered by ui/ on screen, by govdata.export into
 files, and by the briefing pack into a ZIP: one object, so the screen and every export say the same thing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,20 +13,28 @@ import plotly.graph_objects as go
 
 OGL = "Open Government Licence v3.0"
 OGL_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
-COMPACT_AFTER = 3   # more cited pages than this: the printed source line names each publisher once
+COMPACT_AFTER = 3  # more cited pages than this: the printed source line names each publisher once
 SAMPLE_LABEL = "SAMPLE DATA: simulated rows shaped like the ICO release; not real incidents."
 # What a sample warehouse makes simulated on each page: only the ICO incident counts (the banner, briefing notes).
 SIMULATED_ON = {
     "overview": "Every figure on this page is simulated.",
-    "trends": ("The incident counts in the first chart are simulated. The older quarterly tables further down, when "
-               "shown, are the ICO's own published figures."),
+    "trends": (
+        "The incident counts in the first chart are simulated. The older quarterly tables further down, when "
+        "shown, are the ICO's own published figures."
+    ),
     "sectors": "Every figure on this page is simulated.",
-    "surveys": ("Only the incident counts in the top panel of the linked view are simulated. The council survey and "
-                "public-trust poll figures are real, transcribed from their published sources."),
-    "scenarios": ("The baseline incidents are simulated, so every result on this page is too. The effect sizes and "
-                  "coverage defaults are published figures or labelled assumptions."),
-    "sources": ("The ICO row-level source listed below is a simulated sample. The reference tables (surveys, polls, "
-                "context figures) and the older ICO tables are real published figures."),
+    "surveys": (
+        "Only the incident counts in the top panel of the linked view are simulated. The council survey and "
+        "public-trust poll figures are real, transcribed from their published sources."
+    ),
+    "scenarios": (
+        "The baseline incidents are simulated, so every result on this page is too. The effect sizes and "
+        "coverage defaults are published figures or labelled assumptions."
+    ),
+    "sources": (
+        "The ICO row-level source listed below is a simulated sample. The reference tables (surveys, polls, "
+        "context figures) and the older ICO tables are real published figures."
+    ),
 }
 
 
@@ -44,12 +53,12 @@ class Source:
     publisher: str
     title: str
     url: str = ""
-    licence: str = ""              # e.g. "Open Government Licence v3.0"
-    release_date: str = ""         # the date the publisher published it (ISO or as stated); '' = not stated
+    licence: str = ""  # e.g. "Open Government Licence v3.0"
+    release_date: str = ""  # the date the publisher published it (ISO or as stated); '' = not stated
     is_sample: bool = False
-    data_to: str = ""              # the date or quarter the data runs to, e.g. "2024 Q4" (never a release date)
-    accessed: str = ""             # when the page was read (transcribed figures); '' = the export date
-    author: str = ""               # the author of an article, when it names one
+    data_to: str = ""  # the date or quarter the data runs to, e.g. "2024 Q4" (never a release date)
+    accessed: str = ""  # when the page was read (transcribed figures); '' = the export date
+    author: str = ""  # the author of an article, when it names one
 
     def line(self) -> str:
         if self.is_sample:
@@ -88,8 +97,15 @@ def sources_from(rows: pd.DataFrame, *, accessed_column: str = "accessed") -> li
     """One Source per distinct cited page (URL, publisher, title, date, licence, access date) in `rows`: the
     citation fields of the figures actually shown (joined from data/reference/sources.csv by the queries),
     grouped only where every field matches. Rows without citation fields (e.g. incident counts) are skipped."""
-    fields = ["cite_publisher", "cite_title", "source_url", "cite_published", "cite_licence", accessed_column,
-              "cite_author"]
+    fields = [
+        "cite_publisher",
+        "cite_title",
+        "source_url",
+        "cite_published",
+        "cite_licence",
+        accessed_column,
+        "cite_author",
+    ]
     missing = [f for f in fields if f not in rows.columns]
     if missing:
         raise ValueError(f"citation columns missing: {missing}")
@@ -97,9 +113,17 @@ def sources_from(rows: pd.DataFrame, *, accessed_column: str = "accessed") -> li
     rows = rows[rows["cite_publisher"].notna()]
     for values in rows[fields].drop_duplicates().itertuples(index=False):
         publisher, title, url, published, licence, accessed, author = (
-            "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values)
-        source = Source(publisher=publisher, title=title, url=url, licence=licence,
-                        release_date=published[:10], accessed=accessed[:10], author=author)
+            "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values
+        )
+        source = Source(
+            publisher=publisher,
+            title=title,
+            url=url,
+            licence=licence,
+            release_date=published[:10],
+            accessed=accessed[:10],
+            author=author,
+        )
         if source not in out:
             out.append(source)
     return sorted(out, key=lambda s: (s.publisher, s.release_date, s.title, s.url))
@@ -109,18 +133,18 @@ def sources_from(rows: pd.DataFrame, *, accessed_column: str = "accessed") -> li
 class FigureSpec:
     """A chart and everything shown or exported with it."""
 
-    key: str                        # stable id, used in file names: 'trends-by-category'
-    title: str                      # states the finding, computed from `data`
-    subtitle: str                   # measure and period
+    key: str  # stable id, used in file names: 'trends-by-category'
+    title: str  # states the finding, computed from `data`
+    subtitle: str  # measure and period
     figure: go.Figure
-    data: pd.DataFrame              # exactly the data plotted
-    summary: str                    # one sentence, computed from `data`
+    data: pd.DataFrame  # exactly the data plotted
+    summary: str  # one sentence, computed from `data`
     sources: list[Source] = field(default_factory=list)
-    queries: list = field(default_factory=list)   # QueryResult objects behind the chart ("show query")
+    queries: list = field(default_factory=list)  # QueryResult objects behind the chart ("show query")
     notes: list[str] = field(default_factory=list)  # series breaks, caveats
     alt_text: str = ""
-    data_date: str = ""             # the date or quarter the data shown runs to (pack README, about sheet)
-    sample_part: str = ""           # when only part of the chart is simulated, which part (e.g. "the top panel")
+    data_date: str = ""  # the date or quarter the data shown runs to (pack README, about sheet)
+    sample_part: str = ""  # when only part of the chart is simulated, which part (e.g. "the top panel")
 
     @property
     def is_sample(self) -> bool:
@@ -130,8 +154,10 @@ class FigureSpec:
         """What is simulated: the whole chart, or only `sample_part` (the rest is real, as published)."""
         if not self.sample_part:
             return SAMPLE_LABEL
-        return (f"SAMPLE DATA in {self.sample_part}: simulated incidents, not real. Every other figure on this "
-                "chart is real, as published.")
+        return (
+            f"SAMPLE DATA in {self.sample_part}: simulated incidents, not real. Every other figure on this "
+            "chart is real, as published."
+        )
 
     def source_text(self) -> str:
         """The source line printed on the figure. Up to COMPACT_AFTER sources are written in full; beyond that
@@ -149,8 +175,10 @@ class FigureSpec:
                     years[src.publisher].append(year)
             named = "; ".join(f"{p} ({', '.join(sorted(y))})" for p, y in years.items())
             lines = [s.line() for s in self.sources if s.is_sample]
-            lines.append(f"Sources: figures read from {len(real)} pages by {named}. Each figure's page, date and "
-                         "licence are cited with the chart and in its data.")
+            lines.append(
+                f"Sources: figures read from {len(real)} pages by {named}. Each figure's page, date and "
+                "licence are cited with the chart and in its data."
+            )
         if self.is_sample:
             lines.insert(0, self.sample_label())
         return " ".join(lines)

@@ -5,6 +5,7 @@ quarter, 'year' = latest complete year). Output: Headline objects carrying the n
 and the sentence. The card and the sentence state the same text, made once by govdata.numbers from the counts
 (exact ratio, rounded once, half up), so they cannot disagree.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -26,7 +27,7 @@ SMALL_BASE_WORDS = f"; fewer than {MIN_BASE} reports, so treat the share with ca
 class Headline:
     """One headline figure: metric label, displayed value, delta text (or None) and a paste-ready sentence."""
 
-    key: str            # e.g. 'year-incidents', 'quarter-cyber-share'
+    key: str  # e.g. 'year-incidents', 'quarter-cyber-share'
     label: str
     value: str
     delta: str | None
@@ -42,12 +43,16 @@ def _revised(revision: tuple[int, str] | None) -> str:
     if revision is None:
         return ""
     previous, runs_to = revision
-    return (f" (revised from {numbers.count(previous)} in the previous release, data to "
-            f"{quarters.text(runs_to)})")
+    return f" (revised from {numbers.count(previous)} in the previous release, data to {quarters.text(runs_to)})"
 
 
-def headlines(result: QueryResult | pd.DataFrame, *, sectors: Sequence[str] = (),
-              is_sample: bool = False, revised: Mapping[str, tuple[int, str]] | None = None) -> list[Headline]:
+def headlines(
+    result: QueryResult | pd.DataFrame,
+    *,
+    sectors: Sequence[str] = (),
+    is_sample: bool = False,
+    revised: Mapping[str, tuple[int, str]] | None = None,
+) -> list[Headline]:
     """Headlines for each row of headline_figures(): reports (with change on a year earlier), cyber share and
     share reported within 72 hours. Sentences start with a sample label when `is_sample`. `revised` (from
     govdata.queries.releases.headline_revisions) adds "revised from N in the previous release" to a kind's
@@ -62,27 +67,50 @@ def headlines(result: QueryResult | pd.DataFrame, *, sectors: Sequence[str] = ()
         source = _from_sectors(sectors)
         previous = None if numbers.missing(row.incidents_year_earlier) else int(row.incidents_year_earlier)
         change = numbers.change_words(incidents, previous, earlier) if previous else ""
-        sentence = (f"In {when} the ICO received {numbers.count(incidents)} personal data breach reports{source}"
-                    + _revised((revised or {}).get(row.kind)))
+        sentence = (
+            f"In {when} the ICO received {numbers.count(incidents)} personal data breach reports{source}"
+            + _revised((revised or {}).get(row.kind))
+        )
         if change:
             sentence += f", {change} ({numbers.count(previous)})"
-        out.append(Headline(
-            key=f"{row.kind}-incidents", label=f"Reports in {when}", value=numbers.count(incidents),
-            delta=f"{numbers.change_text(incidents, previous)} on {earlier}" if change else None,
-            sentence=prefix + sentence + "."))
+        out.append(
+            Headline(
+                key=f"{row.kind}-incidents",
+                label=f"Reports in {when}",
+                value=numbers.count(incidents),
+                delta=f"{numbers.change_text(incidents, previous)} on {earlier}" if change else None,
+                sentence=prefix + sentence + ".",
+            )
+        )
         if incidents == 0:
             continue
         caution = SMALL_BASE_WORDS if small_base(incidents) else ""
         cyber, within = int(row.cyber), int(row.within_72h)
         cyber_share = numbers.share_text(cyber, incidents)
-        out.append(Headline(
-            key=f"{row.kind}-cyber-share", label=f"Cyber share, {when}", value=cyber_share, delta=None,
-            sentence=(f"{prefix}Cyber incidents made up {cyber_share} of the personal data breach reports the ICO "
-                      f"received{source} in {when} ({numbers.count(cyber)} of {numbers.count(incidents)}"
-                      f"{caution}).")))
+        out.append(
+            Headline(
+                key=f"{row.kind}-cyber-share",
+                label=f"Cyber share, {when}",
+                value=cyber_share,
+                delta=None,
+                sentence=(
+                    f"{prefix}Cyber incidents made up {cyber_share} of the personal data breach reports the ICO "
+                    f"received{source} in {when} ({numbers.count(cyber)} of {numbers.count(incidents)}"
+                    f"{caution})."
+                ),
+            )
+        )
         within_share = numbers.share_text(within, incidents)
-        out.append(Headline(
-            key=f"{row.kind}-within-72h", label=f"Reported within 72 hours, {when}", value=within_share, delta=None,
-            sentence=(f"{prefix}In {when}, {within_share} of personal data breach reports to the ICO{source} "
-                      f"({numbers.count(within)} of {numbers.count(incidents)}{caution}) {WITHIN_72H_WORDS}.")))
+        out.append(
+            Headline(
+                key=f"{row.kind}-within-72h",
+                label=f"Reported within 72 hours, {when}",
+                value=within_share,
+                delta=None,
+                sentence=(
+                    f"{prefix}In {when}, {within_share} of personal data breach reports to the ICO{source} "
+                    f"({numbers.count(within)} of {numbers.count(incidents)}{caution}) {WITHIN_72H_WORDS}."
+                ),
+            )
+        )
     return out

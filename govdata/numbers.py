@@ -8,6 +8,7 @@ published table are taken at their shortest decimal form (repr), so 0.125 rounds
 
 SQL returns counts (or unrounded ratios that are never shown); nothing is rounded anywhere else.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,9 +18,9 @@ from numbers import Rational
 
 import pandas as pd
 
-PCT_PLACES = 1       # shares and changes: one decimal place on cards, in sentences, titles, tables and exports
+PCT_PLACES = 1  # shares and changes: one decimal place on cards, in sentences, titles, tables and exports
 ESTIMATE_PLACES = 1  # model estimates (expected incidents a year): one decimal place
-MINUS = "-"          # ASCII hyphen-minus: pasted figures stay numbers in spreadsheets
+MINUS = "-"  # ASCII hyphen-minus: pasted figures stay numbers in spreadsheets
 
 Number = int | float | Fraction | Decimal
 
@@ -48,9 +49,9 @@ def missing(value) -> bool:
 
 def round_half_up(value: Number, places: int = 0) -> Decimal:
     """`value` rounded once to `places` decimal places, halves away from zero (2.5 -> 3, -2.5 -> -3)."""
-    fraction = exact(value) * 10 ** places
+    fraction = exact(value) * 10**places
     whole, rest = divmod(abs(fraction.numerator), fraction.denominator)
-    if 2 * rest >= fraction.denominator:   # the exact remainder decides: no binary or decimal pre-rounding
+    if 2 * rest >= fraction.denominator:  # the exact remainder decides: no binary or decimal pre-rounding
         whole += 1
     return Decimal(-whole if fraction < 0 else whole).scaleb(-places)
 
@@ -83,6 +84,7 @@ def _whole(value) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- text
+
 
 def _digits(value: Decimal, places: int) -> str:
     text = f"{abs(value):,.{places}f}"
@@ -148,6 +150,7 @@ def interval_text(low: Number, high: Number, places: int = ESTIMATE_PLACES, *, s
 
 # ---------------------------------------------------------------------------------------------- table columns
 
+
 def to_float(value: Decimal | None) -> float:
     """A rounded Decimal as the float written to a table cell (NaN for None)."""
     return math.nan if value is None else float(value)
@@ -155,22 +158,28 @@ def to_float(value: Decimal | None) -> float:
 
 def percent_column(numerators: pd.Series, denominators: pd.Series, places: int = PCT_PLACES) -> pd.Series:
     """Row-wise percent(numerator, denominator) as floats rounded once (NaN where the denominator is 0/missing)."""
-    values = [math.nan if missing(n) or missing(d) else to_float(percent(n, d, places))
-              for n, d in zip(numerators, denominators)]
+    values = [
+        math.nan if missing(n) or missing(d) else to_float(percent(n, d, places))
+        for n, d in zip(numerators, denominators)
+    ]
     return pd.Series(values, index=numerators.index, dtype="float64")
 
 
 def ratio_column(numerators: pd.Series, denominators: pd.Series, places: int = ESTIMATE_PLACES) -> pd.Series:
     """Row-wise numerator / denominator (e.g. incidents per quarter) as floats rounded once."""
-    values = [math.nan if missing(n) or missing(d) or ratio(n, d) is None else float(round_half_up(ratio(n, d), places))
-              for n, d in zip(numerators, denominators)]
+    values = [
+        math.nan if missing(n) or missing(d) or ratio(n, d) is None else float(round_half_up(ratio(n, d), places))
+        for n, d in zip(numerators, denominators)
+    ]
     return pd.Series(values, index=numerators.index, dtype="float64")
 
 
 def change_column(current: pd.Series, previous: pd.Series, places: int = PCT_PLACES) -> pd.Series:
     """Row-wise change_percent(current, previous) as floats rounded once (NaN where there is no base)."""
-    values = [math.nan if missing(c) or missing(p) else to_float(change_percent(c, p, places))
-              for c, p in zip(current, previous)]
+    values = [
+        math.nan if missing(c) or missing(p) else to_float(change_percent(c, p, places))
+        for c, p in zip(current, previous)
+    ]
     return pd.Series(values, index=current.index, dtype="float64")
 
 

@@ -7,13 +7,14 @@ byte-identical to the chart's own CSV download), plus citations.txt (Harvard sty
 manifest. Images come from govdata.export's single, long-lived renderer. Without Chromium the pack still holds
 everything else and README.txt says why the images are missing.
 """
+
 from __future__ import annotations
 
 import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from govdata import export
 from govdata.figures import OGL, OGL_ATTRIBUTION, FigureSpec
@@ -76,9 +77,11 @@ def _citations(specs: list[FigureSpec], accessed: str) -> str:
 def _images(specs: list[FigureSpec], stems: list[str]) -> tuple[list[PackFile], str | None]:
     """PNG and SVG of every chart, or ([], reason) when they cannot be rendered on this server."""
     if not export.images_available():
-        return [], ("No Chromium is installed on the server that built this pack (or CHROMIUM_PATH points to a "
-                    "missing file), so the PNG and SVG images are not included. Every chart's data, citation and "
-                    "alt text are. Install Chromium (Debian: apt-get install chromium) to include images.")
+        return [], (
+            "No Chromium is installed on the server that built this pack (or CHROMIUM_PATH points to a "
+            "missing file), so the PNG and SVG images are not included. Every chart's data, citation and "
+            "alt text are. Install Chromium (Debian: apt-get install chromium) to include images."
+        )
     files = []
     try:
         for spec, stem in zip(specs, stems):
@@ -90,43 +93,56 @@ def _images(specs: list[FigureSpec], stems: list[str]) -> tuple[list[PackFile], 
                     files.append(PackFile(f"{stem}{part}.{fmt}", f"{spec.title} ({fmt.upper()}{what})", image))
     except Exception as exc:  # a renderer failure must not lose the rest of the pack; README says what happened
         first_line = (str(exc).splitlines() or [""])[0]
-        return [], (f"The image renderer failed ({type(exc).__name__}: {first_line}), so the PNG and SVG images "
-                    "are not included. Every chart's data, citation and alt text are.")
+        return [], (
+            f"The image renderer failed ({type(exc).__name__}: {first_line}), so the PNG and SVG images "
+            "are not included. Every chart's data, citation and alt text are."
+        )
     return files, None
 
 
-def pack_files(specs: list[FigureSpec], page_title: str, *, accessed_date: str | date,
-               include_images: bool = True) -> list[PackFile]:
+def pack_files(
+    specs: list[FigureSpec], page_title: str, *, accessed_date: str | date, include_images: bool = True
+) -> list[PackFile]:
     """Every file of the pack, README.txt first."""
     accessed = accessed_date.isoformat() if isinstance(accessed_date, date) else str(accessed_date)
     stems = [f"{i:02d}-{export.file_stem(spec)}" for i, spec in enumerate(specs, 1)]
-    data_files = [PackFile(f"{stem}.csv", f"data behind: {spec.title}", export.to_csv(spec))
-                  for spec, stem in zip(specs, stems)]
+    data_files = [
+        PackFile(f"{stem}.csv", f"data behind: {spec.title}", export.to_csv(spec)) for spec, stem in zip(specs, stems)
+    ]
     if include_images:
         images, no_images_reason = _images(specs, stems)
     else:
         images, no_images_reason = [], "Images were not requested for this pack."
     alt = "\n\n".join(f"{stem}\n{alt_text(spec)}" for spec, stem in zip(specs, stems)) + "\n"
-    extras = [PackFile(CITATIONS, "Harvard-style citations of every source", _citations(specs, accessed).encode()),
-              PackFile(ALT_TEXT, "alt text for every chart, headed by its file name", alt.encode())]
+    extras = [
+        PackFile(CITATIONS, "Harvard-style citations of every source", _citations(specs, accessed).encode()),
+        PackFile(ALT_TEXT, "alt text for every chart, headed by its file name", alt.encode()),
+    ]
     body = images + data_files + extras
     readme = _readme(specs, stems, page_title, accessed, body, no_images_reason)
     return [PackFile(README, "this manifest", readme.encode())] + sorted(body, key=lambda f: f.name)
 
 
 def _readme(specs, stems, page_title, accessed, files, no_images_reason) -> str:
-    built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"Briefing pack: {page_title}", "=" * (16 + len(page_title)), ""]
     if any(s.is_sample for s in specs):
         lines += list(dict.fromkeys(s.sample_label() for s in specs if s.is_sample))
-        lines += ["Do not quote the simulated figures: the CSVs carry a data_status column saying which rows they "
-                  "are.", ""]
+        lines += [
+            "Do not quote the simulated figures: the CSVs carry a data_status column saying which rows they are.",
+            "",
+        ]
     lines += [f"Built: {built}. Sources accessed: {accessed}.", f"Charts: {len(specs)}.", ""]
     if no_images_reason:
         lines += ["IMAGES NOT INCLUDED: " + no_images_reason, ""]
     for spec, stem in zip(specs, stems):
-        lines += [f"{stem}: {spec.title}", f"  {spec.subtitle}", f"  Summary: {spec.summary}",
-                  f"  Source: {spec.source_text()}", f"  Data runs to: {_data_date(spec)}"]
+        lines += [
+            f"{stem}: {spec.title}",
+            f"  {spec.subtitle}",
+            f"  Summary: {spec.summary}",
+            f"  Source: {spec.source_text()}",
+            f"  Data runs to: {_data_date(spec)}",
+        ]
         lines += [f"  Note: {note}" for note in spec.notes]
         lines.append("")
     lines.append("Files:")
@@ -135,8 +151,9 @@ def _readme(specs, stems, page_title, accessed, files, no_images_reason) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_pack(specs: list[FigureSpec], page_title: str, *, accessed_date: str | date,
-               include_images: bool = True) -> bytes:
+def build_pack(
+    specs: list[FigureSpec], page_title: str, *, accessed_date: str | date, include_images: bool = True
+) -> bytes:
     """The briefing pack ZIP for the charts of one page, as bytes."""
     if not specs:
         raise ValueError("a briefing pack needs at least one chart")

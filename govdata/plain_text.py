@@ -12,6 +12,7 @@
 - `sanitize_figure`: `for_plotly` over every data string a figure's traces carry (x, y, text, hovertext, labels,
   names, customdata): the chart builders' own templates (hovertemplate, titles composed in code) are untouched.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ import unicodedata
 import numpy as np
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=/@])")
-_LINK_BREAK = "\u2060"       # WORD JOINER: invisible, and no auto-linker matches across it
+_LINK_BREAK = "\u2060"  # WORD JOINER: invisible, and no auto-linker matches across it
 _AUTOLINK_PARTS = re.compile(r"(?i)(:|@|(?<=www)\.)")
 _OWN_BREAK = "<br>"
 _BREAK_TOKEN = "\x00br\x00"

@@ -9,6 +9,7 @@ Charts too tall for the page are cut into parts at row or panel edges (labelled 
 be cut are drawn shorter. This module only computes layouts and composes images from rendered plots; rendering
 itself (the single kaleido renderer) lives in govdata.export.
 """
+
 from __future__ import annotations
 
 import base64
@@ -28,12 +29,12 @@ CSS_PX_PER_INCH = 96
 PT_PER_INCH = 72
 CM_PER_INCH = 2.54
 TEXT_COLOUR = "#222222"
-MUTED_COLOUR = "#505050"     # 8:1 on white
-SAMPLE_COLOUR = "#A33A00"    # the sample-data label: dark orange, 6:1 on white
-PAD_PX = 8                   # left/right inset of the printed text (the plot's own margin is the same)
-GAP_PX = 8                   # between the heading, the plot and the footer
-MIN_PLOT_PX = 220            # a chart that cannot be cut into parts is never drawn shorter than this
-MIN_PANEL_PX = 64            # small multiples are drawn shorter, down to this, before being cut into parts
+MUTED_COLOUR = "#505050"  # 8:1 on white
+SAMPLE_COLOUR = "#A33A00"  # the sample-data label: dark orange, 6:1 on white
+PAD_PX = 8  # left/right inset of the printed text (the plot's own margin is the same)
+GAP_PX = 8  # between the heading, the plot and the footer
+MIN_PLOT_PX = 220  # a chart that cannot be cut into parts is never drawn shorter than this
+MIN_PANEL_PX = 64  # small multiples are drawn shorter, down to this, before being cut into parts
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,9 @@ class PrintSize:
     name: str
     label: str
     width_cm: float
-    max_height_cm: float         # taller charts are cut into parts (or drawn shorter)
-    fixed_height: bool           # slides: every image exactly max_height_cm tall
-    body_pt: float               # plot text, legend, notes and source line
+    max_height_cm: float  # taller charts are cut into parts (or drawn shorter)
+    fixed_height: bool  # slides: every image exactly max_height_cm tall
+    body_pt: float  # plot text, legend, notes and source line
     title_pt: float
     subtitle_pt: float
     dpi: int = 300
@@ -82,8 +83,9 @@ PRINT_SIZES: dict[str, PrintSize] = {
     # margins) less a caption line
     "report": PrintSize("report", "Report: 16 cm wide", 16.0, 24.0, False, body_pt=9, title_pt=12, subtitle_pt=10),
     # a 16:9 slide (PowerPoint's and Google Slides' 10 x 5.625 in), the chart filling it
-    "slide": PrintSize("slide", "Slide: 16:9, 25.4 x 14.3 cm", 25.4, 25.4 * 9 / 16, True, body_pt=10, title_pt=14,
-                       subtitle_pt=11),
+    "slide": PrintSize(
+        "slide", "Slide: 16:9, 25.4 x 14.3 cm", 25.4, 25.4 * 9 / 16, True, body_pt=10, title_pt=14, subtitle_pt=11
+    ),
 }
 DEFAULT_SIZE = "report"
 
@@ -130,6 +132,7 @@ def description(spec: FigureSpec) -> str:
 
 # ----------------------------------------------------------------------------------------------- text blocks
 
+
 def _block(paragraphs: list[tuple[str, float, bool, str]], width: float, top: float) -> tuple[list[TextLine], float]:
     """Wrap (text, size_px, bold, colour) paragraphs into lines from `top`; returns the lines and the new top."""
     lines = []
@@ -145,8 +148,11 @@ def _heading(spec: FigureSpec, size: PrintSize, part: str) -> list[tuple[str, fl
     body, title_px, sub_px = size.px(size.body_pt), size.px(size.title_pt), size.px(size.subtitle_pt)
     paragraphs = []
     if spec.is_sample:
-        tag = (f"SAMPLE DATA in {spec.sample_part}: simulated incidents" if spec.sample_part
-               else "SAMPLE DATA: simulated figures, not real incidents")
+        tag = (
+            f"SAMPLE DATA in {spec.sample_part}: simulated incidents"
+            if spec.sample_part
+            else "SAMPLE DATA: simulated figures, not real incidents"
+        )
         paragraphs.append((tag, body, True, SAMPLE_COLOUR))
     paragraphs.append((spec.title, title_px, True, TEXT_COLOUR))
     subtitle = spec.subtitle + (f" ({part})" if part else "")
@@ -155,7 +161,7 @@ def _heading(spec: FigureSpec, size: PrintSize, part: str) -> list[tuple[str, fl
     return paragraphs
 
 
-MIN_PT = 9   # no printed text is smaller
+MIN_PT = 9  # no printed text is smaller
 
 
 def _footer(spec: FigureSpec, size: PrintSize) -> list[tuple[str, float, bool, str]]:
@@ -176,7 +182,7 @@ def _footer_at(spec: FigureSpec, body: float) -> list[tuple[str, float, bool, st
     label = spec.sample_label() if spec.is_sample else ""
     if label and source.startswith(label):
         paragraphs.append((label, body, True, SAMPLE_COLOUR))
-        source = source[len(label):].strip()
+        source = source[len(label) :].strip()
     paragraphs.append((source, body, False, MUTED_COLOUR))
     return paragraphs
 
@@ -195,8 +201,11 @@ def _raise_fonts(node, minimum: float, in_font: bool = False) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "size" and in_font and value is not None:
-                node[key] = ([max(v, minimum) for v in _values(value)] if isinstance(value, (list, dict))
-                             else max(value, minimum))
+                node[key] = (
+                    [max(v, minimum) for v in _values(value)]
+                    if isinstance(value, (list, dict))
+                    else max(value, minimum)
+                )
             else:
                 _raise_fonts(value, minimum, key in _FONT_KEYS or key.endswith("font"))
     elif isinstance(node, list):
@@ -253,12 +262,12 @@ def _relabel_rows(fig: dict, meta: dict, size: PrintSize) -> None:
     if new is None:
         return
     moved = {old: y for old, y in zip(rows["mark_y"], new.mark_y) if old is not None}
-    fig["layout"][rows["axis"]].update(tickvals=new.tickvals, ticktext=new.ticktext,
-                                       range=[0, new.total + base.TOP_PAD_UNITS])
+    fig["layout"][rows["axis"]].update(
+        tickvals=new.tickvals, ticktext=new.ticktext, range=[0, new.total + base.TOP_PAD_UNITS]
+    )
     for trace in fig.get("data", []):
         if trace.get("y") is not None and (trace.get("yaxis") or "y") == "y" + rows["axis"][5:]:
             trace["y"] = [moved.get(float(v), v) for v in _values(trace["y"])]
-
 
 
 def _print_rows(meta: dict, size: PrintSize):
@@ -268,8 +277,12 @@ def _print_rows(meta: dict, size: PrintSize):
     if not rows.get("labels"):
         return None
     body = size.px(size.body_pt)
-    new = base.rows(rows["labels"], headers=rows["headers"], size_px=body,
-                    wrap_px=size.width_px - base.MARGIN["l"] - base.MARGIN["r"] - 4 * body)
+    new = base.rows(
+        rows["labels"],
+        headers=rows["headers"],
+        size_px=body,
+        wrap_px=size.width_px - base.MARGIN["l"] - base.MARGIN["r"] - 4 * body,
+    )
     meta["rows"] = {**rows, "bounds": new.bounds, "total": new.total, "mark_y": new.mark_y}
     return new
 
@@ -278,8 +291,7 @@ def _budget(spec: FigureSpec, size: PrintSize, meta: dict) -> tuple[int, float, 
     """(legend px, px available for the plot on one page, the plot's natural px) at `size`."""
     width, body = size.width_px, size.px(size.body_pt)
     legend_px = _legend_px(spec.figure, width, body)
-    head_px = _text_height(_heading(spec, size, "part 9 of 9" if meta.get("rows") or meta.get("panels") else ""),
-                           width)
+    head_px = _text_height(_heading(spec, size, "part 9 of 9" if meta.get("rows") or meta.get("panels") else ""), width)
     text_px = head_px + _text_height(_footer(spec, size), width) + 4 * GAP_PX + 3  # + 3: rounding up each box
     return legend_px, size.max_height_px - text_px, _natural_height(meta, spec, size, legend_px)
 
@@ -291,8 +303,10 @@ def _panel_plan(meta: dict, available: float, legend_px: int, fixed: float):
     shrink = room / sum(panels["heights"])
     if min(panels["heights"]) * shrink >= MIN_PANEL_PX:  # all panels still readable, drawn shorter
         return "shrink", [h * shrink for h in panels["heights"]]
-    short = {**meta, "panels": {**panels, "heights": [min(h, max(MIN_PANEL_PX, h * shrink))
-                                                      for h in panels["heights"]]}}
+    short = {
+        **meta,
+        "panels": {**panels, "heights": [min(h, max(MIN_PANEL_PX, h * shrink)) for h in panels["heights"]]},
+    }
     return "split", short, _panel_parts(short, available, legend_px, fixed)
 
 
@@ -324,8 +338,13 @@ def _natural_height(meta: dict, spec: FigureSpec, size: PrintSize, legend_px: in
     if "rows" in meta:
         rows = meta["rows"]
         unit = body * text.LINE_HEIGHT
-        return ((rows["total"] + base.TOP_PAD_UNITS) * unit + base.MARGIN["t"] + base.MARGIN["b"]
-                + rows["extra_px"] * body / base.SMALL_PX + legend_px)
+        return (
+            (rows["total"] + base.TOP_PAD_UNITS) * unit
+            + base.MARGIN["t"]
+            + base.MARGIN["b"]
+            + rows["extra_px"] * body / base.SMALL_PX
+            + legend_px
+        )
     plot_px = meta.get("plot_px") or (spec.figure.layout.height or base.HEIGHT)
     return plot_px + legend_px
 
@@ -387,10 +406,16 @@ def _keep_panels(fig: dict, meta: dict, keep: list[int], heights: list[float] | 
     for trace in fig.get("data", []):
         if (trace.get("yaxis") or "y") not in kept_axes:
             trace.update(visible=False, showlegend=False)
-    layout["annotations"] = [a for a in layout.get("annotations", [])
-                             if not str(a.get("yref", "")).startswith("y") or str(a["yref"]).split()[0] in kept_axes]
-    layout["shapes"] = [s for s in layout.get("shapes", [])
-                        if not str(s.get("yref", "")).startswith("y") or str(s["yref"]).split()[0] in kept_axes]
+    layout["annotations"] = [
+        a
+        for a in layout.get("annotations", [])
+        if not str(a.get("yref", "")).startswith("y") or str(a["yref"]).split()[0] in kept_axes
+    ]
+    layout["shapes"] = [
+        s
+        for s in layout.get("shapes", [])
+        if not str(s.get("yref", "")).startswith("y") or str(s["yref"]).split()[0] in kept_axes
+    ]
     return plot_px
 
 
@@ -420,8 +445,9 @@ def layout(spec: FigureSpec, size: str | PrintSize = DEFAULT_SIZE) -> list[Print
         fixed = (margin.get("t") or 0) + (margin.get("b") or 0)
         plan = _panel_plan(meta, available, legend_px, fixed)
         if plan[0] == "shrink":
-            pieces.append((fig, _keep_panels(fig, meta, list(range(meta["panels"]["count"])), plan[1])
-                           + fixed + legend_px))
+            pieces.append(
+                (fig, _keep_panels(fig, meta, list(range(meta["panels"]["count"])), plan[1]) + fixed + legend_px)
+            )
         else:
             _, short, groups = plan
             for keep in groups:
@@ -437,17 +463,22 @@ def layout(spec: FigureSpec, size: str | PrintSize = DEFAULT_SIZE) -> list[Print
         plot_top = math.ceil(top + GAP_PX)
         plot_height = math.ceil(plot_px)
         if size.fixed_height:  # a slide is exactly its size: the plot takes what the text leaves
-            plot_height = max(size.max_height_px - plot_top - math.ceil(_text_height(footer, width)) - 2 * GAP_PX,
-                              MIN_PLOT_PX)
+            plot_height = max(
+                size.max_height_px - plot_top - math.ceil(_text_height(footer, width)) - 2 * GAP_PX, MIN_PLOT_PX
+            )
         piece["layout"] = {**piece["layout"], "height": plot_height}
         foot, bottom = _block(footer, width, plot_top + plot_height + GAP_PX)
         height = size.max_height_px if size.fixed_height else math.ceil(bottom + GAP_PX)
-        parts.append(PrintPart(piece, width, max(height, math.ceil(bottom)), plot_top, plot_height,
-                               lines + foot, index, len(pieces)))
+        parts.append(
+            PrintPart(
+                piece, width, max(height, math.ceil(bottom)), plot_top, plot_height, lines + foot, index, len(pieces)
+            )
+        )
     return parts
 
 
 # ----------------------------------------------------------------------------------------------- composing
+
 
 def compose_svg(spec: FigureSpec, part: PrintPart, size: str | PrintSize, plot_svg: str) -> bytes:
     """One SVG document: <title> and <desc> (the alt text), the text lines, and the rendered plot nested in it."""
@@ -457,16 +488,20 @@ def compose_svg(spec: FigureSpec, part: PrintPart, size: str | PrintSize, plot_s
     # the plot's own <svg> root becomes a nested viewport at the plot's place
     inner = re.sub(r"<svg\b", f'<svg x="0" y="{part.plot_top}"', inner, count=1)
     title = spec.title + (f" (part {part.index} of {part.count})" if part.count > 1 else "")
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
-           f'width="{size.width_cm:.2f}cm" height="{height_cm:.2f}cm" viewBox="0 0 {part.width} {part.height}" '
-           f'role="img" aria-labelledby="chart-title chart-desc">',
-           f'<title id="chart-title">{xml_escape(title)}</title>',
-           f'<desc id="chart-desc">{xml_escape(description(spec))}</desc>',
-           f'<rect x="0" y="0" width="{part.width}" height="{part.height}" fill="#ffffff"/>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
+        f'width="{size.width_cm:.2f}cm" height="{height_cm:.2f}cm" viewBox="0 0 {part.width} {part.height}" '
+        f'role="img" aria-labelledby="chart-title chart-desc">',
+        f'<title id="chart-title">{xml_escape(title)}</title>',
+        f'<desc id="chart-desc">{xml_escape(description(spec))}</desc>',
+        f'<rect x="0" y="0" width="{part.width}" height="{part.height}" fill="#ffffff"/>',
+    ]
     for line in part.lines:
         weight = ' font-weight="bold"' if line.bold else ""
-        out.append(f'<text x="{line.x:.2f}" y="{line.baseline:.2f}" font-family="{base.FONT}" '
-                   f'font-size="{line.size_px:.2f}px"{weight} fill="{line.colour}">{xml_escape(line.text)}</text>')
+        out.append(
+            f'<text x="{line.x:.2f}" y="{line.baseline:.2f}" font-family="{base.FONT}" '
+            f'font-size="{line.size_px:.2f}px"{weight} fill="{line.colour}">{xml_escape(line.text)}</text>'
+        )
     out.append(inner)
     out.append("</svg>")
     return "\n".join(out).encode("utf-8")
@@ -493,8 +528,7 @@ def compose_png(spec: FigureSpec, part: PrintPart, size: str | PrintSize, plot_p
             if path is None:
                 raise RuntimeError("the DejaVu Sans font (Debian: fonts-dejavu-core) is needed to print charts")
             fonts[key] = ImageFont.truetype(str(path), key[1])
-        draw.text((line.x * scale, line.baseline * scale), line.text, font=fonts[key], fill=line.colour,
-                  anchor="ls")
+        draw.text((line.x * scale, line.baseline * scale), line.text, font=fonts[key], fill=line.colour, anchor="ls")
     info = PngImagePlugin.PngInfo()
     info.add_text("Title", spec.title)
     info.add_itxt("Description", description(spec))
@@ -524,12 +558,24 @@ def stack(images: list[bytes], fmt: str) -> bytes:
     width, height = max(w for w, _ in sizes), sum(h for _, h in sizes)
     cm = [float(re.search(r'width="([\d.]+)cm"', d).group(1)) for d in docs][0]
     head = re.search(r"<title[^>]*>.*?</title>\s*<desc[^>]*>.*?</desc>", docs[0], re.S).group(0)
-    out, top = [f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
-                f'width="{cm:.2f}cm" height="{cm * height / width:.2f}cm" viewBox="0 0 {width:g} {height:g}" '
-                f'role="img" aria-labelledby="chart-title chart-desc">', head], 0.0
+    out, top = (
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
+            f'width="{cm:.2f}cm" height="{cm * height / width:.2f}cm" viewBox="0 0 {width:g} {height:g}" '
+            f'role="img" aria-labelledby="chart-title chart-desc">',
+            head,
+        ],
+        0.0,
+    )
     for doc, (_, h) in zip(docs, sizes):
-        out.append(re.sub(r"<svg\b[^>]*>", f'<svg x="0" y="{top:g}" width="{width:g}" height="{h:g}" '
-                          f'viewBox="0 0 {width:g} {h:g}">', doc, count=1))
+        out.append(
+            re.sub(
+                r"<svg\b[^>]*>",
+                f'<svg x="0" y="{top:g}" width="{width:g}" height="{h:g}" viewBox="0 0 {width:g} {h:g}">',
+                doc,
+                count=1,
+            )
+        )
         top += h
     out.append("</svg>")
     return "\n".join(out).encode("utf-8")

@@ -5,14 +5,15 @@ queries compare quarters by an index, year * 4 + quarter - 1, so a range of quar
 Everything a person reads goes through label() / text(). Financial-year quarters ('2019-20 Q1', the ICO's older
 tables) are another calendar and keep their own label.
 """
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-READ = "Q%q %Y"                                     # pd.Period.strftime: 'Q4 2024'
-_WRITTEN = re.compile(r"^(\d{4})[ -]?Q([1-4])$")    # '2024-Q4' (stored), '2024 Q4', '2024Q4'
+READ = "Q%q %Y"  # pd.Period.strftime: 'Q4 2024'
+_WRITTEN = re.compile(r"^(\d{4})[ -]?Q([1-4])$")  # '2024-Q4' (stored), '2024 Q4', '2024Q4'
 
 
 def period(year: int, quarter: int) -> pd.Period:

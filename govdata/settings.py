@@ -1,4 +1,5 @@
 """One place for every path and environment setting, anchored on this file, never on the working directory."""
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,9 @@ SCHEMA_SQL = PROJECT_ROOT / "etl" / "schema.sql"
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 
 WAREHOUSE_ENV = "DASHBOARD_WAREHOUSE"
-RAW_DIR_ENV = "DASHBOARD_RAW_DIR"          # where downloaded ICO releases are kept (default data/raw)
-LANDING_URL_ENV = "ICO_LANDING_URL"        # the ICO page linking the release (tests point it at a local server)
-LEGACY_URL_ENV = "ICO_LEGACY_URL"          # the older quarterly workbook's address
+RAW_DIR_ENV = "DASHBOARD_RAW_DIR"  # where downloaded ICO releases are kept (default data/raw)
+LANDING_URL_ENV = "ICO_LANDING_URL"  # the ICO page linking the release (tests point it at a local server)
+LEGACY_URL_ENV = "ICO_LEGACY_URL"  # the older quarterly workbook's address
 # Bumped whenever etl/schema.sql changes: the app asks for a rebuild rather than failing on a missing table.
 SCHEMA_VERSION = "4"
 

@@ -14,6 +14,7 @@ researcher added, so:
   text of N characters is in the CSV download]") and returns a note naming the row and column for the workbook's
   'about' sheet; nothing is cut silently. CSV files always keep the whole text.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -31,8 +32,7 @@ def neutralise(value):
 
 
 def _text_columns(frame: pd.DataFrame) -> list:
-    return [c for c in frame.columns
-            if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -63,8 +63,10 @@ def fit_excel(frame: pd.DataFrame, sheet: str) -> tuple[pd.DataFrame, list[str]]
         for row in long_rows:
             text = frame.at[row, column]
             mark = CUT_MARK.format(n=len(text))
-            out.at[row, column] = text[:EXCEL_CELL_LIMIT - len(mark)] + mark
-            position = list(frame.index).index(row) + 2        # the header is row 1
-            notes.append(f"Sheet '{sheet}', row {position}, column '{column}': {len(text):,} characters, more than "
-                         f"Excel's {EXCEL_CELL_LIMIT:,} per cell; cut in this workbook, whole in the CSV download.")
+            out.at[row, column] = text[: EXCEL_CELL_LIMIT - len(mark)] + mark
+            position = list(frame.index).index(row) + 2  # the header is row 1
+            notes.append(
+                f"Sheet '{sheet}', row {position}, column '{column}': {len(text):,} characters, more than "
+                f"Excel's {EXCEL_CELL_LIMIT:,} per cell; cut in this workbook, whole in the CSV download."
+            )
     return out, notes

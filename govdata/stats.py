@@ -1,4 +1,5 @@
 """Small statistics used by the charts: the Wilson score interval for a published percentage and its base n."""
+
 from __future__ import annotations
 
 import math
@@ -62,7 +63,9 @@ def min_base_rule() -> str:
     """The rule as one sentence for pages, chart notes and methods notes (figures computed, never typed)."""
     from govdata import numbers
 
-    return (f"Shares of fewer than {MIN_BASE} incidents are flagged and left out of rankings: the 95% interval of "
-            f"a share is up to ±{numbers.estimate(widest_half_width(MIN_BASE))} percentage points at {MIN_BASE} "
-            f"incidents, ±{numbers.estimate(widest_half_width(30))} at 30 and "
-            f"±{numbers.estimate(widest_half_width(10))} at 10.")
+    return (
+        f"Shares of fewer than {MIN_BASE} incidents are flagged and left out of rankings: the 95% interval of "
+        f"a share is up to ±{numbers.estimate(widest_half_width(MIN_BASE))} percentage points at {MIN_BASE} "
+        f"incidents, ±{numbers.estimate(widest_half_width(30))} at 30 and "
+        f"±{numbers.estimate(widest_half_width(10))} at 10."
+    )

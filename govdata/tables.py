@@ -11,6 +11,7 @@ A DisplayTable keeps typed values (so a sortable grid sorts numbers as numbers a
 per shown column; `text()` gives the same cells as strings for static tables and documents. ui/tables.py turns the
 Columns into Streamlit column settings.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,13 +23,24 @@ import pandas as pd
 from govdata import numbers, quarters
 from govdata.stats import MIN_BASE
 
-BLANK = "–"   # en dash: what an empty cell shows
+BLANK = "–"  # en dash: what an empty cell shows
 
 # Kinds of column and how each is written. Places for shares and estimates come from govdata.numbers, where they
 # are rounded (once); a display never rounds to fewer places than that.
 TEXT, COUNT, PCT, PROPORTION, ESTIMATE, NUMBER, DATE, DATETIME, QUARTER, YEAR, FLAG = (
-    "text", "count", "pct", "proportion", "estimate", "number", "date", "datetime", "quarter", "year", "flag")
-MAX_AUTO_PLACES = 2   # NUMBER columns (e.g. a 4-quarter mean, a cited figure): whole if all whole, else up to this
+    "text",
+    "count",
+    "pct",
+    "proportion",
+    "estimate",
+    "number",
+    "date",
+    "datetime",
+    "quarter",
+    "year",
+    "flag",
+)
+MAX_AUTO_PLACES = 2  # NUMBER columns (e.g. a 4-quarter mean, a cited figure): whole if all whole, else up to this
 
 
 @dataclass(frozen=True)
@@ -38,7 +50,7 @@ class Column:
     label: str
     kind: str = TEXT
     help: str = ""
-    places: int | None = None   # decimals for PCT / PROPORTION / ESTIMATE / NUMBER (None: the kind's default)
+    places: int | None = None  # decimals for PCT / PROPORTION / ESTIMATE / NUMBER (None: the kind's default)
 
     def decimals(self) -> int:
         if self.places is not None:
@@ -59,8 +71,7 @@ COLUMNS: dict[str, Column] = {
     "fy_quarter": Column("Financial-year quarter"),
     "quarters_covered": Column("Quarters covered", COUNT),
     "complete": Column("Complete year", FLAG),
-    "comparable": Column("Comparable with the ICO's series", FLAG,
-                         "No for Q1 2019: the ICO counts from Q2 2019"),
+    "comparable": Column("Comparable with the ICO's series", FLAG, "No for Q1 2019: the ICO counts from Q2 2019"),
     "group": Column("Series"),
     "series": Column("Series"),
     "sector": Column("Sector"),
@@ -114,7 +125,7 @@ COLUMNS: dict[str, Column] = {
     "fieldwork_start": Column("Fieldwork from", DATE),
     "fieldwork_end": Column("Fieldwork to", DATE),
     "published": Column("Published", DATE),
-    "accessed": Column("Accessed", DATE),      # when a cited page was read (a date; blank for ICO rows)
+    "accessed": Column("Accessed", DATE),  # when a cited page was read (a date; blank for ICO rows)
     "title": Column("Title"),
     "period_start": Column("From", DATE),
     "period_end": Column("To", DATE),
@@ -195,10 +206,25 @@ COLUMNS: dict[str, Column] = {
 
 # Internal ids and bookkeeping never shown in a table (they stay in the CSV/XLSX): row ids, flags that only drive
 # the chart's styling, and machine keys whose readable twin is shown beside them.
-HIDDEN = frozenset({
-    "survey_id", "poll_id", "figure_id", "incident_id", "bi_reference", "metric", "polarity", "selected",
-    "is_total", "panel", "source_file", "source_line", "load_report", "item_id", "data_status",
-})
+HIDDEN = frozenset(
+    {
+        "survey_id",
+        "poll_id",
+        "figure_id",
+        "incident_id",
+        "bi_reference",
+        "metric",
+        "polarity",
+        "selected",
+        "is_total",
+        "panel",
+        "source_file",
+        "source_line",
+        "load_report",
+        "item_id",
+        "data_status",
+    }
+)
 
 # Per-row units (the scenario summary): rows whose unit is a proportion are written as percentages.
 _PROPORTION_UNITS = frozenset({"share", "proportion"})
@@ -208,8 +234,8 @@ _PROPORTION_UNITS = frozenset({"share", "proportion"})
 class DisplayTable:
     """A frame ready to show: typed values under their display labels, and how each column is written."""
 
-    data: pd.DataFrame                 # columns renamed to labels; values typed (numbers, dates) or text
-    columns: dict[str, Column]         # label -> Column
+    data: pd.DataFrame  # columns renamed to labels; values typed (numbers, dates) or text
+    columns: dict[str, Column]  # label -> Column
 
     def text(self) -> pd.DataFrame:
         """Every cell as the text a reader sees (for static tables and documents)."""
@@ -220,6 +246,7 @@ class DisplayTable:
 
 
 # ---------------------------------------------------------------------------------------------- values
+
 
 def is_blank(value) -> bool:
     if value is None:
@@ -281,6 +308,7 @@ def _auto_places(values: pd.Series) -> int:
 
 # ---------------------------------------------------------------------------------------------- frames
 
+
 def _period(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Column]]:
     """Year + quarter (calendar, 0 = whole year) -> one 'Quarter' or 'Year' column typed as the period's start date.
 
@@ -297,12 +325,13 @@ def _period(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Column]]:
     whole_years = bool((quarter == 0).all())
     if not whole_years and not quarter.between(1, 4).all():
         return frame, extra
-    starts = pd.to_datetime({"year": year.astype(int), "month": 1 if whole_years else (quarter.astype(int) - 1) * 3 + 1,
-                             "day": 1})
+    starts = pd.to_datetime(
+        {"year": year.astype(int), "month": 1 if whole_years else (quarter.astype(int) - 1) * 3 + 1, "day": 1}
+    )
     frame = frame.copy()
     position = list(frame.columns).index("year")
     drop = ["year", "quarter"]
-    if "fy_label" in frame.columns:   # the older tables: the financial-year label is the period; calendar kept
+    if "fy_label" in frame.columns:  # the older tables: the financial-year label is the period; calendar kept
         name = "calendar_period"
         extra[name] = Column("Calendar quarter", QUARTER)
     else:
@@ -312,22 +341,23 @@ def _period(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Column]]:
         if whole_years or "quarters_covered" not in frame.columns:
             pass
         elif (pd.to_numeric(frame["quarters_covered"], errors="coerce") == 1).all():
-            drop += [c for c in ("quarters_covered", "complete") if c in frame.columns]   # always 1 / yes
+            drop += [c for c in ("quarters_covered", "complete") if c in frame.columns]  # always 1 / yes
     frame.insert(position, name, starts.to_numpy())
     return frame.drop(columns=drop), extra
 
 
-def display_table(frame: pd.DataFrame, labels: dict[str, str] | None = None,
-                  hide: tuple[str, ...] = ()) -> DisplayTable:
+def display_table(
+    frame: pd.DataFrame, labels: dict[str, str] | None = None, hide: tuple[str, ...] = ()
+) -> DisplayTable:
     """`frame` in its display form. `labels` overrides the vocabulary's label for a column on this table only;
     `hide` leaves out further columns. The input frame is not changed."""
     frame, extra = _period(frame.reset_index(drop=True))
-    if "period" in frame.columns:   # a period written '2024-Q4' reads 'Q4 2024'
+    if "period" in frame.columns:  # a period written '2024-Q4' reads 'Q4 2024'
         frame = frame.copy()
         frame["period"] = [quarters.text(v) for v in frame["period"]]
     per_row_pct = "unit" in frame.columns and bool(frame["unit"].isin(_PROPORTION_UNITS).any())
     if per_row_pct:
-        hide = (*hide, "unit")   # each value carries its own unit ('%' on shares)
+        hide = (*hide, "unit")  # each value carries its own unit ('%' on shares)
     data = {}
     columns: dict[str, Column] = {}
     for name in frame.columns:
@@ -338,7 +368,7 @@ def display_table(frame: pd.DataFrame, labels: dict[str, str] | None = None,
             column = replace(column, label=labels[name])
         values = frame[name]
         if column.kind in _NUMERIC and not _numeric(values):
-            column = replace(column, kind=TEXT)   # e.g. a load report's 'value' holding category names
+            column = replace(column, kind=TEXT)  # e.g. a load report's 'value' holding category names
         if column.kind == FLAG:
             values = values.map(lambda v: BLANK if is_blank(v) else ("Yes" if bool(v) else "No"))
             column = replace(column, kind=TEXT)
@@ -357,7 +387,7 @@ def display_table(frame: pd.DataFrame, labels: dict[str, str] | None = None,
             values = [_per_row(v, unit, column) for v, unit in zip(values, frame["unit"])]
             column = replace(column, kind=TEXT)
         label = column.label
-        while label in columns:   # two raw columns with the same label: keep both, tell them apart
+        while label in columns:  # two raw columns with the same label: keep both, tell them apart
             label += " "
         data[label] = list(values) if not isinstance(values, pd.Series) else values.to_numpy()
         columns[label] = replace(column, label=label)
@@ -389,8 +419,16 @@ def facts_table(pairs: list[tuple[str, object]], kinds: dict[str, str] | None = 
     for label, value in pairs:
         kind = (kinds or {}).get(label)
         if kind is None:
-            kind = (FLAG if isinstance(value, bool) else COUNT if isinstance(value, int)
-                    else DATETIME if isinstance(value, (pd.Timestamp, dt.datetime)) else
-                    DATE if isinstance(value, dt.date) else TEXT)
+            kind = (
+                FLAG
+                if isinstance(value, bool)
+                else COUNT
+                if isinstance(value, int)
+                else DATETIME
+                if isinstance(value, (pd.Timestamp, dt.datetime))
+                else DATE
+                if isinstance(value, dt.date)
+                else TEXT
+            )
         rows.append((label, format_value(value, Column(label, kind))))
     return pd.DataFrame(rows, columns=["Item", "Value"])

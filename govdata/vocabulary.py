@@ -3,6 +3,7 @@
 Used by the ETL to validate and to report unknown values, and by the app to check filter values from the URL
 (the warehouse's own distinct values are the final word there: new ICO categories are kept, not rejected).
 """
+
 from __future__ import annotations
 
 # Source column -> warehouse column, in the file's order.
@@ -25,30 +26,93 @@ FIRST_YEAR = 2019
 FIRST_COMPARABLE = (2019, 2)  # the ICO's own totals start at Q2 2019
 GDPR_START = "2018-05-25"
 
-DATA_SUBJECT_TYPES = ("Children", "Customers or prospective customers", "Employees", "Patients", "Students",
-                      "Subscribers", "Users", "Vulnerable adults", "Unknown")
-DATA_TYPES = ("Basic personal identifiers", "Criminal convictions or offences",
-              "Data revealing racial or ethnic origin", "Economic and financial data", "Gender Reassignment Data",
-              "Genetic or biometric data", "Health data", "Identification data", "Location data",
-              "Official documents", "Political opinions", "Religious or philosophical beliefs", "Sex life data",
-              "Sexual orientation data", "Trade union membership", "Unknown")
-DECISIONS = ("Informal Action Taken", "Investigation Pursued", "No Further Action", "Not Yet Assigned",
-             "Regulatory action taken")
+DATA_SUBJECT_TYPES = (
+    "Children",
+    "Customers or prospective customers",
+    "Employees",
+    "Patients",
+    "Students",
+    "Subscribers",
+    "Users",
+    "Vulnerable adults",
+    "Unknown",
+)
+DATA_TYPES = (
+    "Basic personal identifiers",
+    "Criminal convictions or offences",
+    "Data revealing racial or ethnic origin",
+    "Economic and financial data",
+    "Gender Reassignment Data",
+    "Genetic or biometric data",
+    "Health data",
+    "Identification data",
+    "Location data",
+    "Official documents",
+    "Political opinions",
+    "Religious or philosophical beliefs",
+    "Sex life data",
+    "Sexual orientation data",
+    "Trade union membership",
+    "Unknown",
+)
+DECISIONS = (
+    "Informal Action Taken",
+    "Investigation Pursued",
+    "No Further Action",
+    "Not Yet Assigned",
+    "Regulatory action taken",
+)
 INCIDENT_CATEGORIES = ("Cyber", "Non Cyber")
-INCIDENT_TYPES = ("Alteration of personal data", "Brute Force", "Cryptographic flaw",
-                  "Data emailed to incorrect recipient", "Data of wrong data subject shown in client portal",
-                  "Data posted or faxed to incorrect recipient", "Denial of service", "Failure to redact",
-                  "Failure to use bcc", "Hardware/software misconfiguration", "Incorrect disposal of hardware",
-                  "Incorrect disposal of paperwork", "Loss/theft of device containing personal data",
-                  "Loss/theft of paperwork or data left in insecure location", "Malware", "Not Provided",
-                  "Other cyber incident", "Other non-cyber incident", "Phishing", "Ransomware",
-                  "Unauthorised access", "Verbal disclosure of personal data")
+INCIDENT_TYPES = (
+    "Alteration of personal data",
+    "Brute Force",
+    "Cryptographic flaw",
+    "Data emailed to incorrect recipient",
+    "Data of wrong data subject shown in client portal",
+    "Data posted or faxed to incorrect recipient",
+    "Denial of service",
+    "Failure to redact",
+    "Failure to use bcc",
+    "Hardware/software misconfiguration",
+    "Incorrect disposal of hardware",
+    "Incorrect disposal of paperwork",
+    "Loss/theft of device containing personal data",
+    "Loss/theft of paperwork or data left in insecure location",
+    "Malware",
+    "Not Provided",
+    "Other cyber incident",
+    "Other non-cyber incident",
+    "Phishing",
+    "Ransomware",
+    "Unauthorised access",
+    "Verbal disclosure of personal data",
+)
 SUBJECTS_BANDS = ("1 to 9", "10 to 99", "100 to 1k", "1k to 10k", "10k to 100k", "100k and above", "Unknown")
-SECTORS = ("Central Government", "Charitable and voluntary", "Education and childcare",
-           "Finance, insurance and credit", "General business", "Health", "Justice", "Land or property services",
-           "Legal", "Local government", "Marketing", "Media", "Membership association",
-           "Online Technology and Telecoms", "Political", "Regulators", "Religious", "Retail and manufacture",
-           "Social care", "Transport and leisure", "Utilities", "Unassigned", "Unknown")
+SECTORS = (
+    "Central Government",
+    "Charitable and voluntary",
+    "Education and childcare",
+    "Finance, insurance and credit",
+    "General business",
+    "Health",
+    "Justice",
+    "Land or property services",
+    "Legal",
+    "Local government",
+    "Marketing",
+    "Media",
+    "Membership association",
+    "Online Technology and Telecoms",
+    "Political",
+    "Regulators",
+    "Religious",
+    "Retail and manufacture",
+    "Social care",
+    "Transport and leisure",
+    "Utilities",
+    "Unassigned",
+    "Unknown",
+)
 TIME_TO_REPORT = ("Less than 24 hours", "24 hours to 72 hours", "72 hours to 1 week", "More than 1 week")
 WITHIN_72_HOURS = ("Less than 24 hours", "24 hours to 72 hours")
 
@@ -75,6 +139,7 @@ BREAKDOWNS: dict[str, str] = {
 
 ICO_PUBLISHER = "Information Commissioner's Office"
 ICO_TITLE = "Data security incident trends"
-ICO_LANDING_PAGE = ("https://ico.org.uk/action-weve-taken/complaints-and-concerns-data-sets/"
-                    "data-security-incident-trends/")
+ICO_LANDING_PAGE = (
+    "https://ico.org.uk/action-weve-taken/complaints-and-concerns-data-sets/data-security-incident-trends/"
+)
 OGL = "Open Government Licence v3.0"

@@ -4,6 +4,7 @@ The file is opened read-only. A rebuild renames a new file over the old one, so 
 identity (inode, size, mtime) and reopens when it changed: readers keep the old, complete file until then and never
 see a half-built one.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,15 +56,17 @@ def _open_version(path: Path) -> duckdb.DuckDBPyConnection:
     row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema_version'").fetchone()
     if row is None or row[0] != settings.SCHEMA_VERSION:
         con.close()
-        raise duckdb.CatalogException(f"built by another version of the ETL (schema {row[0] if row else '?'}, "
-                                      f"this app needs {settings.SCHEMA_VERSION}); rebuild it")
+        raise duckdb.CatalogException(
+            f"built by another version of the ETL (schema {row[0] if row else '?'}, "
+            f"this app needs {settings.SCHEMA_VERSION}); rebuild it"
+        )
     return con
 
 
 def _close_retired() -> None:
     """Close the oldest replaced versions beyond _KEEP_RETIRED. One still busy with a query (DuckDB refuses to close
     it: ResourceInUseException) stays in the list and is tried again at the next replacement. Caller holds _lock."""
-    for old in list(_retired[:max(len(_retired) - _KEEP_RETIRED, 0)]):
+    for old in list(_retired[: max(len(_retired) - _KEEP_RETIRED, 0)]):
         try:
             old.close()
         except duckdb.Error:
@@ -95,7 +98,7 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
                 ) from None
             if current is not None:
                 _retired.append(current.connection)
-            current = _open[path] = _Open(identity, con)   # in use before anything below can fail
+            current = _open[path] = _Open(identity, con)  # in use before anything below can fail
             _close_retired()
         cursor = current.connection.cursor()
     cursor.execute(f"USE {ALIAS}")  # each cursor starts in the in-memory catalog

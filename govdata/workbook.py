@@ -7,6 +7,7 @@ Only presentation: the values written are the export's (govdata.export), after g
 text cells safe. One change of form, stated in the about sheet: a percentage column (12.3 in the CSV) is written as
 the fraction Excel formats as a percentage (0.123 shown "12.3%"), so sums and charts in Excel treat it as one.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,11 +16,13 @@ from govdata import tables
 
 HEADER = {"bold": True, "bottom": 1, "bg_color": "#F2F2F2", "text_wrap": True, "valign": "top"}
 NUMERIC_KINDS = (tables.COUNT, tables.PCT, tables.PROPORTION, tables.ESTIMATE, tables.NUMBER)
-MAX_WIDTH = 60          # characters: wider text wraps
+MAX_WIDTH = 60  # characters: wider text wraps
 MIN_WIDTH = 8
-SAMPLE_ROWS = 200       # rows read to size a column
-PERCENT_NOTE = ("Percentages: columns marked (%) hold Excel percentages (a value shown 12.3% is stored as 0.123); "
-                "the CSV download holds the same figures as numbers of percent (12.3).")
+SAMPLE_ROWS = 200  # rows read to size a column
+PERCENT_NOTE = (
+    "Percentages: columns marked (%) hold Excel percentages (a value shown 12.3% is stored as 0.123); "
+    "the CSV download holds the same figures as numbers of percent (12.3)."
+)
 
 
 def _places_format(base: str, places: int) -> str:
@@ -69,16 +72,16 @@ def excel_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tables.Col
         column = tables.label_for(str(name))
         values = frame[name]
         if column.kind == tables.PCT and pd.api.types.is_numeric_dtype(values):
-            out[name] = values / 100   # a unit change, not a rounding: 12.3 percent is the fraction 0.123
+            out[name] = values / 100  # a unit change, not a rounding: 12.3 percent is the fraction 0.123
             percent.append(str(name))
         elif column.kind in (tables.DATE, tables.DATETIME):
             dates = _as_dates(values)
             if dates is None:
-                column = tables.Column(column.label)   # not all dates: left as the text it is
+                column = tables.Column(column.label)  # not all dates: left as the text it is
             else:
                 out[name] = dates
         elif column.kind in NUMERIC_KINDS and not pd.api.types.is_numeric_dtype(values):
-            column = tables.Column(column.label)       # a numeric kind holding text: written as text
+            column = tables.Column(column.label)  # a numeric kind holding text: written as text
         columns[str(name)] = column
     return out, columns, percent
 
@@ -126,8 +129,9 @@ def write_data(writer, frame: pd.DataFrame, sheet_name: str = "data") -> list[st
     return percent
 
 
-def write_about(writer, rows: list[tuple[str, str]], frame: pd.DataFrame, percent: list[str],
-                sheet_name: str = "about") -> None:
+def write_about(
+    writer, rows: list[tuple[str, str]], frame: pd.DataFrame, percent: list[str], sheet_name: str = "about"
+) -> None:
     """The about sheet: each (field, text) row with the field in bold and long text wrapped, then a table of the
     data sheet's columns (name, label, what it holds)."""
     book = writer.book
@@ -168,10 +172,16 @@ def write_about(writer, rows: list[tuple[str, str]], frame: pd.DataFrame, percen
 
 
 def _kind_words(column: tables.Column, is_percent: bool) -> str:
-    return {tables.COUNT: "whole number", tables.PCT: "percentage" if is_percent else "number of percent",
-            tables.PROPORTION: "percentage", tables.ESTIMATE: f"number ({column.decimals()} decimal places)",
-            tables.NUMBER: "number", tables.DATE: "date", tables.DATETIME: "date and time",
-            tables.FLAG: "TRUE / FALSE"}.get(column.kind, "text")
+    return {
+        tables.COUNT: "whole number",
+        tables.PCT: "percentage" if is_percent else "number of percent",
+        tables.PROPORTION: "percentage",
+        tables.ESTIMATE: f"number ({column.decimals()} decimal places)",
+        tables.NUMBER: "number",
+        tables.DATE: "date",
+        tables.DATETIME: "date and time",
+        tables.FLAG: "TRUE / FALSE",
+    }.get(column.kind, "text")
 
 
 def set_properties(writer, title: str, subject: str, comments: str) -> None:

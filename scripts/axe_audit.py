@@ -7,6 +7,7 @@ Debian's Chromium: every page of a running dashboard, every Sectors view, at 144
 
 tests/e2e/test_accessibility.py runs the same audit and fails on any serious or critical violation.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,9 @@ RUN_AXE_JS = """async () => {
 def axe_source() -> str:
     """axe-core's script, installed by `npm ci` (python3 run.py test does it); a clear error when it is missing."""
     if not AXE_JS.exists():
-        raise FileNotFoundError(f"{AXE_JS} is missing: run `npm ci` in {ROOT} (python3 run.py test does it; it "
-                                "needs Node.js and npm)")
+        raise FileNotFoundError(
+            f"{AXE_JS} is missing: run `npm ci` in {ROOT} (python3 run.py test does it; it needs Node.js and npm)"
+        )
     return AXE_JS.read_text(encoding="utf-8")
 
 
@@ -76,8 +78,11 @@ def wait_drawn(page) -> None:
     finally:
         sys.path.remove(str(ROOT / "tests" / "e2e"))
     wait_idle(page)
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
-                           ".every(c => c.querySelector('.main-svg'))", timeout=90_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+        ".every(c => c.querySelector('.main-svg'))",
+        timeout=90_000,
+    )
     page.wait_for_timeout(300)
 
 
@@ -133,8 +138,11 @@ def main(argv: list[str] | None = None) -> int:
                     page.set_viewport_size({"width": 390, "height": 1600})
                     page.wait_for_timeout(500)
                     page.screenshot(path=str(args.screens / f"{path or 'overview'}-390.png"))
-                print(f"/{path}?{query} {width}px: {dict(by_impact(results[(path, query, width)]['violations']))}",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"/{path}?{query} {width}px: {dict(by_impact(results[(path, query, width)]['violations']))}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         browser.close()
     version = next(iter(results.values()))["version"] if results else "?"
     print(f"axe-core {version}, Chromium ({CHROMIUM}); rules violated per impact level\n")

@@ -16,6 +16,7 @@ Streamlit's frontend does; dropped runs are counted apart from errors.
 
 Only loopback addresses are accepted; every loop is bounded in count and time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,14 +36,15 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 import websockets  # noqa: E402 - a dependency of streamlit itself
+
 from deploy import server  # noqa: E402
 from ui.streamlit_private import protocol_messages  # noqa: E402
 
-BackMsg, ForwardMsg, WidgetStates = protocol_messages()   # Streamlit's private protocol, isolated in one module
+BackMsg, ForwardMsg, WidgetStates = protocol_messages()  # Streamlit's private protocol, isolated in one module
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-RUN_TIMEOUT_S = 60.0          # one script run never takes longer than this, or it counts as an error
-MAX_RUNS_PER_SESSION = 500    # hard cap besides the time budget
+RUN_TIMEOUT_S = 60.0  # one script run never takes longer than this, or it counts as an error
+MAX_RUNS_PER_SESSION = 500  # hard cap besides the time budget
 # Text shown by elements: these kinds are checked for leaks and errors (charts carry data, not prose).
 GUARDED_ERROR = "something went wrong"  # ui.layout.guarded's message for an error it caught and logged
 CHANGEABLE = ("selectbox", "radio", "multiselect")  # filters the load test changes, as a visitor would
@@ -52,13 +54,14 @@ TEXT_ELEMENTS = ("markdown", "alert", "heading", "text", "exception", "code", "m
 @dataclass
 class RunResult:
     """What one script run showed: its latency, exceptions, visible text, the app's pages and final query string."""
+
     latency_s: float
     exceptions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     pages: list[dict] = field(default_factory=list)
     query_string: str | None = None
     status: str = ""
-    widgets: list[tuple[str, object]] = field(default_factory=list)   # (element type, widget proto) in page order
+    widgets: list[tuple[str, object]] = field(default_factory=list)  # (element type, widget proto) in page order
 
     @property
     def ok(self) -> bool:
@@ -98,8 +101,14 @@ class Session:
 
     async def __aenter__(self) -> Session:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else None
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
-                                           open_timeout=RUN_TIMEOUT_S, additional_headers=headers, proxy=None)
+        self.ws = await websockets.connect(
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=RUN_TIMEOUT_S,
+            additional_headers=headers,
+            proxy=None,
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -128,8 +137,10 @@ class Session:
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
             if kind == "navigation":
-                self.pages = [{"url": p.url_pathname, "hash": p.page_script_hash, "title": p.page_name,
-                               "default": p.is_default} for p in fwd.navigation.app_pages]
+                self.pages = [
+                    {"url": p.url_pathname, "hash": p.page_script_hash, "title": p.page_name, "default": p.is_default}
+                    for p in fwd.navigation.app_pages
+                ]
                 result.pages = self.pages
             elif kind == "page_info_changed":
                 result.query_string = fwd.page_info_changed.query_string
@@ -163,8 +174,11 @@ def filter_change(result: RunResult, step: int) -> WidgetStates | None:
     kind, widget = widgets[step % len(widgets)]
     options = list(widget.options)
     shown = getattr(widget, "raw_value", "")  # the current value when it came from session state
-    current = options.index(shown) if isinstance(shown, str) and shown in options else \
-        (widget.default if isinstance(widget.default, int) else 0)
+    current = (
+        options.index(shown)
+        if isinstance(shown, str) and shown in options
+        else (widget.default if isinstance(widget.default, int) else 0)
+    )
     states = WidgetStates()
     state = states.widgets.add()
     state.id = widget.id
@@ -197,7 +211,7 @@ class RoundStats:
     def percentile(self, p: float) -> float:
         if not self.latencies:
             return float("nan")
-        return float(np.percentile(self.latencies, p, method="nearest"))   # an observed latency, not interpolated
+        return float(np.percentile(self.latencies, p, method="nearest"))  # an observed latency, not interpolated
 
     @property
     def p50(self) -> float:
@@ -208,11 +222,15 @@ class RoundStats:
         return self.percentile(95)
 
     def line(self) -> str:
-        text = (f"{self.sessions:>3} sessions  {self.runs:>5} runs  errors {len(self.errors):>3}  "
-                f"p50 {self.p50 * 1000:7.0f} ms  p95 {self.p95 * 1000:7.0f} ms  server RSS {self.rss_kb / 1024:7.1f} MiB")
+        text = (
+            f"{self.sessions:>3} sessions  {self.runs:>5} runs  errors {len(self.errors):>3}  "
+            f"p50 {self.p50 * 1000:7.0f} ms  p95 {self.p95 * 1000:7.0f} ms  server RSS {self.rss_kb / 1024:7.1f} MiB"
+        )
         if self.reconnected:
-            text += (f"  dropped+reconnected {self.reconnected:>3}  recovered {self.recovered:>3} "
-                     f"(runs after recovery {sum(v.runs_after_recovery for v in self.visitors)})")
+            text += (
+                f"  dropped+reconnected {self.reconnected:>3}  recovered {self.recovered:>3} "
+                f"(runs after recovery {sum(v.runs_after_recovery for v in self.visitors)})"
+            )
         return text
 
 
@@ -221,7 +239,7 @@ def page_cookies(base_url: str) -> dict[str, str]:
     from http.cookies import SimpleCookie
 
     request = urllib.request.Request(base_url.rstrip("/") + "/")
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback only: never a proxy
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only: never a proxy
     with opener.open(request, timeout=RUN_TIMEOUT_S) as response:
         jar = SimpleCookie()
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -236,14 +254,22 @@ DROPPED = (OSError, asyncio.TimeoutError, websockets.WebSocketException)
 @dataclass
 class VisitorLog:
     """One visitor's account: runs on each connection, drops, and runs completed after its last drop."""
+
     reconnects: int = 0
     dropped_runs: int = 0
     runs_after_recovery: int = 0
 
 
-async def _visitor(base_url: str, queries: list[tuple[str, str]], duration_s: float, offset: int,
-                   latencies: list[float], errors: list[str], reconnect: bool = False,
-                   log: VisitorLog | None = None) -> None:
+async def _visitor(
+    base_url: str,
+    queries: list[tuple[str, str]],
+    duration_s: float,
+    offset: int,
+    latencies: list[float],
+    errors: list[str],
+    reconnect: bool = False,
+    log: VisitorLog | None = None,
+) -> None:
     """Open pages and change filters (query strings) round-robin until `duration_s` has passed."""
     stop_at = time.perf_counter() + duration_s
     log = log if log is not None else VisitorLog()
@@ -263,19 +289,19 @@ async def _visitor(base_url: str, queries: list[tuple[str, str]], duration_s: fl
                 while i < MAX_RUNS_PER_SESSION and time.perf_counter() < stop_at:
                     page, query = queries[(offset + i) % len(queries)]
                     i += 1
-                    result = await session.run(page, query)          # open a page (as by a link or the sidebar)
+                    result = await session.run(page, query)  # open a page (as by a link or the sidebar)
                     record(result, f"{page}?{query}")
                     change = filter_change(result, offset + i)
                     if change is None or time.perf_counter() >= stop_at:
                         continue
-                    changed = await session.run(page, result.query_string or query, change)   # change a filter
+                    changed = await session.run(page, result.query_string or query, change)  # change a filter
                     record(changed, f"{page}?{query} after a filter change")
             return
         except DROPPED as exc:
             if not reconnect or log.reconnects >= MAX_RECONNECTS or time.perf_counter() >= stop_at:
                 errors.append(f"session failed: {type(exc).__name__}: {exc}")
                 return
-            log.reconnects += 1                    # the connection dropped mid-run: a new session, as a browser does
+            log.reconnects += 1  # the connection dropped mid-run: a new session, as a browser does
             log.dropped_runs += 1
             await asyncio.sleep(0.5)
 
@@ -304,7 +330,7 @@ def _declared_defaults(url_path: str, warehouse_path: str | Path | None) -> str:
         return ""
     try:
         return views.default_query(url_path, Direct(con))
-    except KeyError:            # a page without a view module
+    except KeyError:  # a page without a view module
         return ""
     finally:
         con.close()
@@ -320,13 +346,23 @@ def workload(pages: list[dict], defaults: dict[str, str], variants: list[str]) -
     return pairs
 
 
-async def run_round(base_url: str, sessions: int, duration_s: float, queries: list[tuple[str, str]],
-                    pid: int | None, reconnect: bool = False) -> RoundStats:
+async def run_round(
+    base_url: str,
+    sessions: int,
+    duration_s: float,
+    queries: list[tuple[str, str]],
+    pid: int | None,
+    reconnect: bool = False,
+) -> RoundStats:
     latencies: list[float] = []
     errors: list[str] = []
     visitors = [VisitorLog() for _ in range(sessions)]
-    await asyncio.gather(*(_visitor(base_url, queries, duration_s, i, latencies, errors, reconnect, visitors[i])
-                           for i in range(sessions)))
+    await asyncio.gather(
+        *(
+            _visitor(base_url, queries, duration_s, i, latencies, errors, reconnect, visitors[i])
+            for i in range(sessions)
+        )
+    )
     rss = server.rss_kb(pid) if pid else 0
     return RoundStats(sessions, len(latencies), errors, latencies, rss, visitors)
 
@@ -335,12 +371,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="an already running server (loopback only); default: start one")
     parser.add_argument("--pid", type=int, help="the server's process id, for memory figures (with --url)")
-    parser.add_argument("--warehouse", type=Path, help="warehouse for the server this script starts "
-                        "(default: a fresh sample warehouse built by the real ETL in a temporary folder)")
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="warehouse for the server this script starts "
+        "(default: a fresh sample warehouse built by the real ETL in a temporary folder)",
+    )
     parser.add_argument("--sessions", default="1,5,20", help="concurrent sessions per round (default 1,5,20)")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each round (max 300)")
-    parser.add_argument("--reconnect", action="store_true",
-                        help="a visitor whose connection drops opens a new session and carries on (failover)")
+    parser.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="a visitor whose connection drops opens a new session and carries on (failover)",
+    )
     args = parser.parse_args(argv)
     duration = min(max(args.seconds, 1.0), 300.0)
     counts = [min(max(int(n), 1), 100) for n in args.sessions.split(",")]
@@ -356,8 +399,9 @@ def main(argv: list[str] | None = None) -> int:
             if warehouse is None:
                 warehouse = Path(tmp) / "warehouse.duckdb"
                 print(f"building a sample warehouse at {warehouse} ...", flush=True)
-                subprocess.run([sys.executable, "-m", "etl", "build", "--warehouse", str(warehouse)],
-                               cwd=ROOT, check=True)
+                subprocess.run(
+                    [sys.executable, "-m", "etl", "build", "--warehouse", str(warehouse)], cwd=ROOT, check=True
+                )
             port = server.free_port()
             base_url = f"http://127.0.0.1:{port}"
             proc = server.start(server.DASHBOARD, port, warehouse, Path(tmp) / "server.log")

@@ -4,6 +4,7 @@ open_page() runs the real dashboard.py on one page against a real warehouse file
 files AppTest's in-memory runtime stores, so a test can read the exact bytes behind each download button
 (eager data, or deferred callables executed as a click would).
 """
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,7 @@ class MediaCapture:
 
     managers: list = field(default_factory=list)
 
-    def install(self, monkeypatch) -> "MediaCapture":
+    def install(self, monkeypatch) -> MediaCapture:
         capture = self
 
         class RecordingManager(streamlit_private.media_file_manager_class()):
@@ -56,8 +57,9 @@ def page(name: str) -> str:
     return str((PAGES_DIR / name).relative_to(settings.PROJECT_ROOT))
 
 
-def open_page(page: str | None, warehouse, monkeypatch, query_params: dict | None = None,
-              capture: MediaCapture | None = None) -> AppTest:
+def open_page(
+    page: str | None, warehouse, monkeypatch, query_params: dict | None = None, capture: MediaCapture | None = None
+) -> AppTest:
     """Run dashboard.py on `page` (e.g. page('trends.py'); None = the default page) with DASHBOARD_WAREHOUSE set
     to `warehouse` and the given URL query parameters (lists become repeated parameters). Returns the AppTest.
     With `capture`, the run's download bytes are readable through it (it is emptied and installed first)."""
@@ -103,11 +105,11 @@ def assert_pack_button(at) -> None:
     buttons = at.get("download_button")
     packs = [b for b in buttons if b.proto.label == PACK_LABEL]
     assert len(packs) == 1
-    assert buttons[-1].proto.id == packs[0].proto.id                      # at the bottom, like every page
-    assert packs[0].proto.deferred_file_id and not packs[0].proto.url   # no images rendered on a rerun
+    assert buttons[-1].proto.id == packs[0].proto.id  # at the bottom, like every page
+    assert packs[0].proto.deferred_file_id and not packs[0].proto.url  # no images rendered on a rerun
 
 
-def open_page_capturing(capture: "MediaCapture", page_file, warehouse, monkeypatch, params: dict | None = None):
+def open_page_capturing(capture: MediaCapture, page_file, warehouse, monkeypatch, params: dict | None = None):
     """Run the real dashboard.py on a page with download bytes readable through `capture`; no exception shown."""
     at = open_page(page_file, warehouse, monkeypatch, params, capture=capture)
     assert_no_exception(at)
@@ -133,8 +135,13 @@ def chart_panels(at) -> list[dict]:
         markdown = [n.value for n in node if getattr(n, "type", "") == "markdown"]
         captions = [n.value for n in node if getattr(n, "type", "") == "caption"]
         charts = [n for n in node if getattr(n, "type", "") == "plotly_chart"]
-        panels.append({"key": node.key.removeprefix("figure-"), "title": _plain(markdown[0]) if markdown else "",
-                       "subtitle": _plain(captions[0]) if len(captions) > 1 else "",
-                       "footer": _plain(captions[-1]) if captions else "",
-                       "spec": json.loads(charts[0].proto.spec) if charts else {}})
+        panels.append(
+            {
+                "key": node.key.removeprefix("figure-"),
+                "title": _plain(markdown[0]) if markdown else "",
+                "subtitle": _plain(captions[0]) if len(captions) > 1 else "",
+                "footer": _plain(captions[-1]) if captions else "",
+                "spec": json.loads(charts[0].proto.spec) if charts else {},
+            }
+        )
     return panels

@@ -2,6 +2,7 @@
 each page at its default view (every view of Sectors), plus the views that stress a layout most (every sector
 picked, the 22-way incident-type breakdown, all organisation types). Used by the print-size and layout tests.
 """
+
 from __future__ import annotations
 
 from govdata import views, warehouse
@@ -11,10 +12,12 @@ from govdata.views.params import parse
 
 # (page, query string): the default view of each page, then the stress views
 DEFAULT_VIEWS = [(page, "") for page in views.PAGES]
-STRESS_VIEWS = [("trends", "breakdown=incident_type&rolling=1&legacy=incident_type"),
-                ("trends", "period=year&breakdown=time_to_report&measure=share_pct"),
-                ("sectors", "ALL_SECTORS"),
-                ("surveys", "org=all")]
+STRESS_VIEWS = [
+    ("trends", "breakdown=incident_type&rolling=1&legacy=incident_type"),
+    ("trends", "period=year&breakdown=time_to_report&measure=share_pct"),
+    ("sectors", "ALL_SECTORS"),
+    ("surveys", "org=all"),
+]
 
 
 def _build(runner, page: str, query: str) -> list[FigureSpec]:

@@ -1,4 +1,5 @@
 """Shared fixtures: real warehouses built through the real ETL (no mocked database)."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ IcoSite serves a landing page shaped like the ICO's (release links under /media2
 the files it links; `publish()` changes what the page links, as a new ICO release does. Release files are made
 with `python -m etl sample` (see `make_release`), exactly as a user would run it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,8 +33,13 @@ def sha256(path: Path) -> str:
 
 def make_release(out: Path, *args: str) -> Path:
     """`python -m etl sample --rows 6000 --out OUT *args` (e.g. '--to', '2024Q3'); raises with its output."""
-    result = subprocess.run([sys.executable, "-m", "etl", "sample", "--rows", "6000", "--out", str(out), *args],
-                            cwd=settings.PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "sample", "--rows", "6000", "--out", str(out), *args],
+        cwd=settings.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode != 0:
         raise AssertionError(f"etl sample failed:\n{result.stdout}\n{result.stderr}")
     return out
@@ -72,11 +78,15 @@ class IcoSite:
             (self.root / LEGACY).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(legacy, self.root / LEGACY)
         if page is None:
-            links = "\n".join(f'  <li><a class="download" href="/media2/{sha256(r)[:10]}/{r.name}">{r.name}</a></li>'
-                              for r in releases)
-            page = ("<!doctype html><html><body><h1>Data security incident trends</h1>\n<ul>\n"
-                    '  <li><a href="/media2/other/annual-report.pdf">Annual report</a></li>\n'
-                    f"{links}\n</ul></body></html>")
+            links = "\n".join(
+                f'  <li><a class="download" href="/media2/{sha256(r)[:10]}/{r.name}">{r.name}</a></li>'
+                for r in releases
+            )
+            page = (
+                "<!doctype html><html><body><h1>Data security incident trends</h1>\n<ul>\n"
+                '  <li><a href="/media2/other/annual-report.pdf">Annual report</a></li>\n'
+                f"{links}\n</ul></body></html>"
+            )
         (self.root / LANDING).parent.mkdir(parents=True, exist_ok=True)
         (self.root / LANDING).write_text(page, encoding="utf-8")
 

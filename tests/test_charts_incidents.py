@@ -1,6 +1,6 @@
 """Trend and legacy charts built from real query results on the tiny and sample warehouses."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from govdata import warehouse
 from govdata.charts import incidents as charts
@@ -19,8 +19,9 @@ def test_total_trend_words_come_from_the_data(con):
     spec = charts.trend_chart(result, sources=_sources(con))
     assert spec.data is result.data and spec.queries == [result]
     assert spec.title == "6 personal data breach reports in Q4 2020, the same as Q4 2019"
-    assert spec.summary == ("In Q4 2020 the ICO received 6 personal data breach reports from all sectors, "
-                            "the same as Q4 2019.")
+    assert spec.summary == (
+        "In Q4 2020 the ICO received 6 personal data breach reports from all sectors, the same as Q4 2019."
+    )
     assert "Q2 2019 to Q4 2020" in spec.subtitle
     assert "Open Government Licence v3.0" in spec.source_text() and SAMPLE_LABEL not in spec.source_text()
     # series break at Q2 2019 is drawn; the figure holds the plot only (title and source are laid out around it,
@@ -32,8 +33,9 @@ def test_total_trend_words_come_from_the_data(con):
 
 def test_breakdown_trend_names_the_largest_group(con):
     result = q.incident_trend(con, "quarter", "incident_category", ["Local government"])
-    spec = charts.trend_chart(result, sources=_sources(con), breakdown="incident_category",
-                              sectors=["Local government"])
+    spec = charts.trend_chart(
+        result, sources=_sources(con), breakdown="incident_category", sectors=["Local government"]
+    )
     # Q4 2020 Local government: 2 Non Cyber (BI1033, BI1034) of 3
     assert spec.title == "Non Cyber was the largest incident category group in Q4 2020: 66.7% of reports"
     assert "2 of the 3 reports from the Local government sector (66.7%)" in spec.summary
@@ -50,8 +52,13 @@ def test_yearly_chart_marks_partial_years(con):
 def test_rolling_and_share_variants(con):
     spec = charts.trend_chart(q.incident_trend(con, "quarter", rolling=True), sources=_sources(con), rolling=True)
     assert any("4-quarter average" in t.name for t in spec.figure.data)
-    share = charts.trend_chart(q.incident_trend(con, "year", "time_to_report"), sources=_sources(con),
-                               period="year", breakdown="time_to_report", measure="share_pct")
+    share = charts.trend_chart(
+        q.incident_trend(con, "year", "time_to_report"),
+        sources=_sources(con),
+        period="year",
+        breakdown="time_to_report",
+        measure="share_pct",
+    )
     assert share.key == "incidents-by-year-time-to-report-share"
     assert share.figure.layout.yaxis.title.text.startswith("Share")
 

@@ -1,17 +1,16 @@
 """Sector charts built from real query results on the tiny warehouse: titles, data, summaries, sources, queries."""
+
 from __future__ import annotations
 
 import duckdb
-import pytest
-
 import pandas as pd
+import pytest
 
 from govdata import numbers, vocabulary, warehouse
 from govdata.charts import sectors as charts
 from govdata.charts.base import PALETTE, has_sample_watermark, row_labels
 from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL
-from govdata.queries import coverage
-from govdata.queries import provenance
+from govdata.queries import coverage, provenance
 from govdata.queries import sectors as q
 from govdata.stats import MIN_BASE
 
@@ -64,7 +63,7 @@ def test_ranked_shares_name_the_best_picked_sector(medium_warehouse, measure, co
 @pytest.mark.parametrize("measure", ["cyber_pct", "within_72h_pct"])
 def test_small_bases_are_flagged_and_never_ranked_on_the_tiny_warehouse(con, choices, sources, measure):
     spec = charts.ranked(q.sector_volume(con, choices["2020"], [LG, HE]), measure, choices["2020"], sources)
-    assert spec.data["small_base"].all() and spec.data["rank"].isna().all()   # every sector has < 100 incidents
+    assert spec.data["small_base"].all() and spec.data["rank"].isna().all()  # every sector has < 100 incidents
     assert spec.title == f"No sector had {MIN_BASE} or more incidents in 2020: shares are shown but not ranked"
     assert list(spec.figure.data[0].marker.pattern.shape) == ["/"] * len(spec.data)
     assert all("small base: not ranked" in label for label in row_labels(spec.figure))
@@ -73,8 +72,14 @@ def test_small_bases_are_flagged_and_never_ranked_on_the_tiny_warehouse(con, cho
 
 def test_defect_3_a_group_of_two_incidents_does_not_top_a_share_ranking():
     """Issue 10, defect 3: 'Unknown' (2 of 2 on time = 100%) topped 'reported within 72 hours'."""
-    frame = pd.DataFrame({"sector": ["Health", "Local government", "Unknown"], "selected": [False] * 3,
-                          "incidents": [2023, 983, 2], "within_72h": [1540, 741, 2]})
+    frame = pd.DataFrame(
+        {
+            "sector": ["Health", "Local government", "Unknown"],
+            "selected": [False] * 3,
+            "incidents": [2023, 983, 2],
+            "within_72h": [1540, 741, 2],
+        }
+    )
     frame["within_72h_pct"] = numbers.percent_column(frame["within_72h"], frame["incidents"])
     period = q.Period("2024", 2024 * 4, 2024 * 4 + 3, 4)
     spec = charts.ranked(frame, "within_72h_pct", period, [])
@@ -114,12 +119,21 @@ def test_top_types_title_counts_sectors_sharing_a_leader(con, choices, sources):
     spec = charts.top_types(result, choices["2020"], sources)
     firsts = result.data[result.data["rank"] == 1]
     assert set(firsts["incident_type"]) == {"Data emailed to incorrect recipient"}  # LG 2 of 7, Health 2 of 6
-    assert spec.title == ("Data emailed to incorrect recipient was the most common incident type in both sectors "
-                          "picked, 2020")
+    assert spec.title == (
+        "Data emailed to incorrect recipient was the most common incident type in both sectors picked, 2020"
+    )
     assert "Local government, Data emailed to incorrect recipient (28.6%, 2 incidents of 7: small base)" in spec.summary
     assert "Local government (n=7, small base)" in row_labels(spec.figure)  # the sector's header row
-    assert len(set(spec.figure.data[0].marker.color if isinstance(spec.figure.data[0].marker.color, tuple)
-                   else [spec.figure.data[0].marker.color])) == 1  # one colour: the labels name the types
+    assert (
+        len(
+            set(
+                spec.figure.data[0].marker.color
+                if isinstance(spec.figure.data[0].marker.color, tuple)
+                else [spec.figure.data[0].marker.color]
+            )
+        )
+        == 1
+    )  # one colour: the labels name the types
     assert "Top 3 incident types" in spec.subtitle
 
 
@@ -130,14 +144,19 @@ def test_time_to_report_title_uses_counts_within_72_hours(con, choices, sources)
     within = frame[frame["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector")["incidents"].sum()
     totals = frame.groupby("sector")["incidents"].sum()
     # both sectors have fewer than 100 incidents: flagged, not ranked, each share stated from its counts
-    assert spec.title == (f"None of the sectors picked had {MIN_BASE} or more incidents in 2020: shares within 72 "
-                          "hours are shown but not ranked")
+    assert spec.title == (
+        f"None of the sectors picked had {MIN_BASE} or more incidents in 2020: shares within 72 "
+        "hours are shown but not ranked"
+    )
     for sector in (LG, HE):
-        assert (f"{sector} {numbers.share_text(int(within[sector]), int(totals[sector]))} of {int(totals[sector])} "
-                "(small base, not ranked)") in spec.summary
+        assert (
+            f"{sector} {numbers.share_text(int(within[sector]), int(totals[sector]))} of {int(totals[sector])} "
+            "(small base, not ranked)"
+        ) in spec.summary
     assert [trace.name for trace in spec.figure.data] == list(vocabulary.TIME_TO_REPORT)
-    assert spec.data.equals(frame[["sector", "time_to_report", "incidents", "sector_incidents", "pct_of_sector",
-                                   "small_base"]])
+    assert spec.data.equals(
+        frame[["sector", "time_to_report", "incidents", "sector_incidents", "pct_of_sector", "small_base"]]
+    )
 
 
 def test_decisions_title(con, choices, sources):
@@ -151,7 +170,7 @@ def test_year_on_year_notes_part_year_comparison(con, choices, sources):
     result = q.sector_change(con, choices["2020"], [LG, HE])
     spec = charts.year_on_year(result, choices["2020"], sources)
     assert spec.notes[0] == "Compared on the 3 of 4 quarters that also have data a year earlier (like with like)."
-    assert spec.notes[1].startswith("Small base: ")   # fewer than 100 incidents a year earlier: not ranked
+    assert spec.notes[1].startswith("Small base: ")  # fewer than 100 incidents a year earlier: not ranked
     rows = result.data.set_index("sector")
     assert spec.title.startswith(f"None of the sectors picked had {MIN_BASE} or more incidents a year earlier")
     total = rows.loc[q.ALL_SECTORS]
@@ -163,10 +182,15 @@ def test_year_on_year_without_earlier_data_says_so(con, choices, sources):
     assert spec.title == "No comparable quarters a year before 2019 (Q2 to Q4) to compare with"
 
 
-@pytest.mark.parametrize("build, query", [
-    (charts.quarterly_multiples, q.sector_quarterly), (charts.top_types, q.sector_top_types),
-    (charts.time_to_report, q.sector_time_to_report), (charts.decisions, q.sector_decisions),
-])
+@pytest.mark.parametrize(
+    "build, query",
+    [
+        (charts.quarterly_multiples, q.sector_quarterly),
+        (charts.top_types, q.sector_top_types),
+        (charts.time_to_report, q.sector_time_to_report),
+        (charts.decisions, q.sector_decisions),
+    ],
+)
 def test_no_sectors_picked_gives_an_explained_empty_chart(con, choices, sources, build, query):
     spec = build(query(con, choices["2020"], []), choices["2020"], sources)
     assert spec.data.empty and spec.title.startswith("No ") and spec.summary == spec.title + "."
@@ -184,4 +208,4 @@ def test_sample_sources_label_every_chart(sample_warehouse):
     assert spec.is_sample and spec.source_text().startswith(SAMPLE_LABEL)
     assert has_sample_watermark(spec.figure)
     colours = dict(zip(row_labels(spec.figure), spec.figure.data[0].marker.color))
-    assert {colours[s] for s in picked} == {PALETTE[0]}          # the picked sectors in the palette's first colour
+    assert {colours[s] for s in picked} == {PALETTE[0]}  # the picked sectors in the palette's first colour

@@ -1,4 +1,5 @@
 """deploy/render.py: the nginx configuration the hosted dashboard runs behind, checked by nginx itself."""
+
 from __future__ import annotations
 
 import base64
@@ -30,21 +31,46 @@ def _site(**kw) -> str:
 
 
 def test_standalone_config_passes_nginx_t(tmp_path):
-    conf = render.render_standalone(render.ProxyConfig(["127.0.0.1:8501", "127.0.0.1:8502"],
-                                                       listen="127.0.0.1:18080"), tmp_path)
-    result = subprocess.run([str(_nginx()), "-t", "-p", str(tmp_path), "-c", str(conf)],
-                            capture_output=True, text=True, timeout=30)
+    conf = render.render_standalone(
+        render.ProxyConfig(["127.0.0.1:8501", "127.0.0.1:8502"], listen="127.0.0.1:18080"), tmp_path
+    )
+    result = subprocess.run(
+        [str(_nginx()), "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_tls_variant_passes_nginx_t(tmp_path):
     key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     cfg = render.ProxyConfig(["127.0.0.1:8501"], listen="127.0.0.1:18443", tls_cert=str(cert), tls_key=str(key))
     conf = render.render_standalone(cfg, tmp_path / "prefix")
-    result = subprocess.run([str(_nginx()), "-t", "-p", str(tmp_path / "prefix"), "-c", str(conf)],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [str(_nginx()), "-t", "-p", str(tmp_path / "prefix"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr
     site = (tmp_path / "prefix" / "dashboard.conf").read_text()
     assert "Strict-Transport-Security" in site and "SameSite=Lax; Secure" in site
@@ -52,16 +78,21 @@ def test_tls_variant_passes_nginx_t(tmp_path):
 
 def test_site_has_every_required_piece():
     site = _site()
-    assert site.count("server 127.0.0.1:85") == 2                      # two replicas
-    assert "hash $dashboard_affinity consistent;" in site              # sticky sessions
-    assert "proxy_set_header Upgrade $http_upgrade;" in site           # websocket upgrade
+    assert site.count("server 127.0.0.1:85") == 2  # two replicas
+    assert "hash $dashboard_affinity consistent;" in site  # sticky sessions
+    assert "proxy_set_header Upgrade $http_upgrade;" in site  # websocket upgrade
     assert re.search(r"location = /_stcore/metrics \{ return 404; \}", site)
     assert "client_max_body_size 1m;" in site and "large_client_header_buffers" in site
-    for header in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy",
-                   "Permissions-Policy"):
+    for header in (
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Content-Security-Policy",
+        "Permissions-Policy",
+    ):
         assert f"add_header {header}" in site
     assert "gzip on;" in site
-    assert "Strict-Transport-Security" not in site                     # only with TLS
+    assert "Strict-Transport-Security" not in site  # only with TLS
     # nginx drops inherited add_header lines in a block that has its own: none below the server level
     assert site.count("add_header") == site.split("\n    location ")[0].count("add_header")
 
@@ -76,7 +107,7 @@ def test_csp_allows_exactly_the_inline_script_of_the_installed_streamlit():
     expected = {f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks}
     assert set(render.inline_script_hashes()) == expected
     assert "'unsafe-inline'" not in render.csp().split("script-src", 1)[1].split(";")[0]
-    assert "img-src 'self' data: blob:" in render.csp()        # no remote images, whatever text a page shows
+    assert "img-src 'self' data: blob:" in render.csp()  # no remote images, whatever text a page shows
 
 
 def test_bad_replica_address_is_refused():

@@ -1,4 +1,5 @@
 """The atomic build: provenance and build facts, the sample fallback, and the old warehouse surviving every failure."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,11 +40,16 @@ def good(tmp_path_factory) -> Path:
 
 
 def test_build_fills_every_table(good):
-    counts = dict(query(good, """
+    counts = dict(
+        query(
+            good,
+            """
         SELECT 'incident_facts', count(*) FROM incident_facts UNION ALL SELECT 'ico_rows', count(*) FROM ico_rows
         UNION ALL SELECT 'legacy', count(*) FROM legacy_incident_counts
         UNION ALL SELECT 'incidents_view', count(*) FROM incidents
-        UNION ALL SELECT 'survey_results', count(*) FROM survey_results""") )
+        UNION ALL SELECT 'survey_results', count(*) FROM survey_results""",
+        )
+    )
     assert counts["incident_facts"] == counts["incidents_view"] == 36
     assert counts["ico_rows"] == 58
     assert counts["legacy"] == 60
@@ -51,10 +57,23 @@ def test_build_fills_every_table(good):
 
 
 def test_provenance_records_each_source_with_its_hash(good):
-    rows = {r[0]: r[1:] for r in query(good, "SELECT source, file, sha256, rows_read, rows_kept, rows_rejected, "
-                                             "licence, is_sample, load_report, loaded_at FROM provenance")}
-    assert set(rows) == {"ico_rows", "ico_legacy", "reference_sources", "survey_results", "poll_results",
-                         "context_figures", "maturity_checklist"}
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            good,
+            "SELECT source, file, sha256, rows_read, rows_kept, rows_rejected, "
+            "licence, is_sample, load_report, loaded_at FROM provenance",
+        )
+    }
+    assert set(rows) == {
+        "ico_rows",
+        "ico_legacy",
+        "reference_sources",
+        "survey_results",
+        "poll_results",
+        "context_figures",
+        "maturity_checklist",
+    }
     file, digest, read, kept, rejected, licence, is_sample, report, loaded_at = rows["ico_rows"]
     assert file == "tests/fixtures/ico/ico_rows_small.csv"
     assert digest == sha256(ICO)
@@ -72,7 +91,7 @@ def test_warehouse_meta(good):
     meta = dict(query(good, "SELECT key, value FROM warehouse_meta"))
     assert meta["schema_version"] == settings.SCHEMA_VERSION
     assert meta["latest_quarter"] == "2020-Q4"
-    assert meta["latest_comparable_year"] == "2020"     # 2019 lacks a comparable Q1
+    assert meta["latest_comparable_year"] == "2020"  # 2019 lacks a comparable Q1
     assert meta["is_sample"] == "false"
     assert meta["built_at"].endswith("Z")
 
@@ -93,11 +112,11 @@ def test_newest_raw_file_is_used_when_no_ico_given(tmp_path):
         shutil.copyfile(ICO, path)
     (raw / (newer.name + ".sha256")).write_text("sidecar, not a release\n")
     os.utime(older, (1_600_000_000, 1_600_000_000))
-    os.utime(newer, (1_600_000_100, 1_600_000_100))   # the release name outranks a later copy time
+    os.utime(newer, (1_600_000_100, 1_600_000_100))  # the release name outranks a later copy time
     path = tmp_path / "w.duckdb"
     report = build(path, raw_dir=raw, sample_path=tmp_path / "never.csv")
     assert not report.is_sample
-    assert query(path, "SELECT file FROM provenance WHERE source = 'ico_rows'") == [(newer.name,)]   # no server path
+    assert query(path, "SELECT file FROM provenance WHERE source = 'ico_rows'") == [(newer.name,)]  # no server path
     assert not (tmp_path / "never.csv").exists()
 
 
@@ -107,15 +126,18 @@ def test_sample_is_generated_and_labelled_when_nothing_else(tmp_path):
     report = build(path, raw_dir=tmp_path / "empty_raw", sample_path=sample, sample_rows=3000)
     assert report.is_sample and sample.is_file()
     assert query(path, "SELECT value FROM warehouse_meta WHERE key = 'is_sample'") == [("true",)]
-    assert query(path, "SELECT is_sample, rows_kept, title LIKE '%simulated%' FROM provenance "
-                       "WHERE source = 'ico_rows'") == [(True, 3000, True)]
+    assert query(
+        path, "SELECT is_sample, rows_kept, title LIKE '%simulated%' FROM provenance WHERE source = 'ico_rows'"
+    ) == [(True, 3000, True)]
     # a sample is credited to no publisher, licence or address of the ICO (issue 10, defect 4)
-    publisher, licence, url = query(path, "SELECT publisher, licence, source_url FROM provenance "
-                                          "WHERE source = 'ico_rows'")[0]
+    publisher, licence, url = query(
+        path, "SELECT publisher, licence, source_url FROM provenance WHERE source = 'ico_rows'"
+    )[0]
     assert "Information Commissioner" not in publisher and "Open Government" not in licence and url is None
 
 
 # ------------------------------------------------------------------------------ failures leave the old file alone
+
 
 def _bad_ico(tmp_path: Path) -> Path:
     lines = ICO.read_text().splitlines()
@@ -157,7 +179,7 @@ def test_failed_build_leaves_old_warehouse_byte_for_byte(tmp_path, good, case):
     with pytest.raises(SourceError) as info:
         build(path, **kwargs)
     assert sha256(path) == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []   # temp file cleaned
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # temp file cleaned
     if case == "bad_ico":
         assert info.value.row == 21 and info.value.column == "Year" and info.value.value == "2o19"
     assert query(path, "SELECT count(*) FROM incident_facts") == [(36,)]
@@ -166,7 +188,7 @@ def test_failed_build_leaves_old_warehouse_byte_for_byte(tmp_path, good, case):
 def test_successful_rebuild_replaces_the_file(tmp_path, good):
     path = tmp_path / "warehouse.duckdb"
     shutil.copyfile(good, path)
-    build(path, ico=ICO, raw_dir=tmp_path / "raw")        # no legacy this time
+    build(path, ico=ICO, raw_dir=tmp_path / "raw")  # no legacy this time
     assert query(path, "SELECT count(*) FROM legacy_incident_counts") == [(0,)]
     assert [p.name for p in tmp_path.iterdir()] == ["warehouse.duckdb"]
 
@@ -184,8 +206,7 @@ def test_incident_keys_are_unique_without_declared_primary_keys(tiny_warehouse, 
         con = duckdb.connect(str(path), read_only=True)
         try:
             for table, key in checks.items():
-                total, distinct = con.execute(
-                    f"SELECT count(*), count(DISTINCT ({key})) FROM {table}").fetchone()
+                total, distinct = con.execute(f"SELECT count(*), count(DISTINCT ({key})) FROM {table}").fetchone()
                 assert total > 0 and total == distinct, (path, table, total, distinct)
         finally:
             con.close()

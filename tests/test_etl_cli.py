@@ -1,4 +1,5 @@
 """`python -m etl ...` as a user runs it: exit codes, the printed load report, one-paragraph errors."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,9 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run from an unrelated directory: paths must not depend on the working directory."""
     env = dict(os.environ, PYTHONPATH=str(settings.PROJECT_ROOT))
     env.pop(settings.WAREHOUSE_ENV, None)
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +68,7 @@ def test_bad_input_exits_1_with_one_paragraph_and_keeps_warehouse(built, tmp_pat
 
 
 def test_missing_file_exits_1(tmp_path):
-    done = run("build", "--ico", str(tmp_path / "absent.xlsx"), "--warehouse", str(tmp_path / "w.duckdb"),
-               cwd=tmp_path)
+    done = run("build", "--ico", str(tmp_path / "absent.xlsx"), "--warehouse", str(tmp_path / "w.duckdb"), cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "File not found" in done.stderr and "absent.xlsx" in done.stderr
     assert not (tmp_path / "w.duckdb").exists()
@@ -97,8 +98,9 @@ def test_export_parquet_writes_every_table_and_a_manifest(built, tmp_path):
     assert done.returncode == 0, done.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     names = {t["name"]: t for t in manifest["tables"]}
-    assert {"incident_facts", "incidents", "ico_rows", "legacy_incident_counts", "provenance",
-            "warehouse_meta"} <= set(names)
+    assert {"incident_facts", "incidents", "ico_rows", "legacy_incident_counts", "provenance", "warehouse_meta"} <= set(
+        names
+    )
     assert names["incidents"]["kind"] == "view"
     con = duckdb.connect()
     for entry in manifest["tables"]:
@@ -110,8 +112,9 @@ def test_export_parquet_writes_every_table_and_a_manifest(built, tmp_path):
 
 
 def test_export_without_warehouse_exits_1(tmp_path):
-    done = run("export-parquet", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "o"),
-               cwd=tmp_path)
+    done = run(
+        "export-parquet", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "o"), cwd=tmp_path
+    )
     assert done.returncode == 1 and "No warehouse to export" in done.stderr and "Traceback" not in done.stderr
 
 

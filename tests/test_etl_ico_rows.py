@@ -1,4 +1,5 @@
 """The ICO row-level loader on small files in the published shape: every quirk, every bad input."""
+
 from __future__ import annotations
 
 import csv
@@ -16,12 +17,31 @@ from govdata import vocabulary as voc
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ico" / "ico_rows_small.csv"
 HEADER = list(voc.ICO_COLUMNS)
-GOOD = ["BI2001", "2021", "Qtr 3", "Employees", "Basic personal identifiers", "No Further Action", "Non Cyber",
-        "Data emailed to incorrect recipient", "1 to 9", "Local government", "Less than 24 hours"]
+GOOD = [
+    "BI2001",
+    "2021",
+    "Qtr 3",
+    "Employees",
+    "Basic personal identifiers",
+    "No Further Action",
+    "Non Cyber",
+    "Data emailed to incorrect recipient",
+    "1 to 9",
+    "Local government",
+    "Less than 24 hours",
+]
 
 # Written by hand from the fixture's design (tests/fixtures/ico/make_ico_rows_small.py), not computed from it.
-EXPECTED_INCIDENTS_PER_QUARTER = {(2019, 1): 3, (2019, 2): 5, (2019, 3): 4, (2019, 4): 6,
-                                  (2020, 1): 4, (2020, 2): 5, (2020, 3): 3, (2020, 4): 6}
+EXPECTED_INCIDENTS_PER_QUARTER = {
+    (2019, 1): 3,
+    (2019, 2): 5,
+    (2019, 3): 4,
+    (2019, 4): 6,
+    (2020, 1): 4,
+    (2020, 2): 5,
+    (2020, 3): 3,
+    (2020, 4): 6,
+}
 
 
 def fresh():
@@ -62,7 +82,7 @@ def expect_error(path: Path, *fragments: str, row: int | None = None, column: st
         assert err.row == row and f"row {row}" in text, text
     if column is not None:
         assert err.column == column and f"column '{column}'" in text, text
-    assert "\n" not in text   # one paragraph
+    assert "\n" not in text  # one paragraph
     return err
 
 
@@ -84,10 +104,13 @@ def fixture_rows() -> list[list[str]]:
 
 # ------------------------------------------------------------------------------------------------- the fixture
 
+
 def test_fixture_distinct_incidents_per_quarter_match_the_hand_count():
     con, result = load(FIXTURE)
-    got = {(y, q): n for y, q, n in con.execute(
-        "SELECT year, quarter, count(*) FROM incident_facts GROUP BY ALL").fetchall()}
+    got = {
+        (y, q): n
+        for y, q, n in con.execute("SELECT year, quarter, count(*) FROM incident_facts GROUP BY ALL").fetchall()
+    }
     assert got == EXPECTED_INCIDENTS_PER_QUARTER
     assert result.incidents == 36
     assert {(d["year"], d["quarter"]): d["incidents"] for d in result.incidents_by_quarter} == got
@@ -98,8 +121,12 @@ def test_fixture_distinct_incidents_per_quarter_match_the_hand_count():
 
 def test_reused_reference_is_two_incidents():
     con, _ = load(FIXTURE)
-    ids = [r[0] for r in con.execute(
-        "SELECT incident_id FROM incident_facts WHERE bi_reference = 'BI1001' ORDER BY year").fetchall()]
+    ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT incident_id FROM incident_facts WHERE bi_reference = 'BI1001' ORDER BY year"
+        ).fetchall()
+    ]
     assert ids == ["BI1001/2019/Q1", "BI1001/2020/Q3"]
 
 
@@ -108,8 +135,10 @@ def test_rejected_rows_counted_with_reasons_and_first_line():
     assert result.rows_read == 60
     assert result.rows_kept == 58
     assert result.rows_rejected == 2
-    assert result.rejected == {"blank row": {"rows": 1, "first_row": 15},
-                               "exact duplicate of an earlier row": {"rows": 1, "first_row": 61}}
+    assert result.rejected == {
+        "blank row": {"rows": 1, "first_row": 15},
+        "exact duplicate of an earlier row": {"rows": 1, "first_row": 61},
+    }
 
 
 def test_conflicts_resolved_by_majority_then_first_row_and_counted():
@@ -118,50 +147,70 @@ def test_conflicts_resolved_by_majority_then_first_row_and_counted():
     assert result.conflicts["Incident Category"] == 1
     assert sum(result.conflicts.values()) == 2
     facts = dict(con.execute("SELECT incident_id, sector FROM incident_facts").fetchall())
-    assert facts["BI1010/2019/Q2"] == "Health"          # 2 rows Health vs 1 row Local government
-    category = con.execute("SELECT incident_category, had_conflict, source_rows FROM incident_facts "
-                           "WHERE incident_id = 'BI1020/2019/Q4'").fetchone()
-    assert category == ("Non Cyber", True, 2)           # 1-1 tie: the first row's value
+    assert facts["BI1010/2019/Q2"] == "Health"  # 2 rows Health vs 1 row Local government
+    category = con.execute(
+        "SELECT incident_category, had_conflict, source_rows FROM incident_facts WHERE incident_id = 'BI1020/2019/Q4'"
+    ).fetchone()
+    assert category == ("Non Cyber", True, 2)  # 1-1 tie: the first row's value
     assert con.execute("SELECT count(*) FROM incident_facts WHERE had_conflict").fetchone()[0] == 2
 
 
 def test_unknown_values_kept_and_reported():
     con, result = load(FIXTURE)
     assert result.unknown_values == [{"column": "Incident Type", "value": "Supply chain compromise", "rows": 2}]
-    assert con.execute("SELECT incident_type FROM incident_facts WHERE incident_id = 'BI1030/2020/Q2'"
-                       ).fetchone()[0] == "Supply chain compromise"
+    assert (
+        con.execute("SELECT incident_type FROM incident_facts WHERE incident_id = 'BI1030/2020/Q2'").fetchone()[0]
+        == "Supply chain compromise"
+    )
 
 
 def test_unknown_unassigned_not_provided_are_real_values():
     con, _ = load(FIXTURE)
-    assert con.execute("SELECT sector FROM incident_facts WHERE incident_id = 'BI1012/2019/Q3'").fetchone()[0] \
+    assert (
+        con.execute("SELECT sector FROM incident_facts WHERE incident_id = 'BI1012/2019/Q3'").fetchone()[0]
         == "Unassigned"
-    assert con.execute("SELECT incident_type FROM incident_facts WHERE incident_id = 'BI1020/2019/Q4'"
-                       ).fetchone()[0] == "Not Provided"
-    assert con.execute("SELECT data_subject_type FROM incident_data_subjects WHERE incident_id = 'BI1007/2019/Q2'"
-                       ).fetchall() == [("Unknown",)]
+    )
+    assert (
+        con.execute("SELECT incident_type FROM incident_facts WHERE incident_id = 'BI1020/2019/Q4'").fetchone()[0]
+        == "Not Provided"
+    )
+    assert con.execute(
+        "SELECT data_subject_type FROM incident_data_subjects WHERE incident_id = 'BI1007/2019/Q2'"
+    ).fetchall() == [("Unknown",)]
 
 
 def test_q1_2019_kept_but_not_comparable():
     con, _ = load(FIXTURE)
-    rows = con.execute("SELECT year, quarter, bool_and(comparable), bool_or(comparable) FROM incident_facts "
-                       "GROUP BY ALL ORDER BY ALL").fetchall()
+    rows = con.execute(
+        "SELECT year, quarter, bool_and(comparable), bool_or(comparable) FROM incident_facts GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
     assert rows[0] == (2019, 1, False, False)
     assert all(r[2] for r in rows[1:])
-    assert con.execute("SELECT period_start FROM incident_facts WHERE incident_id = 'BI1008/2019/Q3'"
-                       ).fetchone()[0].isoformat() == "2019-07-01"
+    assert (
+        con.execute("SELECT period_start FROM incident_facts WHERE incident_id = 'BI1008/2019/Q3'")
+        .fetchone()[0]
+        .isoformat()
+        == "2019-07-01"
+    )
 
 
 def test_bridges_hold_each_incidents_subject_and_data_types():
     con, _ = load(FIXTURE)
-    subjects = {r[0] for r in con.execute(
-        "SELECT data_subject_type FROM incident_data_subjects WHERE incident_id = 'BI1005/2019/Q2'").fetchall()}
-    types = {r[0] for r in con.execute(
-        "SELECT data_type FROM incident_data_types WHERE incident_id = 'BI1005/2019/Q2'").fetchall()}
+    subjects = {
+        r[0]
+        for r in con.execute(
+            "SELECT data_subject_type FROM incident_data_subjects WHERE incident_id = 'BI1005/2019/Q2'"
+        ).fetchall()
+    }
+    types = {
+        r[0]
+        for r in con.execute(
+            "SELECT data_type FROM incident_data_types WHERE incident_id = 'BI1005/2019/Q2'"
+        ).fetchall()
+    }
     assert subjects == {"Employees", "Customers or prospective customers"}
     assert types == {"Basic personal identifiers", "Economic and financial data"}
-    assert con.execute("SELECT source_rows FROM incident_facts WHERE incident_id = 'BI1005/2019/Q2'"
-                       ).fetchone()[0] == 4
+    assert con.execute("SELECT source_rows FROM incident_facts WHERE incident_id = 'BI1005/2019/Q2'").fetchone()[0] == 4
 
 
 def test_fixture_covers_what_page_tests_need():
@@ -187,11 +236,15 @@ def test_xlsx_release_gives_the_same_incidents(tmp_path):
     rows = [[int(c) if i == 1 and c else (c or None) for i, c in enumerate(r)] for r in fixture_rows()]
     con, result = load(write_xlsx(tmp_path / "release.xlsx", rows))
     assert result.file_format == "xlsx"
-    got = {(y, q): n for y, q, n in con.execute(
-        "SELECT year, quarter, count(*) FROM incident_facts GROUP BY ALL").fetchall()}
+    got = {
+        (y, q): n
+        for y, q, n in con.execute("SELECT year, quarter, count(*) FROM incident_facts GROUP BY ALL").fetchall()
+    }
     assert got == EXPECTED_INCIDENTS_PER_QUARTER
-    assert result.rejected == {"blank row": {"rows": 1, "first_row": 15},
-                               "exact duplicate of an earlier row": {"rows": 1, "first_row": 61}}
+    assert result.rejected == {
+        "blank row": {"rows": 1, "first_row": 15},
+        "exact duplicate of an earlier row": {"rows": 1, "first_row": 61},
+    }
 
 
 def test_bom_crlf_and_empty_lines_are_accepted_with_true_line_numbers(tmp_path):
@@ -209,8 +262,9 @@ def test_bom_crlf_and_empty_lines_are_accepted_with_true_line_numbers(tmp_path):
 
 
 def test_values_spanning_lines_keep_true_line_numbers(tmp_path):
-    path = write_csv(tmp_path / "multiline.csv", [with_("Incident Type", "Other\nincident"), GOOD,
-                                                   with_("Quarter", "Q4")])
+    path = write_csv(
+        tmp_path / "multiline.csv", [with_("Incident Type", "Other\nincident"), GOOD, with_("Quarter", "Q4")]
+    )
     expect_error(path, "Unknown quarter label", "'Q4'", row=5, column="Quarter")
 
 
@@ -221,6 +275,7 @@ def test_extra_columns_are_ignored_and_reported(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------- bad input
+
 
 def test_missing_or_renamed_column(tmp_path):
     header = ["Sectors" if h == "Sector" else h for h in HEADER]
@@ -241,16 +296,19 @@ def test_header_only_file(tmp_path):
     expect_error(write_csv(tmp_path / "blanks.csv", [[""] * 11, [""] * 11]), "header row but no data rows")
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("Year", "twenty", "Year is not a whole number"),
-    ("Year", "2017", "Year is out of range (expected 2019 to"),
-    ("Year", "2019.5", "Year is not a whole number"),
-    ("Quarter", "Quarter 1", "Unknown quarter label"),
-    ("Quarter", "Q1", "Unknown quarter label"),
-    ("BI Reference", "XX123", "Not a BI Reference"),
-    ("BI Reference", "BI12A", "Not a BI Reference"),
-    ("Sector", "", "Empty value"),
-])
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("Year", "twenty", "Year is not a whole number"),
+        ("Year", "2017", "Year is out of range (expected 2019 to"),
+        ("Year", "2019.5", "Year is not a whole number"),
+        ("Quarter", "Quarter 1", "Unknown quarter label"),
+        ("Quarter", "Q1", "Unknown quarter label"),
+        ("BI Reference", "XX123", "Not a BI Reference"),
+        ("BI Reference", "BI12A", "Not a BI Reference"),
+        ("Sector", "", "Empty value"),
+    ],
+)
 def test_bad_values_name_row_column_and_value(tmp_path, column, value, message):
     path = write_csv(tmp_path / "bad.csv", [GOOD, GOOD, with_(column, value), with_(column, value)])
     err = expect_error(path, message, "1 more row(s) have problems", row=4, column=column)
@@ -330,12 +388,16 @@ def test_byte_scan_is_the_same_whatever_the_block_size(tmp_path, monkeypatch, ch
     """The scan reads large blocks; empty lines, CRLF pairs and UTF-8 characters that straddle two blocks must
     give the same answer as reading the file whole."""
     monkeypatch.setattr(csv_bytes, "CHUNK", chunk)
-    body = "\n".join([",".join(HEADER), ",".join(with_("Sector", "Caf\u00e9 \u20ac")), "", "\r",
-                      ",".join(GOOD) + "\r", "", ""]) + "\n\n"
+    body = (
+        "\n".join(
+            [",".join(HEADER), ",".join(with_("Sector", "Caf\u00e9 \u20ac")), "", "\r", ",".join(GOOD) + "\r", "", ""]
+        )
+        + "\n\n"
+    )
     path = tmp_path / "blocks.csv"
     path.write_bytes(body.encode("utf-8"))
     scan = csv_bytes.scan(path)
-    physical = body.split("\n")[:-1]        # the text after the last newline is not a line
+    physical = body.split("\n")[:-1]  # the text after the last newline is not a line
     assert scan.lines == len(physical)
     assert scan.empty_lines == [n for n, text in enumerate(physical, start=1) if text in ("", "\r")]
     bad = tmp_path / "latin1_blocks.csv"

@@ -1,4 +1,5 @@
 """Exports: CSV/XLSX hold exactly the chart's data (+ a data_status column for samples); images decode."""
+
 from __future__ import annotations
 
 import io
@@ -6,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
+from conftest import under_ci
 from PIL import Image
 
-from conftest import under_ci
 from govdata import export, warehouse
 from govdata.charts import incidents as charts
 from govdata.figures import SAMPLE_LABEL
@@ -98,7 +99,7 @@ def test_renderer_is_reused(tiny_warehouse, monkeypatch):
     _, spec = _spec(tiny_warehouse)
     for fmt in ("svg", "png", "svg"):
         assert export.to_image(spec, fmt)
-    assert len(starts) <= 1   # 0 when an earlier test already started it in this process
+    assert len(starts) <= 1  # 0 when an earlier test already started it in this process
 
 
 def test_unknown_image_format_is_refused(tiny_warehouse):

@@ -1,4 +1,5 @@
 """etl/fetch.py against a real local HTTP server (never the ICO site: this machine is offline)."""
+
 from __future__ import annotations
 
 import functools
@@ -36,17 +37,25 @@ def test_link_parsing_picks_newest_release_preferring_xlsx():
     base = "https://ico.org.uk/action-weve-taken/complaints-and-concerns-data-sets/data-security-incident-trends/"
     links = find_workbook_links(LANDING_HTML, base)
     assert [(k.year, k.quarter, k.extension) for k in links] == [
-        (2024, 4, "xlsx"), (2024, 4, "csv"), (2024, 3, "xlsx"), (2024, 1, "xlsx"), (2023, 4, "xlsx")]
+        (2024, 4, "xlsx"),
+        (2024, 4, "csv"),
+        (2024, 3, "xlsx"),
+        (2024, 1, "xlsx"),
+        (2023, 4, "xlsx"),
+    ]
     newest = newest_workbook_link(LANDING_HTML, base)
-    assert newest.url == ("https://ico.org.uk/media2/zz99/data-security-incidents-trends-q1-2019-to-q4-2024.xlsx"
-                          "?v=2&x=1")
+    assert newest.url == (
+        "https://ico.org.uk/media2/zz99/data-security-incidents-trends-q1-2019-to-q4-2024.xlsx?v=2&x=1"
+    )
     assert newest.filename == "data-security-incidents-trends-q1-2019-to-q4-2024.xlsx"
     assert newest.release == "q1-2019-to-q4-2024"
 
 
 def test_year_outranks_quarter():
-    page = "".join(f'<a href="/media2/i{y}{q}/{NAME.format(q=q, y=y, ext="xlsx")}">x</a>'
-                   for y, q in [(2023, 4), (2025, 1), (2024, 3)])
+    page = "".join(
+        f'<a href="/media2/i{y}{q}/{NAME.format(q=q, y=y, ext="xlsx")}">x</a>'
+        for y, q in [(2023, 4), (2025, 1), (2024, 3)]
+    )
     assert newest_workbook_link(page, "http://x/").release == "q1-2019-to-q1-2025"
 
 
@@ -83,8 +92,21 @@ def _workbook(path: Path) -> bytes:
     ws = wb.active
     ws.title = voc.ICO_SHEET
     ws.append(list(voc.ICO_COLUMNS))
-    ws.append(["BI101", 2024, "Qtr 4", "Patients", "Health data", "No Further Action", "Non Cyber",
-               "Data emailed to incorrect recipient", "1 to 9", "Health", "Less than 24 hours"])
+    ws.append(
+        [
+            "BI101",
+            2024,
+            "Qtr 4",
+            "Patients",
+            "Health data",
+            "No Further Action",
+            "Non Cyber",
+            "Data emailed to incorrect recipient",
+            "1 to 9",
+            "Health",
+            "Less than 24 hours",
+        ]
+    )
     wb.save(path)
     return path.read_bytes()
 
@@ -125,8 +147,9 @@ def test_fetch_falls_back_to_the_older_landing_address(site, tmp_path):
     (root / "media2" / "c").mkdir(parents=True)
     (root / "media2" / "c" / name).write_text(",".join(voc.ICO_COLUMNS) + "\n", encoding="utf-8")
     _publish(root, [f"/media2/c/{name}"], page="old/index.html")
-    result = fetch(raw_dir=tmp_path / "raw", landing_url=[f"{base}/new/missing.html", f"{base}/old/index.html"],
-                   timeout=5)
+    result = fetch(
+        raw_dir=tmp_path / "raw", landing_url=[f"{base}/new/missing.html", f"{base}/old/index.html"], timeout=5
+    )
     assert result.path.name == name and result.landing_url.endswith("/old/index.html")
 
 
@@ -203,7 +226,7 @@ def test_a_republished_release_never_overwrites_the_kept_one(site, tmp_path):
 
 
 class _Slow(_Quiet):
-    def do_GET(self):   # answers the landing page, then trickles the workbook far too slowly
+    def do_GET(self):  # answers the landing page, then trickles the workbook far too slowly
         if self.path.endswith(".xlsx"):
             self.send_response(200)
             self.send_header("Content-Length", str(1 << 20))
@@ -227,15 +250,19 @@ def test_the_total_time_limit_bounds_a_slow_download(tmp_path):
     started = time.monotonic()
     try:
         with pytest.raises(FetchError, match="did not finish within 2 s") as info:
-            fetch(raw_dir=raw, landing_url=f"http://127.0.0.1:{server.server_address[1]}/landing/index.html",
-                  timeout=5, max_seconds=2)
+            fetch(
+                raw_dir=raw,
+                landing_url=f"http://127.0.0.1:{server.server_address[1]}/landing/index.html",
+                timeout=5,
+                max_seconds=2,
+            )
     finally:
         server.shutdown()
         server.server_close()
         thread.join(5)
     assert time.monotonic() - started < 5
     assert info.value.kind == "offline"
-    assert not list(raw.iterdir())   # the partial download is gone
+    assert not list(raw.iterdir())  # the partial download is gone
 
 
 def test_the_landing_address_comes_from_the_environment(site, tmp_path, monkeypatch):

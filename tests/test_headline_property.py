@@ -7,6 +7,7 @@ states is compared with figures recomputed here from the row-level `incidents` v
 the headline query reads) as exact fractions, rounded half up by this test's own rule. Every number in a sentence
 must be accounted for, and the card must show the same text as its sentence.
 """
+
 from __future__ import annotations
 
 import random
@@ -21,14 +22,14 @@ from govdata.headlines import headlines
 from govdata.queries import incidents as q
 from govdata.stats import MIN_BASE
 
-CHECKED: list[str] = []   # every sentence checked, across the module (the count is reported at the end)
+CHECKED: list[str] = []  # every sentence checked, across the module (the count is reported at the end)
 
 
 def _half_up(value: Fraction, places: int = 1) -> str:
     """Independent of govdata.numbers: round |value| half up at `places` decimals, as text with the sign."""
-    scaled = abs(value) * 10 ** places
+    scaled = abs(value) * 10**places
     whole = int(scaled + Fraction(1, 2))  # floor(x + 1/2): half up for non-negative x
-    text = f"{whole // 10 ** places}.{whole % 10 ** places:0{places}d}"
+    text = f"{whole // 10**places}.{whole % 10**places:0{places}d}"
     return ("-" if value < 0 and whole else "") + text
 
 
@@ -41,7 +42,8 @@ def generated(request) -> Path:
 def _expected(cursor, sectors: list[str]) -> dict[str, dict]:
     """Counts for the latest comparable quarter and latest complete year, from the row-level view."""
     quarters = cursor.execute(
-        "SELECT DISTINCT year, quarter FROM incidents WHERE comparable ORDER BY year, quarter").fetchall()
+        "SELECT DISTINCT year, quarter FROM incidents WHERE comparable ORDER BY year, quarter"
+    ).fetchall()
     latest_q = quarters[-1]
     by_year: dict[int, int] = {}
     for year, _ in quarters:
@@ -54,21 +56,30 @@ def _expected(cursor, sectors: list[str]) -> dict[str, dict]:
                       count(*) FILTER (WHERE list_contains($4, time_to_report))
                FROM incidents WHERE comparable AND year = $1 AND ($2::INTEGER IS NULL OR quarter = $2)
                  AND (len($3::VARCHAR[]) = 0 OR list_contains($3::VARCHAR[], sector))""",
-            [year, quarter, sectors, list(vocabulary.WITHIN_72_HOURS)]).fetchone()
+            [year, quarter, sectors, list(vocabulary.WITHIN_72_HOURS)],
+        ).fetchone()
 
     out = {}
-    scope_n = {str(len(sectors))} if len(sectors) > 1 else set()   # '2 sectors (A, B)'
+    scope_n = {str(len(sectors))} if len(sectors) > 1 else set()  # '2 sectors (A, B)'
     year, quarter = latest_q
     now, cyber, within = counts(year, quarter)
     before = counts(year - 1, quarter)[0] if (year - 1, quarter) in quarters else None
-    out["quarter"] = dict(when=f"Q{quarter} {year}", earlier=f"Q{quarter} {year - 1}", n=now, cyber=cyber,
-                          within=within, previous=before, scope_n=scope_n)
+    out["quarter"] = dict(
+        when=f"Q{quarter} {year}",
+        earlier=f"Q{quarter} {year - 1}",
+        n=now,
+        cyber=cyber,
+        within=within,
+        previous=before,
+        scope_n=scope_n,
+    )
     if full_years:
         year = max(full_years)
         now, cyber, within = counts(year, None)
         before = counts(year - 1, None)[0] if (year - 1) in full_years else None
-        out["year"] = dict(when=str(year), earlier=str(year - 1), n=now, cyber=cyber, within=within,
-                           previous=before, scope_n=scope_n)
+        out["year"] = dict(
+            when=str(year), earlier=str(year - 1), n=now, cyber=cyber, within=within, previous=before, scope_n=scope_n
+        )
     return out
 
 
@@ -81,9 +92,12 @@ def _check(item, exp: dict) -> None:
     kind = item.key.split("-", 1)[1]
     numbers_in_sentence = re.findall(r"\d(?:[\d,]*\d)?(?:\.\d+)?", s)
     if kind == "incidents":
-        m = re.fullmatch(r"In (.+?) the ICO received ([\d,]+) personal data breach reports(?: from organisations in "
-                         r".+?)?(?:, (up|down) ([\d.]+)% on (.+?) \(([\d,]+)\)|, (about the same|the same) "
-                         r"as in (.+?) \(([\d,]+)\))?\.", s)
+        m = re.fullmatch(
+            r"In (.+?) the ICO received ([\d,]+) personal data breach reports(?: from organisations in "
+            r".+?)?(?:, (up|down) ([\d.]+)% on (.+?) \(([\d,]+)\)|, (about the same|the same) "
+            r"as in (.+?) \(([\d,]+)\))?\.",
+            s,
+        )
         assert m, s
         assert m.group(1) == exp["when"] and _num(m.group(2)) == exp["n"], s
         allowed = set(re.findall(r"\d+", exp["when"] + " " + exp["earlier"])) | {f"{exp['n']:,}"} | exp["scope_n"]
@@ -115,7 +129,11 @@ def _check(item, exp: dict) -> None:
     pair = re.findall(r"\(([\d,]+) of ([\d,]+)", s)
     assert [(_num(a), _num(b)) for a, b in pair] == [(part, exp["n"])], s
     # nothing else numeric: the period, the percentage, the pair and (for a small base) the minimum base
-    allowed = set(re.findall(r"\d+", exp["when"])) | {stated, f"{part:,}", f"{exp['n']:,}", "72", "24", str(MIN_BASE)} | exp["scope_n"]
+    allowed = (
+        set(re.findall(r"\d+", exp["when"]))
+        | {stated, f"{part:,}", f"{exp['n']:,}", "72", "24", str(MIN_BASE)}
+        | exp["scope_n"]
+    )
     assert set(numbers_in_sentence) <= allowed, (s, numbers_in_sentence)
 
 
@@ -138,7 +156,7 @@ def test_every_headline_sentence_states_the_exact_ratio_rounded_once(generated):
             for item in items:
                 exp = expected[item.key.split("-", 1)[0]]
                 if exp["n"] == 0:
-                    assert item.key.endswith("-incidents"), item   # no share of nothing is stated
+                    assert item.key.endswith("-incidents"), item  # no share of nothing is stated
                 _check(item, exp)
                 checked += 1
                 CHECKED.append(item.sentence)

@@ -1,5 +1,6 @@
 """Untrusted text stays text: spreadsheet formulas neutralised in every CSV/XLSX, no markup in Markdown or plotly,
 bidi/zero-width characters dropped, saved-scenario names from a URL reduced to the characters the page allows."""
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,19 @@ SOURCE = Source(publisher="ICO", title="t", url="", licence="OGL", release_date=
 
 def _spec(frame: pd.DataFrame, title: str = "A title") -> FigureSpec:
     fig = go.Figure(go.Bar(x=list(frame.iloc[:, 0].astype(str)), y=list(range(len(frame)))))
-    return style(FigureSpec(key="k", title=title, subtitle="s", figure=fig, data=frame, summary="x",
-                            sources=[SOURCE], notes=[], alt_text="a"))
+    return style(
+        FigureSpec(
+            key="k",
+            title=title,
+            subtitle="s",
+            figure=fig,
+            data=frame,
+            summary="x",
+            sources=[SOURCE],
+            notes=[],
+            alt_text="a",
+        )
+    )
 
 
 def test_neutralise_prefixes_formula_starts_and_leaves_numbers_alone():
@@ -43,9 +55,10 @@ def test_csv_and_xlsx_exports_hold_no_live_formula():
     book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(spec)))
     data = book["data"]
     cells = [data.cell(row=r, column=1) for r in range(2, 8)]
-    assert all(c.data_type == "s" and str(c.value).startswith("'") for c in cells), [(c.value, c.data_type)
-                                                                                       for c in cells]
-    assert all(data.cell(row=r, column=2).data_type == "n" for r in range(2, 8))   # numbers stay numbers
+    assert all(c.data_type == "s" and str(c.value).startswith("'") for c in cells), [
+        (c.value, c.data_type) for c in cells
+    ]
+    assert all(data.cell(row=r, column=2).data_type == "n" for r in range(2, 8))  # numbers stay numbers
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -57,20 +70,29 @@ def test_saved_scenario_name_from_a_url_reaches_exports_as_inert_text():
     """The issue's case: s1 = '=HYPERLINK(...)~<token>' -> the comparison CSV and XLSX hold no formula."""
     name = sc.scenario_name('=HYPERLINK("http://evil.example/x","y")', "Scenario 1")
     assert name == "HYPERLINK(httpevil.examplexy)"
-    frame = pd.DataFrame({"scenario": [name, "-starts with a dash"], "avoided_median": [1.0, 2.0],
-                          "avoided_p05": [0.5, 1.0], "avoided_p95": [1.5, 3.0]})
+    frame = pd.DataFrame(
+        {
+            "scenario": [name, "-starts with a dash"],
+            "avoided_median": [1.0, 2.0],
+            "avoided_p05": [0.5, 1.0],
+            "avoided_p95": [1.5, 3.0],
+        }
+    )
     spec = scenario_charts.comparison_chart(frame, sources=[SOURCE])
     csv = export.to_csv(spec).decode()
     assert "'-starts with a dash" in csv and "=HYPERLINK" not in csv
 
 
-@pytest.mark.parametrize("raw, shown", [
-    ("![x](http://host/beacon.gif)", "x(httphostbeacon.gif)"),
-    ("[Sign in here](http://evil.example)", "Sign in here(httpevil.example)"),
-    ("<b>bold</b><img src=x>", "bboldbimg srcx"),
-    ("safe\u202eexe.txt\u200b", "safeexe.txt"),
-    ("  ", "Scenario 2"),
-])
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("![x](http://host/beacon.gif)", "x(httphostbeacon.gif)"),
+        ("[Sign in here](http://evil.example)", "Sign in here(httpevil.example)"),
+        ("<b>bold</b><img src=x>", "bboldbimg srcx"),
+        ("safe\u202eexe.txt\u200b", "safeexe.txt"),
+        ("  ", "Scenario 2"),
+    ],
+)
 def test_scenario_names_keep_only_the_characters_the_page_allows(raw, shown):
     assert sc.scenario_name(raw, "Scenario 2") == shown
 
@@ -83,23 +105,24 @@ def test_markdown_escape_drops_bidi_and_zero_width_and_escapes_autolinks():
 
 
 def test_plotly_text_from_data_is_drawn_as_written():
-    frame = pd.DataFrame({"label": ['<a href="http://evil.example">click</a>', "<b>x</b><br>y", "A & B"],
-                          "n": [1, 2, 3]})
+    frame = pd.DataFrame(
+        {"label": ['<a href="http://evil.example">click</a>', "<b>x</b><br>y", "A & B"], "n": [1, 2, 3]}
+    )
     spec = _spec(frame, title="<a href='http://evil.example'>t</a> for <i>x</i>")
     xs = list(spec.figure.data[0].x)
     assert xs[0] == '&lt;a href="http://evil.example"&gt;click&lt;/a&gt;'
-    assert xs[1] == "&lt;b&gt;x&lt;/b&gt;<br>y"                     # only the line break survives
-    assert xs[2] == "A & B"                                         # unchanged when there is nothing to neutralise
-    assert not spec.figure.layout.title.text   # the title is text around the plot: page text, or printed text
+    assert xs[1] == "&lt;b&gt;x&lt;/b&gt;<br>y"  # only the line break survives
+    assert xs[2] == "A & B"  # unchanged when there is nothing to neutralise
+    assert not spec.figure.layout.title.text  # the title is text around the plot: page text, or printed text
     from govdata import printing
 
     part = printing.layout(spec)[0]
     svg = printing.compose_svg(spec, part, "report", '<svg xmlns="http://www.w3.org/2000/svg"></svg>')
-    assert b"<a " not in svg and b"<i>" not in svg and b"&lt;a href=" in svg   # drawn as written, never markup
+    assert b"<a " not in svg and b"<i>" not in svg and b"&lt;a href=" in svg  # drawn as written, never markup
     import xml.etree.ElementTree as ET
 
     assert spec.title in " ".join(ET.fromstring(svg).itertext()) or "&lt;" not in spec.title
-    assert list(spec.data["label"])[0].startswith("<a ")            # the data (CSV) keeps the text as it is
+    assert list(spec.data["label"])[0].startswith("<a ")  # the data (CSV) keeps the text as it is
 
 
 def test_over_long_xlsx_text_is_cut_visibly_and_kept_whole_in_csv():

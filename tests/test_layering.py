@@ -6,6 +6,7 @@ and etl: one test per module, found by walking the folders, so a new module is c
 - etl never imports ui or streamlit;
 - streamlit is imported only by the pages, ui and the two entry points (dashboard.py, serve.py).
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,7 +19,7 @@ from govdata import settings
 
 ROOT = settings.PROJECT_ROOT
 LAYERS = ("app_pages", "ui", "govdata", "etl")
-FORBIDDEN = {                      # layer -> top-level packages it must never import
+FORBIDDEN = {  # layer -> top-level packages it must never import
     "app_pages": ("duckdb",),
     "ui": (),
     "govdata": ("streamlit", "etl", "ui"),
@@ -73,23 +74,31 @@ def test_module_keeps_its_layer_rules(path):
     if "streamlit" in tops:
         assert layer in STREAMLIT_ALLOWED, f"{rel(path)} imports streamlit: only pages and ui/ may"
     if layer == "app_pages":
-        sql = [node.value[:60] for node in ast.walk(tree)
-               if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.search(node.value)]
-        calls = [node.func.attr for node in ast.walk(tree)
-                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                 and node.func.attr in CURSOR_CALLS]
+        sql = [
+            node.value[:60]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.search(node.value)
+        ]
+        calls = [
+            node.func.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CURSOR_CALLS
+        ]
         assert not sql and not calls, f"{rel(path)} runs SQL ({sql or calls}): pages show what govdata.views built"
 
 
-@pytest.mark.parametrize("source, layer, ok", [
-    ("import streamlit as st", "govdata", False),
-    ("from etl import build", "govdata", False),
-    ("def f():\n    from ui import state", "govdata", False),
-    ("from ui.panel import show", "etl", False),
-    ("import duckdb", "app_pages", False),
-    ("from govdata import numbers", "etl", True),
-    ("import pandas as pd", "govdata", True),
-])
+@pytest.mark.parametrize(
+    "source, layer, ok",
+    [
+        ("import streamlit as st", "govdata", False),
+        ("from etl import build", "govdata", False),
+        ("def f():\n    from ui import state", "govdata", False),
+        ("from ui.panel import show", "etl", False),
+        ("import duckdb", "app_pages", False),
+        ("from govdata import numbers", "etl", True),
+        ("import pandas as pd", "govdata", True),
+    ],
+)
 def test_the_checker_itself(source, layer, ok):
     """The import walk sees imports at any depth and tells a forbidden one from an allowed one."""
     tops = top_level(imported(ast.parse(source)))
@@ -106,7 +115,12 @@ def test_schema_version_has_one_home():
     defined = []
     for path in MODULES:
         for node in ast.walk(ast.parse(path.read_text())):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-                node, ast.AnnAssign) else []
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
             defined += [rel(path) for t in targets if isinstance(t, ast.Name) and t.id == "SCHEMA_VERSION"]
     assert defined == ["govdata/settings.py"], defined

@@ -1,14 +1,24 @@
 """The rule that stops ad-hoc number formatting coming back (issue 10): outside govdata/numbers.py, the modules that
 state numbers to people (charts, headlines, scenarios, views, packs, exports, queries and pages) contain no
 f-string float format, no round() and no plotly d3 float format; they call govdata.numbers instead."""
+
 from __future__ import annotations
 
 import re
 
 from govdata import settings
 
-CHECKED = ["govdata/charts", "govdata/headlines.py", "govdata/scenarios", "govdata/views", "govdata/packs.py",
-           "govdata/export.py", "govdata/queries", "govdata/briefing", "app_pages"]
+CHECKED = [
+    "govdata/charts",
+    "govdata/headlines.py",
+    "govdata/scenarios",
+    "govdata/views",
+    "govdata/packs.py",
+    "govdata/export.py",
+    "govdata/queries",
+    "govdata/briefing",
+    "app_pages",
+]
 PATTERNS = {
     "f-string float format": re.compile(r"\{[^{}]*:[+ ,]?[,_]?\.\d+[f%]\}"),
     "round()": re.compile(r"(?<![\w.])round\(|\.round\("),
@@ -16,8 +26,10 @@ PATTERNS = {
     "SQL round": re.compile(r"\bround\(\s*100", re.IGNORECASE),
 }
 # Not numbers stated to people: a timing printed by a CLI and a number typed into a docx table cell by its own rule.
-ALLOWED = {("govdata/briefing/__main__.py", "f-string float format"),
-           ("govdata/briefing/note.py", "f-string float format")}
+ALLOWED = {
+    ("govdata/briefing/__main__.py", "f-string float format"),
+    ("govdata/briefing/note.py", "f-string float format"),
+}
 
 
 def test_no_ad_hoc_rounding_or_formatting_outside_govdata_numbers():

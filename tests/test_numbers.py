@@ -1,4 +1,5 @@
 """govdata.numbers: exact arithmetic, rounded once, half up; the one formatting path."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,22 +11,34 @@ import pytest
 from govdata import numbers
 
 
-@pytest.mark.parametrize("value, places, expected", [
-    (Fraction(3352 * 100, 12193), 1, "27.5"), (Fraction(3352 * 100, 12193), 0, "27"),
-    (Fraction(5, 2), 0, "3"), (Fraction(-5, 2), 0, "-3"), (0.125, 2, "0.13"), (1.005, 2, "1.01"),
-    (2.675, 2, "2.68"), (-0.04, 1, "0.0"), (Decimal("74.55"), 1, "74.6"), (999.95, 1, "1000.0"), (7, 1, "7.0")])
+@pytest.mark.parametrize(
+    "value, places, expected",
+    [
+        (Fraction(3352 * 100, 12193), 1, "27.5"),
+        (Fraction(3352 * 100, 12193), 0, "27"),
+        (Fraction(5, 2), 0, "3"),
+        (Fraction(-5, 2), 0, "-3"),
+        (0.125, 2, "0.13"),
+        (1.005, 2, "1.01"),
+        (2.675, 2, "2.68"),
+        (-0.04, 1, "0.0"),
+        (Decimal("74.55"), 1, "74.6"),
+        (999.95, 1, "1000.0"),
+        (7, 1, "7.0"),
+    ],
+)
 def test_round_half_up_once(value, places, expected):
     assert str(numbers.round_half_up(value, places)) == expected
 
 
 def test_shares_and_changes_come_from_counts():
-    assert numbers.share_text(3352, 12193) == "27.5%"        # 27.4915...: never 28 by double rounding
+    assert numbers.share_text(3352, 12193) == "27.5%"  # 27.4915...: never 28 by double rounding
     assert numbers.share_text(1, 0) == "n/a"
     assert numbers.change_text(3159, 3006) == "+5.1%" and numbers.change_text(3, 4) == "-25.0%"
     assert numbers.change_text(5, 0) == "n/a"
     assert numbers.change_words(3159, 3006, "Q4 2023") == "up 5.1% on Q4 2023"
     assert numbers.change_words(6, 6, "2019") == "the same as in 2019"
-    assert numbers.change_words(20001, 20000, "2019") == "about the same as in 2019"   # +0.005% -> 0.0%
+    assert numbers.change_words(20001, 20000, "2019") == "about the same as in 2019"  # +0.005% -> 0.0%
     assert numbers.change_words(3, 4, "2019", same_as="as") == "down 25.0% on 2019"
 
 
@@ -42,7 +55,7 @@ def test_columns_round_once_and_leave_missing_bases_empty():
     assert got.iloc[0] == 27.5 and pd.isna(got.iloc[1]) and got.iloc[2] == 0.0
     change = numbers.change_column(pd.Series([5, 3, 4]), pd.Series([4, None, 0]))
     assert change.iloc[0] == 25.0 and change.isna().iloc[1:].all()
-    assert list(numbers.ratio_column(pd.Series([7, 5]), pd.Series([4, 4]))) == [1.8, 1.3]   # 1.75, 1.25: half up
+    assert list(numbers.ratio_column(pd.Series([7, 5]), pd.Series([4, 4]))) == [1.8, 1.3]  # 1.75, 1.25: half up
 
 
 def test_counts_must_be_whole():

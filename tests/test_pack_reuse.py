@@ -1,12 +1,13 @@
 """Briefing packs (ui/pack_button.py): built once per view and reused; rate-limited per session with a message."""
+
 from __future__ import annotations
 
 import io
 import zipfile
 
 import pytest
-
 from apptest_helpers import PACK_LABEL, MediaCapture, open_page_capturing, page
+
 from ui import pack_button
 
 PAGE = page("trends.py")
@@ -38,7 +39,7 @@ def test_an_unchanged_view_builds_its_pack_once(packs, tiny_warehouse, monkeypat
     capture = MediaCapture()
     at = open_page_capturing(capture, PAGE, tiny_warehouse, monkeypatch)
     first = capture.download_bytes(_pack(at))
-    at.run()                                            # same view, a rerun: a new button, the same pack
+    at.run()  # same view, a rerun: a new button, the same pack
     second = capture.download_bytes(_pack(at))
     assert first == second and len(packs) == 1
     assert zipfile.ZipFile(io.BytesIO(first)).namelist(), "an empty pack"
@@ -50,7 +51,7 @@ def test_one_session_over_the_limit_gets_a_disabled_button_and_a_readme(packs, t
     for period in ("year", "quarter"):
         at.radio(key="url_period").set_value(period).run()
         capture.download_bytes(_pack(at))
-    at.selectbox(key="url_breakdown").set_value("decision").run()     # a third, new view in the same session
+    at.selectbox(key="url_breakdown").set_value("decision").run()  # a third, new view in the same session
     button = _pack(at)
     assert button.proto.disabled, "the pack button should be disabled past the limit"
     captions = [c.value for c in at.caption]
@@ -59,8 +60,8 @@ def test_one_session_over_the_limit_gets_a_disabled_button_and_a_readme(packs, t
     assert zipfile.ZipFile(io.BytesIO(readme)).namelist() == [pack_button.LIMIT_README]
     assert len(packs) == 2
     limiter = pack_button.LIMITER
-    assert 0 < limiter.wait_s("test session id") <= limiter.window_s    # AppTest's session id
-    assert limiter.take("another session")                               # limits are per session
+    assert 0 < limiter.wait_s("test session id") <= limiter.window_s  # AppTest's session id
+    assert limiter.take("another session")  # limits are per session
 
 
 def test_pack_cache_is_bounded_in_count_bytes_and_age():

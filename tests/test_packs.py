@@ -1,4 +1,5 @@
 """Briefing packs: every file present and non-empty, CSVs equal the query results, images decode, no-Chromium path."""
+
 from __future__ import annotations
 
 import io
@@ -17,38 +18,63 @@ from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL, FigureSpec, Source
 from govdata.packs import ALT_TEXT, CITATIONS, README, build_pack, pack_file_name
 from govdata.queries.base import run
 
-ICO = Source("Information Commissioner's Office", "Data security incident trends",
-             url="https://ico.org.uk/action-weve-taken/complaints-and-concerns-data-sets/data-security-incident-trends/",
-             licence="Open Government Licence v3.0", release_date="2024-11-21", data_to="Q4 2024")
-SAMPLE = Source("this dashboard's sample generator (etl.sample)", "ICO-format sample", licence="none (simulated sample)",
-                is_sample=True, data_to="Q4 2024")
-SURVEY = Source("Information Commissioner's Office", "Information rights in local government survey",
-                url="https://ico.org.uk/example-survey", release_date="March 2017")
+ICO = Source(
+    "Information Commissioner's Office",
+    "Data security incident trends",
+    url="https://ico.org.uk/action-weve-taken/complaints-and-concerns-data-sets/data-security-incident-trends/",
+    licence="Open Government Licence v3.0",
+    release_date="2024-11-21",
+    data_to="Q4 2024",
+)
+SAMPLE = Source(
+    "this dashboard's sample generator (etl.sample)",
+    "ICO-format sample",
+    licence="none (simulated sample)",
+    is_sample=True,
+    data_to="Q4 2024",
+)
+SURVEY = Source(
+    "Information Commissioner's Office",
+    "Information rights in local government survey",
+    url="https://ico.org.uk/example-survey",
+    release_date="March 2017",
+)
 
 
 def _con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("CREATE TABLE t (quarter VARCHAR, category VARCHAR, incidents INTEGER)")
-    con.execute("INSERT INTO t VALUES ('2024-Q1','Cyber',812),('2024-Q1','Non Cyber',2301),"
-                "('2024-Q2','Cyber',790),('2024-Q2','Non Cyber',2255)")
+    con.execute(
+        "INSERT INTO t VALUES ('2024-Q1','Cyber',812),('2024-Q1','Non Cyber',2301),"
+        "('2024-Q2','Cyber',790),('2024-Q2','Non Cyber',2255)"
+    )
     return con
 
 
 def _spec(con, key: str, category: str, source: Source, alt: str = "") -> FigureSpec:
     result = run(con, "SELECT quarter, incidents FROM t WHERE category = ? ORDER BY quarter", (category,))
     fig = go.Figure(go.Bar(x=result.data["quarter"], y=result.data["incidents"]))
-    spec = FigureSpec(key=key, title=f"{category} incidents by quarter",
-                      subtitle="Distinct incidents per calendar quarter, 2024", figure=fig, data=result.data,
-                      summary=f"{category}: {int(result.data['incidents'].iloc[-1])} incidents in the last quarter.",
-                      sources=[source], queries=[result], alt_text=alt)
+    spec = FigureSpec(
+        key=key,
+        title=f"{category} incidents by quarter",
+        subtitle="Distinct incidents per calendar quarter, 2024",
+        figure=fig,
+        data=result.data,
+        summary=f"{category}: {int(result.data['incidents'].iloc[-1])} incidents in the last quarter.",
+        sources=[source],
+        queries=[result],
+        alt_text=alt,
+    )
     return style(spec)
 
 
 @pytest.fixture(scope="module")
 def specs():
     con = _con()
-    return [_spec(con, "cyber-by-quarter", "Cyber", ICO, alt="Bar chart of cyber incidents by quarter."),
-            _spec(con, "non-cyber-by-quarter", "Non Cyber", SURVEY)]
+    return [
+        _spec(con, "cyber-by-quarter", "Cyber", ICO, alt="Bar chart of cyber incidents by quarter."),
+        _spec(con, "non-cyber-by-quarter", "Non Cyber", SURVEY),
+    ]
 
 
 def _unzip(data: bytes) -> dict[str, bytes]:
@@ -84,9 +110,9 @@ def test_images_decode_with_titles_on_them(pack):
     assert png.format == "PNG" and png.size[0] >= 1000
     root = ET.fromstring(pack["01-cyber-by-quarter.svg"])
     assert root.tag.endswith("svg")
-    svg_text = " ".join(" ".join(root.itertext()).split())   # printed lines wrap: read them as one text
+    svg_text = " ".join(" ".join(root.itertext()).split())  # printed lines wrap: read them as one text
     assert "Cyber incidents by quarter" in svg_text
-    assert "published 2024-11-21; data to Q4 2024" in svg_text   # printed with the chart by govdata.printing
+    assert "published 2024-11-21; data to Q4 2024" in svg_text  # printed with the chart by govdata.printing
 
 
 def test_citations_are_harvard_with_access_date(pack):
@@ -179,8 +205,11 @@ def test_pack_button_defers_building(tmp_path):
 def test_sample_is_never_credited_to_a_publisher_or_the_ogl():
     """Issue 10, defect 4: the pack's citations.txt credited simulated counts to the ICO under the OGL."""
     con = _con()
-    files = _unzip(build_pack([_spec(con, "sample-trend", "Cyber", SAMPLE)], "Overview", accessed_date="2025-01-31",
-                              include_images=False))
+    files = _unzip(
+        build_pack(
+            [_spec(con, "sample-trend", "Cyber", SAMPLE)], "Overview", accessed_date="2025-01-31", include_images=False
+        )
+    )
     citations = files[CITATIONS].decode()
     assert OGL_ATTRIBUTION not in citations and "Open Government Licence" not in citations
     assert "Not for citation" in citations and "Available at" not in citations

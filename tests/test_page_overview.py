@@ -1,12 +1,12 @@
 """Overview page through AppTest on real warehouses (tiny: hand-computed figures; sample: labelled)."""
+
 from __future__ import annotations
 
 import io
 
 import pandas as pd
+from apptest_helpers import MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page, texts
 
-from apptest_helpers import (MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
-                             texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
 from govdata.headlines import SAMPLE_PREFIX
@@ -30,17 +30,22 @@ def headline_sentences(at) -> str:
 def test_default_render_shows_hand_computed_headlines(tiny_warehouse, monkeypatch):
     at = open_page(PAGE, tiny_warehouse, monkeypatch)
     assert_no_exception(at)
-    assert metrics(at) == {"Reports in 2020": "18", "Cyber share, 2020": "38.9%",
-                           "Reported within 72 hours, 2020": "72.2%", "Reports in Q4 2020": "6",
-                           "Cyber share, Q4 2020": "33.3%", "Reported within 72 hours, Q4 2020": "66.7%"}
+    assert metrics(at) == {
+        "Reports in 2020": "18",
+        "Cyber share, 2020": "38.9%",
+        "Reported within 72 hours, 2020": "72.2%",
+        "Reports in Q4 2020": "6",
+        "Cyber share, Q4 2020": "33.3%",
+        "Reported within 72 hours, Q4 2020": "66.7%",
+    }
     assert not [c for c in at.code if "the ICO received" in c.value], "the copy box is built before it is opened"
     shown = " ".join(m.value for m in at.markdown).replace("\\", "").replace("\u2060", "")
-    assert "In 2020 the ICO received 18 personal data breach reports." in shown   # shown as text on the page
+    assert "In 2020 the ICO received 18 personal data breach reports." in shown  # shown as text on the page
     sentences = headline_sentences(at)
     assert "In 2020 the ICO received 18 personal data breach reports." in sentences
     assert "(7 of 18; fewer than 100 reports" in sentences
     assert not any(SAMPLE_LABEL in w for w in texts(at.warning))
-    assert "sector" not in at.query_params   # loading a page writes nothing to the address (no history entry)
+    assert "sector" not in at.query_params  # loading a page writes nothing to the address (no history entry)
 
 
 def test_sector_filter_changes_every_figure_and_the_url(tiny_warehouse, monkeypatch):
@@ -65,7 +70,7 @@ def test_invalid_url_values_give_a_note_not_an_exception(tiny_warehouse, monkeyp
     assert_no_exception(at)
     notes = texts(at.info)
     assert len(notes) == 1 and "**sector**" in notes[0]
-    assert "\\<img src\\=x" in notes[0]   # Markdown-escaped: shown as text, never rendered
+    assert "\\<img src\\=x" in notes[0]  # Markdown-escaped: shown as text, never rendered
     assert metrics(at)["Reports in 2020"] == "6"
 
 

@@ -1,4 +1,5 @@
 """The Sector comparison page, run by Streamlit's AppTest against warehouses built by the real ETL."""
+
 from __future__ import annotations
 
 import io
@@ -8,16 +9,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from apptest_helpers import MediaCapture, assert_pack_button, chart_panels, open_page_capturing, page
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import open_page_capturing, assert_pack_button, MediaCapture, chart_panels, page
 from govdata.queries import coverage
 from govdata.queries import sectors as q
 
 PAGE = page("sectors.py")
 CAPTURE = MediaCapture()
 LG, HE, ED = "Local government", "Health", "Education and childcare"
-CHARTS = 8            # every view of the page: what the briefing pack holds
+CHARTS = 8  # every view of the page: what the briefing pack holds
 VIEW_CHARTS = {"volume": 1, "trend": 1, "cyber": 1, "types": 1, "timing": 2, "decisions": 1, "change": 1}
 
 
@@ -52,14 +53,14 @@ def test_default_render(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
     expected_picks = _query(tiny_warehouse, coverage.sectors).data["sector"].head(4).tolist()
     assert at.title[0].value == "Sector comparison"
-    assert dict(at.query_params) == {}          # loading writes nothing to the address (no history entry)
+    assert dict(at.query_params) == {}  # loading writes nothing to the address (no history entry)
     assert at.multiselect(key="url_sectors").value == expected_picks
     assert at.selectbox(key="url_period").value == "last4" and at.radio(key="url_view").value == "volume"
     titles = _titles(at)
-    assert len(titles) == 1                     # only the view shown is built
+    assert len(titles) == 1  # only the view shown is built
     assert "Local government reported the most incidents in the last 4 quarters (Q1 2020 to Q4 2020): 7" in titles[0]
     assert not at.info and not at.warning  # clean URL: no notes; real (fixture) data: no sample banner
-    assert not at.get("code")                   # "show query" and citation are built only when opened
+    assert not at.get("code")  # "show query" and citation are built only when opened
     for expander in at.expander:
         if expander.label in ("Cite this chart", "Show query"):
             at.session_state[expander.key] = True
@@ -72,8 +73,13 @@ def test_period_filter_writes_the_whole_view(monkeypatch, tiny_warehouse):
     picks = at.multiselect(key="url_sectors").value
     at.selectbox(key="url_period").set_value("2019").run()
     assert not at.exception
-    assert {k: _qp(at, k) for k in at.query_params} == {"q1_2019": ["0"], "period": ["2019"], "sectors": picks,
-                                                         "view": ["volume"], "top": ["5"]}
+    assert {k: _qp(at, k) for k in at.query_params} == {
+        "q1_2019": ["0"],
+        "period": ["2019"],
+        "sectors": picks,
+        "view": ["volume"],
+        "top": ["5"],
+    }
     assert "in 2019 (Q2 to Q4)" in _titles(at)[0]
 
 
@@ -94,7 +100,7 @@ def test_choosing_a_view_changes_the_chart_and_the_address(monkeypatch, tiny_war
     (title,) = _titles(at)
     assert "cyber" in title.lower()
     again = _run(monkeypatch, tiny_warehouse, {k: _qp(at, k) for k in at.query_params})
-    assert _titles(again) == _titles(at)        # a link made on "Cyber share" reopens on it
+    assert _titles(again) == _titles(at)  # a link made on "Cyber share" reopens on it
 
 
 def test_sector_filter(monkeypatch, tiny_warehouse):
@@ -140,19 +146,19 @@ def test_url_round_trip(monkeypatch, tiny_warehouse):
     assert at.multiselect(key="url_sectors").value == [HE, ED]
     assert at.checkbox(key="url_q1_2019").value is True
     assert at.number_input(key="url_top").value == 3
-    assert {k: _qp(at, k) for k in params} == {k: v if isinstance(v, list) else [v]
-                                                       for k, v in params.items()}
+    assert {k: _qp(at, k) for k in params} == {k: v if isinstance(v, list) else [v] for k, v in params.items()}
     assert not at.info
     assert "Top 3 incident types" in " ".join(_titles(at))
 
 
 @pytest.mark.parametrize("bad", ["Atlantis", "<script>alert(1)</script>", "'; DROP TABLE incidents; --", "x" * 5000])
 def test_invalid_url_values_are_ignored_with_a_note(monkeypatch, tiny_warehouse, bad):
-    at = _run(monkeypatch, tiny_warehouse, {"sectors": [HE, bad], "period": bad, "top": bad, "q1_2019": bad,
-                                            "view": bad})
+    at = _run(
+        monkeypatch, tiny_warehouse, {"sectors": [HE, bad], "period": bad, "top": bad, "q1_2019": bad, "view": bad}
+    )
     notes = [i.value for i in at.info]
     assert sum("Ignored URL parameter" in n for n in notes) == 5
-    assert at.multiselect(key="url_sectors").value == [HE]          # the valid value is kept
+    assert at.multiselect(key="url_sectors").value == [HE]  # the valid value is kept
     assert at.selectbox(key="url_period").value == "last4"
     assert at.radio(key="url_view").value == "volume"
     assert all("<script>" not in n and len(n) < 400 for n in notes)
@@ -162,12 +168,14 @@ def test_invalid_url_values_are_ignored_with_a_note(monkeypatch, tiny_warehouse,
 def test_sample_label_under_every_chart(monkeypatch, sample_warehouse):
     at = _run(monkeypatch, sample_warehouse, {"view": "timing"})
     panels = chart_panels(at)
-    assert panels and all(p["footer"].count("SAMPLE DATA") >= 1 for p in panels)   # the label under every chart
+    assert panels and all(p["footer"].count("SAMPLE DATA") >= 1 for p in panels)  # the label under every chart
     assert all(any(i.get("name") == "sample-watermark" for i in p["spec"]["layout"]["images"]) for p in panels)
 
 
-@pytest.mark.parametrize("view, stem, fn", [("volume", "sectors-ranked-incidents", q.sector_volume),
-                                            ("change", "sectors-year-on-year", q.sector_change)])
+@pytest.mark.parametrize(
+    "view, stem, fn",
+    [("volume", "sectors-ranked-incidents", q.sector_volume), ("change", "sectors-year-on-year", q.sector_change)],
+)
 def test_downloads_are_the_query_results(monkeypatch, tiny_warehouse, view, stem, fn):
     at = _run(monkeypatch, tiny_warehouse, {"period": "2020", "sectors": [LG, HE], "view": view})
     buttons = at.get("download_button")

@@ -1,4 +1,5 @@
 """The Sources and methods page, run by Streamlit's AppTest against warehouses built by the real ETL."""
+
 from __future__ import annotations
 
 import io
@@ -7,11 +8,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from apptest_helpers import MediaCapture, open_page_capturing, page
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import open_page_capturing, MediaCapture, page
-from govdata import spreadsheet_cells
-from govdata import methods
+from govdata import methods, spreadsheet_cells
 from govdata.queries import provenance, registry
 from govdata.queries import sectors as sector_queries
 
@@ -37,9 +37,14 @@ def _provenance(warehouse: Path) -> pd.DataFrame:
 
 def test_default_render(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
-    assert [h.value for h in at.header] == ["Sources loaded", "What changed between ICO releases",
-                                            "Limitations the ICO states", "Definitions used",
-                                            "Warehouse schema", "The SQL behind each chart"]
+    assert [h.value for h in at.header] == [
+        "Sources loaded",
+        "What changed between ICO releases",
+        "Limitations the ICO states",
+        "Definitions used",
+        "Warehouse schema",
+        "The SQL behind each chart",
+    ]
     table = _provenance(tiny_warehouse)
     labels = [e.label for e in at.expander]
     for row in table.itertuples(index=False):
@@ -68,7 +73,7 @@ def test_provenance_csv_equals_the_query_result(monkeypatch, tiny_warehouse):
     button = next(b for b in at.get("download_button") if b.proto.id.endswith("provenance-csv"))
     content = _download(button)
     expected = _provenance(tiny_warehouse)
-    assert content == spreadsheet_cells.csv_bytes(expected)     # formula-safe text, RFC 4180 line ends
+    assert content == spreadsheet_cells.csv_bytes(expected)  # formula-safe text, RFC 4180 line ends
     shown = pd.read_csv(io.BytesIO(content))
     assert shown["rows_read"].tolist() == expected["rows_read"].tolist() and len(shown) == len(expected) >= 5
 

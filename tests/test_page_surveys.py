@@ -1,12 +1,13 @@
 """The Surveys and polls page, run by Streamlit's AppTest against warehouses built by the real ETL."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from apptest_helpers import chart_panels
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import chart_panels
 from govdata import settings
 
 PAGE = str(Path(settings.PROJECT_ROOT) / "app_pages" / "surveys.py")
@@ -40,12 +41,14 @@ def _titles(at: AppTest) -> list[str]:
 def test_default_render(monkeypatch, tiny_warehouse):
     at = _run(monkeypatch, tiny_warehouse)
     assert [s.value for s in at.header][:3] == [
-        "Council information-governance surveys", "Public trust in how organisations handle personal data",
-        "Linked view: incidents, surveys and trust on one time axis"]
+        "Council information-governance surveys",
+        "Public trust in how organisations handle personal data",
+        "Linked view: incidents, surveys and trust on one time axis",
+    ]
     assert len(at.get("plotly_chart")) == 3
     assert _select(at, "topic").value == "all"
     assert _select(at, "org").value == "Local government"
-    assert "org" not in at.query_params   # loading writes nothing to the address
+    assert "org" not in at.query_params  # loading writes nothing to the address
     summaries = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "published percentages from 3 survey(s)" in summaries
     assert "Local government" in summaries
@@ -54,19 +57,22 @@ def test_default_render(monkeypatch, tiny_warehouse):
 
 def test_sample_warehouse_is_labelled(monkeypatch, sample_warehouse):
     at = _run(monkeypatch, sample_warehouse)
-    assert any("SAMPLE DATA" in spec for spec in _titles(at))   # the linked timeline carries the sample label
+    assert any("SAMPLE DATA" in spec for spec in _titles(at))  # the linked timeline carries the sample label
     # issue 10, defect 5: the banner says precisely what is simulated here, and that the surveys and polls are real
     banner = next(w.value for w in at.warning if "SAMPLE DATA" in w.value)
     assert "for trying the dashboard only" not in banner
     assert "top panel of the linked view" in banner and "survey and public-trust poll figures are real" in banner
-    assert "python" not in banner and "etl" not in banner        # no operator commands for members
+    assert "python" not in banner and "etl" not in banner  # no operator commands for members
 
 
-@pytest.mark.parametrize("key, value, expected_words", [
-    ("topic", "Training", "on Training"),
-    ("org", "NHS and health", "for NHS and health"),
-    ("pollster", "YouGov", "by YouGov"),
-])
+@pytest.mark.parametrize(
+    "key, value, expected_words",
+    [
+        ("topic", "Training", "on Training"),
+        ("org", "NHS and health", "for NHS and health"),
+        ("pollster", "YouGov", "by YouGov"),
+    ],
+)
 def test_each_filter_changes_the_view(monkeypatch, tiny_warehouse, key, value, expected_words):
     at = _run(monkeypatch, tiny_warehouse)
     before = [m.value for m in at.markdown]

@@ -1,20 +1,38 @@
 """Trends page through AppTest: each filter, URL round trip, invalid URL values, sample banner, downloads."""
+
 from __future__ import annotations
 
 import pytest
+from apptest_helpers import (
+    MediaCapture,
+    assert_no_exception,
+    chart_panels,
+    csv_frame,
+    download_buttons,
+    open_page,
+    page,
+    texts,
+)
 
-from apptest_helpers import (chart_panels, MediaCapture, assert_no_exception, csv_frame, download_buttons, open_page, page,
-                             texts)
 from govdata import export, warehouse
 from govdata.figures import SAMPLE_LABEL
 from govdata.queries import incidents as q
 
 PAGE = page("trends.py")
-DEFAULT_URL = {"period": "quarter", "breakdown": "none", "measure": "incidents", "sector": "", "comparable": "1",
-               "rolling": "0", "legacy": "incident_category", "top": "6", "legacy_top": "6"}
+DEFAULT_URL = {
+    "period": "quarter",
+    "breakdown": "none",
+    "measure": "incidents",
+    "sector": "",
+    "comparable": "1",
+    "rolling": "0",
+    "legacy": "incident_category",
+    "top": "6",
+    "legacy_top": "6",
+}
 
 
-def first_csv(at, capture) -> "object":
+def first_csv(at, capture) -> object:
     return csv_frame(capture.download_bytes(download_buttons(at)[0]))
 
 
@@ -26,7 +44,7 @@ def test_default_render(tiny_warehouse, monkeypatch):
     capture = MediaCapture()
     at = open_page(PAGE, tiny_warehouse, monkeypatch, capture=capture)
     assert_no_exception(at)
-    assert dict(at.query_params) == {}   # loading writes nothing to the address; the first change writes it all
+    assert dict(at.query_params) == {}  # loading writes nothing to the address; the first change writes it all
     frame = first_csv(at, capture)
     assert frame["incidents"].tolist() == [5, 4, 6, 4, 5, 3, 6]
     # the older quarterly tables are shown as a second chart with their own downloads
@@ -35,18 +53,36 @@ def test_default_render(tiny_warehouse, monkeypatch):
     assert not any(SAMPLE_LABEL in w for w in texts(at.warning))
 
 
-@pytest.mark.parametrize("action, url, check", [
-    (lambda at: at.radio(key="url_period").set_value("year"), {"period": "year"},
-     lambda f: f["period"].astype(str).tolist() == ["2019", "2020"]),
-    (lambda at: at.selectbox(key="url_breakdown").set_value("incident_category"), {"breakdown": "incident_category"},
-     lambda f: set(f["group"]) == {"Cyber", "Non Cyber"}),
-    (lambda at: at.multiselect(key="url_sector").set_value(["Health"]), {"sector": "Health"},
-     lambda f: f["incidents"].sum() == 10),
-    (lambda at: at.checkbox(key="url_comparable").uncheck(), {"comparable": "0"},
-     lambda f: f["incidents"].sum() == 36),
-    (lambda at: at.checkbox(key="url_rolling").check(), {"rolling": "1"},
-     lambda f: f["rolling_mean_4q"].iloc[3] == 4.8),   # 4.75 rounded once, half up,
-])
+@pytest.mark.parametrize(
+    "action, url, check",
+    [
+        (
+            lambda at: at.radio(key="url_period").set_value("year"),
+            {"period": "year"},
+            lambda f: f["period"].astype(str).tolist() == ["2019", "2020"],
+        ),
+        (
+            lambda at: at.selectbox(key="url_breakdown").set_value("incident_category"),
+            {"breakdown": "incident_category"},
+            lambda f: set(f["group"]) == {"Cyber", "Non Cyber"},
+        ),
+        (
+            lambda at: at.multiselect(key="url_sector").set_value(["Health"]),
+            {"sector": "Health"},
+            lambda f: f["incidents"].sum() == 10,
+        ),
+        (
+            lambda at: at.checkbox(key="url_comparable").uncheck(),
+            {"comparable": "0"},
+            lambda f: f["incidents"].sum() == 36,
+        ),
+        (
+            lambda at: at.checkbox(key="url_rolling").check(),
+            {"rolling": "1"},
+            lambda f: f["rolling_mean_4q"].iloc[3] == 4.8,
+        ),  # 4.75 rounded once, half up,
+    ],
+)
 def test_each_filter_changes_the_chart_and_the_url(tiny_warehouse, monkeypatch, action, url, check):
     capture = MediaCapture()
     at = open_page(PAGE, tiny_warehouse, monkeypatch, capture=capture)
@@ -67,8 +103,16 @@ def test_measure_and_legacy_split(tiny_warehouse, monkeypatch):
 
 
 def test_url_round_trip(tiny_warehouse, monkeypatch):
-    url = {"period": "year", "breakdown": "decision", "measure": "share_pct", "sector": ["Health", "Central Government"],
-           "comparable": "0", "rolling": "0", "legacy": "incident_type", "legacy_top": "4"}
+    url = {
+        "period": "year",
+        "breakdown": "decision",
+        "measure": "share_pct",
+        "sector": ["Health", "Central Government"],
+        "comparable": "0",
+        "rolling": "0",
+        "legacy": "incident_type",
+        "legacy_top": "4",
+    }
     capture = MediaCapture()
     at = open_page(PAGE, tiny_warehouse, monkeypatch, url, capture=capture)
     assert_no_exception(at)
@@ -78,8 +122,10 @@ def test_url_round_trip(tiny_warehouse, monkeypatch):
     assert at.checkbox(key="url_comparable").value is False
     assert dict(at.query_params) == url
     frame = first_csv(at, capture)
-    assert frame["incidents"].tolist() == expected(tiny_warehouse, "year", "decision", ["Health", "Central Government"],
-                                                   False)["incidents"].tolist()
+    assert (
+        frame["incidents"].tolist()
+        == expected(tiny_warehouse, "year", "decision", ["Health", "Central Government"], False)["incidents"].tolist()
+    )
 
 
 def test_incident_types_show_the_top_n_and_all_others(sample_warehouse, monkeypatch):
@@ -101,15 +147,22 @@ def test_incident_types_show_the_top_n_and_all_others(sample_warehouse, monkeypa
 
 
 def test_invalid_url_values(tiny_warehouse, monkeypatch):
-    url = {"period": "fortnight", "breakdown": "sector; DROP TABLE incidents", "measure": "<b>x</b>",
-           "sector": ["Health", "Nowhere"], "comparable": "perhaps", "rolling": "2", "legacy": "x" * 10_000}
+    url = {
+        "period": "fortnight",
+        "breakdown": "sector; DROP TABLE incidents",
+        "measure": "<b>x</b>",
+        "sector": ["Health", "Nowhere"],
+        "comparable": "perhaps",
+        "rolling": "2",
+        "legacy": "x" * 10_000,
+    }
     at = open_page(PAGE, tiny_warehouse, monkeypatch, url)
     assert_no_exception(at)
     notes = texts(at.info)
     named = {n.split("**")[1].replace("\\", "") for n in notes}
     assert named == {"period", "breakdown", "measure", "sector", "comparable", "rolling", "legacy"}
     assert all(len(n) < 300 for n in notes)
-    assert dict(at.query_params) == url      # the address is left as given until the user changes something
+    assert dict(at.query_params) == url  # the address is left as given until the user changes something
     at.checkbox(key="url_rolling").check().run()
     assert dict(at.query_params) == DEFAULT_URL | {"sector": "Health", "rolling": "1"}
 

@@ -1,15 +1,16 @@
 """What every data page shares, one test per page of govdata.views.PAGES (a new page is covered without editing
 this file): on the labelled sample its banner says what is simulated there, and a page with charts offers the
 one-click briefing pack once, last on the page, built only when clicked (the Sources page has no charts to pack)."""
+
 from __future__ import annotations
 
 import pytest
-
 from apptest_helpers import PACK_LABEL, assert_no_exception, assert_pack_button, open_page, page, texts
+
 from govdata import views
 from ui.layout import sample_banner_text
 
-NO_CHARTS = {"sources"}     # nothing to pack
+NO_CHARTS = {"sources"}  # nothing to pack
 
 
 @pytest.mark.parametrize("name", list(views.PAGES))

@@ -4,6 +4,7 @@ At 16 cm ("report") and on a 16:9 slide every text is at least 9 pt and titles a
 the dpi stored in the file (pHYs), SVGs carry <title> and <desc> (the alt text), long charts are cut into parts that
 fit the page without losing a row or panel, and no text is clipped or overlaps another (measured in Chromium).
 """
+
 from __future__ import annotations
 
 import io
@@ -11,10 +12,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from PIL import Image
-
 from chart_catalogue import every_chart
 from conftest import under_ci
+from PIL import Image
+
 from govdata import export, printing
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -41,10 +42,11 @@ def chromium():
 
 # ------------------------------------------------------------------------------- layouts (no rendering)
 
+
 def test_print_sizes():
     report, slide = printing.PRINT_SIZES["report"], printing.PRINT_SIZES["slide"]
     assert export.PRINT_SIZES is printing.PRINT_SIZES and export.DEFAULT_SIZE == "report"
-    assert report.image_width_px == 1890 and report.dpi == 300           # 16 cm at 300 dpi
+    assert report.image_width_px == 1890 and report.dpi == 300  # 16 cm at 300 dpi
     assert abs(slide.width_cm / slide.max_height_cm - 16 / 9) < 1e-9 and slide.fixed_height
     for size in (report, slide):
         # the layout width is rounded down, so a text drawn at px(n pt) prints at n pt or a hair more, never less
@@ -79,11 +81,11 @@ def test_every_layout_fits_its_page_with_nothing_lost(stressed, size):
         if len(parts) > 1 and "rows" in meta:
             axis = meta["rows"]["axis"]
             ranges = sorted(tuple(p.figure["layout"][axis]["range"]) for p in parts)
-            assert ranges[0][0] == 0, where                                        # the bottom row is in a part
+            assert ranges[0][0] == 0, where  # the bottom row is in a part
             assert all(a[1] >= b[0] for a, b in zip(ranges, ranges[1:])), where  # no gap between parts
         if len(parts) > 1 and "panels" in meta:
             shown = [sum(1 for t in p.figure["data"] if t.get("visible", True) is not False) for p in parts]
-            assert sum(shown) == len(spec.figure.data), where                     # each panel in exactly one part
+            assert sum(shown) == len(spec.figure.data), where  # each panel in exactly one part
 
 
 def test_long_charts_are_cut_and_short_ones_are_not(stressed):
@@ -91,7 +93,7 @@ def test_long_charts_are_cut_and_short_ones_are_not(stressed):
     for _, spec in stressed:
         by_key.setdefault(spec.key, spec)
     assert len(printing.layout(by_key["incidents-by-quarter"], "report")) == 1
-    assert len(printing.layout(by_key["surveys-results"], "report")) > 1   # ~60 survey rows
+    assert len(printing.layout(by_key["surveys-results"], "report")) > 1  # ~60 survey rows
     assert len(printing.layout(by_key["surveys-timeline"], "report")) == 1  # three panels shrink, stay together
 
 
@@ -116,6 +118,7 @@ def test_print_fonts_never_shrink_the_plots_text(charts):
 
 
 # ------------------------------------------------------------------------------- rendered images
+
 
 def _svg_sizes_pt(svg: bytes, size: printing.PrintSize) -> list[float]:
     root = ET.fromstring(svg)
@@ -143,8 +146,11 @@ def test_every_chart_renders_at_print_size(charts):
             assert desc is not None and desc.text == printing.description(spec), where
             sizes = _svg_sizes_pt(svg, size)
             assert min(sizes) >= 9 - 1e-6, f"{where}: smallest text {min(sizes):.2f} pt at {size.name}"
-            heading = [t for t in root.iter(f"{SVG_NS}text") if t.get("font-weight") == "bold"
-                       and spec.title.startswith((t.text or "")[:20])]
+            heading = [
+                t
+                for t in root.iter(f"{SVG_NS}text")
+                if t.get("font-weight") == "bold" and spec.title.startswith((t.text or "")[:20])
+            ]
             assert heading, where
             for t in heading:
                 px = float(t.get("font-size").removesuffix("px"))
@@ -153,11 +159,13 @@ def test_every_chart_renders_at_print_size(charts):
         png = export.to_images(spec, "png", size="report")[0]
         image = Image.open(io.BytesIO(png))
         assert image.width == report.image_width_px, where
-        assert tuple(round(d) for d in image.info["dpi"]) == (300, 300), where   # written as a pHYs chunk
+        assert tuple(round(d) for d in image.info["dpi"]) == (300, 300), where  # written as a pHYs chunk
         assert b"pHYs" in png[:200] or b"pHYs" in png, where
         assert image.info.get("Title") == spec.title, where
-    print("\nsmallest text (pt) per chart and size:",
-          ", ".join(f"{k[0]}@{k[1]} {v:.1f}" for k, v in sorted(smallest.items())))
+    print(
+        "\nsmallest text (pt) per chart and size:",
+        ", ".join(f"{k[0]}@{k[1]} {v:.1f}" for k, v in sorted(smallest.items())),
+    )
 
 
 @pytest.mark.usefixtures("chromium")
@@ -188,8 +196,9 @@ def test_image_download_zips_the_parts_of_a_long_chart(stressed):
 def playwright_page(chromium, playwright_driver):  # noqa: ARG001 - chromium: fail (CI) or skip loudly first
     """A function: SVG bytes -> list of problems (text outside the image, overlapping texts), measured in Chromium
     (on the process's one Playwright: a second sync_playwright() in the same process fails)."""
-    browser = playwright_driver.chromium.launch(executable_path=export.chromium_path(),
-                                                args=["--headless", "--no-sandbox", "--disable-gpu"])
+    browser = playwright_driver.chromium.launch(
+        executable_path=export.chromium_path(), args=["--headless", "--no-sandbox", "--disable-gpu"]
+    )
     page = browser.new_page(viewport={"width": 800, "height": 1000})
 
     def check(svg: bytes) -> list:

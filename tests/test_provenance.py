@@ -1,4 +1,5 @@
 """Provenance queries, chart source lines, schema summary, load-report rendering and the query registry."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,9 +12,8 @@ import pytest
 
 from govdata import methods, settings, vocabulary
 from govdata.figures import OGL_ATTRIBUTION
-from govdata.queries import coverage
+from govdata.queries import coverage, registry
 from govdata.queries import provenance as p
-from govdata.queries import registry
 from tests.conftest import ICO_FIXTURE
 
 
@@ -22,7 +22,7 @@ def test_provenance_describes_the_ico_load(con):
     ico = table[table["source"] == p.ICO_SOURCE].iloc[0]
     assert ico["sha256"] == hashlib.sha256(ICO_FIXTURE.read_bytes()).hexdigest()
     lines = ICO_FIXTURE.read_text(encoding="utf-8").splitlines()
-    assert ico["rows_read"] == len(lines) - 1                       # every data line, header excluded
+    assert ico["rows_read"] == len(lines) - 1  # every data line, header excluded
     assert (ico["rows_kept"], ico["rows_rejected"]) == (len(lines) - 3, 2)  # one blank, one exact duplicate
     assert not ico["is_sample"]
     assert ico["licence"] == vocabulary.OGL
@@ -66,7 +66,7 @@ def test_load_report_sections_are_readable(con):
     assert sections["Incidents"] == 36
     conflicts = sections["Conflicts"]
     assert isinstance(conflicts, pd.DataFrame)
-    assert conflicts.set_index("item")["value"].to_dict()["Sector"] == 1   # BI1010
+    assert conflicts.set_index("item")["value"].to_dict()["Sector"] == 1  # BI1010
     unknown = sections["Unknown values"]
     assert isinstance(unknown, pd.DataFrame) and "Supply chain compromise" in set(unknown["value"])
     assert isinstance(sections["Rejected"], pd.DataFrame) and sections["Rejected"]["rows"].sum() == 2

@@ -1,4 +1,5 @@
 """govdata.quarters: the one way a calendar quarter is numbered and written ('Q4 2024')."""
+
 from govdata import quarters
 
 

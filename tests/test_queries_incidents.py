@@ -1,5 +1,6 @@
 """Incident queries against the tiny warehouse; expectations hand-computed from tests/fixtures/ico/ico_rows_small.csv
 (36 incidents, Q1 2019..Q4 2020: 3, 5, 4, 6, 4, 5, 3, 6 per quarter; Q1 2019 not comparable)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,7 +24,7 @@ def test_quarterly_totals_comparable_only(con):
     # change on the same quarter a year earlier: Q2 2020 5 vs Q2 2019 5; Q3 2020 3 vs 4; Q4 2020 6 vs 6
     changes = dict(zip(frame["period"], frame["change_pct"]))
     assert changes["Q2 2020"] == 0 and changes["Q3 2020"] == -25.0 and changes["Q4 2020"] == 0
-    assert pd.isna(changes["Q1 2020"])   # Q1 2019 is not comparable, so not in the comparable series
+    assert pd.isna(changes["Q1 2020"])  # Q1 2019 is not comparable, so not in the comparable series
 
 
 def test_including_q1_2019(con):
@@ -38,7 +39,7 @@ def test_yearly_partial_year_is_marked_and_not_compared(con):
     assert rows.loc["2019", "incidents"] == 15 and rows.loc["2019", "quarters_covered"] == 3
     assert not rows.loc["2019", "complete"] and rows.loc["2020", "complete"]
     assert rows.loc["2020", "incidents"] == 18
-    assert pd.isna(rows.loc["2020", "change_pct"])   # 3 quarters vs 4: not comparable
+    assert pd.isna(rows.loc["2020", "change_pct"])  # 3 quarters vs 4: not comparable
     full = q.incident_trend(con, "year", comparable_only=False).data.set_index("period")
     assert full.loc["2019", "incidents"] == 18 and full.loc["2020", "change_pct"] == 0
 
@@ -48,7 +49,7 @@ def test_breakdown_with_sector_filter_fills_zeros(con):
     cyber, non_cyber = _series(frame, "Cyber"), _series(frame, "Non Cyber")
     # BI1010 resolves to Health, so Local government Q2 2019 = BI1004 (Non Cyber) + BI1005 (Cyber)
     assert cyber["Q2 2019"] == 1 and non_cyber["Q2 2019"] == 1
-    assert cyber["Q3 2019"] == 0 and non_cyber["Q3 2019"] == 1       # zero rows are present
+    assert cyber["Q3 2019"] == 0 and non_cyber["Q3 2019"] == 1  # zero rows are present
     assert cyber["Q4 2020"] == 1 and non_cyber["Q4 2020"] == 2
     assert _series(frame, "Cyber", "change_pct")["Q2 2020"] == -100.0
     assert _series(frame, "Non Cyber", "change_pct")["Q2 2020"] == 100.0
@@ -61,8 +62,8 @@ def test_rolling_mean(con):
     frame = q.incident_trend(con, "quarter", rolling=True).data
     rolling = dict(zip(frame["period"], frame["rolling_mean_4q"]))
     assert pd.isna(rolling["Q4 2019"])
-    assert rolling["Q1 2020"] == 4.8   # (5 + 4 + 6 + 4) / 4 = 4.75, rounded once, half up
-    assert rolling["Q4 2020"] == 4.5   # (4 + 5 + 3 + 6) / 4
+    assert rolling["Q1 2020"] == 4.8  # (5 + 4 + 6 + 4) / 4 = 4.75, rounded once, half up
+    assert rolling["Q4 2020"] == 4.5  # (4 + 5 + 3 + 6) / 4
 
 
 def test_breakdown_allow_list(con):
@@ -145,8 +146,10 @@ def test_many_groups_fold_into_all_others_in_sql(sample_warehouse):
     mine = folded[folded["group"] == others].set_index("period")
     assert mine["incidents"].to_dict() == rest.to_dict()
     for _, row in mine.iterrows():
-        assert row["share_pct"] == numbers.percent_column(
-            pd.Series([row["incidents"]]), pd.Series([row["period_total"]])).iloc[0]
+        assert (
+            row["share_pct"]
+            == numbers.percent_column(pd.Series([row["incidents"]]), pd.Series([row["period_total"]])).iloc[0]
+        )
     # the shown SQL and parameters reproduce the folded rows (show query stays exact)
     assert folded_result.params[3] == sorted(kept, key=list(ranked["group"]).index)
     assert folded_result.params[4] == others

@@ -1,13 +1,13 @@
 """Sector comparison queries against the tiny warehouse, checked against counts computed independently with pandas
 from the fixture file (and a few by hand from tests/fixtures/ico/make_ico_rows_small.py)."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from govdata import numbers, quarters, vocabulary
-from govdata.queries import coverage
-from govdata.queries import registry
+from govdata.queries import coverage, registry
 from govdata.queries import sectors as q
 from tests.conftest import ICO_FIXTURE
 
@@ -23,8 +23,13 @@ def fixture_incidents() -> pd.DataFrame:
     rows["year"] = rows["Year"].astype(int)
     rows["quarter"] = rows["Quarter"].str[-1].astype(int)
     rows["incident_id"] = rows["BI Reference"] + "/" + rows["Year"] + "/Q" + rows["quarter"].astype(str)
-    fields = {"Sector": "sector", "Incident Category": "incident_category", "Incident Type": "incident_type",
-              "Time Taken to Report": "time_to_report", "Decision Taken": "decision"}
+    fields = {
+        "Sector": "sector",
+        "Incident Category": "incident_category",
+        "Incident Type": "incident_type",
+        "Time Taken to Report": "time_to_report",
+        "Decision Taken": "decision",
+    }
     out = []
     for incident_id, group in rows.groupby("incident_id", sort=False):
         record = {"incident_id": incident_id, "year": group["year"].iloc[0], "quarter": group["quarter"].iloc[0]}
@@ -92,9 +97,9 @@ def test_volume_matches_independent_counts(con, expected, choices):
     within = scope[scope["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector").size()
     within = within.reindex(counts.index, fill_value=0)
     assert result["within_72h"].to_dict() == within.to_dict()
-    assert result.loc[HE, "within_72h_pct"] == float(numbers.percent(within[HE], counts[HE]))   # rounded once
-    assert result.loc[LG, "incidents_per_quarter"] == 1.8   # 7 / 4 = 1.75, half up
-    assert result["small_base"].all()   # the fixture has fewer than 100 incidents in every sector
+    assert result.loc[HE, "within_72h_pct"] == float(numbers.percent(within[HE], counts[HE]))  # rounded once
+    assert result.loc[LG, "incidents_per_quarter"] == 1.8  # 7 / 4 = 1.75, half up
+    assert result["small_base"].all()  # the fixture has fewer than 100 incidents in every sector
     assert result["selected"].to_dict() == {s: s == HE for s in result.index}
     assert result.loc[LG, "rank"] == 1 and result.loc[HE, "rank"] == 2
 
@@ -137,8 +142,11 @@ def test_top_types_rank_within_each_sector(con, expected, choices):
         assert got["incident_type"].tolist() == counts["incident_type"].tolist()
         assert got["incidents"].tolist() == counts["n"].tolist()
     lg_first = result[(result["sector"] == LG) & (result["rank"] == 1)].iloc[0]
-    assert (lg_first["incident_type"], lg_first["incidents"], lg_first["pct_of_sector"]) == \
-        ("Data emailed to incorrect recipient", 2, 28.6)
+    assert (lg_first["incident_type"], lg_first["incidents"], lg_first["pct_of_sector"]) == (
+        "Data emailed to incorrect recipient",
+        2,
+        28.6,
+    )
 
 
 def test_time_to_report_has_every_band_in_order(con, expected, choices):
@@ -148,8 +156,10 @@ def test_time_to_report_has_every_band_in_order(con, expected, choices):
         got = result[result["sector"] == sector]
         assert got["time_to_report"].tolist() == list(vocabulary.TIME_TO_REPORT)
         want = _in(expected, period).query("sector == @sector").groupby("time_to_report").size()
-        assert got.set_index("time_to_report")["incidents"].to_dict() == \
-            want.reindex(vocabulary.TIME_TO_REPORT, fill_value=0).to_dict()
+        assert (
+            got.set_index("time_to_report")["incidents"].to_dict()
+            == want.reindex(vocabulary.TIME_TO_REPORT, fill_value=0).to_dict()
+        )
         assert got["pct_of_sector"].sum() == pytest.approx(100, abs=0.2)
 
 
@@ -199,7 +209,13 @@ def test_mix_columns_come_from_an_allow_list(con, choices):
 
 def test_every_sector_query_is_registered():
     names = {entry.name for entry in registry.catalogue() if entry.module == q.__name__}
-    assert names == {"sector_volume", "sector_quarterly",
-                     "sector_top_incident_types", "sector_time_to_report", "sector_decisions", "sector_year_on_year"}
+    assert names == {
+        "sector_volume",
+        "sector_quarterly",
+        "sector_top_incident_types",
+        "sector_time_to_report",
+        "sector_decisions",
+        "sector_year_on_year",
+    }
     by_name = {entry.name: entry for entry in registry.catalogue()}
     assert by_name["sector_volume"].sql == q.VOLUME_SQL.strip()

@@ -1,4 +1,5 @@
 """The reference-CSV loader: each validation rule rejects a bad fixture with file, line, column and value."""
+
 from __future__ import annotations
 
 import shutil
@@ -46,16 +47,25 @@ CASES = {
     "context_figures__duplicate_id": (3, "figure_id", "fx_breaches", "duplicate figure_id (first on line 2)"),
     "context_figures__value_not_number": (2, "value", "about 4236", "not a number"),
     # issue 10: survey and poll rows have a uniqueness key, so a duplicated row is refused
-    "survey_results__duplicate_row": (7, "survey_id", "fx_survey_2016 / DPO / No data protection officer / "
-                                      "https://example.org/survey",
-                                      "duplicate survey_id + topic + indicator + source_url (first on line 2)"),
-    "poll_results__duplicate_row": (6, "poll_id", "fx_poll_2019 / Trust with data / local government / trust / "
-                                    "https://example.org/p19",
-                                    "duplicate poll_id + question + organisation + response + source_url (first on "
-                                    "line 3)"),
+    "survey_results__duplicate_row": (
+        7,
+        "survey_id",
+        "fx_survey_2016 / DPO / No data protection officer / https://example.org/survey",
+        "duplicate survey_id + topic + indicator + source_url (first on line 2)",
+    ),
+    "poll_results__duplicate_row": (
+        6,
+        "poll_id",
+        "fx_poll_2019 / Trust with data / local government / trust / https://example.org/p19",
+        "duplicate poll_id + question + organisation + response + source_url (first on line 3)",
+    ),
     # every figure must be citable: its page has a row in sources.csv
-    "survey_results__source_not_listed": (3, "source_url", "https://example.org/not-in-sources",
-                                          "no row in sources.csv"),
+    "survey_results__source_not_listed": (
+        3,
+        "source_url",
+        "https://example.org/not-in-sources",
+        "no row in sources.csv",
+    ),
 }
 
 
@@ -105,7 +115,7 @@ def test_good_fixtures_load_typed_with_source_lines():
     assert survey["value_pct"].isna().sum() == 1
     assert str(survey.loc[0, "fieldwork_start"].date()) == "2016-09-01"
     polls = frames["poll_results"]
-    assert polls["fieldwork_start"].isna().sum() == 2   # fieldwork unknown: left empty, never invented
+    assert polls["fieldwork_start"].isna().sum() == 2  # fieldwork unknown: left empty, never invented
 
 
 def test_blank_lines_are_skipped_and_line_numbers_stay_physical(tmp_path):
@@ -142,4 +152,6 @@ def test_frames_insert_into_the_warehouse_schema():
         con.unregister("frame")
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == len(frame)
     assert con.execute("SELECT base_n, fieldwork_start FROM survey_results WHERE source_line = 2").fetchone() == (
-        173, __import__("datetime").date(2016, 9, 1))
+        173,
+        __import__("datetime").date(2016, 9, 1),
+    )

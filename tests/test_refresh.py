@@ -7,6 +7,7 @@
 - every failure (offline, page changed, file invalid, a release that does not load, a refresh already running) is
   one paragraph with the address, the reason and a command that works as printed; exit 1; warehouse unchanged.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -22,17 +23,18 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-
 from apptest_helpers import assert_no_exception, open_page, page
 from ico_site import IcoSite, make_release, sha256
-from govdata import settings, vocabulary as voc
+
+from govdata import settings
+from govdata import vocabulary as voc
 from govdata.queries import releases
 
 ROOT = settings.PROJECT_ROOT
 LEGACY_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "legacy" / "legacy_small.xlsx"
 FIRST = "data-security-incidents-trends-q1-2019-to-q3-2024.xlsx"
 SECOND = "data-security-incidents-trends-q1-2019-to-q4-2024.xlsx"
-REVISED = {(2021, 1): 3, (2023, 2): -2}   # what the second release revises, and by how many incidents
+REVISED = {(2021, 1): 3, (2023, 2): -2}  # what the second release revises, and by how many incidents
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +42,9 @@ def release_files(tmp_path_factory):
     """Two successive releases: the first runs to Q3 2024; the second adds Q4 2024 and revises two quarters."""
     folder = tmp_path_factory.mktemp("releases")
     first = make_release(folder / FIRST, "--to", "2024Q3")
-    second = make_release(folder / SECOND, *[a for (y, q), n in REVISED.items() for a in ("--revise",
-                                                                                        f"{y}Q{q}={n:+d}")])
+    second = make_release(
+        folder / SECOND, *[a for (y, q), n in REVISED.items() for a in ("--revise", f"{y}Q{q}={n:+d}")]
+    )
     return first, second
 
 
@@ -56,8 +59,12 @@ def site(tmp_path):
 def places(tmp_path, site, monkeypatch):
     """Environment pointing fetch/refresh/run.py at the local site, a private raw folder and warehouse."""
     raw, warehouse = tmp_path / "raw", tmp_path / "warehouse.duckdb"
-    values = {settings.LANDING_URL_ENV: site.landing_url, settings.LEGACY_URL_ENV: site.legacy_url,
-              settings.RAW_DIR_ENV: str(raw), settings.WAREHOUSE_ENV: str(warehouse)}
+    values = {
+        settings.LANDING_URL_ENV: site.landing_url,
+        settings.LEGACY_URL_ENV: site.legacy_url,
+        settings.RAW_DIR_ENV: str(raw),
+        settings.WAREHOUSE_ENV: str(warehouse),
+    }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     return raw, warehouse
@@ -65,8 +72,7 @@ def places(tmp_path, site, monkeypatch):
 
 def etl(*args: str) -> subprocess.CompletedProcess:
     """`python -m etl ARGS` as an operator types it (environment as set by the test)."""
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def _run_py():
@@ -87,7 +93,7 @@ def _rows(warehouse: Path, sql: str, params=()):
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]   # nothing listens once the socket is closed
+        return s.getsockname()[1]  # nothing listens once the socket is closed
 
 
 def _one_paragraph(text: str) -> str:
@@ -103,6 +109,7 @@ def _command_in(message: str, after: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- the whole story
 
+
 def test_first_run_then_refresh_keeps_every_release(site, places, release_files, monkeypatch, capfd):
     raw, warehouse = places
     first, second = release_files
@@ -114,18 +121,21 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
     assert f"No ICO release in {raw}: fetching the newest from {site.landing_url} (at most 30 s)" in out
     assert f"Fetched ICO release q1-2019-to-q3-2024 from {site.url_of(first)}" in out
     assert f"Older quarterly tables from {site.legacy_url}" in out
-    assert out.strip().splitlines()[-1] == (f"Built from a file marked as a SIMULATED SAMPLE {FIRST}, fetched just "
-                                            f"now from {site.url_of(first)}.")
+    assert out.strip().splitlines()[-1] == (
+        f"Built from a file marked as a SIMULATED SAMPLE {FIRST}, fetched just now from {site.url_of(first)}."
+    )
     assert (raw / FIRST).read_bytes() == first.read_bytes()
     assert (raw / (FIRST + ".sha256")).read_text() == f"{sha256(first)}  {FIRST}\n"
     assert (raw / "legacy" / "categories.xlsx").read_bytes() == LEGACY_FIXTURE.read_bytes()
-    rows = _rows(warehouse, "SELECT file, sha256, runs_to, is_current, source_url, fetched_at, first_loaded_at "
-                            "FROM ico_releases")
+    rows = _rows(
+        warehouse, "SELECT file, sha256, runs_to, is_current, source_url, fetched_at, first_loaded_at FROM ico_releases"
+    )
     assert [r[:5] for r in rows] == [(FIRST, sha256(first), "2024-Q3", True, site.url_of(first))]
     assert rows[0][5] is not None
     first_loaded = rows[0][6]
     assert _rows(warehouse, "SELECT sha256, source_url FROM provenance WHERE source = 'ico_legacy'") == [
-        (sha256(LEGACY_FIXTURE), site.legacy_url)]
+        (sha256(LEGACY_FIXTURE), site.legacy_url)
+    ]
     counts_first = _rows(warehouse, "SELECT * FROM ico_release_counts ORDER BY ALL")
 
     # 2. The next start does not fetch again; it reminds that the data are a sample (these releases are samples).
@@ -139,8 +149,10 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
     same = etl("refresh")
     assert same.returncode == 0, same.stderr
     assert same.stdout.startswith(f"ICO release q1-2019-to-q3-2024 from {site.url_of(first)} is already kept")
-    assert f"No new release: {FIRST} (sha256 {sha256(first)}, data to Q3 2024) is already in {warehouse}" \
-        in same.stdout and "The warehouse was not touched." in same.stdout
+    assert (
+        f"No new release: {FIRST} (sha256 {sha256(first)}, data to Q3 2024) is already in {warehouse}" in same.stdout
+        and "The warehouse was not touched." in same.stdout
+    )
     assert (warehouse.read_bytes(), warehouse.stat().st_mtime_ns) == before and not same.stderr
 
     # 4. The page now links a second release: refresh builds it in while a reader holds the old file open.
@@ -152,16 +164,19 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
     assert new.returncode == 0, new.stderr
     assert f"Fetched ICO release q1-2019-to-q4-2024 from {site.url_of(second)}" in new.stdout
     assert "releases kept in the warehouse: 2 (this one runs to Q4 2024; carried forward: 1;" in new.stdout
-    assert new.stdout.strip().splitlines()[-1] == (f"Refreshed: {warehouse} now holds {SECOND} (data to Q4 2024); "
-                                                   "2 release(s) kept for comparison.")
-    assert open_cursor.execute("SELECT count(*) FROM ico_releases").fetchone() == (1,)   # its old, complete file
+    assert new.stdout.strip().splitlines()[-1] == (
+        f"Refreshed: {warehouse} now holds {SECOND} (data to Q4 2024); 2 release(s) kept for comparison."
+    )
+    assert open_cursor.execute("SELECT count(*) FROM ico_releases").fetchone() == (1,)  # its old, complete file
     open_cursor.close()
     assert sorted(p.name for p in raw.iterdir() if p.suffix == ".xlsx") == [FIRST, SECOND]
     rows = _rows(warehouse, "SELECT file, is_current, first_loaded_at FROM ico_releases ORDER BY runs_to")
     assert rows == [(FIRST, False, first_loaded), (SECOND, True, rows[1][2])]
     # The first release's figures survive exactly as they were loaded.
-    assert _rows(warehouse, "SELECT * FROM ico_release_counts WHERE sha256 = $1 ORDER BY ALL",
-                 [sha256(first)]) == counts_first
+    assert (
+        _rows(warehouse, "SELECT * FROM ico_release_counts WHERE sha256 = $1 ORDER BY ALL", [sha256(first)])
+        == counts_first
+    )
 
     # 5. The revisions: exactly the revised quarters, by the amounts revised, and the one quarter added.
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -169,16 +184,22 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
         changes = releases.quarter_changes(con, sha256(first), sha256(second)).data
     finally:
         con.close()
-    by_status = {s: {(r.year, r.quarter): r.difference for r in changes.itertuples() if r.status == s}
-                 for s in ("revised", "added", "removed")}
+    by_status = {
+        s: {(r.year, r.quarter): r.difference for r in changes.itertuples() if r.status == s}
+        for s in ("revised", "added", "removed")
+    }
     assert by_status["revised"] == REVISED
     assert list(by_status["added"]) == [(2024, 4)] and by_status["removed"] == {}
     at = open_page(page("sources.py"), warehouse, monkeypatch)
     assert_no_exception(at)
-    revised = next(t.value for t in at.dataframe if list(t.value.columns) == [
-        "Quarter", "Difference", "From release", "To release"])
+    revised = next(
+        t.value
+        for t in at.dataframe
+        if list(t.value.columns) == ["Quarter", "Difference", "From release", "To release"]
+    )
     assert [(pd_quarter(q), int(d)) for q, d in zip(revised["Quarter"], revised["Difference"])] == [
-        (k, v) for k, v in sorted(REVISED.items())]
+        (k, v) for k, v in sorted(REVISED.items())
+    ]
     # The page's Markdown escaping (backslashes, word joiners) removed, the sentence reads as built.
     summary = " ".join(m.value for m in at.markdown).replace("\\", "").replace("\u2060", "")
     assert re.search(r"1 quarter added \(Q4 2024: [\d,]+ incidents\)", summary)
@@ -198,6 +219,7 @@ def pd_quarter(value) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------------------------- failures
+
 
 @pytest.fixture(scope="module")
 def loaded_template(tmp_path_factory, release_files):
@@ -225,8 +247,21 @@ def _broken_release(path: Path) -> Path:
     ws = wb.active
     ws.title = voc.ICO_SHEET
     ws.append([("Sector name" if c == "Sector" else c) for c in voc.ICO_COLUMNS])
-    ws.append(["BI101", 2025, "Qtr 1", "Patients", "Health data", "No Further Action", "Non Cyber",
-               "Data emailed to incorrect recipient", "1 to 9", "Health", "Less than 24 hours"])
+    ws.append(
+        [
+            "BI101",
+            2025,
+            "Qtr 1",
+            "Patients",
+            "Health data",
+            "No Further Action",
+            "Non Cyber",
+            "Data emailed to incorrect recipient",
+            "1 to 9",
+            "Health",
+            "Less than 24 hours",
+        ]
+    )
     wb.save(path)
     return path
 
@@ -267,9 +302,11 @@ def test_a_failed_refresh_is_one_paragraph_and_changes_nothing(failure, site, lo
         assert "data-security-incidents-trends-q1-2019-to-q1-2025.xlsx" not in {p.name for p in raw.iterdir()}
         assert message.endswith("-m etl refresh")
         return
-    assert sorted(p.name for p in raw.iterdir()) == kept_before          # nothing saved
-    assert "Nothing was saved and the warehouse is unchanged. To load it by hand, download the workbook from " \
-           f"{os.environ[settings.LANDING_URL_ENV]} into {raw}/ and run: cd {ROOT} && " in message
+    assert sorted(p.name for p in raw.iterdir()) == kept_before  # nothing saved
+    assert (
+        "Nothing was saved and the warehouse is unchanged. To load it by hand, download the workbook from "
+        f"{os.environ[settings.LANDING_URL_ENV]} into {raw}/ and run: cd {ROOT} && " in message
+    )
     # The command works as printed (the first release is still kept in the raw folder).
     command = _command_in(message, "and run: ")
     assert command.endswith("-m etl build")
@@ -285,16 +322,20 @@ def test_a_refresh_already_running_is_refused(loaded):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         result = etl("refresh")
     assert result.returncode == 75
-    assert _one_paragraph(result.stderr) == (f"Error: Another refresh of {warehouse} is running (it holds "
-                                             f"{warehouse.with_name('.warehouse.duckdb.refresh.lock')}); nothing "
-                                             "was done. Try again when it has finished.")
+    assert _one_paragraph(result.stderr) == (
+        f"Error: Another refresh of {warehouse} is running (it holds "
+        f"{warehouse.with_name('.warehouse.duckdb.refresh.lock')}); nothing "
+        "was done. Try again when it has finished."
+    )
     assert warehouse.read_bytes() == before
 
 
 # ---------------------------------------------------------------------------------------------- first run fallbacks
 
-def test_first_run_offline_builds_the_labelled_sample_and_says_why_in_one_line(tmp_path, places, monkeypatch,
-                                                                                 site, release_files, capsys):
+
+def test_first_run_offline_builds_the_labelled_sample_and_says_why_in_one_line(
+    tmp_path, places, monkeypatch, site, release_files, capsys
+):
     from etl.refresh import first_build
 
     raw, warehouse = places
@@ -303,10 +344,12 @@ def test_first_run_offline_builds_the_labelled_sample_and_says_why_in_one_line(t
     report = first_build(warehouse, sample_rows=3000, sample_path=tmp_path / "sample.csv", max_seconds=10)
     assert report.is_sample
     note = _one_paragraph(report.first_run_note)
-    assert note.startswith(f"Could not load the real ICO release (offline: the landing page {address} could not be "
-                           "reached (Connection refused)), so the warehouse holds the labelled SIMULATED SAMPLE. "
-                           f"Load the real release later with: cd {ROOT} && ")
-    assert "Older quarterly tables" not in capsys.readouterr().out   # offline: no second wait
+    assert note.startswith(
+        f"Could not load the real ICO release (offline: the landing page {address} could not be "
+        "reached (Connection refused)), so the warehouse holds the labelled SIMULATED SAMPLE. "
+        f"Load the real release later with: cd {ROOT} && "
+    )
+    assert "Older quarterly tables" not in capsys.readouterr().out  # offline: no second wait
     # Back online: the printed command loads the release, as printed.
     site.publish(release_files[0], legacy=LEGACY_FIXTURE)
     command = _command_in(note, "Load the real release later with: ").replace(address, site.landing_url)

@@ -1,6 +1,7 @@
 """Every ICO release kept: the release history a build carries forward (etl/releases.py) and the "what changed"
 queries and builders (govdata/queries/releases.py, govdata/charts/releases.py), on small hand-written releases
 built by the real ETL."""
+
 from __future__ import annotations
 
 import csv
@@ -19,7 +20,7 @@ from govdata.queries import releases
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ICO = FIXTURES / "ico" / "ico_rows_small.csv"
-NEW_SECTOR = "Space and defence"   # not in the ICO vocabulary: the loader keeps it and reports it
+NEW_SECTOR = "Space and defence"  # not in the ICO vocabulary: the loader keeps it and reports it
 
 
 def _later_release(path: Path) -> Path:
@@ -70,6 +71,7 @@ def _incidents(release: Path, where: str = "true") -> int:
     expected figures never come from the release tables under test."""
     if release not in _COUNTED:
         import tempfile
+
         folder = Path(tempfile.mkdtemp())
         build(folder / "alone.duckdb", ico=release, raw_dir=folder / "noraw")
         _COUNTED[release] = folder / "alone.duckdb"
@@ -78,27 +80,37 @@ def _incidents(release: Path, where: str = "true") -> int:
 
 def _sha(path: Path) -> str:
     import hashlib
+
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_both_releases_are_kept_with_their_facts(two_releases):
     warehouse, a, b, (first_sha, first_loaded) = two_releases
-    rows = _rows(warehouse, "SELECT file, sha256, runs_to, is_current, first_loaded_at, fetched_at, source_url, "
-                            "incidents, is_sample FROM ico_releases ORDER BY runs_to")
+    rows = _rows(
+        warehouse,
+        "SELECT file, sha256, runs_to, is_current, first_loaded_at, fetched_at, source_url, "
+        "incidents, is_sample FROM ico_releases ORDER BY runs_to",
+    )
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
-        (a.name, _sha(a), "2020-Q4", False), (b.name, _sha(b), "2021-Q1", True)]
-    assert first_sha == _sha(a) and rows[0][4] == first_loaded          # carried forward unchanged
-    assert [r[5] for r in rows] == [None, None] and [r[6] for r in rows] == [None, None]   # given by hand
+        (a.name, _sha(a), "2020-Q4", False),
+        (b.name, _sha(b), "2021-Q1", True),
+    ]
+    assert first_sha == _sha(a) and rows[0][4] == first_loaded  # carried forward unchanged
+    assert [r[5] for r in rows] == [None, None] and [r[6] for r in rows] == [None, None]  # given by hand
     assert [r[7] for r in rows] == [_incidents(a), _incidents(a) + 2] and not any(r[8] for r in rows)
     # Each release's counts sum to its incidents; the current one matches the incident tables exactly.
     sums = dict(_rows(warehouse, "SELECT sha256, sum(incidents) FROM ico_release_counts GROUP BY 1"))
     assert sums == {_sha(a): _incidents(a), _sha(b): _incidents(a) + 2}
-    assert _rows(warehouse, """
+    assert _rows(
+        warehouse,
+        """
         SELECT count(*) FROM (SELECT year, quarter, sector, incident_category, incident_type, count(*) AS n
                               FROM incident_facts GROUP BY ALL) f
         FULL JOIN (SELECT * FROM ico_release_counts WHERE sha256 = $1) c
           USING (year, quarter, sector, incident_category, incident_type)
-        WHERE f.n IS DISTINCT FROM c.incidents""", [_sha(b)]) == [(0,)]
+        WHERE f.n IS DISTINCT FROM c.incidents""",
+        [_sha(b)],
+    ) == [(0,)]
 
 
 def test_what_changed_lists_exactly_the_added_and_revised_quarters(two_releases):
@@ -109,35 +121,46 @@ def test_what_changed_lists_exactly_the_added_and_revised_quarters(two_releases)
         by_sector = releases.revisions(con, _sha(a), _sha(b), "sector").data
         vocabulary = releases.vocabulary_changes(con, _sha(a), _sha(b)).data
         history = releases.releases(con)
-        view = views.comparison(history, releases.quarter_changes(con, _sha(a), _sha(b)),
-                                releases.revisions(con, _sha(a), _sha(b), "sector"),
-                                releases.vocabulary_changes(con, _sha(a), _sha(b)),
-                                old=_sha(a), new=_sha(b), dimension="sector",
-                                sources=[Source("Test", "fixture")])
+        view = views.comparison(
+            history,
+            releases.quarter_changes(con, _sha(a), _sha(b)),
+            releases.revisions(con, _sha(a), _sha(b), "sector"),
+            releases.vocabulary_changes(con, _sha(a), _sha(b)),
+            old=_sha(a),
+            new=_sha(b),
+            dimension="sector",
+            sources=[Source("Test", "fixture")],
+        )
     finally:
         con.close()
-    status = {(r.year, r.quarter): (r.status, r.old_incidents, r.new_incidents, r.difference)
-              for r in changes.itertuples()}
-    unassigned_quarter = next((y, q) for y, q, s in _rows(
-        warehouse, "SELECT year, quarter, sector FROM ico_release_counts WHERE sha256 = $1", [_sha(a)])
-        if s == "Unassigned")
+    status = {
+        (r.year, r.quarter): (r.status, r.old_incidents, r.new_incidents, r.difference) for r in changes.itertuples()
+    }
+    unassigned_quarter = next(
+        (y, q)
+        for y, q, s in _rows(
+            warehouse, "SELECT year, quarter, sector FROM ico_release_counts WHERE sha256 = $1", [_sha(a)]
+        )
+        if s == "Unassigned"
+    )
     assert status[(2021, 1)][0] == "added" and status[(2021, 1)][2] == 1
     assert status[(2020, 4)][0] == "revised" and status[(2020, 4)][3] == 1
-    assert status[unassigned_quarter][0] == "revised" and status[unassigned_quarter][3] == 0   # moved, same total
+    assert status[unassigned_quarter][0] == "revised" and status[unassigned_quarter][3] == 0  # moved, same total
     revised = sorted(k for k, v in status.items() if v[0] == "revised")
     assert revised == sorted({(2020, 4), unassigned_quarter})
     assert all(v[0] == "unchanged" for k, v in status.items() if k not in {*revised, (2021, 1)})
     moved = by_sector[(by_sector["year"] == unassigned_quarter[0]) & (by_sector["quarter"] == unassigned_quarter[1])]
     assert dict(zip(moved["value"], moved["difference"])) == {NEW_SECTOR: 1, "Unassigned": -1}
     assert sorted(zip(vocabulary["dimension"], vocabulary["value"], vocabulary["change"])) == [
-        ("sector", NEW_SECTOR, "appeared"), ("sector", "Unassigned", "disappeared")]
+        ("sector", NEW_SECTOR, "appeared"),
+        ("sector", "Unassigned", "disappeared"),
+    ]
     # The view says the same, from the same rows.
     assert view.added.to_dict("records") == [{"year": 2021, "quarter": 1, "incidents": 1}]
     assert list(zip(view.revised["year"], view.revised["quarter"])) == revised
     assert "1 quarter added (Q1 2021: 1 incident)" in view.summary
     assert f"sector appeared: {NEW_SECTOR}" in view.summary and "sector disappeared: Unassigned" in view.summary
-    assert view.chart is not None and list(view.chart.data["difference"]) == [
-        status[k][3] for k in revised]
+    assert view.chart is not None and list(view.chart.data["difference"]) == [status[k][3] for k in revised]
 
 
 def test_revised_from_the_previous_release(two_releases):
@@ -147,10 +170,11 @@ def test_revised_from_the_previous_release(two_releases):
         quarter = releases.period_revision(con, 2020, 4)
         year = releases.period_revision(con, 2020)
         unchanged = releases.period_revision(con, 2020, 3)
-        later = releases.period_revision(con, 2021, 1)     # the previous release did not cover it
+        later = releases.period_revision(con, 2021, 1)  # the previous release did not cover it
         added_to = releases.period_revision(con, 2020, 4, [_sector_of_added()])
-        other = releases.period_revision(con, 2020, 4, [s for s in ("Health", "Local government")
-                                                        if s != _sector_of_added()][:1])
+        other = releases.period_revision(
+            con, 2020, 4, [s for s in ("Health", "Local government") if s != _sector_of_added()][:1]
+        )
     finally:
         con.close()
     row = quarter.data.iloc[0]
@@ -186,17 +210,26 @@ def test_a_deleted_warehouse_gets_its_history_back_from_the_kept_downloads(tmp_p
     a = raw / "data-security-incidents-trends-q1-2019-to-q4-2020.csv"
     shutil.copy(ICO, a)
     fetched = dt.datetime(2021, 1, 20, 9, 30)
-    (raw / (a.name + ".source.json")).write_text(json.dumps({
-        "url": "https://example.org/a.csv", "landing_url": "", "sha256": _sha(a), "bytes": a.stat().st_size,
-        "fetched_at": fetched.isoformat() + "Z"}))
+    (raw / (a.name + ".source.json")).write_text(
+        json.dumps(
+            {
+                "url": "https://example.org/a.csv",
+                "landing_url": "",
+                "sha256": _sha(a),
+                "bytes": a.stat().st_size,
+                "fetched_at": fetched.isoformat() + "Z",
+            }
+        )
+    )
     b = _later_release(raw / "data-security-incidents-trends-q1-2019-to-q1-2021.csv")
     warehouse = tmp_path / "w.duckdb"
-    report = build(warehouse, raw_dir=raw)           # newest kept release, no previous warehouse
+    report = build(warehouse, raw_dir=raw)  # newest kept release, no previous warehouse
     assert report.releases.reloaded == [a.name] and report.releases.current["file"] == b.name
     rows = _rows(warehouse, "SELECT file, is_current, fetched_at, source_url FROM ico_releases ORDER BY runs_to")
     assert rows == [(a.name, False, fetched, "https://example.org/a.csv"), (b.name, True, None, None)]
     assert _rows(warehouse, "SELECT sum(incidents) FROM ico_release_counts WHERE sha256 = $1", [_sha(a)]) == [
-        (_incidents(a),)]
+        (_incidents(a),)
+    ]
 
 
 def test_sample_and_real_releases_are_never_mixed(tmp_path, sample_warehouse):
@@ -223,7 +256,8 @@ def test_a_warehouse_from_before_the_history_gives_up_its_release(tmp_path):
     report = build(warehouse, ico=new, raw_dir=tmp_path / "noraw")
     assert report.releases.carried == [old.name]
     assert _rows(warehouse, "SELECT file, runs_to, incidents FROM ico_releases WHERE NOT is_current") == [
-        (old.name, "2020-Q4", _incidents(old))]
+        (old.name, "2020-Q4", _incidents(old))
+    ]
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         changes = releases.quarter_changes(con, _sha(old), _sha(new)).data
@@ -239,6 +273,7 @@ def test_an_unreadable_previous_warehouse_is_reported_not_fatal(tmp_path):
     assert report.releases.releases == 1
     assert len(report.releases.warnings) == 1 and "could not be read" in report.releases.warnings[0]
     from etl.report import format_report
+
     assert "WARNING: the previous warehouse w.duckdb could not be read" in format_report(report)
 
 
@@ -251,15 +286,25 @@ def test_every_column_the_view_shows_has_a_label(two_releases):
         history = releases.releases(con)
         frames = [views.releases_table(history)]
         for dimension in releases.DIMENSIONS:
-            view = views.comparison(history, releases.quarter_changes(con, _sha(a), _sha(b)),
-                                    releases.revisions(con, _sha(a), _sha(b), dimension),
-                                    releases.vocabulary_changes(con, _sha(a), _sha(b)),
-                                    old=_sha(a), new=_sha(b), dimension=dimension, sources=[])
+            view = views.comparison(
+                history,
+                releases.quarter_changes(con, _sha(a), _sha(b)),
+                releases.revisions(con, _sha(a), _sha(b), dimension),
+                releases.vocabulary_changes(con, _sha(a), _sha(b)),
+                old=_sha(a),
+                new=_sha(b),
+                dimension=dimension,
+                sources=[],
+            )
             frames += [view.added, view.removed, view.revised, view.breakdown, view.vocabulary]
     finally:
         con.close()
-    unknown = {c for frame in frames for c in frame.columns
-               if c not in tables.COLUMNS and c not in tables.HIDDEN and c not in ("year", "quarter")}
+    unknown = {
+        c
+        for frame in frames
+        for c in frame.columns
+        if c not in tables.COLUMNS and c not in tables.HIDDEN and c not in ("year", "quarter")
+    }
     assert not unknown
 
 
@@ -298,10 +343,15 @@ def test_headlines_say_what_the_previous_release_said(two_releases, tiny_warehou
     year_row = figures.data.set_index("kind").loc["year"]
     assert int(year_row["incidents"]) == year_a + 1
     sentences = [s for s in shown.headlines if "personal data breach reports" in s and "received" in s]
-    assert any(s.startswith(f"In 2020 the ICO received {year_a + 1} personal data breach reports (revised from "
-                            f"{year_a} in the previous release, data to Q4 2020)") for s in sentences)
+    assert any(
+        s.startswith(
+            f"In 2020 the ICO received {year_a + 1} personal data breach reports (revised from "
+            f"{year_a} in the previous release, data to Q4 2020)"
+        )
+        for s in sentences
+    )
     assert not any("revised" in s for s in shown.headlines if s.startswith("In Q1 2021"))
-    con = duckdb.connect(str(tiny_warehouse), read_only=True)   # one release: nothing to say
+    con = duckdb.connect(str(tiny_warehouse), read_only=True)  # one release: nothing to say
     try:
         assert releases.headline_revisions(Direct(con).query, incidents.headline_figures(con)) == {}
     finally:

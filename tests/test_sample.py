@@ -1,4 +1,5 @@
 """The published quarterly reference CSV and the ICO-format sample generator (etl/sample.py)."""
+
 from __future__ import annotations
 
 import csv
@@ -9,7 +10,8 @@ import pytest
 
 from etl import sample
 from etl.sample import CALIBRATION_ROWS, is_sample_file, quarter_targets, sample_marker_path, write_sample
-from govdata import settings, vocabulary as voc
+from govdata import settings
+from govdata import vocabulary as voc
 
 REFERENCE = settings.REFERENCE_DIR / "ico_quarterly_incidents_derived.csv"
 KEY = ["BI Reference", "Year", "Quarter"]
@@ -22,11 +24,13 @@ def read_reference() -> list[dict]:
 
 # --- the reference CSV -------------------------------------------------------------------------------------------
 
+
 def test_reference_csv_matches_shared_published_file(shared_data_dir):
     shared = shared_data_dir / "ico-incident-trends-derived-olga" / "quarterly_incident_counts.csv"
     with open(shared, newline="", encoding="utf-8") as f:
-        theirs = {(int(r["Year"]), voc.QUARTER_LABELS[r["Quarter"]]): int(r["Number of Incidents"])
-                  for r in csv.DictReader(f)}
+        theirs = {
+            (int(r["Year"]), voc.QUARTER_LABELS[r["Quarter"]]): int(r["Number of Incidents"]) for r in csv.DictReader(f)
+        }
     ours = {(int(r["year"]), int(r["quarter"])): int(r["incidents"]) for r in read_reference()}
     assert len(ours) == 24 == len(theirs)
     assert ours == theirs
@@ -36,8 +40,17 @@ def test_reference_csv_annual_sums_and_sources():
     rows = read_reference()
     # issue 10, defect 7: the counts were computed by a third party, so the file credits the deriver and names the
     # ICO release it was derived from (it is not 'published' by the ICO)
-    assert list(rows[0]) == ["year", "quarter", "incidents", "release", "derived_by", "derived_from",
-                             "derived_from_url", "licence", "notes"]
+    assert list(rows[0]) == [
+        "year",
+        "quarter",
+        "incidents",
+        "release",
+        "derived_by",
+        "derived_from",
+        "derived_from_url",
+        "licence",
+        "notes",
+    ]
     annual: dict[int, int] = {}
     for r in rows:
         annual[int(r["year"])] = annual.get(int(r["year"]), 0) + int(r["incidents"])
@@ -51,6 +64,7 @@ def test_reference_csv_annual_sums_and_sources():
 
 # --- quarterly targets -------------------------------------------------------------------------------------------
 
+
 def test_quarter_targets_scale_the_published_counts():
     published = sample.published_quarterly()
     counts = [p[2] for p in published]
@@ -63,6 +77,7 @@ def test_quarter_targets_scale_the_published_counts():
 
 
 # --- the full-size sample ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def full_sample(tmp_path_factory):
@@ -133,6 +148,7 @@ def test_sample_is_labelled(full_sample):
 
 # --- determinism, sizes, formats ---------------------------------------------------------------------------------
 
+
 def test_same_seed_gives_identical_bytes(tmp_path):
     a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
     write_sample(a, 5000, seed=7)
@@ -188,6 +204,7 @@ def test_bad_sizes_are_refused(tmp_path):
 
 # --- successive releases: --to and --revise ----------------------------------------------------------------------
 
+
 def _cells(path) -> dict:
     import duckdb
 
@@ -219,22 +236,30 @@ def test_revisions_change_only_the_revised_quarters_by_exactly_that_many_inciden
     assert not frame.duplicated(subset=["BI Reference", "Year", "Quarter", "Data Subject Type", "Data Type"]).any()
 
 
-@pytest.mark.parametrize("args, problem", [
-    (["--to", "2024Q5"], "is not a quarter like 2024Q3"),
-    (["--to", "2030Q1"], "outside the sample's quarters"),
-    (["--revise", "2023Q2"], "is not a revision like 2023Q2=+4"),
-    (["--revise", "2023Q2=+0"], "is not a revision like 2023Q2=+4"),
-    (["--revise", "2023Q2=-100000"], "is not a revision"),
-    (["--revise", "2023Q2=-5000"], "cannot revise Q2 2023 by -5000"),
-    (["--to", "2022Q4", "--revise", "2023Q2=+1"], "a revised quarter lies after the last quarter"),
-])
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        (["--to", "2024Q5"], "is not a quarter like 2024Q3"),
+        (["--to", "2030Q1"], "outside the sample's quarters"),
+        (["--revise", "2023Q2"], "is not a revision like 2023Q2=+4"),
+        (["--revise", "2023Q2=+0"], "is not a revision like 2023Q2=+4"),
+        (["--revise", "2023Q2=-100000"], "is not a revision"),
+        (["--revise", "2023Q2=-5000"], "cannot revise Q2 2023 by -5000"),
+        (["--to", "2022Q4", "--revise", "2023Q2=+1"], "a revised quarter lies after the last quarter"),
+    ],
+)
 def test_bad_release_options_are_one_line_errors(tmp_path, args, problem):
     import subprocess
     import sys
 
     out = tmp_path / "s.csv"
-    result = subprocess.run([sys.executable, "-m", "etl", "sample", "--rows", "3000", "--out", str(out), *args],
-                            cwd=settings.PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "sample", "--rows", "3000", "--out", str(out), *args],
+        cwd=settings.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1 and problem in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: ") and result.stderr.strip().count("\n") == 0
     assert not out.exists()

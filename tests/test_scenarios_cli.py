@@ -1,5 +1,6 @@
 """`python -m govdata.scenarios`: JSON output, text output, one-line errors (in-process through main()), exit codes
 (as a subprocess)."""
+
 from __future__ import annotations
 
 import json
@@ -19,22 +20,32 @@ def cli(*args: str, warehouse=None) -> subprocess.CompletedProcess:
 
 
 def test_json_output(sample_warehouse):
-    run = cli("--sector", "Local government", "--training", "1", "--dpo", "1", "--json", "--draws", "5000",
-              warehouse=sample_warehouse)
+    run = cli(
+        "--sector",
+        "Local government",
+        "--training",
+        "1",
+        "--dpo",
+        "1",
+        "--json",
+        "--draws",
+        "5000",
+        warehouse=sample_warehouse,
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["is_sample"] is True and data["data_status"].startswith("SAMPLE")
     # the incident source comes from the provenance row: simulated, never credited to the ICO or the OGL
-    assert data["incident_data_source"] and all("Open Government Licence" not in line
-                                                 for line in data["incident_data_source"])
+    assert data["incident_data_source"] and all(
+        "Open Government Licence" not in line for line in data["incident_data_source"]
+    )
     summary = {row["metric"]: row for row in data["summary"]}
     assert summary["baseline_total"]["at_most_likely_values"] == data["baseline_incidents_in_window"] * 4 / 4
     assert summary["avoided_total"]["p05"] <= summary["avoided_total"]["median"] <= summary["avoided_total"]["p95"]
     headline = data["headline"]["avoided_total"]
     assert headline["median"] == summary["avoided_total"]["median"]
     assert headline["text"].startswith(numbers.estimate(headline["median"]) + " (90% interval ")
-    assert data["coverage"] == {"training_current": 0.5, "dpo_current": 0.69, "training_target": 1.0,
-                                "dpo_target": 1.0}
+    assert data["coverage"] == {"training_current": 0.5, "dpo_current": 0.69, "training_target": 1.0, "dpo_target": 1.0}
     assert {c["basis"] for c in data["coverage_sources"]} == {"published", "published proxy"}
     assert len(data["assumptions"]) == 10 and data["draws"] == 5000
 
@@ -48,8 +59,16 @@ def test_same_seed_same_json(sample_warehouse):
 def test_text_output_names_baseline_results_and_assumptions(sample_warehouse):
     run = cli("--sector", "Local government", "--training", "0.9", "--dpo", "1.0", warehouse=sample_warehouse)
     assert run.returncode == 0, run.stderr
-    for words in ("SAMPLE DATA", "Incidents avoided per year", "90% interval", "not a causal estimate",
-                  "hewardmills.com", "published proxy", "Art. 37", "(assumption)"):
+    for words in (
+        "SAMPLE DATA",
+        "Incidents avoided per year",
+        "90% interval",
+        "not a causal estimate",
+        "hewardmills.com",
+        "published proxy",
+        "Art. 37",
+        "(assumption)",
+    ):
         assert words in run.stdout
 
 

@@ -1,6 +1,6 @@
 """The what-if model: closed form, Monte Carlo, sensitivity, validation and the baseline from a real warehouse."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
@@ -9,16 +9,17 @@ import pytest
 from govdata import scenarios as sc
 from govdata import vocabulary
 from govdata.charts import scenarios as charts
-from govdata.scenarios import results as scenario_results
 from govdata.scenarios import assumptions
-from govdata.scenarios.model import Baseline, closed_form_arrays
+from govdata.scenarios import results as scenario_results
+from govdata.scenarios.model import Baseline
 from govdata.warehouse import connect
 
 
 def make_baseline(counts=(100, 20, 40, 40), within72=150, quarters=4) -> Baseline:
     counts = np.array(counts, dtype=float)
-    return Baseline("Test sector", quarters, "2024-Q1", "2024-Q4", counts, within72, int(counts.sum()),
-                    pd.DataFrame(), (), False)
+    return Baseline(
+        "Test sector", quarters, "2024-Q1", "2024-Q4", counts, within72, int(counts.sum()), pd.DataFrame(), (), False
+    )
 
 
 def effects_with(low=None, mode=None, high=None) -> pd.DataFrame:
@@ -30,6 +31,7 @@ def effects_with(low=None, mode=None, high=None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ closed form
+
 
 def test_zero_effect_gives_baseline_exactly():
     b = make_baseline()
@@ -57,13 +59,13 @@ def test_full_coverage_matches_hand_computation():
     # late 0.20). Window of 2 quarters: per year = count * 2.
     b = make_baseline((100, 20, 40, 40), within72=150, quarters=2)
     r = sc.closed_form(b, sc.load_effects(), sc.Coverage(0.5, 0.74, 1.0, 1.0))
-    human = 200 * (0.90 * 0.95) / ((1 - 0.10 * 0.5) * (1 - 0.05 * 0.74))     # 186.916...
+    human = 200 * (0.90 * 0.95) / ((1 - 0.10 * 0.5) * (1 - 0.05 * 0.74))  # 186.916...
     phish = 40 * (0.90 * 0.98) / ((1 - 0.10 * 0.5) * (1 - 0.02 * 0.74))
     cyber = 80 * (0.95 * 0.98) / ((1 - 0.05 * 0.5) * (1 - 0.02 * 0.74))
     noncy = 80 * (0.95 * 0.95) / ((1 - 0.05 * 0.5) * (1 - 0.05 * 0.74))
     assert r.scenario_class == pytest.approx([human, phish, cyber, noncy], rel=1e-12)
     assert r.baseline_total == 400.0
-    assert round(human, 3) == 186.916   # 200 * 0.855 / (0.95 * 0.963) = 171 / 0.91485
+    assert round(human, 3) == 186.916  # 200 * 0.855 / (0.95 * 0.963) = 171 / 0.91485
     late = 0.25 * (0.95 * 0.80) / ((1 - 0.05 * 0.5) * (1 - 0.20 * 0.74))
     assert r.share72_scenario == pytest.approx(1 - late, rel=1e-12)
 
@@ -114,7 +116,8 @@ def test_interval_brackets_median_and_avoided_positive_for_positive_effects():
     assert (s["p05"] <= s["median"]).all() and (s["median"] <= s["p95"]).all()
     assert s.loc["avoided_total", "p05"] > 0
     assert r.by_class["avoided_at_most_likely_values"].sum() == pytest.approx(
-        s.loc["avoided_total", "at_most_likely_values"])
+        s.loc["avoided_total", "at_most_likely_values"]
+    )
 
 
 def test_tornado_orders_by_swing_and_isolates_each_assumption():
@@ -123,16 +126,16 @@ def test_tornado_orders_by_swing_and_isolates_each_assumption():
     r = sc.evaluate(b, cov)
     t = r.tornado
     assert list(t["swing"]) == sorted(t["swing"], reverse=True)
-    assert len(t) == 11   # 2 interventions x 5 outcomes + the baseline rate
+    assert len(t) == 11  # 2 interventions x 5 outcomes + the baseline rate
     late = t[t["assumption"].str.endswith("late reporting")]
-    assert (late["swing"] == 0).all()   # late reporting does not change incident numbers
+    assert (late["swing"] == 0).all()  # late reporting does not change incident numbers
     # centred on the headline figure: the Monte Carlo median of incidents avoided, not the run at the modes
     assert (t["central"] == r.metric("avoided_total")["median"]).all()
     row = t[t["assumption"] == "Training before system access: effect on human-error disclosure"].iloc[0]
     sim = r.simulation
     r_t = sim.r_t.copy()
     r_t[:, 0] = 0.30
-    fixed = sc.simulate(b, sc.load_effects(), cov)   # same seed: the same draws
+    fixed = sc.simulate(b, sc.load_effects(), cov)  # same seed: the same draws
     out = (fixed.annual_class * (1 - sc.model.scale_factors(r_t, sim.r_d, cov)[:, :4])).sum(axis=1)
     assert row["headline_at_high"] == pytest.approx(float(np.median(out)))
     assert row["headline_at_low"] < row["central"] < row["headline_at_high"]
@@ -144,8 +147,9 @@ def test_projection_ramps_linearly_and_starts_at_baseline():
     assert p.loc[(0, "Scenario"), "median"] == p.loc[(0, "Baseline"), "median"]
     assert p.loc[(1, "Scenario"), "training_coverage"] == pytest.approx(0.75)
     assert p.loc[(2, "Scenario"), "median"] == p.loc[(4, "Scenario"), "median"]
-    assert p.loc[(4, "Scenario"), "median"] == pytest.approx(r.summary.set_index("metric").loc["scenario_total",
-                                                                                                 "median"])
+    assert p.loc[(4, "Scenario"), "median"] == pytest.approx(
+        r.summary.set_index("metric").loc["scenario_total", "median"]
+    )
     immediate = sc.evaluate(make_baseline(), sc.Coverage(0.5, 0.74, 1.0, 1.0), years=2, ramp_years=0)
     q = immediate.projection.set_index(["year_offset", "series"])
     assert q.loc[(1, "Scenario"), "dpo_coverage"] == 1.0
@@ -153,9 +157,16 @@ def test_projection_ramps_linearly_and_starts_at_baseline():
 
 # ------------------------------------------------------------------ validation
 
-@pytest.mark.parametrize("t0,d0,t1,d1,word", [(1.5, 0.5, 1, 1, "Current training"), (0.5, -0.1, 1, 1, "Current DPO"),
-                                               (0.5, 0.5, 90, 1, "Target training"),
-                                               (0.5, 0.5, 1, "x", "Target DPO")])
+
+@pytest.mark.parametrize(
+    "t0,d0,t1,d1,word",
+    [
+        (1.5, 0.5, 1, 1, "Current training"),
+        (0.5, -0.1, 1, 1, "Current DPO"),
+        (0.5, 0.5, 90, 1, "Target training"),
+        (0.5, 0.5, 1, "x", "Target DPO"),
+    ],
+)
 def test_coverage_outside_0_1_is_rejected(t0, d0, t1, d1, word):
     with pytest.raises(sc.ScenarioInputError, match=word):
         sc.Coverage(t0, d0, t1, d1)
@@ -188,8 +199,9 @@ def test_unknown_sector_lists_close_matches(sample_warehouse):
 
 def test_too_few_incidents_is_rejected(tiny_warehouse):
     con = connect(tiny_warehouse)
-    sector = con.execute("SELECT sector FROM incidents WHERE comparable GROUP BY 1 ORDER BY count(*) LIMIT 1"
-                         ).fetchone()[0]
+    sector = con.execute(
+        "SELECT sector FROM incidents WHERE comparable GROUP BY 1 ORDER BY count(*) LIMIT 1"
+    ).fetchone()[0]
     with pytest.raises(sc.ScenarioInputError, match=r"Too few incidents for a baseline.*at least 20"):
         sc.load_baseline(con, sector)
     with pytest.raises(sc.ScenarioInputError, match="outside 1 to 40"):
@@ -198,16 +210,27 @@ def test_too_few_incidents_is_rejected(tiny_warehouse):
 
 # ------------------------------------------------------------------ baseline from a real warehouse
 
+
 def test_baseline_counts_match_the_warehouse(sample_warehouse):
     con = connect(sample_warehouse)
     b = sc.load_baseline(con, "Local government", 4)
-    quarters = con.execute("SELECT DISTINCT year, quarter FROM incidents WHERE comparable "
-                           "ORDER BY year DESC, quarter DESC LIMIT 4").fetchall()
-    total = sum(con.execute("SELECT count(*) FROM incidents WHERE sector = ? AND year = ? AND quarter = ?",
-                            ["Local government", y, q]).fetchone()[0] for y, q in quarters)
-    within = sum(con.execute("SELECT count(*) FROM incidents WHERE sector = ? AND year = ? AND quarter = ? AND "
-                             "time_to_report IN ('Less than 24 hours', '24 hours to 72 hours')",
-                             ["Local government", y, q]).fetchone()[0] for y, q in quarters)
+    quarters = con.execute(
+        "SELECT DISTINCT year, quarter FROM incidents WHERE comparable ORDER BY year DESC, quarter DESC LIMIT 4"
+    ).fetchall()
+    total = sum(
+        con.execute(
+            "SELECT count(*) FROM incidents WHERE sector = ? AND year = ? AND quarter = ?", ["Local government", y, q]
+        ).fetchone()[0]
+        for y, q in quarters
+    )
+    within = sum(
+        con.execute(
+            "SELECT count(*) FROM incidents WHERE sector = ? AND year = ? AND quarter = ? AND "
+            "time_to_report IN ('Less than 24 hours', '24 hours to 72 hours')",
+            ["Local government", y, q],
+        ).fetchone()[0]
+        for y, q in quarters
+    )
     assert b.total == total == b.class_counts.sum()
     assert b.within72 == within
     assert b.quarters == 4 and b.is_sample
@@ -243,8 +266,14 @@ def test_reference_files_are_cited_or_labelled_assumption():
     assert published["data_date"].str.len().gt(0).all() and published["url"].str.startswith("http").all()
 
 
-PUBLIC_AUTHORITY_SECTORS = ("Central Government", "Local government", "Health", "Education and childcare", "Justice",
-                            "Regulators")
+PUBLIC_AUTHORITY_SECTORS = (
+    "Central Government",
+    "Local government",
+    "Health",
+    "Education and childcare",
+    "Justice",
+    "Regulators",
+)
 
 
 def test_defect_9_dpo_defaults_reflect_the_legal_requirement():
@@ -266,8 +295,9 @@ def test_token_round_trip_and_evaluate_inputs(sample_warehouse):
     inputs = sc.ScenarioInputs("Local government", 0.5, 0.74, 0.9, 1.0, 4, "the:0,0.2,0.4", 5, 2, 3, 2000)
     assert sc.ScenarioInputs.from_token(inputs.token()) == inputs
     result = sc.evaluate_inputs(connect(sample_warehouse), inputs.token())
-    row = result.effects[(result.effects["intervention"] == "training")
-                         & (result.effects["outcome"] == "human-error disclosure")].iloc[0]
+    row = result.effects[
+        (result.effects["intervention"] == "training") & (result.effects["outcome"] == "human-error disclosure")
+    ].iloc[0]
     assert (row["low"], row["mode"], row["high"]) == (0.0, 0.2, 0.4)
     assert row["rationale"].startswith("Edited by the user")
     with pytest.raises(sc.ScenarioInputError):
@@ -275,15 +305,22 @@ def test_token_round_trip_and_evaluate_inputs(sample_warehouse):
 
 
 def test_charts_state_findings_from_the_data(sample_warehouse):
-    result = sc.evaluate_inputs(connect(sample_warehouse),
-                                sc.ScenarioInputs("Local government", 0.5, 0.74, 1, 1).token())
-    fan = charts.fan_chart(result.projection, sector="Local government", window_label=result.baseline.window_label,
-                           ramp_years=3, sources=[])
+    result = sc.evaluate_inputs(
+        connect(sample_warehouse), sc.ScenarioInputs("Local government", 0.5, 0.74, 1, 1).token()
+    )
+    fan = charts.fan_chart(
+        result.projection,
+        sector="Local government",
+        window_label=result.baseline.window_label,
+        ramp_years=3,
+        sources=[],
+    )
     # the fan chart's title states the same figure as the card: the median of incidents avoided (ramp done by 2029)
     avoided = scenario_results.figures(result.summary)["avoided_total"]
     assert f": {avoided.value} fewer incidents a year by " in fan.title and avoided.interval in fan.title
-    by_class = charts.avoided_chart(result.by_class, sector="Local government", sources=[],
-                                    total=result.metric("avoided_total"))
+    by_class = charts.avoided_chart(
+        result.by_class, sector="Local government", sources=[], total=result.metric("avoided_total")
+    )
     top = result.by_class.sort_values("avoided_median").iloc[-1]["class"]
     assert top in by_class.title and f"of {avoided.value} in all" in by_class.title
     tornado = charts.tornado_chart(result.tornado, sector="Local government", sources=[])
@@ -294,23 +331,33 @@ def test_charts_state_findings_from_the_data(sample_warehouse):
 def test_defect_2_one_figure_per_measure_everywhere(sample_warehouse):
     """Issue 10, defect 2: card, tornado, by-class chart, fan chart and comparison gave five different numbers for
     'incidents avoided per year' in one run. Now each states the Monte Carlo median (and its 90% interval)."""
-    result = sc.evaluate_inputs(connect(sample_warehouse), sc.ScenarioInputs("Local government", 0.5, 0.74, 1, 1).token())
+    result = sc.evaluate_inputs(
+        connect(sample_warehouse), sc.ScenarioInputs("Local government", 0.5, 0.74, 1, 1).token()
+    )
     avoided = scenario_results.figures(result.summary)["avoided_total"]
     card = next(c for c in scenario_results.cards(result.summary) if c.label == "Incidents avoided a year")
     assert card.value == avoided.value and card.caption.endswith(avoided.interval)
     tornado = charts.tornado_chart(result.tornado, sector="Local government", sources=[])
     assert f"median {avoided.value} " in tornado.summary and f"({avoided.value}, dotted line)" in tornado.subtitle
-    fan = charts.fan_chart(result.projection, sector="Local government", window_label=result.baseline.window_label,
-                           ramp_years=3, sources=[])
+    fan = charts.fan_chart(
+        result.projection,
+        sector="Local government",
+        window_label=result.baseline.window_label,
+        ramp_years=3,
+        sources=[],
+    )
     assert f"{avoided.value} fewer incidents" in fan.title
-    by_class = charts.avoided_chart(result.by_class, sector="Local government", sources=[],
-                                    total=result.metric("avoided_total"))
+    by_class = charts.avoided_chart(
+        result.by_class, sector="Local government", sources=[], total=result.metric("avoided_total")
+    )
     assert f"{avoided.value} a year (90% interval {avoided.interval})" in by_class.summary
     table = sc.comparison_table({"Full": result})
     comparison = charts.comparison_chart(table, sources=[])
     assert f"avoids {avoided.value} incidents a year (median)" in comparison.title
     shown = scenario_results.comparison_display(table)
-    assert shown.loc["Incidents avoided a year: median (90% interval)", "Full"] == f"{avoided.value} ({avoided.interval})"
+    assert (
+        shown.loc["Incidents avoided a year: median (90% interval)", "Full"] == f"{avoided.value} ({avoided.interval})"
+    )
     note = sc.methods_note(result)
     assert f"- Incidents avoided per year: {avoided.value} [{avoided.interval}]" in note
     # the run at the modes is only ever shown named for what it is
@@ -319,15 +366,25 @@ def test_defect_2_one_figure_per_measure_everywhere(sample_warehouse):
 
 
 def test_defect_2_count_and_share_moving_apart_are_explained():
-    summary = pd.DataFrame([
-        {"metric": m, "label": m, "unit": u, "median": v, "p05": v, "p95": v, "at_most_likely_values": v}
-        for m, u, v in (("baseline_total", "incidents", 1133.0), ("scenario_total", "incidents", 1079.5),
-                        ("share72_baseline", "share", 0.750), ("share72_scenario", "share", 0.776),
-                        ("within72_baseline", "incidents", 850.0), ("within72_scenario", "incidents", 837.8))])
+    summary = pd.DataFrame(
+        [
+            {"metric": m, "label": m, "unit": u, "median": v, "p05": v, "p95": v, "at_most_likely_values": v}
+            for m, u, v in (
+                ("baseline_total", "incidents", 1133.0),
+                ("scenario_total", "incidents", 1079.5),
+                ("share72_baseline", "share", 0.750),
+                ("share72_scenario", "share", 0.776),
+                ("within72_baseline", "incidents", 850.0),
+                ("within72_scenario", "incidents", 837.8),
+            )
+        ]
+    )
     note = scenario_results.direction_note(summary)
-    assert note == ("The number reported within 72 hours falls (850.0 to 837.8 a year) while the share rises (75.0% "
-                    "to 77.6%) because there are fewer incidents in all (1,133.0 to 1,079.5 a year): fewer reports, "
-                    "a larger share of them on time.")
+    assert note == (
+        "The number reported within 72 hours falls (850.0 to 837.8 a year) while the share rises (75.0% "
+        "to 77.6%) because there are fewer incidents in all (1,133.0 to 1,079.5 a year): fewer reports, "
+        "a larger share of them on time."
+    )
     same_way = summary.assign(median=lambda f: f["median"].where(f["metric"] != "within72_scenario", 860.0))
     assert scenario_results.direction_note(same_way) is None
 
@@ -339,10 +396,23 @@ def test_saved_scenario_codec_and_slots():
     assert sc.decode_saved(sc.encode_saved("Full <b>cover</b>", token)) == ("Full bcoverb", token)
     with pytest.raises(sc.ScenarioInputError):
         sc.decode_saved("name~not a token")
-    values = {"sector": "Health", "t0": 10, "d0": 20, "t1": 90, "d1": 80, "window": 4, "fx": "", "seed": 1,
-              "ramp": 3, "years": 5, "s1": None, "s2": None, "s3": None}
+    values = {
+        "sector": "Health",
+        "t0": 10,
+        "d0": 20,
+        "t1": 90,
+        "d1": 80,
+        "window": 4,
+        "fx": "",
+        "seed": 1,
+        "ramp": 3,
+        "years": 5,
+        "s1": None,
+        "s2": None,
+        "s3": None,
+    }
     first = page_view.with_saved(values, "")
     assert first["s1"][0] == sc.numbered_name(1) and first["s2"] is None
-    again = page_view.with_saved({**values, **first}, sc.numbered_name(1))     # same name replaces
+    again = page_view.with_saved({**values, **first}, sc.numbered_name(1))  # same name replaces
     assert [v is not None for v in again.values()] == [True, False, False]
     assert page_view.without_saved({**values, **again}, 0) == {"s1": None, "s2": None, "s3": None}

@@ -1,12 +1,13 @@
 """The Scenarios page under AppTest (real dashboard.py, real warehouse built by the ETL, model numbers checked)."""
+
 from __future__ import annotations
 
 import io
 
 import pandas as pd
 import pytest
-
 from apptest_helpers import MediaCapture, assert_no_exception, open_page
+
 from govdata import scenarios as sc
 from govdata.scenarios import results as scenario_results
 from govdata.warehouse import connect
@@ -14,7 +15,7 @@ from govdata.warehouse import connect
 PAGE = "app_pages/scenarios.py"
 
 
-D0 = sc.coverage_default("Local government", "dpo").value   # the committed default (an EEA proxy, 0.69)
+D0 = sc.coverage_default("Local government", "dpo").value  # the committed default (an EEA proxy, 0.69)
 
 
 def model(warehouse, **changes) -> sc.ScenarioResult:
@@ -56,8 +57,8 @@ def test_defaults_show_the_model_output(monkeypatch, sample_warehouse):
     assert at.number_input(key="url_d0").value == round(100 * D0)
     assert any("current: **50%**" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 4
-    assert dict(at.query_params) == {}   # loading writes nothing to the address (no history entry)
-    at.number_input(key="url_years").set_value(6).run()   # the first change writes the whole view
+    assert dict(at.query_params) == {}  # loading writes nothing to the address (no history entry)
+    at.number_input(key="url_years").set_value(6).run()  # the first change writes the whole view
     assert qp(at, "t1") == "100" and qp(at, "sector") == "Local government" and qp(at, "years") == "6"
 
 
@@ -78,8 +79,11 @@ def test_other_sector_invites_the_user_to_set_coverage(monkeypatch, sample_wareh
 
 def test_editing_an_assumption_changes_results_and_travels_in_the_url(monkeypatch, sample_warehouse):
     at = open_page(PAGE, sample_warehouse, monkeypatch)
-    at.session_state["scen_effects_editor"] = {"edited_rows": {0: {"mode": 0.2, "high": 0.4}},
-                                               "added_rows": [], "deleted_rows": []}
+    at.session_state["scen_effects_editor"] = {
+        "edited_rows": {0: {"mode": 0.2, "high": 0.4}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert_no_exception(at)
     assert qp(at, "fx") == "the:0,0.2,0.4"
@@ -115,8 +119,9 @@ def test_save_compare_url_round_trip_and_exports(monkeypatch, sample_warehouse, 
     note = capture.download_bytes(button(at, "scen_methods")).decode()
     assert "# What-if scenario: Full coverage (Local government)" in note and "not a causal estimate" in note
     full_figures = scenario_results.figures(model(sample_warehouse).summary)
-    assert (f"Incidents avoided per year: {full_figures['avoided_total'].value} "
-            f"[{full_figures['avoided_total'].interval}]") in note
+    assert (
+        f"Incidents avoided per year: {full_figures['avoided_total'].value} [{full_figures['avoided_total'].interval}]"
+    ) in note
     # A link with the same parameters reopens the same scenario and the saved ones.
     params = {k: qp(at, k) for k in at.query_params}
     again = open_page(PAGE, sample_warehouse, monkeypatch, params)
@@ -138,6 +143,6 @@ def test_invalid_url_values_are_ignored_with_a_note(monkeypatch, sample_warehous
 def test_rerun_with_ten_thousand_draws(monkeypatch, sample_warehouse):
     # Timing lives in the benchmark (python -m bench), not in a timed test.
     at = open_page(PAGE, sample_warehouse, monkeypatch)
-    at.slider(key="url_t1").set_value(70).run()   # a new input: the model runs again (10,000 draws)
+    at.slider(key="url_t1").set_value(70).run()  # a new input: the model runs again (10,000 draws)
     assert_no_exception(at)
     assert at.query_params.get("t1") in ("70", ["70"])

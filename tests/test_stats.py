@@ -1,5 +1,6 @@
 """Wilson score interval against values worked by hand from the formula
 centre = (p + z^2/2n) / (1 + z^2/n), half = z * sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n), z = 1.96."""
+
 import math
 
 import pandas as pd
@@ -8,12 +9,15 @@ import pytest
 from govdata.stats import wilson_interval, wilson_pct
 
 
-@pytest.mark.parametrize("p, n, low, high", [
-    (0.5, 100, 0.40383, 0.59617),   # centre 0.5, half = 1.96*0.0509513/1.038416
-    (0.1, 50, 0.04348, 0.21361),    # centre 0.12854, half 0.08507
-    (0.0, 10, 0.0, 0.27754),        # high = (z^2/n)/(1+z^2/n) = 0.38415/1.38415
-    (1.0, 10, 0.72246, 1.0),
-])
+@pytest.mark.parametrize(
+    "p, n, low, high",
+    [
+        (0.5, 100, 0.40383, 0.59617),  # centre 0.5, half = 1.96*0.0509513/1.038416
+        (0.1, 50, 0.04348, 0.21361),  # centre 0.12854, half 0.08507
+        (0.0, 10, 0.0, 0.27754),  # high = (z^2/n)/(1+z^2/n) = 0.38415/1.38415
+        (1.0, 10, 0.72246, 1.0),
+    ],
+)
 def test_wilson_matches_hand_computed(p, n, low, high):
     got = wilson_interval(p, n)
     assert got[0] == pytest.approx(low, abs=5e-5)

@@ -3,6 +3,7 @@
 If a test here fails after a Streamlit upgrade, the session-bound downloads or the download guard no longer work as
 built: read the new Streamlit source for the names listed in streamlit_private.PRIVATE_NAMES and adapt that module.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,9 @@ def test_storage_subclass_keeps_the_storage_interface():
     """The subclasses are swapped onto live objects: they must add no slots and override only what they mean to."""
     manager_cls, storage_cls = streamlit_private._media_classes()
     assert issubclass(manager_cls, MediaFileManager) and issubclass(storage_cls, MemoryMediaFileStorage)
-    overridden = {name for name in vars(storage_cls) if not name.startswith("__") and name not in ("_abc_impl", "_is_protocol")}
+    overridden = {
+        name for name in vars(storage_cls) if not name.startswith("__") and name not in ("_abc_impl", "_is_protocol")
+    }
     assert overridden == {"load_and_get_id", "get_file", "delete_file", "_purge"}
     assert "__slots__" not in vars(MemoryMediaFileStorage) and "__slots__" not in vars(MediaFileManager)
 
@@ -73,14 +76,22 @@ def test_no_other_module_imports_streamlit_internals():
 
     root = Path(__file__).resolve().parent.parent
     allowed = {root / "ui" / "streamlit_private.py", Path(__file__).resolve()}
-    public = ("streamlit.testing", "streamlit.column_config")   # the documented modules (and their submodules)
+    public = ("streamlit.testing", "streamlit.column_config")  # the documented modules (and their submodules)
     offenders = []
     for path in sorted(root.rglob("*.py")):
         if ".venv" in path.parts or path in allowed:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            offenders += [f"{path.relative_to(root)}:{node.lineno} {n}" for n in names
-                          if n.startswith("streamlit.") and not n.startswith(public)]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{path.relative_to(root)}:{node.lineno} {n}"
+                for n in names
+                if n.startswith("streamlit.") and not n.startswith(public)
+            ]
     assert offenders == []

@@ -1,4 +1,5 @@
 """Tables for people (govdata.tables): labels, periods, separators, blanks, no internal ids, raw data untouched."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,8 @@ import pytest
 from govdata import tables
 from govdata.charts import incidents as incident_charts
 from govdata.charts import sectors as sector_charts
-from govdata.queries import coverage
+from govdata.queries import coverage, provenance, reference
 from govdata.queries import incidents as incident_queries
-from govdata.queries import provenance
-from govdata.queries import reference
 from govdata.queries import sectors as sector_queries
 
 
@@ -29,25 +28,38 @@ def test_quarterly_trend_reads_as_quarters_with_separators(con):
     assert "Incidents" in text.columns and "Series" in text.columns
     cells = " ".join(text.to_numpy().ravel().astype(str))
     assert "00:00:00" not in cells and "None" not in cells and "nan" not in cells.lower()
-    pd.testing.assert_frame_equal(result.data, raw)   # the raw frame (what the CSV holds) is unchanged
+    pd.testing.assert_frame_equal(result.data, raw)  # the raw frame (what the CSV holds) is unchanged
 
 
 def test_whole_years_read_as_years_not_quarter_zero():
-    frame = pd.DataFrame({"period": ["2019", "2020"], "period_start": pd.to_datetime(["2019-04-01", "2020-01-01"]),
-                          "year": [2019, 2020], "quarter": [0, 0], "quarters_covered": [3, 4],
-                          "complete": [False, True], "incidents": [8083, 12193]})
+    frame = pd.DataFrame(
+        {
+            "period": ["2019", "2020"],
+            "period_start": pd.to_datetime(["2019-04-01", "2020-01-01"]),
+            "year": [2019, 2020],
+            "quarter": [0, 0],
+            "quarters_covered": [3, 4],
+            "complete": [False, True],
+            "incidents": [8083, 12193],
+        }
+    )
     text = tables.display_table(frame).text()
     assert text["Year"].tolist() == ["2019", "2020"]
-    assert text["Quarters covered"].tolist() == ["3", "4"]          # partial years stay visible
+    assert text["Quarters covered"].tolist() == ["3", "4"]  # partial years stay visible
     assert text["Complete year"].tolist() == ["No", "Yes"]
     assert text["Incidents"].tolist() == ["8,083", "12,193"]
     assert not any("Q0" in c or "quarter 0" in c.lower() for c in text.to_numpy().ravel())
 
 
 def test_counts_have_no_decimals_and_blanks_are_dashes():
-    frame = pd.DataFrame({"sector": ["Health", None], "incidents": [1133.0, 2.0],
-                          "incidents_year_earlier": pd.array([1000, None], dtype="Int64"),
-                          "change_pct": [13.3, math.nan]})
+    frame = pd.DataFrame(
+        {
+            "sector": ["Health", None],
+            "incidents": [1133.0, 2.0],
+            "incidents_year_earlier": pd.array([1000, None], dtype="Int64"),
+            "change_pct": [13.3, math.nan],
+        }
+    )
     text = tables.display_table(frame).text()
     assert text["Sector"].tolist() == ["Health", tables.BLANK]
     assert text["Incidents"].tolist() == ["1,133", "2"]
@@ -56,8 +68,12 @@ def test_counts_have_no_decimals_and_blanks_are_dashes():
 
 
 def test_dates_are_dates_and_times_only_when_they_carry_one():
-    frame = pd.DataFrame({"figure_date": pd.to_datetime(["2017-07-02", None]),
-                          "loaded_at": pd.to_datetime(["2026-12-04 18:05:51", "2026-12-04 00:00:00"])})
+    frame = pd.DataFrame(
+        {
+            "figure_date": pd.to_datetime(["2017-07-02", None]),
+            "loaded_at": pd.to_datetime(["2026-12-04 18:05:51", "2026-12-04 00:00:00"]),
+        }
+    )
     text = tables.display_table(frame).text()
     assert text["Date"].tolist() == ["2 Jul 2017", tables.BLANK]
     assert text["Loaded at"].tolist() == ["4 Dec 2026, 18:05", "4 Dec 2026"]
@@ -72,9 +88,15 @@ def test_context_figures_hide_ids_and_label_every_column(con):
 
 
 def test_scenario_summary_writes_shares_as_percentages():
-    summary = pd.DataFrame({"metric": ["baseline_total", "share72_baseline"], "label": ["Incidents a year", "Share"],
-                            "unit": ["incidents", "share"], "most_likely": [1133.0, 0.7502206531332745],
-                            "p05": [1078.0435796289692, 0.7289807682084387]})
+    summary = pd.DataFrame(
+        {
+            "metric": ["baseline_total", "share72_baseline"],
+            "label": ["Incidents a year", "Share"],
+            "unit": ["incidents", "share"],
+            "most_likely": [1133.0, 0.7502206531332745],
+            "p05": [1078.0435796289692, 0.7289807682084387],
+        }
+    )
     text = tables.display_table(summary).text()
     assert "metric" not in text.columns and "Unit" not in text.columns
     assert text["Most likely"].tolist() == ["1,133.0", "75.0%"]
@@ -82,8 +104,15 @@ def test_scenario_summary_writes_shares_as_percentages():
 
 
 def test_facts_table_formats_by_value_type():
-    facts = tables.facts_table([("Rows read", 169166), ("Sample data", True), ("Release date", None),
-                                ("Loaded at", pd.Timestamp("2026-12-04 18:05:51")), ("Day", dt.date(2024, 1, 5))])
+    facts = tables.facts_table(
+        [
+            ("Rows read", 169166),
+            ("Sample data", True),
+            ("Release date", None),
+            ("Loaded at", pd.Timestamp("2026-12-04 18:05:51")),
+            ("Day", dt.date(2024, 1, 5)),
+        ]
+    )
     assert facts["Value"].tolist() == ["169,166", "Yes", tables.BLANK, "4 Dec 2026, 18:05", "5 Jan 2024"]
 
 
@@ -104,6 +133,7 @@ def test_every_shown_column_has_a_label_from_the_vocabulary(con, frame_of):
         report = provenance.provenance(con).data["load_report"].iloc[0]
         frames = [v for _, v in provenance.load_report_sections(report) if isinstance(v, pd.DataFrame)]
         frame = pd.concat(frames) if frames else pd.DataFrame()
-    unknown = [c for c in frame.columns if c not in tables.COLUMNS and c not in tables.HIDDEN
-               and c not in ("year", "quarter")]
+    unknown = [
+        c for c in frame.columns if c not in tables.COLUMNS and c not in tables.HIDDEN and c not in ("year", "quarter")
+    ]
     assert not unknown, f"columns without a label in govdata.tables.COLUMNS: {unknown}"

@@ -1,5 +1,6 @@
 """ui.state: URL values are validated against the declared vocabulary, ignored with an escaped visible note, and
 written back once per user change (never on a load)."""
+
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
@@ -13,15 +14,28 @@ def _app():
     from govdata.views.params import Param
     from ui import state
 
-    view = SimpleNamespace(PAGE="test", PARAMS=(
-        Param("sector", "multi", "Sectors", options={s: s for s in ("Health", "Finance, insurance and credit",
-                                                                    "Justice")}),
-        Param("period", "choice", "Period", options={"quarter": "Quarter", "year": "Year"}, default="quarter",
-              widget="radio"),
-        Param("view", "choice", "View", options={"a": "A", "b": "B", "c": "C"}, default="b"),
-        Param("window", "number", "Window", default=4, minimum=1, maximum=8),
-        Param("comparable", "flag", "Comparable only", default=True),
-    ))
+    view = SimpleNamespace(
+        PAGE="test",
+        PARAMS=(
+            Param(
+                "sector",
+                "multi",
+                "Sectors",
+                options={s: s for s in ("Health", "Finance, insurance and credit", "Justice")},
+            ),
+            Param(
+                "period",
+                "choice",
+                "Period",
+                options={"quarter": "Quarter", "year": "Year"},
+                default="quarter",
+                widget="radio",
+            ),
+            Param("view", "choice", "View", options={"a": "A", "b": "B", "c": "C"}, default="b"),
+            Param("window", "number", "Window", default=4, minimum=1, maximum=8),
+            Param("comparable", "flag", "Comparable only", default=True),
+        ),
+    )
     form = state.Form(view, runner=None)
     values = tuple(form.widget(p.name) for p in view.PARAMS)
     form.commit()
@@ -48,7 +62,7 @@ def test_a_load_writes_nothing_and_a_change_writes_the_whole_view():
     at = run()
     assert not at.exception and not at.info
     assert result(at) == ([], "quarter", "b", 4, True)
-    assert dict(at.query_params) == {}              # no history entry for loading the page
+    assert dict(at.query_params) == {}  # no history entry for loading the page
     at.selectbox[0].set_value("a").run()
     assert dict(at.query_params) == DEFAULT_URL | {"view": "a"}
 
@@ -65,8 +79,15 @@ def test_a_rerun_without_a_change_writes_nothing():
 
 
 def test_valid_url_values_set_the_widgets():
-    at = run({"sector": ["Justice", "Finance, insurance and credit"], "period": "year", "view": "c",
-              "window": "6", "comparable": "0"})
+    at = run(
+        {
+            "sector": ["Justice", "Finance, insurance and credit"],
+            "period": "year",
+            "view": "c",
+            "window": "6",
+            "comparable": "0",
+        }
+    )
     assert not at.info
     assert result(at) == (["Justice", "Finance, insurance and credit"], "year", "c", 6, False)
     assert at.multiselect[0].value == ["Justice", "Finance, insurance and credit"]
@@ -94,19 +115,26 @@ def test_a_new_address_in_the_same_session_resets_the_widgets():
     at.number_input[0].set_value(7).run()
     assert result(at)[2:4] == ("a", 7)
     at.query_params.clear()
-    at.query_params.update(DEFAULT_URL | {"view": "a"})          # one step back
+    at.query_params.update(DEFAULT_URL | {"view": "a"})  # one step back
     at.run()
     assert result(at) == ([], "quarter", "a", 4, True) and not at.info
-    at.query_params.clear()                                         # back to the page as first loaded
+    at.query_params.clear()  # back to the page as first loaded
     at.run()
     assert result(at) == ([], "quarter", "b", 4, True)
-    assert dict(at.query_params) == {}                              # a history step writes nothing
+    assert dict(at.query_params) == {}  # a history step writes nothing
 
 
 def test_invalid_values_are_ignored_with_an_escaped_note():
     hostile = "<script>alert('x')</script>"
-    at = run({"sector": ["Health", hostile, "x'; DROP TABLE incidents; --"], "period": "decade",
-              "view": "[link](javascript:alert(1))", "window": "99", "comparable": "maybe"})
+    at = run(
+        {
+            "sector": ["Health", hostile, "x'; DROP TABLE incidents; --"],
+            "period": "decade",
+            "view": "[link](javascript:alert(1))",
+            "window": "99",
+            "comparable": "maybe",
+        }
+    )
     assert not at.exception
     assert result(at) == (["Health"], "quarter", "b", 4, True)
     notes = [i.value for i in at.info]
@@ -116,7 +144,7 @@ def test_invalid_values_are_ignored_with_an_escaped_note():
     assert "<script>" not in joined and "\\<script\\>" in joined
     assert "](javascript" not in joined
     assert "outside the range 1 to 8" in joined and "expected 1 or 0" in joined
-    at.checkbox[0].uncheck().run()     # the first change writes the valid view
+    at.checkbox[0].uncheck().run()  # the first change writes the valid view
     assert at.query_params["sector"] == "Health" and at.query_params["period"] == "quarter"
 
 

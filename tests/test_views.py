@@ -1,4 +1,5 @@
 """govdata.views: one URL vocabulary per page, one pure parser, and page views built without Streamlit."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,13 +27,17 @@ def test_parse_defaults_and_round_trip(runner):
 
 def test_parse_reports_every_ignored_value_and_unknown_name(runner):
     view = views.load("sectors")
-    parsed = p.parse(view.PARAMS, "period=1066&sectors=Health&sectors=Atlantis&top=11&view=pie&q1_2019=maybe"
-                                  "&colour=red", runner)
+    parsed = p.parse(
+        view.PARAMS, "period=1066&sectors=Health&sectors=Atlantis&top=11&view=pie&q1_2019=maybe&colour=red", runner
+    )
     reasons = {(i.name, i.value): i.reason for i in parsed.ignored}
-    assert reasons == {("period", "1066"): "not one of the available options",
-                       ("sectors", "Atlantis"): "not one of the available options",
-                       ("top", "11"): "outside the range 1 to 10", ("view", "pie"): "not one of the available options",
-                       ("q1_2019", "maybe"): "expected 1 or 0"}
+    assert reasons == {
+        ("period", "1066"): "not one of the available options",
+        ("sectors", "Atlantis"): "not one of the available options",
+        ("top", "11"): "outside the range 1 to 10",
+        ("view", "pie"): "not one of the available options",
+        ("q1_2019", "maybe"): "expected 1 or 0",
+    }
     assert parsed.unknown == ["colour"] and not parsed.clean
     assert parsed.values["sectors"] == ["Health"] and parsed.values["view"] == "volume"
 
@@ -41,7 +46,7 @@ def test_options_depend_on_earlier_values(runner):
     view = views.load("sectors")
     without = p.parse(view.PARAMS, "q1_2019=0", runner).choices["period"]
     with_q1 = p.parse(view.PARAMS, "q1_2019=1", runner).choices["period"]
-    assert "2019" in without and "2019" in with_q1 and without["2019"] != with_q1["2019"]   # 3 vs 4 quarters
+    assert "2019" in without and "2019" in with_q1 and without["2019"] != with_q1["2019"]  # 3 vs 4 quarters
 
 
 def test_hostile_query_is_bounded(runner):
@@ -63,7 +68,7 @@ def sample_runner(sample_warehouse):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_builds_without_streamlit(sample_runner, page):
-    runner = sample_runner       # the generated sample: enough incidents for the scenario model's baseline
+    runner = sample_runner  # the generated sample: enough incidents for the scenario model's baseline
     view = views.load(page)
     values = p.parse(view.PARAMS, "", runner).values
     shown = view.build(runner, values)

@@ -1,4 +1,5 @@
 """The read side's connection: read-only, a rebuilt file is picked up, an old or broken file asks for a rebuild."""
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,7 @@ def test_replaced_file_is_picked_up_and_old_cursors_keep_working(tiny_warehouse,
     os.replace(new, path)
     after = warehouse.connect(path)
     assert 0 < _count(after) < n
-    assert _count(before) == n   # a reader mid-way keeps the complete old version
+    assert _count(before) == n  # a reader mid-way keeps the complete old version
 
 
 def test_connection_is_read_only(tiny_warehouse):
@@ -55,4 +56,3 @@ def test_missing_or_corrupt_file_gives_the_build_hint(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(warehouse.WarehouseUnavailable, match="python -m etl build"):
         warehouse.connect(path)
-

@@ -1,4 +1,5 @@
 """govdata.warehouse: replacing the file while a query runs on an old version neither fails nor leaks a connection."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ from govdata import warehouse
 def _replace(src, target):
     tmp = target.with_name(target.name + ".tmp")
     shutil.copy2(src, tmp)
-    os.replace(tmp, target)       # a new inode, as `etl build` does
+    os.replace(tmp, target)  # a new inode, as `etl build` does
     time.sleep(0.01)
 
 
@@ -38,9 +39,9 @@ def test_busy_retired_connection_is_kept_until_it_can_be_closed(tiny_warehouse, 
     busy_connection = warehouse._open[target].connection
     opened = []
     try:
-        for _ in range(warehouse._KEEP_RETIRED + 2):   # more replacements than retired versions are kept
+        for _ in range(warehouse._KEEP_RETIRED + 2):  # more replacements than retired versions are kept
             _replace(tiny_warehouse, target)
-            cursor = warehouse.connect(target)          # raised ResourceInUseException before the fix
+            cursor = warehouse.connect(target)  # raised ResourceInUseException before the fix
             assert cursor.execute("SELECT count(*) FROM warehouse_meta").fetchone()[0] > 0
             opened.append(warehouse._open[target].connection)
         assert busy_connection in warehouse._retired, "the busy version was closed under its running query"

@@ -1,6 +1,7 @@
 """XLSX downloads need no tidying: frozen bold header with a filter, widths that fit, number formats by column kind
 (thousands separators, percentages as percentages, dates as dates) and a readable about sheet. Read back with
 openpyxl from workbooks written for real charts on the sample warehouse."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,13 @@ from govdata.queries import provenance, reference
 def specs(sample_warehouse):
     con = warehouse.connect(sample_warehouse)
     sources = provenance.to_sources(provenance.chart_sources(con, "ico_rows"))
-    share = incident_charts.trend_chart(q.incident_trend(con, "year", "time_to_report"), sources=sources,
-                                        period="year", breakdown="time_to_report", measure="share_pct")
+    share = incident_charts.trend_chart(
+        q.incident_trend(con, "year", "time_to_report"),
+        sources=sources,
+        period="year",
+        breakdown="time_to_report",
+        measure="share_pct",
+    )
     surveys = survey_charts.survey_chart(reference.survey_results(con))
     return share, surveys
 
@@ -43,7 +49,7 @@ def test_header_is_bold_frozen_and_filtered(specs):
     assert all(cell.font.bold for cell in data[1])
     assert data.auto_filter.ref and data.auto_filter.ref.startswith("A1:")
     assert [c.value for c in data[1]] == list(export.export_frame(specs[0]).columns)  # the CSV's column names
-    assert data["A1"].comment is None or data["A1"].comment.text                      # labels as header notes
+    assert data["A1"].comment is None or data["A1"].comment.text  # labels as header notes
 
 
 def test_counts_percentages_and_dates_are_formatted(specs):
@@ -53,14 +59,16 @@ def test_counts_percentages_and_dates_are_formatted(specs):
     incidents = _column(data, "incidents")
     pct = _column(data, "share_pct")
     assert data.cell(row=2, column=incidents).number_format == "#,##0"
-    assert data.cell(row=2, column=pct).number_format == "0" + ("." + "0" * numbers.PCT_PLACES
-                                                                 if numbers.PCT_PLACES else "") + "%"
+    assert (
+        data.cell(row=2, column=pct).number_format
+        == "0" + ("." + "0" * numbers.PCT_PLACES if numbers.PCT_PLACES else "") + "%"
+    )
     for i, expected in enumerate(frame["share_pct"], start=2):
         value = data.cell(row=i, column=pct).value
         if pd.isna(expected):
             assert value is None
         else:
-            assert value == pytest.approx(expected / 100, abs=1e-12)   # 12.3 in the CSV is 12.3% in Excel
+            assert value == pytest.approx(expected / 100, abs=1e-12)  # 12.3 in the CSV is 12.3% in Excel
     dates = _book(surveys)["data"]
     when = _column(dates, "figure_date")
     cell = dates.cell(row=2, column=when)
@@ -73,10 +81,10 @@ def test_widths_fit_and_long_text_wraps(specs):
     letter = openpyxl.utils.get_column_letter
     question = _column(data, "question")
     width = data.column_dimensions[letter(question)].width
-    assert width >= 40                                   # long wording gets room...
-    assert data.cell(row=2, column=question).alignment.wrap_text   # ...and wraps beyond it
+    assert width >= 40  # long wording gets room...
+    assert data.cell(row=2, column=question).alignment.wrap_text  # ...and wraps beyond it
     base_n = _column(data, "base_n")
-    assert 8 <= data.column_dimensions[letter(base_n)].width <= 25   # a number column stays narrow
+    assert 8 <= data.column_dimensions[letter(base_n)].width <= 25  # a number column stays narrow
 
 
 def test_about_sheet_reads_as_a_document(specs):
@@ -89,5 +97,5 @@ def test_about_sheet_reads_as_a_document(specs):
     listed = [about.cell(row=r, column=1).value for r in range(1, about.max_row + 1)]
     assert "Column (data sheet)" in listed
     for name in export.export_frame(share).columns:
-        assert name in listed                            # every data column explained
+        assert name in listed  # every data column explained
     assert "share_pct" in fields and "Share of the period" in fields["share_pct"]

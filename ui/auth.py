@@ -13,6 +13,7 @@ figure or download is ever built for them. It fails closed: if the mode is on bu
 32 characters; a module sign-in needs is not installed; the server not started through serve.py, which checks
 downloads against the sign-in cookie), nobody sees content: the page and the server log say what is wrong.
 """
+
 from __future__ import annotations
 
 import functools
@@ -63,7 +64,7 @@ def login_provider() -> str | None:
 
 EXAMPLE_SECRETS = settings.PROJECT_ROOT / ".streamlit" / "secrets.toml.example"
 PLACEHOLDER_MARKERS = ("CHANGE-ME", "YOUR-TENANT-ID")
-MIN_COOKIE_SECRET = 32        # characters; the example command prints 64 hex characters
+MIN_COOKIE_SECRET = 32  # characters; the example command prints 64 hex characters
 # st.login needs Authlib's Starlette client, which needs httpx (Streamlit's `auth` extra installs both).
 SIGNIN_MODULES = ("authlib", "httpx", "itsdangerous", "authlib.integrations.starlette_client")
 SERVE_COMMAND = ".venv/bin/python -m streamlit run serve.py"
@@ -84,14 +85,14 @@ def _example_values() -> dict[str, str]:
                 walk(value)
             elif isinstance(value, str):
                 values.setdefault(key, value)
+
     walk(data)
     return values
 
 
 def _placeholder(key: str, value: object) -> bool:
     text = str(value)
-    return any(marker.lower() in text.lower() for marker in PLACEHOLDER_MARKERS) or \
-        text == _example_values().get(key)
+    return any(marker.lower() in text.lower() for marker in PLACEHOLDER_MARKERS) or text == _example_values().get(key)
 
 
 def setup_problem() -> str | None:
@@ -107,11 +108,15 @@ def setup_problem() -> str | None:
         return f"[auth] is missing {', '.join(missing)}"
     secret = str(auth.get("cookie_secret"))
     if _placeholder("cookie_secret", secret):
-        return ("[auth] cookie_secret is still the example's placeholder: anyone could sign a sign-in cookie "
-                "with it. Set a long random value (python3 -c \"import secrets; print(secrets.token_hex(32))\")")
+        return (
+            "[auth] cookie_secret is still the example's placeholder: anyone could sign a sign-in cookie "
+            'with it. Set a long random value (python3 -c "import secrets; print(secrets.token_hex(32))")'
+        )
     if len(secret) < MIN_COOKIE_SECRET:
-        return (f"[auth] cookie_secret is {len(secret)} characters long; use at least {MIN_COOKIE_SECRET} random "
-                "characters (python3 -c \"import secrets; print(secrets.token_hex(32))\")")
+        return (
+            f"[auth] cookie_secret is {len(secret)} characters long; use at least {MIN_COOKIE_SECRET} random "
+            'characters (python3 -c "import secrets; print(secrets.token_hex(32))")'
+        )
     provider = login_provider()
     client = auth.get(provider) if provider else auth
     if not isinstance(client, Mapping):
@@ -122,11 +127,15 @@ def setup_problem() -> str | None:
         return f"{where} is missing {', '.join(missing)}"
     placeholders = [key for key in CLIENT_KEYS if _placeholder(key, client.get(key))]
     if placeholders:
-        return (f"{where} {', '.join(placeholders)} still hold the example's placeholder values; use the values "
-                "your identity provider issued for this app")
+        return (
+            f"{where} {', '.join(placeholders)} still hold the example's placeholder values; use the values "
+            "your identity provider issued for this app"
+        )
     if not http_guard.active():
-        return (f"members-only mode needs the hosted entry point ({SERVE_COMMAND}), which checks every download "
-                "against the sign-in cookie; this server was started another way")
+        return (
+            f"members-only mode needs the hosted entry point ({SERVE_COMMAND}), which checks every download "
+            "against the sign-in cookie; this server was started another way"
+        )
     return None
 
 
@@ -158,8 +167,10 @@ def operator_problem() -> str | None:
     if problem is None:
         missing = signin_modules_missing()
         if missing:
-            problem = (f"the server lacks the Python module(s) {', '.join(missing)} that sign-in needs; install "
-                       "the project with its pinned packages (pip install -e ., which brings streamlit[auth])")
+            problem = (
+                f"the server lacks the Python module(s) {', '.join(missing)} that sign-in needs; install "
+                "the project with its pinned packages (pip install -e ., which brings streamlit[auth])"
+            )
     return problem
 
 
@@ -192,16 +203,19 @@ def require_member() -> None:
         return
     problem = log_setup_problem()
     if problem:
-        st.error("This dashboard is for members only, and sign-in is not set up correctly on the server, "
-                 f"so nothing can be shown. For the administrator: {escape(problem, 600)} (see docs/HOSTING.md).",
-                 icon="🔒")
+        st.error(
+            "This dashboard is for members only, and sign-in is not set up correctly on the server, "
+            f"so nothing can be shown. For the administrator: {escape(problem, 600)} (see docs/HOSTING.md).",
+            icon="🔒",
+        )
         st.stop()
     if st.user.get("is_logged_in", False) is not True:
         st.title("Members only")
         st.markdown("This dashboard is available to members. Sign in to continue.")
         provider = login_provider()
-        st.button("Sign in", type="primary", key="auth_sign_in",
-                  on_click=st.login, args=(provider,) if provider else ())
+        st.button(
+            "Sign in", type="primary", key="auth_sign_in", on_click=st.login, args=(provider,) if provider else ()
+        )
         st.stop()
     if not email_allowed(st.user.get("email")):
         st.error("You are signed in, but this account is not on the members list for this dashboard.", icon="🔒")

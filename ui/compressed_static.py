@@ -7,6 +7,7 @@ the bundles' names carry a content hash, so they never change while the server r
 the WebSocket, downloads, ranged requests, clients without gzip) passes through untouched. Behind the hosted proxy,
 nginx compresses as well (with brotli); it leaves a response that is already compressed alone.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -20,10 +21,10 @@ from ui import http_guard
 
 STATIC_PREFIX = "/static/"
 COMPRESSIBLE = (".js", ".mjs", ".css", ".json", ".svg", ".map", ".txt", ".ttf", ".otf", ".html")
-MINIMUM_SIZE = 1024          # bytes: smaller files are sent as they are
-MAX_FILE_SIZE = 64 * 2**20   # bytes: anything larger is not held in memory
-LEVEL = 9                    # once per file, so the smallest output is worth the CPU
-IMMUTABLE = "public, immutable, max-age=31536000"   # as Streamlit sends for its hashed bundles
+MINIMUM_SIZE = 1024  # bytes: smaller files are sent as they are
+MAX_FILE_SIZE = 64 * 2**20  # bytes: anything larger is not held in memory
+LEVEL = 9  # once per file, so the smallest output is worth the CPU
+IMMUTABLE = "public, immutable, max-age=31536000"  # as Streamlit sends for its hashed bundles
 MEDIA_TYPES = {".js": "application/javascript", ".mjs": "application/javascript"}
 
 
@@ -74,8 +75,7 @@ def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
             continue
         for item in value.decode("latin-1").lower().split(","):
             coding, _, params = item.strip().partition(";")
-            if coding.strip() in ("gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00",
-                                                                                  "q=0.000"):
+            if coding.strip() in ("gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
                 return True
     return False
 
@@ -102,10 +102,10 @@ class CompressedStatic:
         path = scope.get("path", "")
         root_path = scope.get("root_path", "")
         if root_path and path.startswith(root_path + "/"):
-            path = path[len(root_path):]
+            path = path[len(root_path) :]
         base = http_guard.base_path()
         if base and path.startswith(base + "/"):
-            path = path[len(base):]
+            path = path[len(base) :]
         if not path.startswith(STATIC_PREFIX) or not path.endswith(COMPRESSIBLE) or "\\" in path or "\0" in path:
             return None
         candidate = (self.root / path.lstrip("/")).resolve()
@@ -136,16 +136,27 @@ class CompressedStatic:
             await send({"type": "http.response.start", "status": 304, "headers": common})
             await send({"type": "http.response.body", "body": b""})
             return
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", item.media_type.encode()), (b"content-encoding", b"gzip"),
-                                (b"content-length", str(len(item.body)).encode()), *common]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", item.media_type.encode()),
+                    (b"content-encoding", b"gzip"),
+                    (b"content-length", str(len(item.body)).encode()),
+                    *common,
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else item.body})
 
 
 def send_varying(send):
     """Streamlit's own answer for a compressible bundle, marked as depending on Accept-Encoding (for caches)."""
+
     async def wrapped(message):
         if message["type"] == "http.response.start":
             message = dict(message, headers=[*message.get("headers", []), (b"vary", b"Accept-Encoding")])
         await send(message)
+
     return wrapped

@@ -11,6 +11,7 @@ Every cache is bounded in entries and time, so no sequence of URLs can grow the 
   half an hour each, in a cache of their own so they cannot push out the cheap query results;
 - chart specs (plotly figures): CHART_CACHE entries, an hour each.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,6 +34,8 @@ _SCENARIO_PACKAGE = "govdata.scenarios"
 
 def _inside(module: str, *packages: str) -> bool:
     return any(module == p or module.startswith(p + ".") for p in packages)
+
+
 QUERY_CACHE = {"max_entries": 256, "ttl": 3600}
 SCENARIO_CACHE = {"max_entries": 24, "ttl": 1800}
 CHART_CACHE = {"max_entries": 128, "ttl": 3600}
@@ -98,8 +101,7 @@ def _key(value) -> object:
             digest = hashlib.sha256(pickle.dumps(value)).hexdigest()
         return ("DataFrame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), value.shape, digest)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__qualname__,
-                *((f.name, _key(getattr(value, f.name))) for f in dataclasses.fields(value)))
+        return (type(value).__qualname__, *((f.name, _key(getattr(value, f.name))) for f in dataclasses.fields(value)))
     raise TypeError(f"cached_chart cannot key an argument of type {type(value).__name__}")
 
 

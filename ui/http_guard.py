@@ -9,6 +9,7 @@
 - At start-up (the lifespan) downloads are bound to sessions and a misconfigured members-only mode is reported in
   the server log straight away.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -38,10 +39,17 @@ def base_path() -> str:
 
 async def _plain(send, status: int, text: str) -> None:
     body = text.encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"cache-control", b"no-store")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -74,7 +82,7 @@ class HostedGuard:
             path = scope.get("path", "")
             base = base_path()
             if base and path.startswith(base):
-                path = path[len(base):]
+                path = path[len(base) :]
             if path.startswith(BLOCKED_PREFIXES):
                 await _plain(send, 404, "Not found")
                 return

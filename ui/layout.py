@@ -1,4 +1,5 @@
 """Page frame: title, sample-data banner, a friendly "build the warehouse" message, and no tracebacks for users."""
+
 from __future__ import annotations
 
 import contextlib
@@ -14,8 +15,10 @@ from ui import data, streamlit_private
 
 log = logging.getLogger("dashboard")
 
-SAMPLE_HEAD = ("**SAMPLE DATA.** This site has not loaded the ICO's real incident file yet, so the ICO incident "
-               "counts are simulated: generated in the shape of the ICO release, not real incidents.")
+SAMPLE_HEAD = (
+    "**SAMPLE DATA.** This site has not loaded the ICO's real incident file yet, so the ICO incident "
+    "counts are simulated: generated in the shape of the ICO release, not real incidents."
+)
 # What is simulated on each page (govdata.figures.SIMULATED_ON). Operator instructions (how to load the real file)
 # live in the README and on the Sources page, not in the banner members see.
 SIMULATED = SIMULATED_ON
@@ -26,7 +29,9 @@ def data_status(meta: dict | None) -> str:
     """The one line saying how current the data is (sidebar and page foot)."""
     if meta is None:
         return "No warehouse built yet."
-    return f"Data to {quarters.text(meta.get('latest_quarter', '?'))} · warehouse built {meta.get('built_at', '?')[:16]}"
+    return (
+        f"Data to {quarters.text(meta.get('latest_quarter', '?'))} · warehouse built {meta.get('built_at', '?')[:16]}"
+    )
 
 
 def site_footer(pages: list, status: str) -> None:
@@ -48,8 +53,10 @@ def sample_banner_text(page: str | None = None) -> str:
 def show_unavailable(exc: WarehouseUnavailable) -> None:
     """The friendly message shown instead of a page when there is no readable warehouse."""
     st.error("The data warehouse is not available yet, so there is nothing to show.", icon="🛠️")
-    st.markdown("If you run this dashboard yourself, build it from the project folder, then reload this page "
-                "(on a hosted site, the site's operator does this):")
+    st.markdown(
+        "If you run this dashboard yourself, build it from the project folder, then reload this page "
+        "(on a hosted site, the site's operator does this):"
+    )
     st.code(".venv/bin/python -m etl build", language="bash")
     # The path and the database error stay in the server log: visitors of a hosted dashboard need not see them.
     log.warning("warehouse unavailable: %s", exc)
@@ -97,5 +104,8 @@ def guarded(what: str = "this page"):
         show_unavailable(exc)
     except Exception:  # noqa: BLE001 - last line of defence: users never see a traceback
         log.exception("error while showing %s", what)
-        st.error(f"Sorry, something went wrong while showing {what}. The error has been logged; "
-                 "try changing the filters or reloading the page.", icon="⚠️")
+        st.error(
+            f"Sorry, something went wrong while showing {what}. The error has been logged; "
+            "try changing the filters or reloading the page.",
+            icon="⚠️",
+        )

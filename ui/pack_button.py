@@ -11,6 +11,7 @@ A pack is expensive (every chart rendered to PNG and SVG: seconds of CPU), so:
   disabled with a message saying when the next one can be built; a click that still gets through (several clicks
   without a rerun) downloads a ZIP holding only a README that says the same. Reused packs do not count.
 """
+
 from __future__ import annotations
 
 import collections
@@ -132,9 +133,11 @@ def _when(wait_s: float) -> str:
 
 
 def limit_message(wait_s: float) -> str:
-    return (f"You have built {LIMITER.limit} briefing packs in the last {LIMITER.window_s // 60:.0f} minutes, the "
-            f"most one visitor may: each takes the server several seconds. The next can be built from "
-            f"{_when(wait_s)}; a pack already built for this view downloads at once.")
+    return (
+        f"You have built {LIMITER.limit} briefing packs in the last {LIMITER.window_s // 60:.0f} minutes, the "
+        f"most one visitor may: each takes the server several seconds. The next can be built from "
+        f"{_when(wait_s)}; a pack already built for this view downloads at once."
+    )
 
 
 def _limit_zip(wait_s: float) -> bytes:
@@ -144,8 +147,13 @@ def _limit_zip(wait_s: float) -> bytes:
     return buffer.getvalue()
 
 
-def pack_download(specs: list[FigureSpec] | Callable[[], list[FigureSpec]], page_title: str, *,
-                  key: str | None = None, is_sample: bool = False) -> None:
+def pack_download(
+    specs: list[FigureSpec] | Callable[[], list[FigureSpec]],
+    page_title: str,
+    *,
+    key: str | None = None,
+    is_sample: bool = False,
+) -> None:
     """One download button for every chart on the page (PNG, SVG, CSV, citations, alt text, README).
 
     `specs` may be a callable that builds the charts on click (a page that shows one view at a time packs all of
@@ -181,9 +189,15 @@ def pack_download(specs: list[FigureSpec] | Callable[[], list[FigureSpec]], page
             return data
 
     st.download_button(
-        "Download briefing pack (ZIP)", data=build, file_name=pack_file_name(page_title, is_sample=is_sample),
-        mime="application/zip", key=key or f"briefing-pack-{page_title}", help=help_text, icon=":material/folder_zip:",
-        on_click="ignore", disabled=wait > 0,
+        "Download briefing pack (ZIP)",
+        data=build,
+        file_name=pack_file_name(page_title, is_sample=is_sample),
+        mime="application/zip",
+        key=key or f"briefing-pack-{page_title}",
+        help=help_text,
+        icon=":material/folder_zip:",
+        on_click="ignore",
+        disabled=wait > 0,
     )
     if wait > 0:
         st.caption(limit_message(wait))

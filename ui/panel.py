@@ -5,6 +5,7 @@ The figure holds the plot only; its title, subtitle, notes and source line (with
 text around it, so they wrap at any screen width, can be selected and are read by screen readers. The PNG/SVG
 downloads lay the same text out on the image for print (govdata.export.to_image).
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -21,8 +22,11 @@ def plotly_config(spec: FigureSpec) -> dict:
     the camera button stays (one stop), saving the plot named like the downloads."""
     if export.images_available():
         return {"displayModeBar": False, "displaylogo": False}
-    return {"displaylogo": False, "modeBarButtons": [["toImage"]],
-            "toImageButtonOptions": {"format": "png", "filename": export.file_stem(spec), "scale": 2}}
+    return {
+        "displaylogo": False,
+        "modeBarButtons": [["toImage"]],
+        "toImageButtonOptions": {"format": "png", "filename": export.file_stem(spec), "scale": 2},
+    }
 
 
 def lazy_expander(label: str, *, key: str):
@@ -46,7 +50,7 @@ def _below(spec: FigureSpec) -> None:
     source = spec.source_text()
     label = spec.sample_label() if spec.is_sample else ""
     if label and source.startswith(label):
-        lines.append(f"**{escape(label, 400)}** {escape(source[len(label):].strip(), 1200)}")
+        lines.append(f"**{escape(label, 400)}** {escape(source[len(label) :].strip(), 1200)}")
     else:
         lines.append(escape(source, 1200))
     st.caption("  \n".join(lines))
@@ -58,8 +62,9 @@ def show_chart(spec: FigureSpec, *, key: str) -> None:
     with st.container(key=f"figure-{key}"):
         _above(spec)
         # theme=None: the house style (govdata.charts.base) applies on screen as in the exported images
-        st.plotly_chart(spec.figure, key=f"chart-{key}", config=plotly_config(spec), theme=None,
-                        alt=spec.alt_text or spec.summary)
+        st.plotly_chart(
+            spec.figure, key=f"chart-{key}", config=plotly_config(spec), theme=None, alt=spec.alt_text or spec.summary
+        )
         _below(spec)
 
 
@@ -93,29 +98,58 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
             tables.show_table(spec.data, key=f"table-{key}", caption=f"Data behind the chart: {spec.title}")
     # one row of small buttons that wraps on a phone (columns would stack them one per line)
     row = st.container(horizontal=True, key=f"downloads-{key}")
-    row.download_button("CSV", _file_maker(spec, export.to_csv), file_name=f"{stem}.csv", mime="text/csv",
-                        key=f"csv-{key}", on_click="ignore", icon=":material/download:",
-                        help=f"The data behind this chart{sample}")
-    row.download_button("XLSX", _file_maker(spec, export.to_xlsx), file_name=f"{stem}.xlsx",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        key=f"xlsx-{key}", on_click="ignore", icon=":material/download:",
-                        help="Data sheet plus an 'about' sheet with title, source, notes and query")
+    row.download_button(
+        "CSV",
+        _file_maker(spec, export.to_csv),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"csv-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+        help=f"The data behind this chart{sample}",
+    )
+    row.download_button(
+        "XLSX",
+        _file_maker(spec, export.to_xlsx),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+        help="Data sheet plus an 'about' sheet with title, source, notes and query",
+    )
     if export.images_available():
         for fmt, icon_help in (("png", "300 dpi"), ("svg", "vector")):
             name, mime = export.image_name(spec, fmt)
             parts = "" if not name.endswith(".zip") else " (a ZIP of its parts: too long for one page)"
-            row.download_button(fmt.upper(), _image_maker(spec, fmt), file_name=name, mime=mime,
-                                key=f"{fmt}-{key}", on_click="ignore", icon=":material/image:",
-                                help=f"The chart laid out for a report page, 16 cm wide ({icon_help}), with its "
-                                     f"title, notes and source line{parts}")
+            row.download_button(
+                fmt.upper(),
+                _image_maker(spec, fmt),
+                file_name=name,
+                mime=mime,
+                key=f"{fmt}-{key}",
+                on_click="ignore",
+                icon=":material/image:",
+                help=f"The chart laid out for a report page, 16 cm wide ({icon_help}), with its "
+                f"title, notes and source line{parts}",
+            )
         name, mime = export.image_name(spec, "png", size="slide")
-        row.download_button("Slide", _image_maker(spec, "png", "slide"), file_name=name, mime=mime,
-                            key=f"slide-{key}", on_click="ignore", icon=":material/slideshow:",
-                            help="The chart laid out for a 16:9 slide (PNG, 300 dpi), with its title and source "
-                                 "line" + (" (a ZIP of its parts)" if name.endswith(".zip") else ""))
+        row.download_button(
+            "Slide",
+            _image_maker(spec, "png", "slide"),
+            file_name=name,
+            mime=mime,
+            key=f"slide-{key}",
+            on_click="ignore",
+            icon=":material/slideshow:",
+            help="The chart laid out for a 16:9 slide (PNG, 300 dpi), with its title and source "
+            "line" + (" (a ZIP of its parts)" if name.endswith(".zip") else ""),
+        )
     else:
-        row.caption("Image export is not available on this server: the camera button in the chart's toolbar "
-                    "saves the plot alone; copy its title and source line from above and below it.")
+        row.caption(
+            "Image export is not available on this server: the camera button in the chart's toolbar "
+            "saves the plot alone; copy its title and source line from above and below it."
+        )
     cite = lazy_expander("Cite this chart", key=f"cite-open-{key}")
     if cite:
         cite.code(export.citations(spec), language=None, wrap_lines=True)

@@ -12,6 +12,7 @@ widgets for them and keeps the address in step:
 - Back and Forward make the browser rerun the page with the older address; it differs from the one this session
   last wrote, so it is parsed again and the widgets and charts return to that view.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from govdata import plain_text
 from govdata.views.params import Ignored, Param, parse, to_query
 
 MAX_SHOWN = 60  # long URL values are truncated in notes
-MAX_NOTES = 3   # ignored values of one URL parameter noted one by one; the rest are counted in one more note
+MAX_NOTES = 3  # ignored values of one URL parameter noted one by one; the rest are counted in one more note
 STORE = "_url_views"  # session_state: page -> {"query": the address last seen/written, "values": the view}
 
 
@@ -67,9 +68,9 @@ class Form:
         else:
             self.values = dict(store["values"])
         self.previous = dict(self.values)
-        self.pending = bool(store and store.get("changed")) and not self.reloaded   # set by update_stored
+        self.pending = bool(store and store.get("changed")) and not self.reloaded  # set by update_stored
         per_name: dict[str, int] = {}
-        for note in self.ignored:     # a crafted URL cannot make a page draw hundreds of notes
+        for note in self.ignored:  # a crafted URL cannot make a page draw hundreds of notes
             per_name[note.name] = per_name.get(note.name, 0) + 1
             if per_name[note.name] <= MAX_NOTES:
                 note_ignored(note.name, note.value, note.reason)
@@ -88,7 +89,7 @@ class Form:
             value = st.session_state[key]
         if param.kind == "multi" and isinstance(value, list):
             value = [v for v in value if v in options]
-        if not param.valid(value, options):   # e.g. an earlier choice changed this one's options
+        if not param.valid(value, options):  # e.g. an earlier choice changed this one's options
             value = param.default_value(self.runner, self.values, options)
         return value
 
@@ -113,17 +114,18 @@ class Form:
                 raise ValueError(f"parameter {name!r} has no options")
             draw = box.radio if param.widget == "radio" else box.selectbox
             extra = {"horizontal": True} if param.widget == "radio" else {}
-            chosen = draw(text, list(options), key=key, format_func=lambda v: options.get(v, str(v)), **extra,
-                          **kwargs)
+            chosen = draw(text, list(options), key=key, format_func=lambda v: options.get(v, str(v)), **extra, **kwargs)
         elif param.kind == "multi":
-            chosen = list(box.multiselect(text, list(options), key=key, format_func=lambda v: options.get(v, str(v)),
-                                          **kwargs))
+            chosen = list(
+                box.multiselect(text, list(options), key=key, format_func=lambda v: options.get(v, str(v)), **kwargs)
+            )
         elif param.kind == "number":
             if param.widget == "slider":
                 chosen = box.slider(text, param.minimum, param.maximum, step=param.step, key=key, **kwargs)
             else:
-                chosen = box.number_input(text, min_value=param.minimum, max_value=param.maximum, step=param.step,
-                                          key=key, **kwargs)
+                chosen = box.number_input(
+                    text, min_value=param.minimum, max_value=param.maximum, step=param.step, key=key, **kwargs
+                )
         elif param.kind == "flag":
             chosen = bool(box.checkbox(text, key=key, **kwargs))
         else:

@@ -14,13 +14,14 @@ Why private API at all:
 Everything used from Streamlit is named in PRIVATE_NAMES; tests/test_streamlit_private.py checks each one still
 exists with the expected shape and fails loudly after a Streamlit upgrade that changed them.
 """
+
 from __future__ import annotations
 
 import functools
 import importlib
-import os
 import inspect
 import logging
+import os
 import secrets
 import threading
 import time
@@ -29,8 +30,8 @@ from typing import Any
 
 log = logging.getLogger("dashboard.hosting")
 
-FILE_TTL_S = 600          # a download URL lives at most this long, even while its session stays connected
-ID_BYTES = 16             # 128 random bits per file id: unguessable
+FILE_TTL_S = 600  # a download URL lives at most this long, even while its session stays connected
+ID_BYTES = 16  # 128 random bits per file id: unguessable
 
 # (module, attribute, kind) of every Streamlit internal this module uses; checked by self_check().
 PRIVATE_NAMES = (
@@ -85,7 +86,7 @@ def media_file_manager_class() -> type:
 
 # ------------------------------------------------------------------------------------------- session-bound media
 
-_owner = threading.local()   # the session a deferred download is being built for (set around execute_deferred)
+_owner = threading.local()  # the session a deferred download is being built for (set around execute_deferred)
 
 
 def _script_session_id() -> str | None:
@@ -191,13 +192,16 @@ def install_session_media() -> bool:
 
 # ------------------------------------------------------------------------------------------- the sign-in cookie
 
+
 def signed_in_user(cookies: Mapping[str, str]) -> dict[str, Any] | None:
     """The st.user payload of a request's sign-in cookie when it is validly signed with this server's
     cookie_secret, for this app's origin, and says is_logged_in; otherwise None."""
     from streamlit.auth_util import get_origin_from_redirect_uri
     from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
-    from streamlit.web.server.starlette.starlette_websocket import (_get_signed_cookie_with_chunks,
-                                                                    _parse_decoded_user_cookie)
+    from streamlit.web.server.starlette.starlette_websocket import (
+        _get_signed_cookie_with_chunks,
+        _parse_decoded_user_cookie,
+    )
 
     origin = get_origin_from_redirect_uri()
     if not origin:
@@ -224,6 +228,7 @@ def user_cookie_name() -> str:
 
 
 # ------------------------------------------------------------------------------------------- self check
+
 
 def self_check() -> list[str]:
     """Every private name still present with the expected shape; returns the problems (empty when fine)."""

@@ -1,11 +1,14 @@
 """Page styling Streamlit's theme (.streamlit/config.toml) cannot express: a strong visible keyboard focus on every
 control (WCAG 2.4.7 / 2.4.13), static tables that wrap instead of scrolling sideways (a scrolling region would need
 to be focusable), a visible label on the phone-width "open the sidebar" button, compact headline cards on phones."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-FOCUS = "outline: 3px solid #0b0c0c !important; outline-offset: 2px !important; box-shadow: 0 0 0 6px #ffdd00 !important;"
+FOCUS = (
+    "outline: 3px solid #0b0c0c !important; outline-offset: 2px !important; box-shadow: 0 0 0 6px #ffdd00 !important;"
+)
 # Controls whose focusable element is visually hidden (radios, checkboxes, toggles, sliders' range input) or
 # inside a styled box (select boxes) show the outline on the visible box that holds it.
 CSS = f"""
@@ -16,7 +19,8 @@ input:not([type="radio"]):not([type="checkbox"]):not([type="range"]):not([role="
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
 [data-testid="stSlider"] div:has(> input[type="range"]:focus-visible),
 [data-baseweb="select"]:has(input:focus-visible) {{ {FOCUS} }}
-[data-testid="stTable"] th, [data-testid="stTable"] td, [data-testid="stTable"] [data-testid="stMarkdownContainer"], [data-testid="stTable"] p {{
+[data-testid="stTable"] th, [data-testid="stTable"] td,
+[data-testid="stTable"] [data-testid="stMarkdownContainer"], [data-testid="stTable"] p {{
   overflow-wrap: anywhere !important; min-width: 0; }}
 @media (max-width: 640px) {{  /* phones: headline cards three to a row (not one per line), so the chart comes sooner */
   .st-key-cards [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; gap: 0.375rem !important; }}

@@ -3,6 +3,7 @@
 Grids keep typed values (sorting a column sorts numbers and dates, not their text) and write them with the
 display form's formats; blanks show as govdata.tables.BLANK. Small label/value tables are static HTML tables.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -11,12 +12,16 @@ import streamlit as st
 from govdata import tables
 from ui.state import escape
 
-MAX_CELL = 2000   # characters of one static-table cell (longer values are cut with an ellipsis)
+MAX_CELL = 2000  # characters of one static-table cell (longer values are cut with an ellipsis)
 
 # momentJS formats for Streamlit's date columns, matching tables.format_value's text
-_DATE_FORMATS = {tables.DATE: "D MMM YYYY", tables.DATETIME: "D MMM YYYY, HH:mm", tables.QUARTER: "[Q]Q YYYY",
-                 tables.YEAR: "YYYY"}
-ROW_LIMIT_HEIGHT = 420   # px: a grid taller than this scrolls inside itself (virtualised), the page does not
+_DATE_FORMATS = {
+    tables.DATE: "D MMM YYYY",
+    tables.DATETIME: "D MMM YYYY, HH:mm",
+    tables.QUARTER: "[Q]Q YYYY",
+    tables.YEAR: "YYYY",
+}
+ROW_LIMIT_HEIGHT = 420  # px: a grid taller than this scrolls inside itself (virtualised), the page does not
 
 
 def label(name: str) -> str:
@@ -42,18 +47,33 @@ def column_config(display: tables.DisplayTable) -> dict:
     return config
 
 
-def show_table(frame: pd.DataFrame, *, key: str, labels: dict[str, str] | None = None,
-               hide: tuple[str, ...] = (), caption: str | None = None, where=None) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    labels: dict[str, str] | None = None,
+    hide: tuple[str, ...] = (),
+    caption: str | None = None,
+    where=None,
+) -> None:
     """`frame` in its display form as a sortable grid (the raw frame is what the CSV downloads hold)."""
     display = tables.display_table(frame, labels=labels, hide=hide)
     target = where or st
     height = "auto" if len(display.data) <= 10 else ROW_LIMIT_HEIGHT
-    target.dataframe(display.data, hide_index=True, key=key, column_config=column_config(display),
-                     placeholder=tables.BLANK, height=height, alt=caption)
+    target.dataframe(
+        display.data,
+        hide_index=True,
+        key=key,
+        column_config=column_config(display),
+        placeholder=tables.BLANK,
+        height=height,
+        alt=caption,
+    )
 
 
-def show_facts(pairs: list[tuple[str, object]], *, caption: str, kinds: dict[str, str] | None = None,
-               where=None) -> None:
+def show_facts(
+    pairs: list[tuple[str, object]], *, caption: str, kinds: dict[str, str] | None = None, where=None
+) -> None:
     """Label/value pairs as a static two-column table (long values wrap; no sideways scrolling).
 
     st.table renders Markdown in cells, so every cell is escaped: values from data files are shown as text."""

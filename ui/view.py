@@ -1,5 +1,6 @@
 """The frame every page shares around its govdata.views view: heading and URL-backed form, browser title, notes,
 and the briefing downloads at the foot (a Word note and the pack, both built only when clicked)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from govdata.views.params import query_string
 from ui import data, layout, state
 from ui.pack_button import pack_download
 
-LOCAL_BASE = "http://localhost:8501"   # when the browser's address is unknown (tests), as `run.py dashboard` serves
+LOCAL_BASE = "http://localhost:8501"  # when the browser's address is unknown (tests), as `run.py dashboard` serves
 
 
 def start(view: ModuleType) -> state.Form:
@@ -51,6 +52,7 @@ def every_view(view: ModuleType, values: dict) -> Callable[[], PageView]:
             return view.build(Direct(con), frozen, everything=True)
         finally:
             con.close()
+
     return full
 
 
@@ -70,14 +72,22 @@ def downloads(view: ModuleType, shown: PageView, form: state.Form, *, all_views:
         return
     full = every_view(view, form.values) if all_views else (lambda: shown)
     link = page_link(view, form.values)
-    note_help = ("A Word briefing note: the headline sentences, every chart as a print-quality picture with alt "
-                 "text, caption, source and licence, the data behind each, numbered citations and this link.")
+    note_help = (
+        "A Word briefing note: the headline sentences, every chart as a print-quality picture with alt "
+        "text, caption, source and licence, the data behind each, numbered citations and this link."
+    )
     if not export.images_available():
         note_help += " Images are not available on this server (no Chromium); the note says so."
     left, right = st.columns(2)
-    left.download_button("Download briefing note (Word)", data=lambda: build_note(full(), link=link,
-                                                                                 accessed=date.today()),
-                         file_name=note_file_name(shown), mime=MIME, key=f"briefing-note-{view.PAGE}",
-                         help=note_help, icon=":material/description:", on_click="ignore")
+    left.download_button(
+        "Download briefing note (Word)",
+        data=lambda: build_note(full(), link=link, accessed=date.today()),
+        file_name=note_file_name(shown),
+        mime=MIME,
+        key=f"briefing-note-{view.PAGE}",
+        help=note_help,
+        icon=":material/description:",
+        on_click="ignore",
+    )
     with right:
         pack_download(lambda: full().specs, view.TITLE, is_sample=shown.is_sample)

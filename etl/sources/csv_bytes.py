@@ -4,6 +4,7 @@ a CSV reader skips. Nothing here knows the ICO's columns: it is the byte-level h
 Every test is a C-level bytes method, so a 3 GB file costs about as much as hashing it. Failures are SourceErrors
 naming the byte offset and the line.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -22,8 +23,8 @@ UTF8_HINT = "Save it as 'CSV UTF-8' and build again."
 class ByteScan:
     sha256: str
     size: int
-    lines: int               # physical lines, counting a last line without a newline
-    empty_lines: list[int]   # line numbers of empty lines (DuckDB skips them)
+    lines: int  # physical lines, counting a last line without a newline
+    empty_lines: list[int]  # line numbers of empty lines (DuckDB skips them)
 
 
 def line_at(path: Path, offset: int) -> int:
@@ -46,46 +47,65 @@ def scan(path: Path) -> ByteScan:
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     newlines = 0
     empty: list[int] = []
-    offset = 0          # bytes read before `chunk`
-    tail = b""          # last two bytes of the previous chunk: an empty line can straddle two chunks
+    offset = 0  # bytes read before `chunk`
+    tail = b""  # last two bytes of the previous chunk: an empty line can straddle two chunks
     with open(path, "rb", buffering=0) as fh:
         while True:
             chunk = fh.read(CHUNK)
             if offset == 0:
                 if chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-                    raise SourceError(path, "The file is UTF-16 encoded (byte-order mark at byte 0); expected UTF-8",
-                                      row=1, hint=UTF8_HINT)
+                    raise SourceError(
+                        path,
+                        "The file is UTF-16 encoded (byte-order mark at byte 0); expected UTF-8",
+                        row=1,
+                        hint=UTF8_HINT,
+                    )
                 head = chunk[:4096]
                 if head.count(b"\x00") > len(head) // 4:
-                    raise SourceError(path, "The file looks UTF-16 encoded (every other byte is NUL); expected UTF-8",
-                                      row=1, hint=UTF8_HINT)
+                    raise SourceError(
+                        path,
+                        "The file looks UTF-16 encoded (every other byte is NUL); expected UTF-8",
+                        row=1,
+                        hint=UTF8_HINT,
+                    )
             if not chunk:
                 break
             digest.update(chunk)
             nul = chunk.find(b"\x00")
             if nul >= 0:
                 where = offset + nul
-                raise SourceError(path, f"NUL byte at byte offset {where}: the file is binary or truncated, not CSV text",
-                                  row=line_at(path, where))
+                raise SourceError(
+                    path,
+                    f"NUL byte at byte offset {where}: the file is binary or truncated, not CSV text",
+                    row=line_at(path, where),
+                )
             # Pure-ASCII blocks are valid UTF-8: decode only blocks with other bytes (or a character split across).
             pending = decoder.getstate()[0]
             if pending or not chunk.isascii():
                 try:
                     decoder.decode(chunk)
-                except UnicodeDecodeError as exc:   # exc.object is the pending bytes + this chunk
+                except UnicodeDecodeError as exc:  # exc.object is the pending bytes + this chunk
                     where = offset - len(pending) + exc.start
-                    bad = exc.object[exc.start:exc.start + 4]
-                    raise SourceError(path, f"Bytes at offset {where} are not valid UTF-8 (the file may be Latin-1 "
-                                      "or Windows-1252 encoded)", row=line_at(path, where), value=bad,
-                                      hint=UTF8_HINT) from None
+                    bad = exc.object[exc.start : exc.start + 4]
+                    raise SourceError(
+                        path,
+                        f"Bytes at offset {where} are not valid UTF-8 (the file may be Latin-1 "
+                        "or Windows-1252 encoded)",
+                        row=line_at(path, where),
+                        value=bad,
+                        hint=UTF8_HINT,
+                    ) from None
             newlines = empty_lines(chunk, tail, newlines, offset == 0, empty)
             tail = (tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise SourceError(path, f"The file ends in the middle of a UTF-8 character (byte offset {offset}): it is "
-                          "truncated or not UTF-8", row=newlines + 1) from None
+        raise SourceError(
+            path,
+            f"The file ends in the middle of a UTF-8 character (byte offset {offset}): it is truncated or not UTF-8",
+            row=newlines + 1,
+        ) from None
     lines = newlines + (1 if tail and tail[-1:] != b"\n" else 0)
     return ByteScan(digest.hexdigest(), offset, lines, empty)
 
@@ -94,8 +114,11 @@ def empty_lines(chunk: bytes, tail: bytes, lines_before: int, at_start: bool, ou
     """Append the numbers of empty lines starting in `chunk` (a line is empty when it holds nothing, or only '\\r');
     return the count of newlines up to the end of `chunk`. `tail` is the end of the previous chunk."""
     starts_empty = chunk.startswith((b"\n", b"\r\n"))
-    if (at_start and starts_empty) or (tail.endswith(b"\n") and starts_empty) or \
-            (tail.endswith(b"\n\r") and chunk.startswith(b"\n")):
+    if (
+        (at_start and starts_empty)
+        or (tail.endswith(b"\n") and starts_empty)
+        or (tail.endswith(b"\n\r") and chunk.startswith(b"\n"))
+    ):
         out.append(lines_before + 1)
     positions = []
     for pattern in (b"\n\n", b"\n\r\n"):
@@ -107,7 +130,7 @@ def empty_lines(chunk: bytes, tail: bytes, lines_before: int, at_start: bool, ou
     for pos in sorted(positions):
         count += chunk.count(b"\n", counted_to, pos + 1)
         counted_to = pos + 1
-        out.append(count + 1)   # the empty line follows the newline at `pos`
+        out.append(count + 1)  # the empty line follows the newline at `pos`
     return count + chunk.count(b"\n", counted_to)
 
 

@@ -19,6 +19,7 @@ Rules (documented in the load report):
 - Q1 2019 is kept with comparable = false (the ICO's own totals start at Q2 2019).
 - Encoding: UTF-8, with or without BOM. Anything else is refused with the byte offset and line.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,13 +30,14 @@ import duckdb
 
 from etl.errors import SourceError
 from etl.sources import ico_staging
-from govdata import quarters, vocabulary as voc
+from govdata import quarters
+from govdata import vocabulary as voc
 
 SOURCE = "ico_rows"
 CONFLICT_RULE = "most frequent value across the incident's rows; ties go to the value on the earliest row"
 SINGLE_VALUED = ("sector", "incident_category", "incident_type", "subjects_band", "time_to_report", "decision")
 BI_REFERENCE_PATTERN = "^BI[0-9]+$"
-YEAR_PATTERN = "^[0-9]{1,9}$"   # TRY_CAST alone would round '2019.5'
+YEAR_PATTERN = "^[0-9]{1,9}$"  # TRY_CAST alone would round '2019.5'
 _WAREHOUSE_COLUMNS = tuple(voc.ICO_COLUMNS.values())
 _SOURCE_NAME = {v: k for k, v in voc.ICO_COLUMNS.items()}
 
@@ -43,12 +45,13 @@ _SOURCE_NAME = {v: k for k, v in voc.ICO_COLUMNS.items()}
 @dataclass
 class IcoLoad:
     """What one load read, kept and rejected: becomes the provenance row and the printed load report."""
+
     file: Path
     file_format: str
     sha256: str
     rows_read: int = 0
     rows_kept: int = 0
-    rejected: dict[str, dict] = field(default_factory=dict)   # reason -> {"rows": n, "first_row": line}
+    rejected: dict[str, dict] = field(default_factory=dict)  # reason -> {"rows": n, "first_row": line}
     incidents: int = 0
     incidents_by_quarter: list[dict] = field(default_factory=list)
     conflicts: dict[str, int] = field(default_factory=dict)  # column -> incidents whose rows disagreed
@@ -62,10 +65,17 @@ class IcoLoad:
 
     def report(self) -> dict:
         return {
-            "file": str(self.file), "format": self.file_format, "rows_read": self.rows_read,
-            "rows_kept": self.rows_kept, "rows_rejected": self.rows_rejected, "rejected": self.rejected,
-            "incidents": self.incidents, "incidents_by_quarter": self.incidents_by_quarter,
-            "conflict_rule": CONFLICT_RULE, "conflicts": self.conflicts, "unknown_values": self.unknown_values,
+            "file": str(self.file),
+            "format": self.file_format,
+            "rows_read": self.rows_read,
+            "rows_kept": self.rows_kept,
+            "rows_rejected": self.rows_rejected,
+            "rejected": self.rejected,
+            "incidents": self.incidents,
+            "incidents_by_quarter": self.incidents_by_quarter,
+            "conflict_rule": CONFLICT_RULE,
+            "conflicts": self.conflicts,
+            "unknown_values": self.unknown_values,
             "ignored_columns": self.ignored_columns,
             "latest_quarter": quarters.stored(*self.latest_quarter) if self.latest_quarter else None,
         }
@@ -93,8 +103,11 @@ def _problem_cases(col: dict[str, str]) -> list[str]:
         f"WHEN NOT regexp_full_match({col['year']}, $5) THEN 'year_nan'",
         f"WHEN TRY_CAST({col['year']} AS INTEGER) NOT BETWEEN $2 AND $3 THEN 'year_range'",
         f"WHEN {col['quarter']} IS NULL OR NOT list_contains($1, {col['quarter']}) THEN 'quarter_bad'",
-    ] + [f"WHEN {col[name]} IS NULL THEN 'empty:{name}'" for name in _WAREHOUSE_COLUMNS
-         if name not in ("bi_reference", "year", "quarter")]
+    ] + [
+        f"WHEN {col[name]} IS NULL THEN 'empty:{name}'"
+        for name in _WAREHOUSE_COLUMNS
+        if name not in ("bi_reference", "year", "quarter")
+    ]
 
 
 def _check_rows(con, path: Path, col: dict[str, str], width: int) -> tuple[int, int, int | None]:
@@ -104,18 +117,24 @@ def _check_rows(con, path: Path, col: dict[str, str], width: int) -> tuple[int, 
     params = [list(voc.QUARTER_LABELS), voc.FIRST_YEAR, last_year, BI_REFERENCE_PATTERN, YEAR_PATTERN]
     blank = " AND ".join(f"c{i} IS NULL" for i in range(1, width + 1))
     problem = f"CASE {' '.join(_problem_cases(col))} END IS NOT NULL"
-    records, blanks, first_blank, bad, first_bad = con.execute(f"""
+    records, blanks, first_blank, bad, first_bad = con.execute(
+        f"""
         SELECT count(*), count(*) FILTER (WHERE blank), min(line) FILTER (WHERE blank),
                count(*) FILTER (WHERE NOT blank AND bad), min(line) FILTER (WHERE NOT blank AND bad)
-        FROM (SELECT line, {blank} AS blank, {problem} AS bad FROM ico_cells)""", params).fetchall()[0]
+        FROM (SELECT line, {blank} AS blank, {problem} AS bad FROM ico_cells)""",
+        params,
+    ).fetchall()[0]
     if not bad:
         return records, blanks, first_blank
-    found = con.execute(f"SELECT CASE {' '.join(_problem_cases(col))} END FROM ico_cells WHERE line = $6",
-                        params + [first_bad]).fetchall()[0][0]
+    found = con.execute(
+        f"SELECT CASE {' '.join(_problem_cases(col))} END FROM ico_cells WHERE line = $6", params + [first_bad]
+    ).fetchall()[0][0]
     if found.startswith("empty:"):
         name = found.split(":", 1)[1]
-        text = ("Empty value (the ICO writes 'Unknown', 'Unassigned' or 'Not Provided' for missing information, "
-                "so an empty cell means a damaged file)")
+        text = (
+            "Empty value (the ICO writes 'Unknown', 'Unassigned' or 'Not Provided' for missing information, "
+            "so an empty cell means a damaged file)"
+        )
     else:
         name, text = _PROBLEMS[found]
         text = text.format(first=voc.FIRST_YEAR, last=last_year)
@@ -152,9 +171,10 @@ def _value_counts(con) -> dict[str, list[tuple[str, int]]]:
     sets = ", ".join(f"({n})" for n in names)
     which = ", ".join(f"GROUPING({n})" for n in names)
     out: dict[str, list[tuple[str, int]]] = {n: [] for n in names}
-    for row in con.execute(f"SELECT {', '.join(names)}, count(*), [{which}] FROM ico_rows "
-                           f"GROUP BY GROUPING SETS ({sets})").fetchall():
-        grouped = row[-1].index(0)   # GROUPING() is 0 for the column this row is grouped by
+    for row in con.execute(
+        f"SELECT {', '.join(names)}, count(*), [{which}] FROM ico_rows GROUP BY GROUPING SETS ({sets})"
+    ).fetchall():
+        grouped = row[-1].index(0)  # GROUPING() is 0 for the column this row is grouped by
         out[names[grouped]].append((row[grouped], row[-2]))
     return out
 
@@ -169,8 +189,11 @@ def _dictionaries(con, value_counts: dict[str, list[tuple[str, int]]]) -> list[s
     where two values ever shared a code is aggregated as text instead (exact, just slower)."""
     coded = []
     for name in SINGLE_VALUED:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE ico_dict_{name} AS SELECT {_code('v')} AS code, v AS value "
-                    "FROM unnest($1::VARCHAR[]) AS t(v)", [[v for v, _ in value_counts[name]]])
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE ico_dict_{name} AS SELECT {_code('v')} AS code, v AS value "
+            "FROM unnest($1::VARCHAR[]) AS t(v)",
+            [[v for v, _ in value_counts[name]]],
+        )
         if con.execute(f"SELECT count(DISTINCT code) = count(*) FROM ico_dict_{name}").fetchall()[0][0]:
             coded.append(name)
         else:
@@ -192,10 +215,11 @@ def _fill_incidents(con, result: IcoLoad, value_counts: dict[str, list[tuple[str
         CREATE OR REPLACE TEMP TABLE ico_incidents AS
         SELECT bi_reference || '/' || year || '/Q' || quarter AS incident_id, * FROM (
             SELECT bi_reference, year, quarter, count(*) AS source_rows, min(source_row) AS first_line,
-                   {', '.join(states)}
+                   {", ".join(states)}
             FROM ico_rows GROUP BY bi_reference, year, quarter)""")
-    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE conflict_{n})" for n in SINGLE_VALUED)
-                         + " FROM ico_incidents").fetchall()[0]
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE conflict_{n})" for n in SINGLE_VALUED) + " FROM ico_incidents"
+    ).fetchall()[0]
     result.conflicts = {_SOURCE_NAME[n]: int(c) for n, c in zip(SINGLE_VALUED, counts)}
     conflicted = [n for n, c in zip(SINGLE_VALUED, counts) if c]
     if conflicted:
@@ -222,13 +246,16 @@ def _fill_incidents(con, result: IcoLoad, value_counts: dict[str, list[tuple[str
             value = f"coalesce(p_{n}.value, {value})"
         values.append(value)
     had_conflict = " OR ".join(f"f.conflict_{n}" for n in SINGLE_VALUED)
-    con.execute(f"""
+    con.execute(
+        f"""
         INSERT INTO incident_facts (incident_id, bi_reference, year, quarter, period_start, comparable,
-               {', '.join(SINGLE_VALUED)}, source_rows, had_conflict)
+               {", ".join(SINGLE_VALUED)}, source_rows, had_conflict)
         SELECT f.incident_id, f.bi_reference, f.year, f.quarter, make_date(f.year, (f.quarter - 1) * 3 + 1, 1),
-               f.year > $1 OR (f.year = $1 AND f.quarter >= $2), {', '.join(values)}, f.source_rows, {had_conflict}
-        FROM ico_incidents AS f {' '.join(joins)}
-        ORDER BY f.year, f.quarter, f.first_line""", list(voc.FIRST_COMPARABLE))
+               f.year > $1 OR (f.year = $1 AND f.quarter >= $2), {", ".join(values)}, f.source_rows, {had_conflict}
+        FROM ico_incidents AS f {" ".join(joins)}
+        ORDER BY f.year, f.quarter, f.first_line""",
+        list(voc.FIRST_COMPARABLE),
+    )
     for name in conflicted:
         con.execute(f"DROP TABLE ico_pick_{name}")
     if conflicted:
@@ -249,8 +276,12 @@ def load(con: duckdb.DuckDBPyConnection, path: Path) -> IcoLoad:
         raise SourceError(path, "File not found (or not a regular file)")
     is_xlsx, magic = ico_staging.is_xlsx(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") and not is_xlsx:
-        raise SourceError(path, "Not an XLSX workbook: the file does not start with the zip signature (it is empty, "
-                          "truncated or another format)", value=magic)
+        raise SourceError(
+            path,
+            "Not an XLSX workbook: the file does not start with the zip signature (it is empty, "
+            "truncated or another format)",
+            value=magic,
+        )
     scan, names, width = ico_staging.stage(con, path, is_xlsx)
     result = IcoLoad(file=path, file_format="xlsx" if is_xlsx else "csv", sha256=scan.sha256)
     result.ignored_columns = [n for n in names if n and n not in voc.ICO_COLUMNS]
@@ -266,21 +297,26 @@ def load(con: duckdb.DuckDBPyConnection, path: Path) -> IcoLoad:
 
     # Every non-blank row is valid now; a blank row is the only kind without a BI Reference.
     text_cols = {n: col[n] for n in _WAREHOUSE_COLUMNS if n not in ("year", "quarter")}
-    con.execute(f"""
+    con.execute(
+        f"""
         INSERT INTO ico_rows
-        SELECT line, {text_cols['bi_reference']} || '/' || year || '/Q' || quarter, {text_cols['bi_reference']},
-               year, quarter, {', '.join(text_cols[n] for n in _WAREHOUSE_COLUMNS[3:])}
-        FROM (SELECT *, CAST({col['year']} AS INTEGER) AS year,
-                     CAST(list_position($1, {col['quarter']}) AS INTEGER) AS quarter
-              FROM ico_cells WHERE {col['bi_reference']} IS NOT NULL)""", [list(voc.QUARTER_LABELS)])
+        SELECT line, {text_cols["bi_reference"]} || '/' || year || '/Q' || quarter, {text_cols["bi_reference"]},
+               year, quarter, {", ".join(text_cols[n] for n in _WAREHOUSE_COLUMNS[3:])}
+        FROM (SELECT *, CAST({col["year"]} AS INTEGER) AS year,
+                     CAST(list_position($1, {col["quarter"]}) AS INTEGER) AS quarter
+              FROM ico_cells WHERE {col["bi_reference"]} IS NOT NULL)""",
+        [list(voc.QUARTER_LABELS)],
+    )
     con.execute("DROP VIEW ico_cells")
-    con.execute("DROP TABLE ico_stage")   # frees the staging copy before the aggregates run
+    con.execute("DROP TABLE ico_stage")  # frees the staging copy before the aggregates run
     _reject_duplicates(con, result)
     result.rows_kept = con.execute("SELECT count(*) FROM ico_rows").fetchall()[0][0]
 
     value_counts = _value_counts(con)
     for name, known in voc.KNOWN_VALUES.items():
-        unknown = sorted(((v, n) for v, n in value_counts[name] if v not in known), key=lambda item: (-item[1], item[0]))
+        unknown = sorted(
+            ((v, n) for v, n in value_counts[name] if v not in known), key=lambda item: (-item[1], item[0])
+        )
         result.unknown_values += [{"column": _SOURCE_NAME[name], "value": v, "rows": n} for v, n in unknown]
     _fill_incidents(con, result, value_counts)
     con.execute("INSERT INTO incident_data_subjects SELECT DISTINCT incident_id, data_subject_type FROM ico_rows")
@@ -288,9 +324,11 @@ def load(con: duckdb.DuckDBPyConnection, path: Path) -> IcoLoad:
 
     by_quarter = con.execute(
         "SELECT year, quarter, count(*), bool_and(comparable) FROM incident_facts GROUP BY year, quarter "
-        "ORDER BY year, quarter").fetchall()
-    result.incidents_by_quarter = [{"year": y, "quarter": q, "incidents": n, "comparable": c}
-                                   for y, q, n, c in by_quarter]
+        "ORDER BY year, quarter"
+    ).fetchall()
+    result.incidents_by_quarter = [
+        {"year": y, "quarter": q, "incidents": n, "comparable": c} for y, q, n, c in by_quarter
+    ]
     result.incidents = sum(n for _, _, n, _ in by_quarter)
     result.latest_quarter = (by_quarter[-1][0], by_quarter[-1][1]) if by_quarter else None
     return result

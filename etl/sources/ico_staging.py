@@ -4,6 +4,7 @@ The result is a staging table `ico_stage(c1..cN)` of trimmed text (NULL for empt
 `ico_cells(line, c1..cN)` that adds each record's line in the file, so every later error can name its row. The
 header is checked here (the ICO's 11 columns present, none twice); the cells are checked by etl.sources.ico_rows.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,13 +14,13 @@ from pathlib import Path
 
 import duckdb
 
-from etl.errors import SourceError
 from etl import raw_store
+from etl.errors import SourceError
 from etl.sources import csv_bytes
 from etl.sources.csv_bytes import ByteScan
 from govdata import vocabulary as voc
 
-ZIP_MAGIC = b"PK\x03\x04"   # an XLSX workbook is a zip archive
+ZIP_MAGIC = b"PK\x03\x04"  # an XLSX workbook is a zip archive
 
 
 def is_xlsx(path: Path) -> tuple[bool, bytes]:
@@ -44,10 +45,17 @@ def _header(path: Path, cells: list) -> list[str]:
     if missing:
         unexpected = [n for n in names if n not in voc.ICO_COLUMNS]
         raise SourceError(
-            path, f"Missing column(s) {', '.join(repr(m) for m in missing)}"
-            + (f"; found unexpected column(s) {', '.join(repr(u) for u in unexpected)} (renamed?)" if unexpected else "")
+            path,
+            f"Missing column(s) {', '.join(repr(m) for m in missing)}"
+            + (
+                f"; found unexpected column(s) {', '.join(repr(u) for u in unexpected)} (renamed?)"
+                if unexpected
+                else ""
+            )
             + f"; the header has {', '.join(repr(n) for n in names)}",
-            row=1, column=missing[0])
+            row=1,
+            column=missing[0],
+        )
     for name in voc.ICO_COLUMNS:
         if names.count(name) > 1:
             raise SourceError(path, "Column appears more than once in the header", row=1, column=name)
@@ -57,8 +65,10 @@ def _header(path: Path, cells: list) -> list[str]:
 def _trimmed(width: int) -> str:
     """Select list for the staging table: text without surrounding spaces, NULL for empty cells. trim() is only
     called on the rare value that needs it (it costs five times the test)."""
+
     def cell(c: str) -> str:
         return f"nullif(CASE WHEN starts_with({c}, ' ') OR ends_with({c}, ' ') THEN trim({c}) ELSE {c} END, '')"
+
     return ", ".join(f"{cell(f'c{i}')} AS c{i}" for i in range(1, width + 1))
 
 
@@ -78,7 +88,8 @@ def _stage_csv(con, path: Path) -> tuple[ByteScan, list[str], int]:
             f"CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT {_trimmed(width)} FROM read_csv($1, header = false, "
             "skip = 1, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
             f"columns = {columns}, store_rejects = true, rejects_table = '{REJECTS}', rejects_scan = '{REJECT_SCANS}')",
-            [str(path)])
+            [str(path)],
+        )
     except duckdb.Error as exc:
         raise _csv_error(path, exc, width) from None
     rejected = _first_reject(con, path, names, width)
@@ -91,13 +102,19 @@ def _stage_csv(con, path: Path) -> tuple[ByteScan, list[str], int]:
         con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT rowid + 2 AS line, * FROM ico_stage")
     else:
         # Empty lines or values spanning lines: map each record to its first line (rare; small files in practice).
-        lines = csv_bytes.lines_without(scan.lines, empty_after_header) if records == expected else csv_bytes.record_lines(path)
+        lines = (
+            csv_bytes.lines_without(scan.lines, empty_after_header)
+            if records == expected
+            else csv_bytes.record_lines(path)
+        )
         if len(lines) != records:
             raise SourceError(path, f"Could not match {records} CSV records to lines of the file")
         con.execute("CREATE OR REPLACE TEMP TABLE ico_line_map (k BIGINT, line BIGINT)")
         con.executemany("INSERT INTO ico_line_map VALUES ($1, $2)", list(enumerate(lines)))
-        con.execute("CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT m.line, s.* FROM ico_stage s "
-                    "JOIN ico_line_map m ON m.k = s.rowid ORDER BY m.line")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT m.line, s.* FROM ico_stage s "
+            "JOIN ico_line_map m ON m.k = s.rowid ORDER BY m.line"
+        )
         con.execute("DROP TABLE ico_line_map")
         con.execute("CREATE OR REPLACE TEMP VIEW ico_cells AS SELECT * FROM ico_stage")
     scan.empty_lines = empty_after_header
@@ -109,8 +126,9 @@ REJECTS, REJECT_SCANS = "ico_csv_rejects", "ico_csv_reject_scans"
 
 def _first_reject(con, path: Path, names: list[str], width: int) -> SourceError | None:
     """The first record DuckDB rejected, as a SourceError naming its line, column and the line as written."""
-    first = con.execute(f"SELECT line, column_idx, error_type, csv_line, error_message FROM {REJECTS} "
-                        "ORDER BY line, column_idx LIMIT 1").fetchone()
+    first = con.execute(
+        f"SELECT line, column_idx, error_type, csv_line, error_message FROM {REJECTS} ORDER BY line, column_idx LIMIT 1"
+    ).fetchone()
     con.execute(f"DROP TABLE {REJECTS}")
     con.execute(f"DROP TABLE {REJECT_SCANS}")
     if first is None:
@@ -121,8 +139,7 @@ def _first_reject(con, path: Path, names: list[str], width: int) -> SourceError 
         found = len(next(csv.reader([text]), []))
         return SourceError(path, f"Row has {found} field(s) where the header has {width}", row=int(line), value=text)
     column = names[column_idx - 1] if column_idx and 0 < column_idx <= len(names) else None
-    return SourceError(path, f"The CSV cannot be parsed ({message})", row=int(line), column=column or None,
-                       value=text)
+    return SourceError(path, f"The CSV cannot be parsed ({message})", row=int(line), column=column or None, value=text)
 
 
 def _csv_error(path: Path, exc: Exception, width: int) -> SourceError:
@@ -133,7 +150,9 @@ def _csv_error(path: Path, exc: Exception, width: int) -> SourceError:
     row = int(line.group(1)) if line else None
     value = original.group(1) if original else None
     if found:
-        return SourceError(path, f"Row has {found.group(2)} field(s) where the header has {width}", row=row, value=value)
+        return SourceError(
+            path, f"Row has {found.group(2)} field(s) where the header has {width}", row=row, value=value
+        )
     first = text.splitlines()[0] if text else type(exc).__name__
     return SourceError(path, f"The CSV cannot be parsed ({first})", row=row, value=value)
 
@@ -155,19 +174,26 @@ def _stage_xlsx(con, path: Path) -> tuple[ByteScan, list[str], int]:
     sha256 = raw_store.sha256_of(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:   # calamine raises zip/XML/its own errors for a damaged workbook
-        raise SourceError(path, f"Not a readable XLSX workbook: it is truncated or damaged ({type(exc).__name__}: "
-                          f"{str(exc)[:120]})") from None
+    except Exception as exc:  # calamine raises zip/XML/its own errors for a damaged workbook
+        raise SourceError(
+            path, f"Not a readable XLSX workbook: it is truncated or damaged ({type(exc).__name__}: {str(exc)[:120]})"
+        ) from None
     try:
         if voc.ICO_SHEET not in book.sheet_names:
-            raise SourceError(path, f"No worksheet named '{voc.ICO_SHEET}'; the workbook has "
-                              + ", ".join(repr(s) for s in book.sheet_names))
+            raise SourceError(
+                path,
+                f"No worksheet named '{voc.ICO_SHEET}'; the workbook has "
+                + ", ".join(repr(s) for s in book.sheet_names),
+            )
         try:
             # skip_empty_area=False keeps list index == sheet row - 1 even when the top rows are empty.
             rows = book.get_sheet_by_name(voc.ICO_SHEET).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise SourceError(path, f"The worksheet cannot be read: the workbook is truncated or damaged "
-                              f"({type(exc).__name__}: {str(exc)[:120]})") from None
+            raise SourceError(
+                path,
+                f"The worksheet cannot be read: the workbook is truncated or damaged "
+                f"({type(exc).__name__}: {str(exc)[:120]})",
+            ) from None
     finally:
         book.close()
     if not rows or all(c in (None, "") for c in rows[0]):
@@ -175,8 +201,10 @@ def _stage_xlsx(con, path: Path) -> tuple[ByteScan, list[str], int]:
     names = _header(path, list(rows[0]))
     width = len(rows[0])
     body = rows[1:]
-    columns = {f"c{i + 1}": pa.array([_cell_text(r[i]) if i < len(r) else None for r in body], pa.string())
-               for i in range(width)}
+    columns = {
+        f"c{i + 1}": pa.array([_cell_text(r[i]) if i < len(r) else None for r in body], pa.string())
+        for i in range(width)
+    }
     table = pa.table({"line": pa.array(range(2, len(body) + 2), pa.int64()), **columns})
     con.register("ico_xlsx", table)
     con.execute(f"CREATE OR REPLACE TEMP TABLE ico_stage AS SELECT line, {_trimmed(width)} FROM ico_xlsx")

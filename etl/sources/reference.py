@@ -7,6 +7,7 @@ the build with a SourceError naming the file, line, column and value.
 Each returned DataFrame has the warehouse table's columns in schema order (source_file and source_line added
 here) and carries its provenance in `frame.attrs["provenance"]` (see `provenance_records`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,8 @@ POLARITIES = ("positive", "negative", "neutral")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str = "text"        # text | date | partial_date | pct | count | positive_int | number | source | polarity
-    required: bool = True     # a value must be present
+    kind: str = "text"  # text | date | partial_date | pct | count | positive_int | number | source | polarity
+    required: bool = True  # a value must be present
 
 
 @dataclass(frozen=True)
@@ -54,35 +55,111 @@ SOURCES_TABLE = "reference_sources"
 FILES: tuple[ReferenceFile, ...] = (
     # Every page a figure was read from, once: who published it, its title and date, when it was read. Charts
     # build each figure's citation from this row (Harvard style), so a citation is never a template.
-    ReferenceFile(SOURCES_TABLE, "sources.csv", "Citation details of every page the reference figures were read from", (
-        _c("source_url", "source"), _c("publisher"), _c("author", required=False), _c("title"),
-        _c("published", "partial_date", False), _c("accessed", "date"), _c("licence"),
-        _c("notes", required=False)), key=("source_url",)),
-    ReferenceFile("survey_results", "council_survey_results.csv",
-                  "Council information-governance survey results (transcribed from published reports)", (
-        _c("survey_id"), _c("survey_name"), _c("publisher"), _c("fieldwork_start", "date", False),
-        _c("fieldwork_end", "date", False), _c("published", "date", False), _c("population"),
-        _c("base_n", "positive_int", False), _c("topic"), _c("indicator"), _c("polarity", "polarity"),
-        _c("question"), _c("value_pct", "pct", False), _c("value_count", "count", False), _c("value_text"),
-        _c("source_url", "source"), _c("licence"), _c("notes", required=False)),
-                  key=("survey_id", "topic", "indicator", "source_url")),
-    ReferenceFile("poll_results", "poll_results.csv",
-                  "Public-opinion poll results on trust in data handling (transcribed from published reports)", (
-        _c("poll_id"), _c("poll_name"), _c("publisher"), _c("pollster"), _c("fieldwork_start", "date", False),
-        _c("fieldwork_end", "date", False), _c("published", "date", False), _c("population"),
-        _c("base_n", "positive_int", False), _c("question"), _c("organisation"), _c("organisation_type"),
-        _c("response"), _c("value_pct", "pct", False), _c("value_text"), _c("source_url", "source"),
-        _c("licence"), _c("notes", required=False)),
-                  key=("poll_id", "question", "organisation", "response", "source_url")),
-    ReferenceFile("context_figures", "context_figures.csv",
-                  "Context figures on public-sector data breaches and data sharing (transcribed)", (
-        _c("figure_id"), _c("publisher"), _c("title"), _c("period_start", "date", False),
-        _c("period_end", "date", False), _c("population"), _c("indicator"), _c("category", required=False),
-        _c("value", "number", False), _c("unit"), _c("value_text"), _c("source_url", "source"), _c("licence"),
-        _c("notes", required=False)), key=("figure_id",)),
-    ReferenceFile("maturity_checklist", "maturity_checklist.csv", "Socitm data-maturity checklist questions", (
-        _c("item_id"), _c("theme"), _c("question"), _c("immature_example", required=False),
-        _c("mature_example", required=False), _c("source_url", "source"), _c("licence")), key=("item_id",)),
+    ReferenceFile(
+        SOURCES_TABLE,
+        "sources.csv",
+        "Citation details of every page the reference figures were read from",
+        (
+            _c("source_url", "source"),
+            _c("publisher"),
+            _c("author", required=False),
+            _c("title"),
+            _c("published", "partial_date", False),
+            _c("accessed", "date"),
+            _c("licence"),
+            _c("notes", required=False),
+        ),
+        key=("source_url",),
+    ),
+    ReferenceFile(
+        "survey_results",
+        "council_survey_results.csv",
+        "Council information-governance survey results (transcribed from published reports)",
+        (
+            _c("survey_id"),
+            _c("survey_name"),
+            _c("publisher"),
+            _c("fieldwork_start", "date", False),
+            _c("fieldwork_end", "date", False),
+            _c("published", "date", False),
+            _c("population"),
+            _c("base_n", "positive_int", False),
+            _c("topic"),
+            _c("indicator"),
+            _c("polarity", "polarity"),
+            _c("question"),
+            _c("value_pct", "pct", False),
+            _c("value_count", "count", False),
+            _c("value_text"),
+            _c("source_url", "source"),
+            _c("licence"),
+            _c("notes", required=False),
+        ),
+        key=("survey_id", "topic", "indicator", "source_url"),
+    ),
+    ReferenceFile(
+        "poll_results",
+        "poll_results.csv",
+        "Public-opinion poll results on trust in data handling (transcribed from published reports)",
+        (
+            _c("poll_id"),
+            _c("poll_name"),
+            _c("publisher"),
+            _c("pollster"),
+            _c("fieldwork_start", "date", False),
+            _c("fieldwork_end", "date", False),
+            _c("published", "date", False),
+            _c("population"),
+            _c("base_n", "positive_int", False),
+            _c("question"),
+            _c("organisation"),
+            _c("organisation_type"),
+            _c("response"),
+            _c("value_pct", "pct", False),
+            _c("value_text"),
+            _c("source_url", "source"),
+            _c("licence"),
+            _c("notes", required=False),
+        ),
+        key=("poll_id", "question", "organisation", "response", "source_url"),
+    ),
+    ReferenceFile(
+        "context_figures",
+        "context_figures.csv",
+        "Context figures on public-sector data breaches and data sharing (transcribed)",
+        (
+            _c("figure_id"),
+            _c("publisher"),
+            _c("title"),
+            _c("period_start", "date", False),
+            _c("period_end", "date", False),
+            _c("population"),
+            _c("indicator"),
+            _c("category", required=False),
+            _c("value", "number", False),
+            _c("unit"),
+            _c("value_text"),
+            _c("source_url", "source"),
+            _c("licence"),
+            _c("notes", required=False),
+        ),
+        key=("figure_id",),
+    ),
+    ReferenceFile(
+        "maturity_checklist",
+        "maturity_checklist.csv",
+        "Socitm data-maturity checklist questions",
+        (
+            _c("item_id"),
+            _c("theme"),
+            _c("question"),
+            _c("immature_example", required=False),
+            _c("mature_example", required=False),
+            _c("source_url", "source"),
+            _c("licence"),
+        ),
+        key=("item_id",),
+    ),
 )
 TABLES: dict[str, ReferenceFile] = {f.table: f for f in FILES}
 DATE_PAIRS = (("fieldwork_start", "fieldwork_end"), ("period_start", "period_end"))
@@ -106,7 +183,7 @@ def _parse(value: str, col: Column, fail) -> object:
             return dt.date.fromisoformat(value)
         except ValueError:
             fail("date is not an ISO date (YYYY-MM-DD)")
-    if kind == "partial_date":   # a publication date as precise as the page gives it: YYYY, YYYY-MM or YYYY-MM-DD
+    if kind == "partial_date":  # a publication date as precise as the page gives it: YYYY, YYYY-MM or YYYY-MM-DD
         try:
             if len(value) == 4 and value.isdigit():
                 return value
@@ -155,15 +232,19 @@ def _parse(value: str, col: Column, fail) -> object:
 
 def _read_text(path: Path) -> tuple[str, bytes]:
     if not path.is_file():
-        raise SourceError(path, "reference file is missing",
-                          hint="Every reference CSV listed in data/reference/README.md must be present.")
+        raise SourceError(
+            path,
+            "reference file is missing",
+            hint="Every reference CSV listed in data/reference/README.md must be present.",
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig"), raw
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise SourceError(path, f"file is not UTF-8 (bad byte at offset {exc.start})", row=line,
-                          hint="Save the CSV as UTF-8.") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            path, f"file is not UTF-8 (bad byte at offset {exc.start})", row=line, hint="Save the CSV as UTF-8."
+        ) from None
 
 
 def read_file(path: Path, spec: ReferenceFile) -> pd.DataFrame:
@@ -179,12 +260,23 @@ def read_file(path: Path, spec: ReferenceFile) -> pd.DataFrame:
     expected = [c.name for c in spec.columns]
     missing = [c for c in expected if c not in header]
     if missing:
-        raise SourceError(shown, f"required column(s) missing: {', '.join(missing)}", row=1, column=missing[0],
-                          hint=f"The header must be: {','.join(expected)}")
+        raise SourceError(
+            shown,
+            f"required column(s) missing: {', '.join(missing)}",
+            row=1,
+            column=missing[0],
+            hint=f"The header must be: {','.join(expected)}",
+        )
     extra = [h for h in header if h not in expected]
     if extra:
-        raise SourceError(shown, "unexpected column (a typo, or a column the warehouse does not have)", row=1,
-                          column=extra[0], value=extra[0], hint=f"The header must be: {','.join(expected)}")
+        raise SourceError(
+            shown,
+            "unexpected column (a typo, or a column the warehouse does not have)",
+            row=1,
+            column=extra[0],
+            value=extra[0],
+            hint=f"The header must be: {','.join(expected)}",
+        )
     duplicated = [h for h in header if header.count(h) > 1]
     if duplicated:
         raise SourceError(shown, "column appears twice in the header", row=1, column=duplicated[0])
@@ -194,13 +286,17 @@ def read_file(path: Path, spec: ReferenceFile) -> pd.DataFrame:
     seen_keys: dict[tuple, int] = {}
     last_line = 1
     for cells in reader:
-        line = last_line + 1          # first physical line of this record (a quoted cell may span lines)
+        line = last_line + 1  # first physical line of this record (a quoted cell may span lines)
         last_line = reader.line_num
         if not any(cell.strip() for cell in cells):
-            continue                  # blank line (e.g. a trailing newline from a spreadsheet)
+            continue  # blank line (e.g. a trailing newline from a spreadsheet)
         if len(cells) != len(header):
-            raise SourceError(shown, f"row has {len(cells)} cells but the header has {len(header)}", row=line,
-                              hint="Check for an unquoted comma or a missing cell.")
+            raise SourceError(
+                shown,
+                f"row has {len(cells)} cells but the header has {len(header)}",
+                row=line,
+                hint="Check for an unquoted comma or a missing cell.",
+            )
         record: dict = {}
         for col in spec.columns:
             value = cells[position[col.name]].strip()
@@ -216,19 +312,29 @@ def read_file(path: Path, spec: ReferenceFile) -> pd.DataFrame:
             record[col.name] = _parse(value, col, fail)
         for start, end in DATE_PAIRS:
             if record.get(start) and record.get(end) and record[start] > record[end]:
-                raise SourceError(shown, f"{start} is after {end}", row=line, column=start,
-                                  value=record[start].isoformat())
+                raise SourceError(
+                    shown, f"{start} is after {end}", row=line, column=start, value=record[start].isoformat()
+                )
         if "value_pct" in record and spec.table != "context_figures":
             if record["value_pct"] is None and record.get("value_count") is None and not record.get("notes"):
-                raise SourceError(shown, "no value_pct (or value_count): say in notes why the source gives no "
-                                  "exact figure", row=line, column="value_pct")
+                raise SourceError(
+                    shown,
+                    "no value_pct (or value_count): say in notes why the source gives no exact figure",
+                    row=line,
+                    column="value_pct",
+                )
         if spec.key:
             key = tuple(record[c] for c in spec.key)
             if key in seen_keys:
                 what = " + ".join(spec.key)
-                raise SourceError(shown, f"duplicate {what} (first on line {seen_keys[key]})",
-                                  row=line, column=spec.key[0], value=" / ".join(str(v) for v in key)[:300],
-                                  hint="Each figure is stored once per source: remove the repeated row.")
+                raise SourceError(
+                    shown,
+                    f"duplicate {what} (first on line {seen_keys[key]})",
+                    row=line,
+                    column=spec.key[0],
+                    value=" / ".join(str(v) for v in key)[:300],
+                    hint="Each figure is stored once per source: remove the repeated row.",
+                )
             seen_keys[key] = line
         record["source_file"] = shown
         record["source_line"] = line
@@ -278,10 +384,14 @@ def load_reference(reference_dir: Path = settings.REFERENCE_DIR) -> dict[str, pd
         missing = frame[~frame["source_url"].isin(cited)]
         if len(missing):
             row = missing.iloc[0]
-            raise SourceError(row["source_file"], "source_url has no row in sources.csv, so the figure cannot be "
-                              "cited", row=int(row["source_line"]), column="source_url", value=row["source_url"],
-                              hint="Add the page to data/reference/sources.csv (publisher, title, published, "
-                                   "accessed, licence).")
+            raise SourceError(
+                row["source_file"],
+                "source_url has no row in sources.csv, so the figure cannot be cited",
+                row=int(row["source_line"]),
+                column="source_url",
+                value=row["source_url"],
+                hint="Add the page to data/reference/sources.csv (publisher, title, published, accessed, licence).",
+            )
     return frames
 
 

@@ -6,6 +6,7 @@
 error, not a silent drop), builds every view of the page as the page's download buttons do, and writes the note
 (govdata.briefing.note) or the pack (govdata.packs).
 """
+
 from __future__ import annotations
 
 from datetime import date

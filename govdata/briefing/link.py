@@ -3,6 +3,7 @@
 The page parses the same query with the same declarations (govdata.views.params.parse) and shows a note for an
 ignored value; a scheduled briefing must not silently drop one, so here it stops with a message naming it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ class LinkError(ValueError):
 class Link:
     view: ModuleType
     values: dict[str, Any]
-    base_url: str            # scheme://host[:port][/prefix], '' when the link was a bare path
+    base_url: str  # scheme://host[:port][/prefix], '' when the link was a bare path
 
     @property
     def page(self) -> str:
@@ -69,8 +70,9 @@ def resolve(link: str, runner) -> Link:
     problems += [f"{note.name}={_short(note.value)!r}: {note.reason}" for note in parsed.ignored]
     if problems:
         accepted = ", ".join(p.name for p in view.PARAMS) or "none"
-        raise LinkError(f"the link cannot be used as it is: {'; '.join(problems)} (the {view.NAV_TITLE} page "
-                        f"reads: {accepted})")
+        raise LinkError(
+            f"the link cannot be used as it is: {'; '.join(problems)} (the {view.NAV_TITLE} page reads: {accepted})"
+        )
     return Link(view, parsed.values, base)
 
 

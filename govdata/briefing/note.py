@@ -6,6 +6,7 @@ each chart as a print-resolution picture whose alt text is set on the drawing (w
 caption (subtitle, source line with licence, citation number), its one-sentence summary, notes and the data behind
 it as a table (long tables go to an appendix); then the numbered citations. No Streamlit.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -27,9 +28,9 @@ from govdata.figures import OGL_ATTRIBUTION, SAMPLE_LABEL, FigureSpec, Source, s
 from govdata.packs import alt_text
 from govdata.views.base import SITE_TITLE, PageView
 
-PICTURE_WIDTH_CM = 16.0      # a normal report column (A4 with 2.5 cm margins)
-INLINE_TABLE_ROWS = 12       # longer tables go to the appendix
-MAX_TABLE_ROWS = 2_000       # beyond this a table is cut, and the note says where the full data is
+PICTURE_WIDTH_CM = 16.0  # a normal report column (A4 with 2.5 cm margins)
+INLINE_TABLE_ROWS = 12  # longer tables go to the appendix
+MAX_TABLE_ROWS = 2_000  # beyond this a table is cut, and the note says where the full data is
 BODY_PT, TABLE_PT, SMALL_PT = 11, 9, 8
 WARNING_RGB = RGBColor(0xB0, 0x00, 0x20)
 NUMERIC_KINDS = (tables.COUNT, tables.PCT, tables.PROPORTION, tables.ESTIMATE, tables.NUMBER)
@@ -40,16 +41,19 @@ MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 class Picture:
     png: bytes | None
     problem: str = ""
-    parts: tuple[bytes, ...] = ()   # a chart too long for one page prints as several images (png is the first)
+    parts: tuple[bytes, ...] = ()  # a chart too long for one page prints as several images (png is the first)
 
 
 def picture(spec: FigureSpec) -> Picture:
     """The chart as a PNG for print: govdata.export's report size where it offers one, else its standard PNG."""
     if not export.images_available():
-        return Picture(None, "Chart images could not be drawn on the computer that made this note (no Chromium); "
-                             "each chart's data table and summary are included.")
+        return Picture(
+            None,
+            "Chart images could not be drawn on the computer that made this note (no Chromium); "
+            "each chart's data table and summary are included.",
+        )
     try:
-        if hasattr(export, "to_images"):   # one picture per printed part, each fitting the page
+        if hasattr(export, "to_images"):  # one picture per printed part, each fitting the page
             parts = tuple(export.to_images(spec, "png", size="report"))
             return Picture(parts[0], parts=parts)
         if "size" in inspect.signature(export.to_image).parameters:
@@ -61,6 +65,7 @@ def picture(spec: FigureSpec) -> Picture:
 
 
 # ---------------------------------------------------------------------------------------------- low-level helpers
+
 
 def _hyperlink(paragraph, url: str, text: str | None = None) -> None:
     """A clickable link (python-docx has no API for it: a w:hyperlink with an external relationship)."""
@@ -139,8 +144,15 @@ def _table(document, frame: pd.DataFrame, *, font_pt: int = TABLE_PT) -> int:
     return len(cells_text)
 
 
-def _para(document, text: str, *, style: str | None = None, bold: bool = False, size: int | None = None,
-          colour: RGBColor | None = None):
+def _para(
+    document,
+    text: str,
+    *,
+    style: str | None = None,
+    bold: bool = False,
+    size: int | None = None,
+    colour: RGBColor | None = None,
+):
     paragraph = document.add_paragraph(style=style)
     run = paragraph.add_run(text)
     run.bold = bold
@@ -152,6 +164,7 @@ def _para(document, text: str, *, style: str | None = None, bold: bool = False, 
 
 
 # ---------------------------------------------------------------------------------------------- the note
+
 
 def citations(specs: list[FigureSpec]) -> list[Source]:
     """Every source of the charts, once each, in order of first use (their numbers are positions + 1)."""
@@ -211,8 +224,12 @@ def build_note(view: PageView, *, link: str, accessed: date | str | None = None)
     document.add_heading(view.title, level=0)
     _para(document, view.view_title, style="Subtitle")
     if view.is_sample:
-        _para(document, f"{SAMPLE_LABEL} {simulated_on(view.page)} Do not quote the simulated figures.", bold=True,
-              colour=WARNING_RGB)
+        _para(
+            document,
+            f"{SAMPLE_LABEL} {simulated_on(view.page)} Do not quote the simulated figures.",
+            bold=True,
+            colour=WARNING_RGB,
+        )
     facts = document.add_paragraph()
     facts.add_run("Data to: ").bold = True
     facts.add_run(f"{_quarter(view.data_to)} (the latest quarter in the data). ")
@@ -263,8 +280,9 @@ def build_note(view: PageView, *, link: str, accessed: date | str | None = None)
             _table(document, spec.data)
         else:
             appendix.append((i, spec))
-            _para(document, f"The data behind figure {i} ({rows:,} rows) is in Appendix A{len(appendix)}.",
-                  size=TABLE_PT)
+            _para(
+                document, f"The data behind figure {i} ({rows:,} rows) is in Appendix A{len(appendix)}.", size=TABLE_PT
+            )
 
     document.add_heading("Sources", level=1)
     for source in sources:
@@ -280,8 +298,13 @@ def build_note(view: PageView, *, link: str, accessed: date | str | None = None)
         _para(document, _plain(spec.title), size=TABLE_PT)
         shown = _table(document, spec.data, font_pt=SMALL_PT)
         if shown < len(spec.data):
-            _para(document, f"First {shown:,} of {len(spec.data):,} rows; every row is in the chart's CSV "
-                            "download and the briefing pack.", bold=True, size=TABLE_PT)
+            _para(
+                document,
+                f"First {shown:,} of {len(spec.data):,} rows; every row is in the chart's CSV "
+                "download and the briefing pack.",
+                bold=True,
+                size=TABLE_PT,
+            )
 
     buffer = io.BytesIO()
     document.save(buffer)

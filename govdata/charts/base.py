@@ -7,6 +7,7 @@ govdata.printing lays them out for a named print size. So nothing here depends o
 legends sit below the plot and wrap, axes reserve their own room (automargin), and long category labels sit above
 their bars (see `rows`), which keeps a 390 px phone screen readable without a second layout.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,8 +30,8 @@ SERIES_COLOURS = PALETTE[:-1]
 OTHER_COLOUR = PALETTE[-1]
 NEUTRAL = "#6b6b6b"
 FONT = "DejaVu Sans, Arial, sans-serif"
-FONT_PX = 13          # body text of the plot on screen
-SMALL_PX = 12         # tick labels, legend, row labels, annotations: never smaller (9 pt at 16 cm print width)
+FONT_PX = 13  # body text of the plot on screen
+SMALL_PX = 12  # tick labels, legend, row labels, annotations: never smaller (9 pt at 16 cm print width)
 
 # Series breaks drawn on time axes (x as the first day of a quarter).
 SERIES_BREAKS = [
@@ -38,27 +39,50 @@ SERIES_BREAKS = [
     ("2019-04-01", "Row-level data comparable from Q2 2019"),
 ]
 
-WIDTH = 1000          # a desktop width, used only where a width must be assumed (the toolbar's camera button)
-HEIGHT = 400          # default height of the plot area plus its axes, legend excluded
-LEGEND_ROW_PX = 22    # room added per legend row expected on a phone (entries wrap one or two to a row there)
+WIDTH = 1000  # a desktop width, used only where a width must be assumed (the toolbar's camera button)
+HEIGHT = 400  # default height of the plot area plus its axes, legend excluded
+LEGEND_ROW_PX = 22  # room added per legend row expected on a phone (entries wrap one or two to a row there)
 # Row labels are wrapped to this width so they fit above their bars on a 390 px phone (plot about 340 px wide).
 LABEL_WRAP_PX = 300
 LEGEND_WRAP_PX = 250  # a legend entry's text: its symbol takes the rest of the phone's width
 MARGIN = dict(l=8, r=12, t=12, b=8)
 
-LEGEND_BELOW = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
-                    title_text="", font=dict(size=SMALL_PX), traceorder="normal")
+LEGEND_BELOW = dict(
+    orientation="h",
+    yref="container",
+    y=0,
+    yanchor="bottom",
+    x=0,
+    xanchor="left",
+    title_text="",
+    font=dict(size=SMALL_PX),
+    traceorder="normal",
+)
 
 
 def _watermark() -> dict:
-    """"SAMPLE DATA" as an image scaled to the plot area, so it fits a phone and a print page alike."""
-    svg = ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 400 200'>"
-           "<text x='200' y='115' text-anchor='middle' font-family='DejaVu Sans, Arial, sans-serif' "
-           "font-size='44' font-weight='bold' fill='#D55E00' fill-opacity='0.16' transform='rotate(-12 200 100)'>"
-           "SAMPLE DATA</text></svg>")
+    """ "SAMPLE DATA" as an image scaled to the plot area, so it fits a phone and a print page alike."""
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 400 200'>"
+        "<text x='200' y='115' text-anchor='middle' font-family='DejaVu Sans, Arial, sans-serif' "
+        "font-size='44' font-weight='bold' fill='#D55E00' fill-opacity='0.16' transform='rotate(-12 200 100)'>"
+        "SAMPLE DATA</text></svg>"
+    )
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return dict(source=uri, xref="paper", yref="paper", x=0.5, y=0.5, sizex=1, sizey=1, xanchor="center",
-                yanchor="middle", sizing="contain", layer="above", name="sample-watermark")
+    return dict(
+        source=uri,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        sizex=1,
+        sizey=1,
+        xanchor="center",
+        yanchor="middle",
+        sizing="contain",
+        layer="above",
+        name="sample-watermark",
+    )
 
 
 def legend_entries(fig: go.Figure) -> int:
@@ -74,7 +98,7 @@ def style(spec: FigureSpec, *, height: int = HEIGHT, margin: dict | None = None)
     """Apply the house style to spec.figure (the plot only). `height`: the plot with its axes, in px; room for the
     legend below it is added. `margin` overrides parts of the small default margins. Returns spec."""
     fig = spec.figure
-    plain_text.sanitize_figure(fig)   # data strings in traces are drawn as written, never as links or markup
+    plain_text.sanitize_figure(fig)  # data strings in traces are drawn as written, never as links or markup
     for trace in fig.data:  # legend entries wrap to fit a phone (plotly never wraps them)
         if trace.name and "<br>" not in trace.name and text.width(trace.name, SMALL_PX) > LEGEND_WRAP_PX:
             trace.name = text.wrap_html(trace.name, LEGEND_WRAP_PX, SMALL_PX)
@@ -110,6 +134,7 @@ def style(spec: FigureSpec, *, height: int = HEIGHT, margin: dict | None = None)
 # ---------------------------------------------------------------------------------------------- building a spec
 # Every chart builder takes a QueryResult (its SQL is kept for "show query") or a bare DataFrame.
 
+
 def frame_of(result: QueryResult | pd.DataFrame) -> pd.DataFrame:
     """The rows a chart is drawn from (the frame itself, not a copy: builders that change it copy first)."""
     return result.data if isinstance(result, QueryResult) else result
@@ -124,26 +149,52 @@ def queries_of(result: QueryResult | pd.DataFrame | Sequence[QueryResult] | None
     return []
 
 
-def figure_spec(key: str, title: str, subtitle: str, fig: go.Figure, data: pd.DataFrame, summary: str,
-                sources: Sequence[Source], result=None, notes: Sequence[str] | None = None, height: int | None = None,
-                margin: dict | None = None, *, data_date: str = "", sample_part: str = "") -> FigureSpec:
+def figure_spec(
+    key: str,
+    title: str,
+    subtitle: str,
+    fig: go.Figure,
+    data: pd.DataFrame,
+    summary: str,
+    sources: Sequence[Source],
+    result=None,
+    notes: Sequence[str] | None = None,
+    height: int | None = None,
+    margin: dict | None = None,
+    *,
+    data_date: str = "",
+    sample_part: str = "",
+) -> FigureSpec:
     """The styled FigureSpec of a chart: `result` (QueryResult, list of them or None) gives its queries, and the
     alt text is the title and the one-sentence summary."""
-    spec = FigureSpec(key=key, title=title, subtitle=subtitle, figure=fig, data=data.reset_index(drop=True),
-                      summary=summary, sources=list(sources), queries=queries_of(result), notes=list(notes or []),
-                      alt_text=f"{title}. {summary}", data_date=data_date, sample_part=sample_part)
+    spec = FigureSpec(
+        key=key,
+        title=title,
+        subtitle=subtitle,
+        figure=fig,
+        data=data.reset_index(drop=True),
+        summary=summary,
+        sources=list(sources),
+        queries=queries_of(result),
+        notes=list(notes or []),
+        alt_text=f"{title}. {summary}",
+        data_date=data_date,
+        sample_part=sample_part,
+    )
     return style(spec, **({"height": height} if height else {}), margin=margin)
 
 
 EMPTY_HEIGHT = 160
 
 
-def empty_spec(key: str, title: str, subtitle: str, data: pd.DataFrame, sources: Sequence[Source],
-               result=None) -> FigureSpec:
+def empty_spec(
+    key: str, title: str, subtitle: str, data: pd.DataFrame, sources: Sequence[Source], result=None
+) -> FigureSpec:
     """A chart with nothing to plot: the title says why, in the middle of a short blank plot."""
     fig = go.Figure()
-    fig.add_annotation(text=title, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font=dict(size=16, color=NEUTRAL))
+    fig.add_annotation(
+        text=title, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font=dict(size=16, color=NEUTRAL)
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return figure_spec(key, title, subtitle, fig, data, title + ".", sources, result, height=EMPTY_HEIGHT)
@@ -161,9 +212,19 @@ def mark_series_breaks(fig: go.Figure, x_min: str, x_max: str) -> None:
     inside = [(when, label) for when, label in SERIES_BREAKS if x_min <= when <= x_max]
     for i, (when, label) in enumerate(inside):
         fig.add_vline(x=when, line=dict(color=NEUTRAL, dash="dash", width=1))
-        fig.add_annotation(x=when, y=1, yref="paper", text=label, showarrow=False, xanchor="left",
-                           yanchor="top", font=dict(size=SMALL_PX, color=NEUTRAL), xshift=4,
-                           yshift=-i * SMALL_PX * text.LINE_HEIGHT, bgcolor="rgba(255,255,255,0.8)")
+        fig.add_annotation(
+            x=when,
+            y=1,
+            yref="paper",
+            text=label,
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font=dict(size=SMALL_PX, color=NEUTRAL),
+            xshift=4,
+            yshift=-i * SMALL_PX * text.LINE_HEIGHT,
+            bgcolor="rgba(255,255,255,0.8)",
+        )
 
 
 def time_axis(fig: go.Figure) -> None:
@@ -174,11 +235,11 @@ def time_axis(fig: go.Figure) -> None:
 
 # ------------------------------------------------------------------------------------------ labelled rows
 
-MARK_UNITS = 1.6      # room for a bar or dot below its label, in label lines (the bar fills 70% of it)
-GAP_UNITS = 0.5       # space between one row's mark and the next row's label
+MARK_UNITS = 1.6  # room for a bar or dot below its label, in label lines (the bar fills 70% of it)
+GAP_UNITS = 0.5  # space between one row's mark and the next row's label
 HEADER_GAP_UNITS = 0.3
 HEADER_SPACE_UNITS = 0.9  # extra space above a header row that starts a new group
-TOP_PAD_UNITS = 0.8   # above the first label, clear of an x axis drawn at the top
+TOP_PAD_UNITS = 0.8  # above the first label, clear of an x axis drawn at the top
 UNIT_PX = SMALL_PX * text.LINE_HEIGHT  # one label line on screen
 
 
@@ -189,6 +250,7 @@ class Rows:
     `mark_y` is the centre of each row's bar or dot (None for a header row), `tickvals`/`ticktext` place the labels,
     `bounds` holds the y of every row's top edge and the bottom (0), so a part of the chart can be cut at a row edge.
     """
+
     mark_y: list
     tickvals: list[float]
     ticktext: list[str]
@@ -202,16 +264,22 @@ class Rows:
         return MARK_UNITS * 0.7
 
 
-def rows(labels: Sequence[str], *, headers: Sequence[bool] | None = None,
-         wrap_px: float = LABEL_WRAP_PX, size_px: float = SMALL_PX) -> Rows:
+def rows(
+    labels: Sequence[str],
+    *,
+    headers: Sequence[bool] | None = None,
+    wrap_px: float = LABEL_WRAP_PX,
+    size_px: float = SMALL_PX,
+) -> Rows:
     """Rows from top to bottom, each a label (wrapped to `wrap_px` at font size `size_px`) with its mark below it;
     header rows (bold, no mark) start a group. Labels sit above their bars, so bars use the plot's full width on
     any screen. Heights are in label lines, so the same rows fit any font size."""
     headers = list(headers) if headers is not None else [False] * len(labels)
     wrapped = [text.wrap(label, wrap_px, size_px, bold=h) or [""] for label, h in zip(labels, headers)]
-    heights = [len(lines) + (HEADER_GAP_UNITS + (HEADER_SPACE_UNITS if h and i else 0) if h
-                             else MARK_UNITS + GAP_UNITS)
-               for i, (lines, h) in enumerate(zip(wrapped, headers))]
+    heights = [
+        len(lines) + (HEADER_GAP_UNITS + (HEADER_SPACE_UNITS if h and i else 0) if h else MARK_UNITS + GAP_UNITS)
+        for i, (lines, h) in enumerate(zip(wrapped, headers))
+    ]
     total = float(sum(heights))
     top = total
     mark_y, tickvals, ticktext, bounds = [], [], [], []
@@ -234,22 +302,44 @@ def apply_rows(fig: go.Figure, layout: Rows, *, axis: str = "yaxis", extra_px: i
 
     `extra_px` is the room below the rows for the x axis (ticks and title). The layout is kept in layout.meta so
     the print layout can cut a long chart into parts at row edges and rescale it for its own font size."""
-    fig.update_layout({axis: dict(
-        tickmode="array", tickvals=layout.tickvals, ticktext=layout.ticktext, ticklabelposition="inside top",
-        ticklabeloverflow="allow", ticks="", showgrid=False, zeroline=False, showline=False,
-        range=[0, layout.total + TOP_PAD_UNITS], fixedrange=True, title_text="", automargin=False)})
+    fig.update_layout(
+        {
+            axis: dict(
+                tickmode="array",
+                tickvals=layout.tickvals,
+                ticktext=layout.ticktext,
+                ticklabelposition="inside top",
+                ticklabeloverflow="allow",
+                ticks="",
+                showgrid=False,
+                zeroline=False,
+                showline=False,
+                range=[0, layout.total + TOP_PAD_UNITS],
+                fixedrange=True,
+                title_text="",
+                automargin=False,
+            )
+        }
+    )
     meta = dict(fig.layout.meta or {})
-    meta["rows"] = dict(axis=axis, bounds=layout.bounds, total=layout.total, extra_px=extra_px,
-                        labels=list(layout.labels), headers=list(layout.headers), mark_y=layout.mark_y)
+    meta["rows"] = dict(
+        axis=axis,
+        bounds=layout.bounds,
+        total=layout.total,
+        extra_px=extra_px,
+        labels=list(layout.labels),
+        headers=list(layout.headers),
+        mark_y=layout.mark_y,
+    )
     fig.update_layout(meta=meta)
     return math.ceil((layout.total + TOP_PAD_UNITS) * UNIT_PX) + MARGIN["t"] + MARGIN["b"] + extra_px
 
 
 # ------------------------------------------------------------------------------------------ small multiples
 
-PANEL_GAP_PX = 58     # between stacked panels: one panel's x tick labels, then the next panel's title
-PANEL_TITLE_PX = 24   # room above the first panel for its title
-PANEL_AXIS_PX = 28    # room below the last panel for its x tick labels
+PANEL_GAP_PX = 58  # between stacked panels: one panel's x tick labels, then the next panel's title
+PANEL_TITLE_PX = 24  # room above the first panel for its title
+PANEL_AXIS_PX = 28  # room below the last panel for its x tick labels
 
 
 def stacked_panels(titles: Sequence[str], panel_px: int | Sequence[int]) -> tuple[go.Figure, int, dict]:
@@ -258,23 +348,41 @@ def stacked_panels(titles: Sequence[str], panel_px: int | Sequence[int]) -> tupl
     `panel_px`: one height for every panel, or one per panel. Returns (figure, height in px, margin for style())."""
     n = max(1, len(titles))
     heights = [panel_px] * n if isinstance(panel_px, int) else list(panel_px)
-    wrapped = ["<br>".join(plain_text.for_plotly(line) for line in text.wrap(t, LABEL_WRAP_PX, FONT_PX, bold=True))
-               for t in titles]
+    wrapped = [
+        "<br>".join(plain_text.for_plotly(line) for line in text.wrap(t, LABEL_WRAP_PX, FONT_PX, bold=True))
+        for t in titles
+    ]
     extra = [math.ceil(w.count("<br>") * FONT_PX * text.LINE_HEIGHT) for w in wrapped]  # titles over two lines
     gaps = [PANEL_GAP_PX + e for e in extra[1:]]
     plot_px = sum(heights) + sum(gaps)
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=n, cols=1, shared_xaxes=True, vertical_spacing=0,
-                        row_heights=[h / plot_px for h in heights] if n > 1 else None)
+    fig = make_subplots(
+        rows=n,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0,
+        row_heights=[h / plot_px for h in heights] if n > 1 else None,
+    )
     top = plot_px
     for i, (title, h) in enumerate(zip(wrapped, heights), 1):  # domains by hand: gaps differ with the titles
         suffix = "" if i == 1 else str(i)
         fig.layout[f"yaxis{suffix}"].domain = [(top - h) / plot_px, top / plot_px]
         top -= h + (gaps[i - 1] if i - 1 < len(gaps) else 0)
-        fig.add_annotation(text=f"<b>{title}</b>", xref=f"x{suffix} domain", yref=f"y{suffix} domain", x=0, y=1,
-                           xanchor="left", yanchor="bottom", yshift=4, showarrow=False, align="left",
-                           font=dict(size=FONT_PX), name="panel-title")
+        fig.add_annotation(
+            text=f"<b>{title}</b>",
+            xref=f"x{suffix} domain",
+            yref=f"y{suffix} domain",
+            x=0,
+            y=1,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=4,
+            showarrow=False,
+            align="left",
+            font=dict(size=FONT_PX),
+            name="panel-title",
+        )
     fig.update_xaxes(showticklabels=True)
     fig.update_layout(meta={"panels": dict(count=n, heights=heights, gaps=gaps)})
     margin = dict(t=MARGIN["t"] + PANEL_TITLE_PX + extra[0], b=MARGIN["b"] + PANEL_AXIS_PX)
@@ -282,6 +390,7 @@ def stacked_panels(titles: Sequence[str], panel_px: int | Sequence[int]) -> tupl
 
 
 # ------------------------------------------------------------------------------------------ reading a figure back
+
 
 def row_labels(fig: go.Figure, axis: str = "yaxis") -> list[str]:
     """The row labels of a labelled-rows chart, top to bottom, as plain text (tags and line breaks removed)."""

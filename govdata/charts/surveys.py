@@ -4,21 +4,36 @@ Percentages carry a 95% Wilson interval where the base n is published; where it 
 and the notes say so. Figures a source gives only in words ('a third', 'just under half') stay in the data table of
 the query but are not plotted. Titles and summaries are computed from the data plotted.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers, vocabulary
-from govdata.charts.base import (NEUTRAL, OTHER_COLOUR, PALETTE, SERIES_COLOURS, apply_rows, empty_spec,
-                                 figure_spec, frame_of, rows, stacked_panels, time_axis)
+from govdata.charts.base import (
+    NEUTRAL,
+    OTHER_COLOUR,
+    PALETTE,
+    SERIES_COLOURS,
+    apply_rows,
+    empty_spec,
+    figure_spec,
+    frame_of,
+    rows,
+    stacked_panels,
+    time_axis,
+)
 from govdata.figures import FigureSpec, Source, sources_from
 from govdata.queries.base import QueryResult
 from govdata.stats import wilson_pct
 
 POLARITY_COLOUR = {"negative": PALETTE[5], "positive": PALETTE[0], "neutral": NEUTRAL}
-POLARITY_LABEL = {"negative": "Share lacking the practice", "positive": "Share with the practice",
-                  "neutral": "Share (no good/bad direction)"}
+POLARITY_LABEL = {
+    "negative": "Share lacking the practice",
+    "positive": "Share with the practice",
+    "neutral": "Share (no good/bad direction)",
+}
 # Responses that express trust or confidence (polls word this differently; distrust/oppose answers are left out).
 TRUST_RESPONSES = ("trust", "high", "high trust", "high (4-5 of 5)", "very/moderately trustworthy")
 NO_CI_NOTE = "Hollow points: the base n was not published, so no confidence interval can be drawn."
@@ -45,14 +60,14 @@ def _short_survey(row) -> str:
 
 
 CITE_COLUMNS = ["cite_publisher", "cite_author", "cite_title", "cite_published", "accessed", "cite_licence"]
-RESPONSE_TOPIC = "Response"   # response counts and rates: shares of all authorities, not of respondents
+RESPONSE_TOPIC = "Response"  # response counts and rates: shares of all authorities, not of respondents
 
 
 def _data_date(frame: pd.DataFrame) -> str:
     """What the figures shown run to, ISO: the latest end of fieldwork, else publication date, else the date a
     figure is placed at (timeline rows)."""
     when = pd.to_datetime(frame["figure_date"])
-    for column in ("published", "fieldwork_end"):   # later columns take precedence
+    for column in ("published", "fieldwork_end"):  # later columns take precedence
         if column in frame:
             when = pd.to_datetime(frame[column]).fillna(when)
     when = when.dropna()
@@ -65,11 +80,18 @@ def part_with_n_empty(frame: pd.DataFrame, polarity: str) -> bool:
 
 
 def _error_x(frame: pd.DataFrame) -> dict:
-    return dict(type="data", symmetric=False, array=(frame["ci_high"] - frame["value_pct"]).fillna(0).tolist(),
-                arrayminus=(frame["value_pct"] - frame["ci_low"]).fillna(0).tolist(), thickness=1.5, width=4)
+    return dict(
+        type="data",
+        symmetric=False,
+        array=(frame["ci_high"] - frame["value_pct"]).fillna(0).tolist(),
+        arrayminus=(frame["value_pct"] - frame["ci_low"]).fillna(0).tolist(),
+        thickness=1.5,
+        width=4,
+    )
 
 
 # ------------------------------------------------------------------------------------------ council surveys
+
 
 def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -> FigureSpec:
     """Dot chart of council survey percentages by indicator, coloured by polarity, with Wilson 95% intervals."""
@@ -79,8 +101,14 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
     responses = int((raw["value_pct"].notna() & is_response).sum())
     frame = raw[raw["value_pct"].notna() & ~is_response]
     if frame.empty:
-        return empty_spec("surveys-results", "No council survey percentages match these filters", "Choose another filter value",
-                          pd.DataFrame(), [], result)
+        return empty_spec(
+            "surveys-results",
+            "No council survey percentages match these filters",
+            "Choose another filter value",
+            pd.DataFrame(),
+            [],
+            result,
+        )
     frame = _with_ci(frame)
     frame["survey"] = frame.apply(_short_survey, axis=1)
     frame["label"] = frame["indicator"] + " (" + frame["survey"] + ")"
@@ -95,17 +123,27 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
             part = frame[(frame["polarity"] == polarity) & (frame["base_n"].notna() == has_n)]
             if part.empty:
                 continue
-            fig.add_trace(go.Scatter(
-                x=part["value_pct"], y=part["row_y"], mode="markers",
-                # one legend entry per colour; the notes explain hollow points (base n not published)
-                name=POLARITY_LABEL[polarity], legendgroup=polarity,
-                showlegend=has_n or part_with_n_empty(frame, polarity),
-                marker=dict(size=11, color=POLARITY_COLOUR[polarity], symbol="circle" if has_n else "circle-open",
-                            line=dict(width=2)),
-                error_x=_error_x(part) if has_n else None,
-                customdata=part[["value_text", "source_url", "base_n", "label"]].astype(str).values,
-                hovertemplate="%{customdata[3]}<br><b>%{x}%</b> (n=%{customdata[2]})<br>“%{customdata[0]}”"
-                              "<br>%{customdata[1]}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=part["value_pct"],
+                    y=part["row_y"],
+                    mode="markers",
+                    # one legend entry per colour; the notes explain hollow points (base n not published)
+                    name=POLARITY_LABEL[polarity],
+                    legendgroup=polarity,
+                    showlegend=has_n or part_with_n_empty(frame, polarity),
+                    marker=dict(
+                        size=11,
+                        color=POLARITY_COLOUR[polarity],
+                        symbol="circle" if has_n else "circle-open",
+                        line=dict(width=2),
+                    ),
+                    error_x=_error_x(part) if has_n else None,
+                    customdata=part[["value_text", "source_url", "base_n", "label"]].astype(str).values,
+                    hovertemplate="%{customdata[3]}<br><b>%{x}%</b> (n=%{customdata[2]})<br>“%{customdata[0]}”"
+                    "<br>%{customdata[1]}<extra></extra>",
+                )
+            )
     fig.update_xaxes(title_text="% of respondents", range=[0, 100], ticksuffix="%", side="top")
     height = apply_rows(fig, layout, extra_px=44)
 
@@ -113,46 +151,97 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
     if not gaps.empty:
         latest = gaps[gaps["figure_date"] == gaps["figure_date"].max()]
         top = latest.loc[latest["value_pct"].idxmax()]
-        title = (f"{top['indicator']}: {numbers.pct_text(top['value_pct'])} of respondents in the {top['survey']} survey, "
-                 f"the largest reported gap in its latest survey")
+        title = (
+            f"{top['indicator']}: {numbers.pct_text(top['value_pct'])} of respondents in the {top['survey']} survey, "
+            f"the largest reported gap in its latest survey"
+        )
     else:
         top = frame.loc[frame["value_pct"].idxmax()]
-        title = f"{top['indicator']}: {numbers.pct_text(top['value_pct'])} of respondents ({top['survey']}), the highest figure shown"
+        title = (
+            f"{top['indicator']}: {numbers.pct_text(top['value_pct'])} of respondents ({top['survey']}), "
+            "the highest figure shown"
+        )
     # The same indicator reported with different values by different outlets.
     disagree = frame.groupby(["survey_id", "indicator"])["value_pct"].agg(lambda s: sorted(set(s)))
     disagree = disagree[disagree.map(len) > 1]
     with_ci = int(frame["ci_low"].notna().sum())
     surveys = frame.drop_duplicates("survey_id")
-    summary = (f"{len(frame)} published percentages from {len(surveys)} survey(s) "
-               f"({', '.join(surveys['survey'])}){' on ' + topic if topic else ''}; {with_ci} carry a 95% interval "
-               f"from the base n and {len(frame) - with_ci} have no published base.")
+    summary = (
+        f"{len(frame)} published percentages from {len(surveys)} survey(s) "
+        f"({', '.join(surveys['survey'])}){' on ' + topic if topic else ''}; {with_ci} carry a 95% interval "
+        f"from the base n and {len(frame) - with_ci} have no published base."
+    )
     if len(disagree):
-        summary += " Outlets disagree on " + "; ".join(
-            f"'{ind}' ({' vs '.join(numbers.pct_text(v) for v in vals)})" for (_, ind), vals in disagree.items()) + "."
+        summary += (
+            " Outlets disagree on "
+            + "; ".join(
+                f"'{ind}' ({' vs '.join(numbers.pct_text(v) for v in vals)})" for (_, ind), vals in disagree.items()
+            )
+            + "."
+        )
     notes = [CI_NOTE]
     if with_ci < len(frame):
         notes.append(NO_CI_NOTE)
     if words_only:
-        notes.append(f"{words_only} figure(s) reported only in words (e.g. 'a third') are in the data table, not plotted.")
+        notes.append(
+            f"{words_only} figure(s) reported only in words (e.g. 'a third') are in the data table, not plotted."
+        )
     if responses:
-        notes.append(f"{responses} response rate(s) (shares of all authorities, not of respondents) are in the data "
-                     "table, not plotted on this axis.")
+        notes.append(
+            f"{responses} response rate(s) (shares of all authorities, not of respondents) are in the data "
+            "table, not plotted on this axis."
+        )
     notes.append("Question wordings marked 'Paraphrase' are reconstructed from press coverage, not the survey's own.")
-    notes.append("Survey results were transcribed from press and blog coverage of each survey; check the primary "
-                 "report before quoting.")
-    data = frame[["survey_id", "survey_name", "publisher", "topic", "indicator", "polarity", "question", "value_pct",
-                  "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis", "source_url", "notes"]
-                 + CITE_COLUMNS]
-    subtitle = (f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
-                f"councils or staff, {_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
-    return figure_spec("surveys-results", title, subtitle, fig, data, summary, sources_from(frame), result, notes,
-                 height=height, data_date=_data_date(frame))
+    notes.append(
+        "Survey results were transcribed from press and blog coverage of each survey; check the primary "
+        "report before quoting."
+    )
+    data = frame[
+        [
+            "survey_id",
+            "survey_name",
+            "publisher",
+            "topic",
+            "indicator",
+            "polarity",
+            "question",
+            "value_pct",
+            "base_n",
+            "ci_low",
+            "ci_high",
+            "value_text",
+            "figure_date",
+            "date_basis",
+            "source_url",
+            "notes",
+        ]
+        + CITE_COLUMNS
+    ]
+    subtitle = (
+        f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
+        f"councils or staff, {_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}"
+    )
+    return figure_spec(
+        "surveys-results",
+        title,
+        subtitle,
+        fig,
+        data,
+        summary,
+        sources_from(frame),
+        result,
+        notes,
+        height=height,
+        data_date=_data_date(frame),
+    )
 
 
 # --------------------------------------------------------------------------------------------- trust polls
 
-def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | None = None,
-                pollster: str | None = None) -> FigureSpec:
+
+def trust_chart(
+    result: QueryResult | pd.DataFrame, organisation_type: str | None = None, pollster: str | None = None
+) -> FigureSpec:
     """Trust in organisations' handling of personal data over time: one line per poll series (same publisher,
     pollster, question, organisation and answer), coloured by organisation type, Wilson intervals where n known."""
     raw = frame_of(result).copy()
@@ -160,18 +249,32 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
     undated = int(frame["figure_date"].isna().sum())
     frame = frame[frame["figure_date"].notna()]
     if frame.empty:
-        return empty_spec("surveys-trust", "No dated trust figures match these filters", "Choose another filter value",
-                          pd.DataFrame(), [], result)
+        return empty_spec(
+            "surveys-trust",
+            "No dated trust figures match these filters",
+            "Choose another filter value",
+            pd.DataFrame(),
+            [],
+            result,
+        )
     frame = _with_ci(frame)
     frame["figure_date"] = pd.to_datetime(frame["figure_date"])
-    frame["series"] = (frame["organisation"] + " — " + frame["pollster"].where(frame["pollster"] != "Not stated",
-                       "pollster not stated") + " for " + frame["publisher"] + " (" + frame["response"] + ")")
+    frame["series"] = (
+        frame["organisation"]
+        + " — "
+        + frame["pollster"].where(frame["pollster"] != "Not stated", "pollster not stated")
+        + " for "
+        + frame["publisher"]
+        + " ("
+        + frame["response"]
+        + ")"
+    )
     # One colour per organisation type, for the types with most figures; any beyond the palette share grey
     # (named in a note), so the chart never repeats a colour. Picking one type above shows it alone.
     counts = frame["organisation_type"].value_counts()
     types = sorted(counts.index, key=lambda t: (-int(counts[t]), t))
-    coloured = types[:len(SERIES_COLOURS)]
-    grey = sorted(types[len(SERIES_COLOURS):])
+    coloured = types[: len(SERIES_COLOURS)]
+    grey = sorted(types[len(SERIES_COLOURS) :])
     grey_label = f"Other organisation types ({len(grey)})"
     legend_name = {t: (t if t in coloured else grey_label) for t in types}
     colour = {t: (SERIES_COLOURS[coloured.index(t)] if t in coloured else OTHER_COLOUR) for t in types}
@@ -183,19 +286,39 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
     for (otype, _series, _question), part in frame.groupby(["organisation_type", "series", "question"], sort=False):
         has_n = part["base_n"].notna()
         name = legend_name[otype]
-        fig.add_trace(go.Scatter(
-            x=part["figure_date"], y=part["value_pct"], mode="lines+markers" if len(part) > 1 else "markers",
-            name=name, legendgroup=name, showlegend=name not in shown_types,
-            line=dict(color=colour[otype], width=2),
-            marker=dict(size=10, color=colour[otype], line=dict(width=2),
-                        symbol=["circle" if h else "circle-open" for h in has_n]),
-            error_y=dict(type="data", symmetric=False, array=(part["ci_high"] - part["value_pct"]).fillna(0).tolist(),
-                         arrayminus=(part["value_pct"] - part["ci_low"]).fillna(0).tolist(), thickness=1.2, width=3),
-            customdata=part[["organisation", "pollster", "publisher", "question", "response", "value_text",
-                             "date_basis"]].astype(str).values,
-            hovertemplate="<b>%{customdata[0]}</b>: %{y}% (%{customdata[4]})<br>%{customdata[1]} for "
-                          "%{customdata[2]}<br>%{customdata[3]}<br>“%{customdata[5]}”<br>"
-                          "dated by %{customdata[6]}<extra>" + otype + "</extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=part["figure_date"],
+                y=part["value_pct"],
+                mode="lines+markers" if len(part) > 1 else "markers",
+                name=name,
+                legendgroup=name,
+                showlegend=name not in shown_types,
+                line=dict(color=colour[otype], width=2),
+                marker=dict(
+                    size=10,
+                    color=colour[otype],
+                    line=dict(width=2),
+                    symbol=["circle" if h else "circle-open" for h in has_n],
+                ),
+                error_y=dict(
+                    type="data",
+                    symmetric=False,
+                    array=(part["ci_high"] - part["value_pct"]).fillna(0).tolist(),
+                    arrayminus=(part["value_pct"] - part["ci_low"]).fillna(0).tolist(),
+                    thickness=1.2,
+                    width=3,
+                ),
+                customdata=part[
+                    ["organisation", "pollster", "publisher", "question", "response", "value_text", "date_basis"]
+                ]
+                .astype(str)
+                .values,
+                hovertemplate="<b>%{customdata[0]}</b>: %{y}% (%{customdata[4]})<br>%{customdata[1]} for "
+                "%{customdata[2]}<br>%{customdata[3]}<br>“%{customdata[5]}”<br>"
+                "dated by %{customdata[6]}<extra>" + otype + "</extra>",
+            )
+        )
         shown_types.add(name)
     fig.update_yaxes(title_text="% of adults", range=[0, 100], ticksuffix="%")
     fig.update_xaxes(title_text="")
@@ -210,45 +333,95 @@ def trust_chart(result: QueryResult | pd.DataFrame, organisation_type: str | Non
     scope = (organisation_type or "organisations").lower() if organisation_type else "organisations"
     if changes:
         _, first, last = max(changes, key=lambda c: c[0])
-        verb = "fell" if last["value_pct"] < first["value_pct"] else "rose" if last["value_pct"] > first[
-            "value_pct"] else "held"
-        title = (f"Trust in {first['organisation']} {verb} from {numbers.pct_text(first['value_pct'])} "
-                 f"({_year(first['figure_date'])}) to {numbers.pct_text(last['value_pct'])} ({_year(last['figure_date'])}) "
-                 f"in the {first['publisher']} series ({first['pollster']})")
+        verb = (
+            "fell"
+            if last["value_pct"] < first["value_pct"]
+            else "rose"
+            if last["value_pct"] > first["value_pct"]
+            else "held"
+        )
+        title = (
+            f"Trust in {first['organisation']} {verb} from {numbers.pct_text(first['value_pct'])} "
+            f"({_year(first['figure_date'])}) to {numbers.pct_text(last['value_pct'])} ({_year(last['figure_date'])}) "
+            f"in the {first['publisher']} series ({first['pollster']})"
+        )
     else:
         top = frame.loc[frame["value_pct"].idxmax()]
         low = frame.loc[frame["value_pct"].idxmin()]
-        title = (f"Published trust figures for {scope} range from {numbers.pct_text(low['value_pct'])} ({low['organisation']}, "
-                 f"{_year(low['figure_date'])}) to {numbers.pct_text(top['value_pct'])} ({top['organisation']}, "
-                 f"{_year(top['figure_date'])})")
-    summary = (f"{len(frame)} dated trust figures from {frame['publisher'].nunique()} publisher(s) and "
-               f"{frame['pollster'].nunique()} pollster label(s) between {_year(frame['figure_date'].min())} and "
-               f"{_year(frame['figure_date'].max())}"
-               f"{' for ' + organisation_type if organisation_type else ''}"
-               f"{' by ' + pollster if pollster else ''}; {int(frame['ci_low'].notna().sum())} have a published base n.")
-    notes = ["Lines join only the same question, answer and organisation from the same publisher; wording differs "
-             "between pollsters, so compare levels across pollsters with care.", CI_NOTE]
+        title = (
+            f"Published trust figures for {scope} range from {numbers.pct_text(low['value_pct'])} "
+            f"({low['organisation']}, "
+            f"{_year(low['figure_date'])}) to {numbers.pct_text(top['value_pct'])} ({top['organisation']}, "
+            f"{_year(top['figure_date'])})"
+        )
+    summary = (
+        f"{len(frame)} dated trust figures from {frame['publisher'].nunique()} publisher(s) and "
+        f"{frame['pollster'].nunique()} pollster label(s) between {_year(frame['figure_date'].min())} and "
+        f"{_year(frame['figure_date'].max())}"
+        f"{' for ' + organisation_type if organisation_type else ''}"
+        f"{' by ' + pollster if pollster else ''}; {int(frame['ci_low'].notna().sum())} have a published base n."
+    )
+    notes = [
+        "Lines join only the same question, answer and organisation from the same publisher; wording differs "
+        "between pollsters, so compare levels across pollsters with care.",
+        CI_NOTE,
+    ]
     if frame["ci_low"].isna().any():
         notes.append(NO_CI_NOTE)
     if undated:
         notes.append(f"{undated} trust figure(s) whose date the source does not give are not plotted.")
     if grey:
-        notes.append(f"Grey: {', '.join(grey)} (the {len(SERIES_COLOURS)} organisation types with most figures "
-                     "have a colour each; choose an organisation type to see one alone).")
+        notes.append(
+            f"Grey: {', '.join(grey)} (the {len(SERIES_COLOURS)} organisation types with most figures "
+            "have a colour each; choose an organisation type to see one alone)."
+        )
     notes.append("Points sit at the fieldwork midpoint, else the publication date; year-only sources at mid-year.")
-    data = frame[["poll_id", "poll_name", "publisher", "pollster", "organisation", "organisation_type", "question",
-                  "response", "value_pct", "base_n", "ci_low", "ci_high", "value_text", "figure_date", "date_basis",
-                  "source_url", "notes"] + CITE_COLUMNS]
-    subtitle = ("Share of adults who trust or have high confidence in an organisation's handling of personal data, "
-                f"{_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}")
-    return figure_spec("surveys-trust", title, subtitle, fig, data, summary, sources_from(frame), result, notes,
-                 data_date=_data_date(frame))
+    data = frame[
+        [
+            "poll_id",
+            "poll_name",
+            "publisher",
+            "pollster",
+            "organisation",
+            "organisation_type",
+            "question",
+            "response",
+            "value_pct",
+            "base_n",
+            "ci_low",
+            "ci_high",
+            "value_text",
+            "figure_date",
+            "date_basis",
+            "source_url",
+            "notes",
+        ]
+        + CITE_COLUMNS
+    ]
+    subtitle = (
+        "Share of adults who trust or have high confidence in an organisation's handling of personal data, "
+        f"{_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}"
+    )
+    return figure_spec(
+        "surveys-trust",
+        title,
+        subtitle,
+        fig,
+        data,
+        summary,
+        sources_from(frame),
+        result,
+        notes,
+        data_date=_data_date(frame),
+    )
 
 
 # ------------------------------------------------------------------------------------------ linked timeline
 
-def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local government", *,
-                   incident_sources: list[Source] = ()) -> FigureSpec:
+
+def timeline_chart(
+    result: QueryResult | pd.DataFrame, sector: str = "Local government", *, incident_sources: list[Source] = ()
+) -> FigureSpec:
     """Three panels on one shared time axis: ICO incidents per year for `sector`, council survey figures, polls.
 
     `incident_sources`: the provenance Source(s) of the incident counts (a sample says so). Survey, poll and
@@ -256,27 +429,56 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
     label, watermark and per-row data_status say exactly that."""
     frame = frame_of(result).copy()
     if frame.empty:
-        return empty_spec("surveys-timeline", "No incident, survey or poll figures match these filters", "Choose another filter value",
-                          pd.DataFrame(), [], result)
+        return empty_spec(
+            "surveys-timeline",
+            "No incident, survey or poll figures match these filters",
+            "Choose another filter value",
+            pd.DataFrame(),
+            [],
+            result,
+        )
     frame["figure_date"] = pd.to_datetime(frame["figure_date"])
-    fig, height, margin = stacked_panels((f"ICO incident reports, {sector}, per calendar year",
-                                          "Council information-governance surveys, % of respondents",
-                                          "Public trust polls, % of adults"), TIMELINE_PANELS_PX)
+    fig, height, margin = stacked_panels(
+        (
+            f"ICO incident reports, {sector}, per calendar year",
+            "Council information-governance surveys, % of respondents",
+            "Public trust polls, % of adults",
+        ),
+        TIMELINE_PANELS_PX,
+    )
     inc = frame[(frame["panel"] == "incidents") & frame["comparable"].astype(bool)]
     earlier = frame[(frame["panel"] == "incidents") & ~frame["comparable"].astype(bool)]
     if not inc.empty:
         full = inc["quarters"].fillna(4) >= 4
-        fig.add_trace(go.Bar(x=inc["figure_date"], y=inc["value"], name="ICO incidents (comparable quarters)",
-                             marker=dict(color=[PALETTE[0] if f else "rgba(0,114,178,0.35)" for f in full]),
-                             text=inc["label"], textposition="none",
-                             customdata=[numbers.count(int(v)) for v in inc["value"]],
-                             hovertemplate="%{text}: %{customdata} incidents<extra></extra>",
-                             width=1000 * 3600 * 24 * 250), row=1, col=1)
+        fig.add_trace(
+            go.Bar(
+                x=inc["figure_date"],
+                y=inc["value"],
+                name="ICO incidents (comparable quarters)",
+                marker=dict(color=[PALETTE[0] if f else "rgba(0,114,178,0.35)" for f in full]),
+                text=inc["label"],
+                textposition="none",
+                customdata=[numbers.count(int(v)) for v in inc["value"]],
+                hovertemplate="%{text}: %{customdata} incidents<extra></extra>",
+                width=1000 * 3600 * 24 * 250,
+            ),
+            row=1,
+            col=1,
+        )
     if not earlier.empty:
-        fig.add_trace(go.Scatter(x=earlier["figure_date"], y=earlier["value"], mode="markers",
-                                 name="Earlier published count (not comparable)",
-                                 marker=dict(symbol="diamond-open", size=12, color=NEUTRAL),
-                                 text=earlier["label"], hovertemplate="%{text}<extra></extra>"), row=1, col=1)
+        fig.add_trace(
+            go.Scatter(
+                x=earlier["figure_date"],
+                y=earlier["value"],
+                mode="markers",
+                name="Earlier published count (not comparable)",
+                marker=dict(symbol="diamond-open", size=12, color=NEUTRAL),
+                text=earlier["label"],
+                hovertemplate="%{text}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
     for panel, row in (("survey", 2), ("poll", 3)):
         part = frame[frame["panel"] == panel].copy()
         if part.empty:
@@ -288,25 +490,56 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
         colour, legend = TIMELINE_MARKS[panel]
         for i, (series, points) in enumerate(part.groupby("series", sort=False)):
             has_n = points["base_n"].notna()
-            fig.add_trace(go.Scatter(
-                x=points["figure_date"], y=points["value"], mode="markers", name=legend, legendgroup=panel,
-                showlegend=i == 0,
-                marker=dict(size=9, color=colour, line=dict(width=2),
-                            symbol=["circle" if h else "circle-open" for h in has_n]),
-                error_y=dict(type="data", symmetric=False,
-                             array=(points["ci_high"] - points["value"]).fillna(0).tolist(),
-                             arrayminus=(points["value"] - points["ci_low"]).fillna(0).tolist(), thickness=1,
-                             width=2),
-                text=points["label"], hovertemplate="%{text}: %{y}%<extra>" + series[:40] + "</extra>"),
-                row=row, col=1)
+            fig.add_trace(
+                go.Scatter(
+                    x=points["figure_date"],
+                    y=points["value"],
+                    mode="markers",
+                    name=legend,
+                    legendgroup=panel,
+                    showlegend=i == 0,
+                    marker=dict(
+                        size=9,
+                        color=colour,
+                        line=dict(width=2),
+                        symbol=["circle" if h else "circle-open" for h in has_n],
+                    ),
+                    error_y=dict(
+                        type="data",
+                        symmetric=False,
+                        array=(points["ci_high"] - points["value"]).fillna(0).tolist(),
+                        arrayminus=(points["value"] - points["ci_low"]).fillna(0).tolist(),
+                        thickness=1,
+                        width=2,
+                    ),
+                    text=points["label"],
+                    hovertemplate="%{text}: %{y}%<extra>" + series[:40] + "</extra>",
+                ),
+                row=row,
+                col=1,
+            )
         fig.update_yaxes(range=[0, 100], ticksuffix="%", row=row, col=1)
     fig.update_yaxes(title_text="incidents", rangemode="tozero", row=1, col=1)
     gdpr = pd.Timestamp(vocabulary.GDPR_START)
-    fig.update_layout(shapes=[dict(type="line", xref=f"x{a}", yref=f"y{a} domain", x0=gdpr, x1=gdpr, y0=0, y1=1,
-                                   line=dict(color=NEUTRAL, dash="dash", width=1)) for a in ("", "2", "3")])
+    fig.update_layout(
+        shapes=[
+            dict(
+                type="line",
+                xref=f"x{a}",
+                yref=f"y{a} domain",
+                x0=gdpr,
+                x1=gdpr,
+                y0=0,
+                y1=1,
+                line=dict(color=NEUTRAL, dash="dash", width=1),
+            )
+            for a in ("", "2", "3")
+        ]
+    )
     time_axis(fig)
-    fig.update_xaxes(range=[frame["figure_date"].min() - pd.Timedelta(days=200),
-                            frame["figure_date"].max() + pd.Timedelta(days=200)])
+    fig.update_xaxes(
+        range=[frame["figure_date"].min() - pd.Timedelta(days=200), frame["figure_date"].max() + pd.Timedelta(days=200)]
+    )
 
     surveys = frame[frame["panel"] == "survey"]
     polls = frame[frame["panel"] == "poll"]
@@ -314,8 +547,9 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
     parts = []
     if not full_years.empty:
         last = full_years.iloc[-1]
-        parts.append(f"{sector} reported {numbers.count(int(last['value']))} incidents to the ICO in "
-                     f"{last['figure_date'].year}")
+        parts.append(
+            f"{sector} reported {numbers.count(int(last['value']))} incidents to the ICO in {last['figure_date'].year}"
+        )
     elif not inc.empty:
         parts.append(f"{sector} incident reports cover only part years ({', '.join(inc['label'])})")
     else:
@@ -326,22 +560,57 @@ def timeline_chart(result: QueryResult | pd.DataFrame, sector: str = "Local gove
         parts.append(f"the latest trust poll from {polls['figure_date'].max().year}")
     title = parts[0] + ("; " + " and ".join(parts[1:]) if len(parts) > 1 else "")
     span = lambda f: f"{f['figure_date'].min().year}-{f['figure_date'].max().year}" if not f.empty else "none"  # noqa: E731
-    summary = (f"On one time axis: {len(inc)} year(s) of comparable ICO incident counts ({span(inc)}), "
-               f"{len(surveys)} council survey figures ({span(surveys)}) and {len(polls)} poll figures ({span(polls)}); "
-               "they measure different things, so the view shows what evidence exists when, not cause and effect.")
-    notes = ["Incidents: distinct ICO reports from comparable quarters (from Q2 2019); pale bars are part years.",
-             "Earlier published counts (e.g. ICO April 2013-March 2014) used a different recording system.",
-             "Dashed line: GDPR in force (25 May 2018).", CI_NOTE]
+    summary = (
+        f"On one time axis: {len(inc)} year(s) of comparable ICO incident counts ({span(inc)}), "
+        f"{len(surveys)} council survey figures ({span(surveys)}) and {len(polls)} poll figures ({span(polls)}); "
+        "they measure different things, so the view shows what evidence exists when, not cause and effect."
+    )
+    notes = [
+        "Incidents: distinct ICO reports from comparable quarters (from Q2 2019); pale bars are part years.",
+        "Earlier published counts (e.g. ICO April 2013-March 2014) used a different recording system.",
+        "Dashed line: GDPR in force (25 May 2018).",
+        CI_NOTE,
+    ]
     incident_sources = list(incident_sources) if not inc.empty else []
     sources = incident_sources + sources_from(frame)
     sample_part = "the incident panel (top)" if any(s.is_sample for s in incident_sources) else ""
-    data = frame[["panel", "series", "figure_date", "date_basis", "value", "unit", "label", "base_n", "quarters",
-                  "comparable", "data_status", "publisher", "source_url"] + CITE_COLUMNS]
-    notes.append("Hollow points: base n not published (no interval). Each point's series is named in the data "
-                 "table (and on screen when you point at it).")
-    spec = figure_spec("surveys-timeline", title, f"{sector}: ICO incident reports beside council survey and public-trust "
-                 "figures, on one time axis", fig, data, summary, sources, result, notes, height=height,
-                 margin=margin, data_date=_data_date(frame), sample_part=sample_part)
+    data = frame[
+        [
+            "panel",
+            "series",
+            "figure_date",
+            "date_basis",
+            "value",
+            "unit",
+            "label",
+            "base_n",
+            "quarters",
+            "comparable",
+            "data_status",
+            "publisher",
+            "source_url",
+        ]
+        + CITE_COLUMNS
+    ]
+    notes.append(
+        "Hollow points: base n not published (no interval). Each point's series is named in the data "
+        "table (and on screen when you point at it)."
+    )
+    spec = figure_spec(
+        "surveys-timeline",
+        title,
+        f"{sector}: ICO incident reports beside council survey and public-trust figures, on one time axis",
+        fig,
+        data,
+        summary,
+        sources,
+        result,
+        notes,
+        height=height,
+        margin=margin,
+        data_date=_data_date(frame),
+        sample_part=sample_part,
+    )
     if sample_part:
         # the "SAMPLE DATA" watermark belongs on the simulated panel only: the survey and poll panels are real
         for image in spec.figure.layout.images:

@@ -5,6 +5,7 @@ Plotly draws text without wrapping it, so every multi-line label is wrapped here
 file Chromium draws with (Debian's fonts-dejavu-core, installed with chromium by run.py); without that file a
 conservative estimate (0.62 em a character, wider than DejaVu's average) is used so text still fits.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """Running named, parameterised SQL and keeping the query text beside its result ("show query")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -3,6 +3,7 @@
 The one home of these three questions: filter choices, period pickers, the what-if model and the sample banner all
 ask here. Counts are sums over the ETL's pre-aggregated incidents_quarterly table (etl/aggregates.py).
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -19,8 +20,9 @@ ORDER BY incidents DESC, sector
 """
 
 
-@named_query("sectors", "Sectors with incidents (comparable quarters unless asked) and their counts, largest first",
-             SECTORS_SQL)
+@named_query(
+    "sectors", "Sectors with incidents (comparable quarters unless asked) and their counts, largest first", SECTORS_SQL
+)
 def sectors(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) -> QueryResult:
     """Every sector with incidents in scope (comparable quarters only unless `comparable_only` is False), with its
     incident count, largest first."""
@@ -37,8 +39,7 @@ ORDER BY year, quarter
 """
 
 
-@named_query("quarters", "Calendar quarters present (comparable only unless asked), with incident counts",
-             QUARTERS_SQL)
+@named_query("quarters", "Calendar quarters present (comparable only unless asked), with incident counts", QUARTERS_SQL)
 def quarters(con: duckdb.DuckDBPyConnection, comparable_only: bool = True) -> QueryResult:
     """Each calendar quarter in scope, oldest first: year, quarter, period_start, comparable, incidents."""
     return run(con, QUARTERS_SQL, (bool(comparable_only),))

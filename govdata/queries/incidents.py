@@ -4,6 +4,7 @@ Every function takes a DuckDB cursor first and returns a QueryResult (data + SQL
 bound as parameters; the only identifier ever placed in SQL text is a breakdown column from
 vocabulary.BREAKDOWNS (checked by _breakdown_column).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -43,8 +44,10 @@ def is_others(group: str) -> bool:
 def _fold(column: str, keep: str, label: str) -> str:
     """SQL for `column` with values outside the list parameter `keep` renamed to parameter `label` (an empty
     list keeps every value)."""
-    return (f"CASE WHEN len({keep}::VARCHAR[]) = 0 OR list_contains({keep}::VARCHAR[], {column}) "
-            f"THEN {column} ELSE {label} END")
+    return (
+        f"CASE WHEN len({keep}::VARCHAR[]) = 0 OR list_contains({keep}::VARCHAR[], {column}) "
+        f"THEN {column} ELSE {label} END"
+    )
 
 
 def top_groups(frame, top: int, *, complete_only: bool = True) -> list[str]:
@@ -86,8 +89,10 @@ def _trend_sql(column: str | None, rolling: bool) -> str:
         rolling_sql = f""",
                CASE WHEN count(*) OVER w = {ROLLING_QUARTERS} THEN avg(g.incidents) OVER w END
                    AS rolling_mean_4q"""
-        window = (f"WINDOW w AS (PARTITION BY g.grp ORDER BY g.period_start "
-                  f"ROWS BETWEEN {ROLLING_QUARTERS - 1} PRECEDING AND CURRENT ROW)")
+        window = (
+            f"WINDOW w AS (PARTITION BY g.grp ORDER BY g.period_start "
+            f"ROWS BETWEEN {ROLLING_QUARTERS - 1} PRECEDING AND CURRENT ROW)"
+        )
     return f"""
         WITH base AS (
             SELECT year, CASE WHEN $1 = 'year' THEN 0 ELSE quarter END AS q, {group_expr} AS grp, incidents
@@ -130,15 +135,26 @@ TREND_SQL: dict[tuple[str | None, bool], str] = {}
 for _column in (None, *vocabulary.BREAKDOWNS):
     for _rolling in (False, True):
         TREND_SQL[(_column, _rolling)] = _trend_sql(_column, _rolling)
-        register("incident_trend" + (f"_by_{_column}" if _column else "") + ("_rolling" if _rolling else ""),
-                 "Incidents per quarter or year" + (f" by {vocabulary.BREAKDOWNS[_column].lower()}" if _column else "")
-                 + ", with shares and change on a year earlier" + (", 4-quarter rolling mean" if _rolling else ""),
-                 TREND_SQL[(_column, _rolling)], __name__)
+        register(
+            "incident_trend" + (f"_by_{_column}" if _column else "") + ("_rolling" if _rolling else ""),
+            "Incidents per quarter or year"
+            + (f" by {vocabulary.BREAKDOWNS[_column].lower()}" if _column else "")
+            + ", with shares and change on a year earlier"
+            + (", 4-quarter rolling mean" if _rolling else ""),
+            TREND_SQL[(_column, _rolling)],
+            __name__,
+        )
 
 
-def incident_trend(con: duckdb.DuckDBPyConnection, period: str = "quarter", breakdown: str | None = None,
-                   sectors: Sequence[str] = (), comparable_only: bool = True,
-                   rolling: bool = False, top: int | None = None) -> QueryResult:
+def incident_trend(
+    con: duckdb.DuckDBPyConnection,
+    period: str = "quarter",
+    breakdown: str | None = None,
+    sectors: Sequence[str] = (),
+    comparable_only: bool = True,
+    rolling: bool = False,
+    top: int | None = None,
+) -> QueryResult:
     """Incidents per quarter or year, split by `breakdown` (a vocabulary.BREAKDOWNS column, or None for totals).
 
     Filters: `sectors` (empty = all), `comparable_only` (drop Q1 2019, default). Every period x group pair is
@@ -165,10 +181,16 @@ def _with_numbers(result: QueryResult) -> QueryResult:
     frame = result.data
     frame.insert(0, "period", [quarters.label(y, q) for y, q in zip(frame["year"], frame["quarter"])])
     # Shares and changes from the integer counts, rounded once (the SQL returns counts only).
-    frame.insert(frame.columns.get_loc("period_total") + 1, "share_pct",
-                 numbers.percent_column(frame["incidents"], frame["period_total"]))
-    frame.insert(frame.columns.get_loc("incidents_year_earlier") + 1, "change_pct",
-                 numbers.change_column(frame["incidents"], frame["incidents_year_earlier"]))
+    frame.insert(
+        frame.columns.get_loc("period_total") + 1,
+        "share_pct",
+        numbers.percent_column(frame["incidents"], frame["period_total"]),
+    )
+    frame.insert(
+        frame.columns.get_loc("incidents_year_earlier") + 1,
+        "change_pct",
+        numbers.change_column(frame["incidents"], frame["incidents_year_earlier"]),
+    )
     if "rolling_mean_4q" in frame:
         frame["rolling_mean_4q"] = numbers.rounded_column(frame["rolling_mean_4q"], numbers.ESTIMATE_PLACES)
     return result
@@ -237,8 +259,12 @@ HEADLINE_SQL = """
     """
 
 
-@named_query("incidents_headline_figures", "Latest comparable quarter and latest complete year: incidents, change "
-             "on a year earlier, cyber share, share reported within 72 hours", HEADLINE_SQL)
+@named_query(
+    "incidents_headline_figures",
+    "Latest comparable quarter and latest complete year: incidents, change "
+    "on a year earlier, cyber share, share reported within 72 hours",
+    HEADLINE_SQL,
+)
 def headline_figures(con: duckdb.DuckDBPyConnection, sectors: Sequence[str] = ()) -> QueryResult:
     """Headline figures for the latest comparable quarter and the latest complete (four-quarter) year.
 
@@ -269,8 +295,12 @@ for _column, _sql in LEGACY_SQL.items():
     register(f"incidents_legacy_by_{_column}", f"The ICO's older quarterly tables summed by {_column}", _sql, __name__)
 
 
-def legacy_counts(con: duckdb.DuckDBPyConnection, breakdown: str = "incident_category",
-                  sectors: Sequence[str] = (), top: int | None = None) -> QueryResult:
+def legacy_counts(
+    con: duckdb.DuckDBPyConnection,
+    breakdown: str = "incident_category",
+    sectors: Sequence[str] = (),
+    top: int | None = None,
+) -> QueryResult:
     """The ICO's older quarterly tables (financial-year quarters), summed by `breakdown` ('incident_category' or
     'incident_type'), filtered by `sectors` (empty = all). Columns: fy_label, fy_quarter, period (e.g.
     '2019-20 Q1'), period_start, year, quarter (calendar), group, incidents. `top` folds small groups as in

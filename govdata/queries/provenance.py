@@ -1,4 +1,5 @@
 """Where the numbers come from: the provenance table, build facts, chart source lines and the schema summary."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ ORDER BY source, file
 """
 
 
-@named_query("provenance", "Every source loaded by the last build, with file hash, row counts and load report",
-             PROVENANCE_SQL)
+@named_query(
+    "provenance", "Every source loaded by the last build, with file hash, row counts and load report", PROVENANCE_SQL
+)
 def provenance(con: duckdb.DuckDBPyConnection) -> QueryResult:
     return run(con, PROVENANCE_SQL)
 
@@ -42,8 +44,12 @@ ORDER BY file
 """
 
 
-@named_query("chart_sources", "Publisher, title, licence, publication date, the period the data runs to and the "
-             "sample flag of one source, for the source line printed on charts", SOURCES_SQL)
+@named_query(
+    "chart_sources",
+    "Publisher, title, licence, publication date, the period the data runs to and the "
+    "sample flag of one source, for the source line printed on charts",
+    SOURCES_SQL,
+)
 def chart_sources(con: duckdb.DuckDBPyConnection, source: str = ICO_SOURCE) -> QueryResult:
     return run(con, SOURCES_SQL, (source,))
 
@@ -60,10 +66,18 @@ def _date_text(value) -> str:
 
 def to_sources(result: QueryResult) -> list[Source]:
     """The chart Source objects for the rows of chart_sources()."""
-    return [Source(publisher=row.publisher, title=row.title, url=row.source_url, licence=row.licence,
-                   release_date=_date_text(row.release_date), is_sample=bool(row.is_sample),
-                   data_to=quarters.text(_date_text(getattr(row, "data_to", None))))
-            for row in result.data.itertuples(index=False)]
+    return [
+        Source(
+            publisher=row.publisher,
+            title=row.title,
+            url=row.source_url,
+            licence=row.licence,
+            release_date=_date_text(row.release_date),
+            is_sample=bool(row.is_sample),
+            data_to=quarters.text(_date_text(getattr(row, "data_to", None))),
+        )
+        for row in result.data.itertuples(index=False)
+    ]
 
 
 SCHEMA_SUMMARY_SQL = """
@@ -84,19 +98,21 @@ ORDER BY kind DESC, name
 """
 
 
-@named_query("schema_summary", "Tables and views in the warehouse with their columns and row counts",
-             SCHEMA_SUMMARY_SQL)
+@named_query(
+    "schema_summary", "Tables and views in the warehouse with their columns and row counts", SCHEMA_SUMMARY_SQL
+)
 def schema_summary(con: duckdb.DuckDBPyConnection) -> QueryResult:
     return run(con, SCHEMA_SUMMARY_SQL)
 
 
 # ---------------------------------------------------------------------------------------------- load reports
 
+
 def load_report_sections(text: str) -> list[tuple[str, object]]:
     """A load report (JSON text) as (heading, value) pairs ready to show: value is a scalar or a DataFrame.
 
-    Scalars stay as they are (numbers and flags typed, for the page to format), lists of records and dicts become tables; a report that is not valid JSON is
-    returned as one raw-text section rather than failing the page.
+    Scalars stay as they are (numbers and flags typed, for the page to format), lists of records and dicts become
+    tables; a report that is not valid JSON is returned as one raw-text section rather than failing the page.
     """
     try:
         report = json.loads(text) if text else {}
@@ -115,7 +131,7 @@ def _readable(value) -> object:
     if value is None:
         return "none"
     if isinstance(value, (int, float, bool)):
-        return value   # kept typed: the page writes counts with separators and flags as Yes/No
+        return value  # kept typed: the page writes counts with separators and flags as Yes/No
     if isinstance(value, str):
         return value
     if isinstance(value, list):
@@ -127,7 +143,7 @@ def _readable(value) -> object:
     if isinstance(value, dict):
         if not value:
             return "none"
-        if all(isinstance(v, dict) for v in value.values()):   # e.g. rejected: reason -> {rows, first_row}
+        if all(isinstance(v, dict) for v in value.values()):  # e.g. rejected: reason -> {rows, first_row}
             return pd.DataFrame([{"item": k, **{kk: _cell(vv) for kk, vv in v.items()}} for k, v in value.items()])
         return pd.DataFrame({"item": list(value), "value": [_cell(v) for v in value.values()]})
     return str(value)

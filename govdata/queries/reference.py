@@ -4,6 +4,7 @@ Filters are bound parameters; `NULL` means "all". A figure is placed in time at 
 both fieldwork dates are known, else at its publication date; `date_basis` says which, and rows with neither are
 left off the timeline (never given an invented date).
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -11,7 +12,8 @@ import duckdb
 from govdata.queries.base import QueryResult, run
 from govdata.queries.registry import named_query
 
-LOCAL_GOVERNMENT = "Local government"   # the ICO sector the linked view compares with council surveys
+LOCAL_GOVERNMENT = "Local government"  # the ICO sector the linked view compares with council surveys
+
 
 # Placing a figure in time: fieldwork midpoint, else published date.
 def _when(t: str = "") -> str:
@@ -34,7 +36,7 @@ _WHEN, _BASIS = _when(), _basis()
 SURVEY_SQL = f"""
 SELECT r.survey_id, r.survey_name, r.publisher, r.topic, r.indicator, r.polarity, r.question, r.value_pct,
        r.value_count, r.base_n, r.value_text, r.fieldwork_start, r.fieldwork_end, r.published,
-       CAST({_when('r.')} AS DATE) AS figure_date, {_basis('r.')} AS date_basis,
+       CAST({_when("r.")} AS DATE) AS figure_date, {_basis("r.")} AS date_basis,
        r.population, r.source_url, r.licence, r.notes, r.source_line,
        -- the cited page of this figure (data/reference/sources.csv): its own citation, never a template
        s.publisher AS cite_publisher, s.author AS cite_author, s.title AS cite_title, s.published AS cite_published,
@@ -47,8 +49,9 @@ ORDER BY figure_date NULLS LAST, r.survey_id, r.topic, r.indicator, r.source_lin
 
 
 @named_query("survey_results", "Council survey figures, optionally for one topic and/or one survey", SURVEY_SQL)
-def survey_results(con: duckdb.DuckDBPyConnection, topic: str | None = None,
-                   survey_id: str | None = None) -> QueryResult:
+def survey_results(
+    con: duckdb.DuckDBPyConnection, topic: str | None = None, survey_id: str | None = None
+) -> QueryResult:
     return run(con, SURVEY_SQL, (topic, survey_id))
 
 
@@ -83,7 +86,7 @@ def surveys(con: duckdb.DuckDBPyConnection) -> QueryResult:
 POLL_SQL = f"""
 SELECT r.poll_id, r.poll_name, r.publisher, r.pollster, r.organisation, r.organisation_type, r.question, r.response,
        r.value_pct, r.base_n, r.value_text, r.fieldwork_start, r.fieldwork_end, r.published,
-       CAST({_when('r.')} AS DATE) AS figure_date, {_basis('r.')} AS date_basis,
+       CAST({_when("r.")} AS DATE) AS figure_date, {_basis("r.")} AS date_basis,
        r.population, r.source_url, r.licence, r.notes, r.source_line,
        s.publisher AS cite_publisher, s.author AS cite_author, s.title AS cite_title, s.published AS cite_published,
        s.accessed, s.licence AS cite_licence
@@ -95,8 +98,9 @@ ORDER BY figure_date NULLS LAST, r.poll_id, r.organisation, r.response, r.source
 
 
 @named_query("poll_results", "Poll figures on trust in data handling, by organisation type and pollster", POLL_SQL)
-def poll_results(con: duckdb.DuckDBPyConnection, organisation_type: str | None = None,
-                 pollster: str | None = None) -> QueryResult:
+def poll_results(
+    con: duckdb.DuckDBPyConnection, organisation_type: str | None = None, pollster: str | None = None
+) -> QueryResult:
     return run(con, POLL_SQL, (organisation_type, pollster))
 
 
@@ -122,8 +126,9 @@ ORDER BY period_start NULLS LAST, figure_id
 """
 
 
-@named_query("context_figures", "Cited context figures (earlier breach counts, fines, data-sharing events)",
-             CONTEXT_SQL)
+@named_query(
+    "context_figures", "Cited context figures (earlier breach counts, fines, data-sharing events)", CONTEXT_SQL
+)
 def context_figures(con: duckdb.DuckDBPyConnection) -> QueryResult:
     return run(con, CONTEXT_SQL)
 
@@ -180,27 +185,34 @@ WHERE $1 = '{LOCAL_GOVERNMENT}' AND c.unit = 'breaches' AND c.value IS NOT NULL
   AND c.period_start IS NOT NULL AND c.period_end IS NOT NULL AND date_diff('day', c.period_start, c.period_end) <= 366
   AND (c.population ILIKE '%local authorit%' OR c.population ILIKE '%council%')
 UNION ALL
-SELECT 'survey', r.survey_name, CAST({_when('r.')} AS DATE), {_basis('r.')}, r.value_pct, '% of respondents',
+SELECT 'survey', r.survey_name, CAST({_when("r.")} AS DATE), {_basis("r.")}, r.value_pct, '% of respondents',
        r.indicator || ' (' || r.polarity || ')', r.base_n, NULL, TRUE, r.publisher, r.source_url,
        'published figure (transcribed)', s.publisher, s.author, s.title, s.published, s.accessed, s.licence
 FROM survey_results r JOIN reference_sources s USING (source_url)
 WHERE r.value_pct IS NOT NULL AND r.polarity <> 'neutral' AND r.topic <> 'Response'
-  AND ($2::VARCHAR IS NULL OR r.topic = $2) AND {_when('r.')} IS NOT NULL
+  AND ($2::VARCHAR IS NULL OR r.topic = $2) AND {_when("r.")} IS NOT NULL
 UNION ALL
 SELECT 'poll', CASE WHEN r.pollster = 'Not stated' THEN r.publisher ELSE r.pollster || ' for ' || r.publisher END,
-       CAST({_when('r.')} AS DATE), {_basis('r.')}, r.value_pct, '% of respondents',
+       CAST({_when("r.")} AS DATE), {_basis("r.")}, r.value_pct, '% of respondents',
        r.organisation || ': ' || r.response, r.base_n, NULL, TRUE, r.publisher, r.source_url,
        'published figure (transcribed)', s.publisher, s.author, s.title, s.published, s.accessed, s.licence
 FROM poll_results r JOIN reference_sources s USING (source_url)
 WHERE r.value_pct IS NOT NULL AND ($3::VARCHAR IS NULL OR r.organisation_type = $3)
-  AND ($4::VARCHAR IS NULL OR r.pollster = $4) AND {_when('r.')} IS NOT NULL
+  AND ($4::VARCHAR IS NULL OR r.pollster = $4) AND {_when("r.")} IS NOT NULL
 ORDER BY panel, figure_date, series, label
 """
 
 
-@named_query("reference_timeline",
-             "Incidents per year for a sector beside council survey and poll figures on one time axis",
-             TIMELINE_SQL)
-def timeline(con: duckdb.DuckDBPyConnection, sector: str = LOCAL_GOVERNMENT, topic: str | None = None,
-             organisation_type: str | None = LOCAL_GOVERNMENT, pollster: str | None = None) -> QueryResult:
+@named_query(
+    "reference_timeline",
+    "Incidents per year for a sector beside council survey and poll figures on one time axis",
+    TIMELINE_SQL,
+)
+def timeline(
+    con: duckdb.DuckDBPyConnection,
+    sector: str = LOCAL_GOVERNMENT,
+    topic: str | None = None,
+    organisation_type: str | None = LOCAL_GOVERNMENT,
+    pollster: str | None = None,
+) -> QueryResult:
     return run(con, TIMELINE_SQL, (sector, topic, organisation_type, pollster))

@@ -9,12 +9,14 @@ the decorator on the function that runs the SQL:
 `catalogue()` imports every module of govdata.queries first, so the list is complete without the caller
 having to know the modules.
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 F = TypeVar("F", bound=Callable)
 
@@ -42,9 +44,11 @@ def register(name: str, description: str, sql: str, module: str) -> NamedQuery:
 
 def named_query(name: str, description: str, sql: str) -> Callable[[F], F]:
     """Decorator: register `sql` under `name`; the function is returned unchanged (with `.named_query` set)."""
+
     def wrap(fn: F) -> F:
         fn.named_query = register(name, description, sql, fn.__module__)
         return fn
+
     return wrap
 
 

@@ -8,18 +8,20 @@ their sha256; every value is a bound parameter, and the breakdown column comes f
 A quarter is *revised* when any of its counts by sector x category x type differs between the two releases,
 even if its total does not (an incident moved from one sector to another).
 """
+
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
 
-from govdata import quarters, vocabulary as voc
+from govdata import quarters
+from govdata import vocabulary as voc
 from govdata.queries.base import QueryResult, run
 from govdata.queries.registry import named_query, register
 
 # Breakdown columns of ico_release_counts (allow-list: the only identifiers formatted into SQL) -> label.
 DIMENSIONS = {"sector": "Sector", "incident_category": "Incident category", "incident_type": "Incident type"}
-SHORT_ID = 12   # hex digits of the sha256 that name a release in URLs
+SHORT_ID = 12  # hex digits of the sha256 that name a release in URLs
 
 ORDER = "runs_to_year, runs_to_quarter, coalesce(fetched_at, first_loaded_at), sha256"
 
@@ -35,11 +37,17 @@ def release_label(row) -> str:
     """'Q4 2024 release (fetched 2025-01-20)' / '... (loaded 2025-01-20)' for a row of releases()."""
     when = row["fetched_at"] if not pd.isna(row["fetched_at"]) else row["first_loaded_at"]
     how = "fetched" if not pd.isna(row["fetched_at"]) else "loaded"
-    return f"{quarters.label(row['runs_to_year'], row['runs_to_quarter'])} release ({how} {pd.Timestamp(when):%Y-%m-%d})"
+    return (
+        f"{quarters.label(row['runs_to_year'], row['runs_to_quarter'])} release ({how} {pd.Timestamp(when):%Y-%m-%d})"
+    )
 
 
-@named_query("releases", "Every ICO release kept in the warehouse, oldest first (file, sha256, quarter it runs "
-             "to, when fetched and first loaded, which one the dashboard shows)", RELEASES_SQL)
+@named_query(
+    "releases",
+    "Every ICO release kept in the warehouse, oldest first (file, sha256, quarter it runs "
+    "to, when fetched and first loaded, which one the dashboard shows)",
+    RELEASES_SQL,
+)
 def releases(con: duckdb.DuckDBPyConnection) -> QueryResult:
     """The releases, oldest first, with `release_id` (short sha256, for URLs) and a readable `label`."""
     result = run(con, RELEASES_SQL)
@@ -47,8 +55,9 @@ def releases(con: duckdb.DuckDBPyConnection) -> QueryResult:
     frame.insert(0, "release_id", frame["sha256"].str[:SHORT_ID])
     labels = [release_label(row) for _, row in frame.iterrows()]
     # Two releases to the same quarter fetched the same day: tell them apart by their sha256.
-    frame["label"] = [f"{label} {sha[:8]}" if labels.count(label) > 1 else label
-                      for label, sha in zip(labels, frame["sha256"])]
+    frame["label"] = [
+        f"{label} {sha[:8]}" if labels.count(label) > 1 else label for label, sha in zip(labels, frame["sha256"])
+    ]
     return result
 
 
@@ -77,8 +86,12 @@ ORDER BY year, quarter
 """
 
 
-@named_query("release_quarter_changes", "Per quarter between two releases ($1 old, $2 new sha256): added, "
-             "removed, revised or unchanged, with both totals and the difference", QUARTER_CHANGES_SQL)
+@named_query(
+    "release_quarter_changes",
+    "Per quarter between two releases ($1 old, $2 new sha256): added, "
+    "removed, revised or unchanged, with both totals and the difference",
+    QUARTER_CHANGES_SQL,
+)
 def quarter_changes(con: duckdb.DuckDBPyConnection, old: str, new: str) -> QueryResult:
     """One row per quarter in either release: status, old_incidents, new_incidents, difference (new - old),
     cells_changed (sector x category x type counts that differ)."""
@@ -112,9 +125,14 @@ def _column(dimension: str) -> str:
 
 
 for _dimension in DIMENSIONS:
-    register(f"release_revisions_by_{_dimension}", f"Revised quarters between two releases ($1 old, $2 new "
-              f"sha256) broken down by {DIMENSIONS[_dimension].lower()}: old and new count and the difference, "
-              "only where they differ", _revisions_sql(_dimension), __name__)
+    register(
+        f"release_revisions_by_{_dimension}",
+        f"Revised quarters between two releases ($1 old, $2 new "
+        f"sha256) broken down by {DIMENSIONS[_dimension].lower()}: old and new count and the difference, "
+        "only where they differ",
+        _revisions_sql(_dimension),
+        __name__,
+    )
 
 
 def revisions(con: duckdb.DuckDBPyConnection, old: str, new: str, dimension: str = "sector") -> QueryResult:
@@ -145,9 +163,12 @@ ORDER BY dimension, change, value
 """
 
 
-@named_query("release_vocabulary_changes", "Sectors, incident categories and incident types found in only one "
-             "of two releases ($1 old, $2 new sha256): appeared or disappeared, with their incidents",
-             VOCABULARY_CHANGES_SQL)
+@named_query(
+    "release_vocabulary_changes",
+    "Sectors, incident categories and incident types found in only one "
+    "of two releases ($1 old, $2 new sha256): appeared or disappeared, with their incidents",
+    VOCABULARY_CHANGES_SQL,
+)
 def vocabulary_changes(con: duckdb.DuckDBPyConnection, old: str, new: str) -> QueryResult:
     return run(con, VOCABULARY_CHANGES_SQL, (old, new))
 
@@ -178,16 +199,24 @@ FROM previous_release p, current_release c
 """
 
 
-@named_query("release_period_revision", "A period's incidents ($1 year, $2 quarter or NULL for the year, $3 "
-             "sectors or none for all) in the release shown and in the release before it, when that one "
-             "covered the whole period", PERIOD_REVISION_SQL)
-def period_revision(con: duckdb.DuckDBPyConnection, year: int, quarter: int | None = None,
-                    sectors: tuple[str, ...] | list[str] = ()) -> QueryResult:
+@named_query(
+    "release_period_revision",
+    "A period's incidents ($1 year, $2 quarter or NULL for the year, $3 "
+    "sectors or none for all) in the release shown and in the release before it, when that one "
+    "covered the whole period",
+    PERIOD_REVISION_SQL,
+)
+def period_revision(
+    con: duckdb.DuckDBPyConnection, year: int, quarter: int | None = None, sectors: tuple[str, ...] | list[str] = ()
+) -> QueryResult:
     """No row when there is no earlier release covering the period; else previous_incidents and
     current_incidents (comparable quarters only, as the headline figures count)."""
     first_year, first_quarter = voc.FIRST_COMPARABLE
-    return run(con, PERIOD_REVISION_SQL, (int(year), None if quarter is None else int(quarter),
-                                          list(sectors), first_year, first_quarter))
+    return run(
+        con,
+        PERIOD_REVISION_SQL,
+        (int(year), None if quarter is None else int(quarter), list(sectors), first_year, first_quarter),
+    )
 
 
 def revised_from(result: QueryResult) -> int | None:

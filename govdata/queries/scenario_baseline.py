@@ -5,6 +5,7 @@ a range of quarter indexes (govdata.quarters.index), so a sector with no inciden
 quarter counted in the annualisation. Counts are sums over the ETL's pre-aggregated incidents_quarterly_mix table
 (etl/aggregates.py), identical to counting incidents.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -21,8 +22,11 @@ ORDER BY incident_type, incident_category, time_to_report
 """
 
 
-@named_query("scenario_baseline_counts", "A sector's incidents in a window of comparable quarters, by incident "
-             "type, category and time to report", BASELINE_SQL)
+@named_query(
+    "scenario_baseline_counts",
+    "A sector's incidents in a window of comparable quarters, by incident type, category and time to report",
+    BASELINE_SQL,
+)
 def baseline_counts(con: duckdb.DuckDBPyConnection, sector: str, first: int, last: int) -> QueryResult:
     """Incidents of `sector` in the quarters with index `first` to `last` (govdata.quarters.index), by incident
     type, category and time taken to report."""

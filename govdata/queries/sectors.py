@@ -1,9 +1,11 @@
 """Sector comparison: volume, cyber share, top incident types, time to report, decisions and change over time.
 
 Every count is of distinct incidents (one row per BI Reference + Year + Quarter), never of file rows: the queries
-sum the ETL's pre-aggregated incidents_quarterly / incidents_quarterly_mix tables, built from incident_facts by etl/aggregates.py. Periods are ranges of calendar quarters written as an index `year * 4 + quarter - 1`, so a range is two
-bound parameters. Q1 2019 is outside the comparable series and left out unless `comparable_only` is False.
+sum the ETL's pre-aggregated incidents_quarterly / incidents_quarterly_mix tables, built from incident_facts by
+etl/aggregates.py. Periods are ranges of calendar quarters written as an index `year * 4 + quarter - 1`, so a range
+is two bound parameters. Q1 2019 is outside the comparable series and left out unless `comparable_only` is False.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,15 +25,18 @@ ALL_SECTORS = "All sectors"
 class Period:
     """A run of calendar quarters present in the warehouse."""
 
-    key: str           # 'last4' or a year such as '2024' (the URL value)
-    first: int         # quarters.index of the first quarter
-    last: int          # quarters.index of the last quarter
-    quarters: int      # quarters with data inside [first, last]
+    key: str  # 'last4' or a year such as '2024' (the URL value)
+    first: int  # quarters.index of the first quarter
+    last: int  # quarters.index of the last quarter
+    quarters: int  # quarters with data inside [first, last]
 
     @property
     def span(self) -> str:
-        return quarters.label_at(self.first) if self.first == self.last else \
-            f"{quarters.label_at(self.first)} to {quarters.label_at(self.last)}"
+        return (
+            quarters.label_at(self.first)
+            if self.first == self.last
+            else f"{quarters.label_at(self.first)} to {quarters.label_at(self.last)}"
+        )
 
     @property
     def label(self) -> str:
@@ -45,6 +50,7 @@ class Period:
 
 
 # ---------------------------------------------------------------------------------------------- vocabularies
+
 
 def periods(present: QueryResult) -> dict[str, Period]:
     """The period choices offered for coverage.quarters(): the last four quarters, then each year, newest first."""
@@ -90,31 +96,49 @@ ORDER BY incidents DESC, sector
 """
 
 
-@named_query("sector_volume",
-             "Every sector's incidents in the period, per quarter, cyber share and share reported within 72 hours, "
-             "ranked; `selected` marks the sectors picked for comparison",
-             VOLUME_SQL)
-def sector_volume(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
-                  comparable_only: bool = True) -> QueryResult:
+@named_query(
+    "sector_volume",
+    "Every sector's incidents in the period, per quarter, cyber share and share reported within 72 hours, "
+    "ranked; `selected` marks the sectors picked for comparison",
+    VOLUME_SQL,
+)
+def sector_volume(
+    con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], comparable_only: bool = True
+) -> QueryResult:
     """Every sector's counts in the period, plus incidents_per_quarter, cyber_pct, within_72h_pct (computed from
     the counts by govdata.numbers, rounded once) and small_base (fewer than stats.MIN_BASE incidents)."""
-    result = run(con, VOLUME_SQL, (period.first, period.last, comparable_only, list(selected), "Cyber",
-                                   list(vocabulary.WITHIN_72_HOURS)))
+    result = run(
+        con,
+        VOLUME_SQL,
+        (period.first, period.last, comparable_only, list(selected), "Cyber", list(vocabulary.WITHIN_72_HOURS)),
+    )
     frame = result.data
-    frame.insert(frame.columns.get_loc("quarters_in_period") + 1, "incidents_per_quarter",
-                 numbers.ratio_column(frame["incidents"], frame["quarters_in_period"]))
-    frame.insert(frame.columns.get_loc("cyber_incidents") + 1, "cyber_pct",
-                 numbers.percent_column(frame["cyber_incidents"], frame["incidents"]))
-    frame.insert(frame.columns.get_loc("within_72h") + 1, "within_72h_pct",
-                 numbers.percent_column(frame["within_72h"], frame["incidents"]))
+    frame.insert(
+        frame.columns.get_loc("quarters_in_period") + 1,
+        "incidents_per_quarter",
+        numbers.ratio_column(frame["incidents"], frame["quarters_in_period"]),
+    )
+    frame.insert(
+        frame.columns.get_loc("cyber_incidents") + 1,
+        "cyber_pct",
+        numbers.percent_column(frame["cyber_incidents"], frame["incidents"]),
+    )
+    frame.insert(
+        frame.columns.get_loc("within_72h") + 1,
+        "within_72h_pct",
+        numbers.percent_column(frame["within_72h"], frame["incidents"]),
+    )
     frame["small_base"] = [small_base(n) for n in frame["incidents"]]
     return result
 
 
 def _add_pct_of_sector(result: QueryResult) -> QueryResult:
     frame = result.data
-    frame.insert(frame.columns.get_loc("sector_incidents") + 1, "pct_of_sector",
-                 numbers.percent_column(frame["incidents"], frame["sector_incidents"]))
+    frame.insert(
+        frame.columns.get_loc("sector_incidents") + 1,
+        "pct_of_sector",
+        numbers.percent_column(frame["incidents"], frame["sector_incidents"]),
+    )
     frame["small_base"] = [small_base(n) for n in frame["sector_incidents"]]
     return result
 
@@ -142,11 +166,14 @@ ORDER BY p.sector, q.year, q.quarter
 """
 
 
-@named_query("sector_quarterly",
-             "Incidents per quarter for the picked sectors, up to the end of the period (zero where none)",
-             QUARTERLY_SQL)
-def sector_quarterly(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
-                     comparable_only: bool = True) -> QueryResult:
+@named_query(
+    "sector_quarterly",
+    "Incidents per quarter for the picked sectors, up to the end of the period (zero where none)",
+    QUARTERLY_SQL,
+)
+def sector_quarterly(
+    con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], comparable_only: bool = True
+) -> QueryResult:
     return run(con, QUARTERLY_SQL, (list(selected), period.last, comparable_only))
 
 
@@ -168,13 +195,17 @@ ORDER BY sector, rank
 """
 
 
-@named_query("sector_top_incident_types",
-             "The most frequent incident types in each picked sector, with their share of the sector's incidents",
-             TOP_TYPES_SQL)
-def sector_top_types(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], top: int = 5,
-                     comparable_only: bool = True) -> QueryResult:
-    return _add_pct_of_sector(run(con, TOP_TYPES_SQL, (period.first, period.last, comparable_only, list(selected),
-                                                     int(top))))
+@named_query(
+    "sector_top_incident_types",
+    "The most frequent incident types in each picked sector, with their share of the sector's incidents",
+    TOP_TYPES_SQL,
+)
+def sector_top_types(
+    con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], top: int = 5, comparable_only: bool = True
+) -> QueryResult:
+    return _add_pct_of_sector(
+        run(con, TOP_TYPES_SQL, (period.first, period.last, comparable_only, list(selected), int(top)))
+    )
 
 
 # One template, two columns: the identifier comes only from this fixed allow-list.
@@ -207,25 +238,35 @@ MIX_COLUMNS = ("time_to_report", "decision")
 MIX_SQL = {column: _MIX_TEMPLATE.format(column=column) for column in MIX_COLUMNS}
 
 
-def _mix(con: duckdb.DuckDBPyConnection, column: str, period: Period, selected: list[str],
-         comparable_only: bool) -> QueryResult:
+def _mix(
+    con: duckdb.DuckDBPyConnection, column: str, period: Period, selected: list[str], comparable_only: bool
+) -> QueryResult:
     if column not in MIX_SQL:
         raise ValueError(f"no mix query for column {column!r}; allowed: {', '.join(MIX_COLUMNS)}")
-    return _add_pct_of_sector(run(con, MIX_SQL[column], (period.first, period.last, comparable_only, list(selected),
-                                                         list(vocabulary.KNOWN_VALUES[column]))))
+    return _add_pct_of_sector(
+        run(
+            con,
+            MIX_SQL[column],
+            (period.first, period.last, comparable_only, list(selected), list(vocabulary.KNOWN_VALUES[column])),
+        )
+    )
 
 
-@named_query("sector_time_to_report",
-             "Each picked sector's incidents by time taken to report (every band, zero where none)",
-             MIX_SQL["time_to_report"])
-def sector_time_to_report(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
-                          comparable_only: bool = True) -> QueryResult:
+@named_query(
+    "sector_time_to_report",
+    "Each picked sector's incidents by time taken to report (every band, zero where none)",
+    MIX_SQL["time_to_report"],
+)
+def sector_time_to_report(
+    con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], comparable_only: bool = True
+) -> QueryResult:
     return _mix(con, "time_to_report", period, selected, comparable_only)
 
 
 @named_query("sector_decisions", "Each picked sector's incidents by the ICO's decision taken", MIX_SQL["decision"])
-def sector_decisions(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
-                     comparable_only: bool = True) -> QueryResult:
+def sector_decisions(
+    con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], comparable_only: bool = True
+) -> QueryResult:
     return _mix(con, "decision", period, selected, comparable_only)
 
 
@@ -260,16 +301,20 @@ ORDER BY is_total DESC, CASE WHEN previous > 0 THEN (current - previous) / previ
 """
 
 
-@named_query("sector_year_on_year",
-             "Incidents in the period against the same quarters a year earlier, per picked sector and all sectors",
-             CHANGE_SQL)
-def sector_change(con: duckdb.DuckDBPyConnection, period: Period, selected: list[str],
-                  comparable_only: bool = True) -> QueryResult:
+@named_query(
+    "sector_year_on_year",
+    "Incidents in the period against the same quarters a year earlier, per picked sector and all sectors",
+    CHANGE_SQL,
+)
+def sector_change(
+    con: duckdb.DuckDBPyConnection, period: Period, selected: list[str], comparable_only: bool = True
+) -> QueryResult:
     """Current vs previous counts per picked sector and all sectors, with pct_change (govdata.numbers, rounded
     once; NULL without an earlier base) and small_base (previous below stats.MIN_BASE: not ranked)."""
     result = run(con, CHANGE_SQL, (period.first, period.last, comparable_only, list(selected), ALL_SECTORS))
     frame = result.data
-    frame.insert(frame.columns.get_loc("change") + 1, "pct_change",
-                 numbers.change_column(frame["current"], frame["previous"]))
+    frame.insert(
+        frame.columns.get_loc("change") + 1, "pct_change", numbers.change_column(frame["current"], frame["previous"])
+    )
     frame["small_base"] = [small_base(n) for n in frame["previous"]]
     return result

@@ -5,6 +5,7 @@ The page edits a copy; these functions validate whatever table they are given, s
 like the committed file. Coverage and effect sizes are fractions (0-1) throughout the API; only the page and the
 CLI's messages speak in percent.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -16,13 +17,15 @@ import pandas as pd
 from govdata import settings, vocabulary
 
 CLASSES: tuple[str, ...] = ("human-error disclosure", "phishing/social engineering", "other cyber", "other non-cyber")
-LATE_REPORTING = "late reporting"          # outcome name for the share reported after 72 hours
+LATE_REPORTING = "late reporting"  # outcome name for the share reported after 72 hours
 OUTCOMES: tuple[str, ...] = CLASSES + (LATE_REPORTING,)
 INTERVENTIONS: tuple[str, ...] = ("training", "dpo")
-INTERVENTION_LABELS = {"training": "Training before system access",
-                       # public authorities must have a DPO (UK GDPR Art. 37, since 25 May 2018): the lever is an
-                       # effective, adequately resourced one (Art. 38), not the designation itself
-                       "dpo": "Effective, adequately resourced DPO"}
+INTERVENTION_LABELS = {
+    "training": "Training before system access",
+    # public authorities must have a DPO (UK GDPR Art. 37, since 25 May 2018): the lever is an
+    # effective, adequately resourced one (Art. 38), not the designation itself
+    "dpo": "Effective, adequately resourced DPO",
+}
 BASES = ("published", "assumption")
 # Current-coverage defaults may also be a published figure from a related population (labelled as such).
 COVERAGE_BASES = ("published", "published proxy", "assumption")
@@ -46,6 +49,7 @@ class ScenarioInputError(ValueError):
 
 # ---------------------------------------------------------------- incident-type classes
 
+
 def load_class_mapping(path: Path = CLASS_MAPPING_CSV) -> pd.DataFrame:
     """The incident type -> class mapping, validated (columns incident_type, incident_category, class, rationale)."""
     frame = _read_csv(path, ("incident_type", "incident_category", "class", "rationale"))
@@ -53,11 +57,14 @@ def load_class_mapping(path: Path = CLASS_MAPPING_CSV) -> pd.DataFrame:
         line = i + 2
         if row["class"] not in CLASSES:
             raise ScenarioInputError(
-                f"Unknown class {row['class']!r} in {path}, row {line}, column 'class'; expected one of {list(CLASSES)}.")
+                f"Unknown class {row['class']!r} in {path}, row {line}, column 'class'; "
+                f"expected one of {list(CLASSES)}."
+            )
         if row["incident_category"] not in (ANY_CATEGORY,) + vocabulary.INCIDENT_CATEGORIES:
             raise ScenarioInputError(
                 f"Unknown incident_category {row['incident_category']!r} in {path}, row {line}; expected 'any', "
-                f"'Cyber' or 'Non Cyber'.")
+                f"'Cyber' or 'Non Cyber'."
+            )
         if not str(row["rationale"]).strip():
             raise ScenarioInputError(f"Missing rationale in {path}, row {line}, column 'rationale'.")
     keys = frame[["incident_type", "incident_category"]].apply(tuple, axis=1)
@@ -83,13 +90,14 @@ def mapping_lookup(mapping: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 # ---------------------------------------------------------------- effect sizes
 
+
 @dataclass(frozen=True)
 class EffectArrays:
     """Effect sizes as arrays over OUTCOMES (classes then late reporting): shape (2 interventions, 5 outcomes)."""
 
-    low: "object"
-    mode: "object"
-    high: "object"
+    low: object
+    mode: object
+    high: object
 
 
 def load_effects(path: Path = EFFECTS_CSV) -> pd.DataFrame:
@@ -124,11 +132,14 @@ def validate_effects(frame: pd.DataFrame, where: str = "the assumptions table") 
     for i, row in enumerate(frame.to_dict(orient="records")):
         label = f"{where}, row {i + 1} ({row['intervention']} / {row['outcome']})"
         if row["intervention"] not in INTERVENTIONS:
-            raise ScenarioInputError(f"Unknown intervention {row['intervention']!r} in {where}, row {i + 1}; "
-                                     f"expected one of {list(INTERVENTIONS)}.")
+            raise ScenarioInputError(
+                f"Unknown intervention {row['intervention']!r} in {where}, row {i + 1}; "
+                f"expected one of {list(INTERVENTIONS)}."
+            )
         if row["outcome"] not in OUTCOMES:
-            raise ScenarioInputError(f"Unknown outcome {row['outcome']!r} in {where}, row {i + 1}; "
-                                     f"expected one of {list(OUTCOMES)}.")
+            raise ScenarioInputError(
+                f"Unknown outcome {row['outcome']!r} in {where}, row {i + 1}; expected one of {list(OUTCOMES)}."
+            )
         values = {}
         for column in ("low", "mode", "high"):
             try:
@@ -138,14 +149,17 @@ def validate_effects(frame: pd.DataFrame, where: str = "the assumptions table") 
             if value != value:
                 raise ScenarioInputError(f"{label}: '{column}' is empty.")
             if not EFFECT_MIN <= value <= EFFECT_MAX:
-                raise ScenarioInputError(f"{label}: '{column}' is {value:g}; an effect (relative risk reduction) "
-                                         f"must be between {EFFECT_MIN:g} and {EFFECT_MAX:g}.")
+                raise ScenarioInputError(
+                    f"{label}: '{column}' is {value:g}; an effect (relative risk reduction) "
+                    f"must be between {EFFECT_MIN:g} and {EFFECT_MAX:g}."
+                )
             values[column] = value
         if values["low"] > values["high"]:
             raise ScenarioInputError(f"{label}: low {values['low']:g} is greater than high {values['high']:g}.")
         if not values["low"] <= values["mode"] <= values["high"]:
-            raise ScenarioInputError(f"{label}: most likely {values['mode']:g} is outside "
-                                     f"[{values['low']:g}, {values['high']:g}].")
+            raise ScenarioInputError(
+                f"{label}: most likely {values['mode']:g} is outside [{values['low']:g}, {values['high']:g}]."
+            )
         key = (row["intervention"], row["outcome"])
         if key in seen:
             raise ScenarioInputError(f"{label}: a second row for the same intervention and outcome.")
@@ -175,18 +189,19 @@ def effect_arrays(effects: pd.DataFrame) -> EffectArrays:
 
 # ---------------------------------------------------------------- current coverage
 
+
 @dataclass(frozen=True)
 class CoverageDefault:
     """Current coverage for one measure of one sector, with where it comes from."""
 
-    measure: str          # 'training' | 'dpo'
+    measure: str  # 'training' | 'dpo'
     value: float
-    basis: str            # 'published' | 'published proxy' (a related population's figure) | 'assumption'
+    basis: str  # 'published' | 'published proxy' (a related population's figure) | 'assumption'
     source: str
     url: str
     rationale: str
     sector_specific: bool  # False: the '*' placeholder row applied to a sector without its own figure
-    data_date: str = ""   # when the figure was measured (fieldwork), '' for an assumption
+    data_date: str = ""  # when the figure was measured (fieldwork), '' for an assumption
 
     @property
     def is_published(self) -> bool:
@@ -194,9 +209,10 @@ class CoverageDefault:
 
     @property
     def basis_label(self) -> str:
-        return {"published": "published figure",
-                "published proxy": "published proxy (a related population's figure, not this sector's own)"}.get(
-            self.basis, "ASSUMPTION")
+        return {
+            "published": "published figure",
+            "published proxy": "published proxy (a related population's figure, not this sector's own)",
+        }.get(self.basis, "ASSUMPTION")
 
 
 def load_coverage_defaults(path: Path = COVERAGE_CSV) -> pd.DataFrame:
@@ -205,15 +221,19 @@ def load_coverage_defaults(path: Path = COVERAGE_CSV) -> pd.DataFrame:
         if row["measure"] not in INTERVENTIONS:
             raise ScenarioInputError(f"Unknown measure {row['measure']!r} in {path}, row {i + 2}, column 'measure'.")
         if row["basis"] not in COVERAGE_BASES:
-            raise ScenarioInputError(f"Unknown basis {row['basis']!r} in {path}, row {i + 2}, column 'basis'; "
-                                     f"expected one of {list(COVERAGE_BASES)}.")
+            raise ScenarioInputError(
+                f"Unknown basis {row['basis']!r} in {path}, row {i + 2}, column 'basis'; "
+                f"expected one of {list(COVERAGE_BASES)}."
+            )
         if row["basis"] != "assumption" and not (row["url"].startswith("http") and row["data_date"].strip()):
             raise ScenarioInputError(f"A published default needs a url and a data_date ({path}, row {i + 2}).")
         check_coverage(row["value"], f"{path}, row {i + 2}, column 'value'")
     keys = frame[["sector", "measure"]].apply(tuple, axis=1)
     if keys.duplicated().any():
-        raise ScenarioInputError(f"Sector and measure {keys[keys.duplicated()].iloc[0]!r} appear twice in {path}, "
-                                 f"row {keys[keys.duplicated()].index[0] + 2}.")
+        raise ScenarioInputError(
+            f"Sector and measure {keys[keys.duplicated()].iloc[0]!r} appear twice in {path}, "
+            f"row {keys[keys.duplicated()].index[0] + 2}."
+        )
     return frame
 
 
@@ -224,9 +244,16 @@ def coverage_default(sector: str, measure: str, table: pd.DataFrame | None = Non
         rows = table[(table["sector"] == key) & (table["measure"] == measure)]
         if len(rows):
             r = rows.iloc[0]
-            return CoverageDefault(measure, float(r["value"]), r["basis"] if specific else "assumption",
-                                   str(r["source"]), str(r["url"]), str(r["rationale"]), specific,
-                                   str(r["data_date"]))
+            return CoverageDefault(
+                measure,
+                float(r["value"]),
+                r["basis"] if specific else "assumption",
+                str(r["source"]),
+                str(r["url"]),
+                str(r["rationale"]),
+                specific,
+                str(r["data_date"]),
+            )
     raise ScenarioInputError(f"No coverage default for {measure!r} (sector {sector!r} or '*') in {COVERAGE_CSV}.")
 
 
@@ -237,8 +264,7 @@ def check_coverage(value, what: str) -> float:
     except (TypeError, ValueError):
         raise ScenarioInputError(f"{what} is {value!r}, not a number.") from None
     if not 0.0 <= number <= 1.0:
-        raise ScenarioInputError(f"{what} is {number:g}; coverage must be a fraction between 0 and 1 "
-                                 f"(0% to 100%).")
+        raise ScenarioInputError(f"{what} is {number:g}; coverage must be a fraction between 0 and 1 (0% to 100%).")
     return number
 
 
@@ -265,8 +291,13 @@ def _read_csv(path: Path, columns) -> pd.DataFrame:
 # ---------------------------------------------------------------- compact encoding of edited effects (for URLs)
 
 INTERVENTION_CODES = {"training": "t", "dpo": "d"}
-OUTCOME_CODES = {"human-error disclosure": "he", "phishing/social engineering": "ph", "other cyber": "oc",
-                 "other non-cyber": "on", LATE_REPORTING: "lr"}
+OUTCOME_CODES = {
+    "human-error disclosure": "he",
+    "phishing/social engineering": "ph",
+    "other cyber": "oc",
+    "other non-cyber": "on",
+    LATE_REPORTING: "lr",
+}
 EDITED_RATIONALE = "Edited by the user (was {low:g} / {mode:g} / {high:g})."
 # 10 codes x 'the:-0.123456,-0.123456,-0.123456' fit in 400 characters; anything longer is not from the page.
 MAX_EFFECTS_TEXT = 400
@@ -292,8 +323,9 @@ def decode_effects(text: str, defaults: pd.DataFrame) -> pd.DataFrame:
         return frame
     by_code = {INTERVENTION_CODES[a] + OUTCOME_CODES[o]: (a, o) for a in INTERVENTIONS for o in OUTCOMES}
     if len(text) > MAX_EFFECTS_TEXT:
-        raise ScenarioInputError(f"The edited assumptions are {len(text):,} characters long; at most "
-                                 f"{MAX_EFFECTS_TEXT} are accepted.")
+        raise ScenarioInputError(
+            f"The edited assumptions are {len(text):,} characters long; at most {MAX_EFFECTS_TEXT} are accepted."
+        )
     parts = text.split(";")
     if len(parts) > len(by_code):
         raise ScenarioInputError(f"{len(parts)} edited assumptions given; there are only {len(by_code)}.")
@@ -310,8 +342,9 @@ def decode_effects(text: str, defaults: pd.DataFrame) -> pd.DataFrame:
         try:
             low, mode, high = (float(x) for x in numbers.split(","))
         except ValueError:
-            raise ScenarioInputError(f"Assumption {code!r} needs three numbers low,mode,high; got {numbers[:60]!r}.") \
-                from None
+            raise ScenarioInputError(
+                f"Assumption {code!r} needs three numbers low,mode,high; got {numbers[:60]!r}."
+            ) from None
         a, o = by_code[code]
         i = frame.index[(frame["intervention"] == a) & (frame["outcome"] == o)][0]
         rationales[i] = EDITED_RATIONALE.format(low=lows[i], mode=modes[i], high=highs[i])

@@ -11,6 +11,7 @@ observed baseline by
 The share reported after 72 hours ("late reporting") scales by the same form with its own effects; the share
 within 72 hours is 1 minus that (capped to [0, 1]). Coverage is a fraction in [0, 1] throughout the API.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,14 +24,21 @@ from govdata import quarters, vocabulary
 from govdata.queries import coverage
 from govdata.queries import scenario_baseline as q
 from govdata.queries.base import QueryResult
-from govdata.scenarios.assumptions import (CLASSES, ScenarioInputError, check_coverage, classify,
-                                           close_matches, effect_arrays, load_class_mapping,
-                                           mapping_lookup)
+from govdata.scenarios.assumptions import (
+    CLASSES,
+    ScenarioInputError,
+    check_coverage,
+    classify,
+    close_matches,
+    effect_arrays,
+    load_class_mapping,
+    mapping_lookup,
+)
 
-MIN_INCIDENTS = 20        # fewer incidents than this in the window: too few for a baseline
+MIN_INCIDENTS = 20  # fewer incidents than this in the window: too few for a baseline
 MAX_WINDOW_QUARTERS = 40
 DEFAULT_WINDOW_QUARTERS = 4
-LATE = len(CLASSES)       # index of 'late reporting' in OUTCOMES
+LATE = len(CLASSES)  # index of 'late reporting' in OUTCOMES
 
 
 @dataclass(frozen=True)
@@ -38,14 +46,14 @@ class Baseline:
     """A sector's observed incidents in the window, split into classes, with its time-to-report mix."""
 
     sector: str
-    quarters: int                 # quarters in the window (annualise by 4 / quarters)
-    window_start: str             # e.g. '2024-Q1'
+    quarters: int  # quarters in the window (annualise by 4 / quarters)
+    window_start: str  # e.g. '2024-Q1'
     window_end: str
-    class_counts: np.ndarray      # incidents in the window per class (CLASSES order)
-    within72: int                 # incidents reported in under 72 hours
+    class_counts: np.ndarray  # incidents in the window per class (CLASSES order)
+    within72: int  # incidents reported in under 72 hours
     total: int
-    by_type: pd.DataFrame         # incident_type, incident_category, class, mapped, incidents
-    unmapped: tuple[str, ...]     # incident types absent from the mapping (classed by category)
+    by_type: pd.DataFrame  # incident_type, incident_category, class, mapped, incidents
+    unmapped: tuple[str, ...]  # incident types absent from the mapping (classed by category)
     is_sample: bool
     queries: tuple[QueryResult, ...] = field(default_factory=tuple)
 
@@ -77,8 +85,12 @@ class Coverage:
     d1: float
 
     def __post_init__(self):
-        names = {"t0": "Current training coverage", "d0": "Current DPO coverage",
-                 "t1": "Target training coverage", "d1": "Target DPO coverage"}
+        names = {
+            "t0": "Current training coverage",
+            "d0": "Current DPO coverage",
+            "t1": "Target training coverage",
+            "d1": "Target DPO coverage",
+        }
         for attr, what in names.items():
             object.__setattr__(self, attr, check_coverage(getattr(self, attr), what))
 
@@ -88,8 +100,13 @@ def sector_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return list(coverage.sectors(con).data["sector"])
 
 
-def load_baseline(con: duckdb.DuckDBPyConnection, sector: str, window_quarters: int = DEFAULT_WINDOW_QUARTERS,
-                  mapping: pd.DataFrame | None = None, min_incidents: int = MIN_INCIDENTS) -> Baseline:
+def load_baseline(
+    con: duckdb.DuckDBPyConnection,
+    sector: str,
+    window_quarters: int = DEFAULT_WINDOW_QUARTERS,
+    mapping: pd.DataFrame | None = None,
+    min_incidents: int = MIN_INCIDENTS,
+) -> Baseline:
     """The sector's baseline over the last `window_quarters` comparable quarters of the warehouse."""
     try:
         window_quarters = int(window_quarters)
@@ -115,28 +132,42 @@ def load_baseline(con: duckdb.DuckDBPyConnection, sector: str, window_quarters: 
     if total < min_incidents:
         raise ScenarioInputError(
             f"Too few incidents for a baseline: {sector} has {total} in {label} (at least {min_incidents} needed); "
-            f"choose a longer window or another sector.")
+            f"choose a longer window or another sector."
+        )
     lookup = mapping_lookup(load_class_mapping() if mapping is None else mapping)
-    by_type = (frame.groupby(["incident_type", "incident_category"], as_index=False)["incidents"].sum())
-    classes, mapped = zip(*(classify(t, c, lookup) for t, c in zip(by_type["incident_type"],
-                                                                     by_type["incident_category"])))
+    by_type = frame.groupby(["incident_type", "incident_category"], as_index=False)["incidents"].sum()
+    classes, mapped = zip(
+        *(classify(t, c, lookup) for t, c in zip(by_type["incident_type"], by_type["incident_category"]))
+    )
     by_type["class"] = classes
     by_type["mapped"] = mapped
     class_counts = np.array([by_type.loc[by_type["class"] == k, "incidents"].sum() for k in CLASSES], dtype=float)
     within72 = int(frame.loc[frame["time_to_report"].isin(vocabulary.WITHIN_72_HOURS), "incidents"].sum())
     unmapped = tuple(sorted(set(by_type.loc[~by_type["mapped"], "incident_type"])))
     is_sample = coverage.is_sample(coverage.meta_values(coverage.warehouse_meta(con)))
-    return Baseline(sector, len(picked), quarters.stored(*start), quarters.stored(*end), class_counts, within72,
-                    total, by_type[["incident_type", "incident_category", "class", "mapped", "incidents"]],
-                    unmapped, is_sample, (window, counts))
+    return Baseline(
+        sector,
+        len(picked),
+        quarters.stored(*start),
+        quarters.stored(*end),
+        class_counts,
+        within72,
+        total,
+        by_type[["incident_type", "incident_category", "class", "mapped", "incidents"]],
+        unmapped,
+        is_sample,
+        (window, counts),
+    )
 
 
 # ---------------------------------------------------------------- the closed form
 
+
 def scale_factors(r_t: np.ndarray, r_d: np.ndarray, coverage: Coverage) -> np.ndarray:
     """f = (1 - r_t t1)(1 - r_d d1) / ((1 - r_t t0)(1 - r_d d0)), elementwise (any broadcastable shapes)."""
-    return ((1.0 - r_t * coverage.t1) * (1.0 - r_d * coverage.d1)
-            / ((1.0 - r_t * coverage.t0) * (1.0 - r_d * coverage.d0)))
+    return (
+        (1.0 - r_t * coverage.t1) * (1.0 - r_d * coverage.d1) / ((1.0 - r_t * coverage.t0) * (1.0 - r_d * coverage.d0))
+    )
 
 
 def share_within72(p0: np.ndarray | float, late_factor: np.ndarray | float) -> np.ndarray:
@@ -148,11 +179,11 @@ def share_within72(p0: np.ndarray | float, late_factor: np.ndarray | float) -> n
 class ClosedForm:
     """The model at point values of the effects (no sampling)."""
 
-    baseline_class: np.ndarray    # incidents per year per class, baseline
-    scenario_class: np.ndarray    # incidents per year per class, scenario
+    baseline_class: np.ndarray  # incidents per year per class, baseline
+    scenario_class: np.ndarray  # incidents per year per class, scenario
     share72_baseline: float
     share72_scenario: float
-    factors: np.ndarray           # scale factor per outcome (classes, then late reporting)
+    factors: np.ndarray  # scale factor per outcome (classes, then late reporting)
 
     @property
     def baseline_total(self) -> float:
@@ -186,17 +217,23 @@ def point_effects(effects: pd.DataFrame, at: str = "mode", distribution: str = "
     return r[0], r[1]
 
 
-def closed_form(baseline: Baseline, effects: pd.DataFrame, coverage: Coverage, at: str = "mode",
-                distribution: str = "pert") -> ClosedForm:
+def closed_form(
+    baseline: Baseline, effects: pd.DataFrame, coverage: Coverage, at: str = "mode", distribution: str = "pert"
+) -> ClosedForm:
     """Expected incidents per year and share within 72 hours with effects at point values."""
     r_t, r_d = point_effects(effects, at, distribution)
     return closed_form_arrays(baseline, r_t, r_d, coverage)
 
 
-def closed_form_arrays(baseline: Baseline, r_t: np.ndarray, r_d: np.ndarray, coverage: Coverage,
-                       annual_class: np.ndarray | None = None) -> ClosedForm:
+def closed_form_arrays(
+    baseline: Baseline, r_t: np.ndarray, r_d: np.ndarray, coverage: Coverage, annual_class: np.ndarray | None = None
+) -> ClosedForm:
     factors = scale_factors(np.asarray(r_t, float), np.asarray(r_d, float), coverage)
     base = baseline.annual_class if annual_class is None else annual_class
-    return ClosedForm(base, base * factors[:LATE], baseline.share_within72,
-                      float(share_within72(baseline.share_within72, factors[LATE])), factors)
-
+    return ClosedForm(
+        base,
+        base * factors[:LATE],
+        baseline.share_within72,
+        float(share_within72(baseline.share_within72, factors[LATE])),
+        factors,
+    )

@@ -8,6 +8,7 @@ Each draw samples
 Intervals are for the expected annual number (the rate), not for the count a single future year would show.
 Same seed and inputs -> the same draws (numpy Generator / PCG64).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -82,8 +83,14 @@ class Simulation:
         return self.at(self.coverage)
 
 
-def simulate(baseline: Baseline, effects: pd.DataFrame, coverage: Coverage, draws: int = DEFAULT_DRAWS,
-             seed: int = DEFAULT_SEED, distribution: str = "pert") -> Simulation:
+def simulate(
+    baseline: Baseline,
+    effects: pd.DataFrame,
+    coverage: Coverage,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    distribution: str = "pert",
+) -> Simulation:
     """Draw `draws` joint samples of the uncertain inputs (see the module docstring)."""
     try:
         draws, seed = int(draws), int(seed)
@@ -128,11 +135,14 @@ def projection(sim: Simulation, target: Coverage, years: int = 5, ramp_years: in
     first_year = int(sim.baseline.window_end[:4])
     rows = []
     baseline_total = sim.annual_class.sum(axis=1)
-    for y in range(0, int(years) + 1):
+    for y in range(int(years) + 1):
         share = 0.0 if y == 0 else (1.0 if ramp_years == 0 else min(1.0, y / ramp_years))
-        cov = Coverage(sim.coverage.t0, sim.coverage.d0,
-                       sim.coverage.t0 + (target.t1 - sim.coverage.t0) * share,
-                       sim.coverage.d0 + (target.d1 - sim.coverage.d0) * share)
+        cov = Coverage(
+            sim.coverage.t0,
+            sim.coverage.d0,
+            sim.coverage.t0 + (target.t1 - sim.coverage.t0) * share,
+            sim.coverage.d0 + (target.d1 - sim.coverage.d0) * share,
+        )
         outcome = sim.at(cov)
         # avoided = per-draw difference (the same computation as the summary's avoided_total), not a difference
         # of the two medians
@@ -140,10 +150,17 @@ def projection(sim: Simulation, target: Coverage, years: int = 5, ramp_years: in
         for series, values in (("Baseline", baseline_total), ("Scenario", outcome["scenario_total"])):
             stats = interval(values)
             scenario = series == "Scenario"
-            rows.append({"year_offset": y, "year": first_year + y, "series": series,
-                         "training_coverage": cov.t1 if scenario else sim.coverage.t0,
-                         "dpo_coverage": cov.d1 if scenario else sim.coverage.d0, **stats,
-                         "avoided_median": avoided["median"] if scenario else np.nan,
-                         "avoided_p05": avoided["p05"] if scenario else np.nan,
-                         "avoided_p95": avoided["p95"] if scenario else np.nan})
+            rows.append(
+                {
+                    "year_offset": y,
+                    "year": first_year + y,
+                    "series": series,
+                    "training_coverage": cov.t1 if scenario else sim.coverage.t0,
+                    "dpo_coverage": cov.d1 if scenario else sim.coverage.d0,
+                    **stats,
+                    "avoided_median": avoided["median"] if scenario else np.nan,
+                    "avoided_p05": avoided["p05"] if scenario else np.nan,
+                    "avoided_p95": avoided["p95"] if scenario else np.nan,
+                }
+            )
     return pd.DataFrame(rows)

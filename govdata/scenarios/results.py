@@ -4,6 +4,7 @@ Cards, chart titles, the comparison table, the CLI and the methods note all take
 govdata.numbers), so one run never shows two different figures for the same measure. The run with every effect at
 its most likely value is only ever shown labelled as such (AT_MODES_WORDS).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ class Figure:
 
     metric: str
     label: str
-    unit: str          # 'incidents' (a year) or 'share' (a proportion 0-1)
+    unit: str  # 'incidents' (a year) or 'share' (a proportion 0-1)
     median: float
     p05: float
     p95: float
@@ -54,13 +55,26 @@ class Figure:
 
 def figures(summary: pd.DataFrame) -> dict[str, Figure]:
     """{metric: Figure} from a ScenarioResult.summary frame."""
-    return {row.metric: Figure(row.metric, row.label, row.unit, float(row.median), float(row.p05), float(row.p95),
-                               float(getattr(row, AT_MODES)))
-            for row in summary.itertuples(index=False)}
+    return {
+        row.metric: Figure(
+            row.metric,
+            row.label,
+            row.unit,
+            float(row.median),
+            float(row.p05),
+            float(row.p95),
+            float(getattr(row, AT_MODES)),
+        )
+        for row in summary.itertuples(index=False)
+    }
 
 
-CARDS = (("baseline_total", "Incidents a year now"), ("scenario_total", "Incidents a year, scenario"),
-         ("avoided_total", "Incidents avoided a year"), ("share72_scenario", "Reported within 72 hours, scenario"))
+CARDS = (
+    ("baseline_total", "Incidents a year now"),
+    ("scenario_total", "Incidents a year, scenario"),
+    ("avoided_total", "Incidents avoided a year"),
+    ("share72_scenario", "Reported within 72 hours, scenario"),
+)
 
 
 @dataclass(frozen=True)
@@ -88,36 +102,54 @@ def direction_note(summary: pd.DataFrame) -> str | None:
         return None
     count_verb, share_verb = ("falls", "rises") if count_move < 0 else ("rises", "falls")
     total_verb = "fewer" if total_after.median < total_before.median else "more"
-    return (f"The number reported within 72 hours {count_verb} ({count_before.value} to {count_after.value} a year) "
-            f"while the share {share_verb} ({share_before.value} to {share_after.value}) because there are "
-            f"{total_verb} incidents in all ({total_before.value} to {total_after.value} a year): "
-            + ("fewer reports, a larger share of them on time." if count_move < 0 else
-               "more reports, a smaller share of them on time."))
+    return (
+        f"The number reported within 72 hours {count_verb} ({count_before.value} to {count_after.value} a year) "
+        f"while the share {share_verb} ({share_before.value} to {share_after.value}) because there are "
+        f"{total_verb} incidents in all ({total_before.value} to {total_after.value} a year): "
+        + (
+            "fewer reports, a larger share of them on time."
+            if count_move < 0
+            else "more reports, a smaller share of them on time."
+        )
+    )
 
 
 def results_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Every measure for display and export: median, 90% interval, and the run at the modes, each as text."""
     figs = figures(summary).values()
-    return pd.DataFrame({"measure": [f.label for f in figs], "median": [f.value for f in figs],
-                         INTERVAL_WORDS: [f.interval for f in figs],
-                         AT_MODES_WORDS: [f.at_modes_text for f in figs]})
+    return pd.DataFrame(
+        {
+            "measure": [f.label for f in figs],
+            "median": [f.value for f in figs],
+            INTERVAL_WORDS: [f.interval for f in figs],
+            AT_MODES_WORDS: [f.at_modes_text for f in figs],
+        }
+    )
 
 
 def comparison_display(table: pd.DataFrame) -> pd.DataFrame:
     """The comparison table (govdata.scenarios.comparison_table) as text: one column per scenario."""
     rows: dict[str, list[str]] = {}
     for _, r in table.iterrows():
-        column = [r["sector"], f"{numbers.fraction_text(r['training_current'], 0)} to "
-                               f"{numbers.fraction_text(r['training_target'], 0)}",
-                  f"{numbers.fraction_text(r['dpo_current'], 0)} to {numbers.fraction_text(r['dpo_target'], 0)}",
-                  str(int(r["edited_assumptions"]))]
+        column = [
+            r["sector"],
+            f"{numbers.fraction_text(r['training_current'], 0)} to {numbers.fraction_text(r['training_target'], 0)}",
+            f"{numbers.fraction_text(r['dpo_current'], 0)} to {numbers.fraction_text(r['dpo_target'], 0)}",
+            str(int(r["edited_assumptions"])),
+        ]
         for metric in ("baseline_total", "scenario_total", "avoided", "share72_scenario"):  # the rows of `index`
             share = metric.startswith("share")
             text = (lambda v: numbers.fraction_text(v)) if share else (lambda v: numbers.estimate(v))
             column.append(f"{text(r[f'{metric}_median'])} ({text(r[f'{metric}_p05'])} to {text(r[f'{metric}_p95'])})")
         rows[r["scenario"]] = column
-    index = ["Sector", "Training coverage (current to target)", "DPO coverage (current to target)",
-             "Assumptions edited", "Incidents a year now: median (90% interval)",
-             "Incidents a year, scenario: median (90% interval)", "Incidents avoided a year: median (90% interval)",
-             "Reported within 72 hours, scenario: median (90% interval)"]
+    index = [
+        "Sector",
+        "Training coverage (current to target)",
+        "DPO coverage (current to target)",
+        "Assumptions edited",
+        "Incidents a year now: median (90% interval)",
+        "Incidents a year, scenario: median (90% interval)",
+        "Incidents avoided a year: median (90% interval)",
+        "Reported within 72 hours, scenario: median (90% interval)",
+    ]
     return pd.DataFrame(rows, index=index)

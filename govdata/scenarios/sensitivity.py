@@ -7,12 +7,19 @@ the annual rate at the 5th and 95th percentiles of its sampling distribution (Ga
 Wilson-Hilferty approximation, good to well under 1% for the 20+ incidents a baseline needs). The model maths
 (scale factors, shares) is model.py's, unchanged.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from govdata.scenarios.assumptions import INTERVENTION_LABELS, INTERVENTIONS, OUTCOMES, ScenarioInputError, effect_arrays
+from govdata.scenarios.assumptions import (
+    INTERVENTION_LABELS,
+    INTERVENTIONS,
+    OUTCOMES,
+    ScenarioInputError,
+    effect_arrays,
+)
 from govdata.scenarios.model import LATE, Coverage, scale_factors, share_within72
 from govdata.scenarios.montecarlo import Simulation
 
@@ -21,11 +28,12 @@ HEADLINES = {
     "scenario_total": "Incidents per year under the scenario",
     "share72_scenario": "Share reported within 72 hours under the scenario",
 }
-Z90 = 1.6448536269514722   # standard normal 95th percentile
+Z90 = 1.6448536269514722  # standard normal 95th percentile
 
 
-def _headline(annual_class: np.ndarray, r_t: np.ndarray, r_d: np.ndarray, p0: np.ndarray, coverage: Coverage,
-              headline: str) -> np.ndarray:
+def _headline(
+    annual_class: np.ndarray, r_t: np.ndarray, r_d: np.ndarray, p0: np.ndarray, coverage: Coverage, headline: str
+) -> np.ndarray:
     """Per-draw headline values (the same arithmetic as Simulation.at)."""
     factors = scale_factors(r_t, r_d, coverage)
     scenario_class = annual_class * factors[:, :LATE]
@@ -61,9 +69,16 @@ def tornado(sim: Simulation, effects: pd.DataFrame, headline: str = "avoided_tot
                 r_t, r_d = sim.r_t.copy(), sim.r_d.copy()
                 (r_t if i == 0 else r_d)[:, j] = bound[i, j]
                 values.append(float(np.median(_headline(sim.annual_class, r_t, r_d, sim.p0, coverage, headline))))
-            rows.append({"assumption": f"{INTERVENTION_LABELS[intervention]}: effect on {outcome}",
-                         "kind": "effect", "input_low": arrays.low[i, j], "input_high": arrays.high[i, j],
-                         "headline_at_low": values[0], "headline_at_high": values[1]})
+            rows.append(
+                {
+                    "assumption": f"{INTERVENTION_LABELS[intervention]}: effect on {outcome}",
+                    "kind": "effect",
+                    "input_low": arrays.low[i, j],
+                    "input_high": arrays.high[i, j],
+                    "headline_at_low": values[0],
+                    "headline_at_high": values[1],
+                }
+            )
     # The baseline rate: fixed at its 5th and 95th percentiles (class mix held), effects still drawn.
     baseline = sim.baseline
     total = baseline.class_counts.sum()
@@ -73,9 +88,16 @@ def tornado(sim: Simulation, effects: pd.DataFrame, headline: str = "avoided_tot
         inputs.append(total * scale * baseline.per_year)
         annual = np.broadcast_to(baseline.annual_class * scale, sim.annual_class.shape)
         values.append(float(np.median(_headline(annual, sim.r_t, sim.r_d, sim.p0, coverage, headline))))
-    rows.append({"assumption": "Baseline incident rate (90% sampling interval)", "kind": "baseline",
-                 "input_low": inputs[0], "input_high": inputs[1],
-                 "headline_at_low": values[0], "headline_at_high": values[1]})
+    rows.append(
+        {
+            "assumption": "Baseline incident rate (90% sampling interval)",
+            "kind": "baseline",
+            "input_low": inputs[0],
+            "input_high": inputs[1],
+            "headline_at_low": values[0],
+            "headline_at_high": values[1],
+        }
+    )
     frame = pd.DataFrame(rows)
     frame["central"] = central
     frame["swing"] = (frame["headline_at_high"] - frame["headline_at_low"]).abs()

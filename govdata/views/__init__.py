@@ -5,14 +5,21 @@ TITLE, INTRO, PARAMS (govdata.views.params.Param) and `build(runner, values, *, 
 The dashboard's pages lay out widgets for PARAMS and render the PageView; the briefing command line parses a link
 with the same PARAMS and builds the same view.
 """
+
 from __future__ import annotations
 
 import importlib
 from types import ModuleType
 
 # URL path -> module name, in navigation order; the first page is also served at '/'.
-PAGES = {"overview": "overview", "trends": "trends", "sectors": "sectors", "surveys": "surveys",
-         "scenarios": "scenarios", "sources": "sources"}
+PAGES = {
+    "overview": "overview",
+    "trends": "trends",
+    "sectors": "sectors",
+    "surveys": "surveys",
+    "scenarios": "scenarios",
+    "sources": "sources",
+}
 DEFAULT_PAGE = "overview"
 
 

@@ -4,6 +4,7 @@ A page's `build(runner, values)` asks a runner for query results and charts. The
 (ui.data: results cached per warehouse file and arguments, charts per view), the briefing command line a Direct
 runner on a read-only connection, so the page, its briefing note and the command line show the same figures.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -43,24 +44,24 @@ class Note:
     """A caveat or hint about the view, shown as plain text at `place` on the page (and in the briefing note)."""
 
     text: str
-    place: str = ""           # where the page shows it: a figure role or a section name ('' = under the filters)
-    kind: str = "caption"     # 'caption' or 'info'
+    place: str = ""  # where the page shows it: a figure role or a section name ('' = under the filters)
+    kind: str = "caption"  # 'caption' or 'info'
 
 
 @dataclass
 class PageView:
     """Everything one view of a page states: headings, sentences, charts and notes, plus page-specific extras."""
 
-    page: str                                   # the page's URL path, e.g. 'trends' ('' is not used)
-    title: str                                  # the page heading
-    view_title: str                             # page and view, e.g. 'Trends: Local government'
-    headlines: list[str] = field(default_factory=list)       # paste-ready sentences
+    page: str  # the page's URL path, e.g. 'trends' ('' is not used)
+    title: str  # the page heading
+    view_title: str  # page and view, e.g. 'Trends: Local government'
+    headlines: list[str] = field(default_factory=list)  # paste-ready sentences
     figures: dict[str, FigureSpec] = field(default_factory=dict)  # role -> chart, in page order
     notes: list[Note] = field(default_factory=list)
     filters: list[tuple[str, str]] = field(default_factory=list)  # (label, chosen value in words)
-    data_to: str = ""                           # the latest quarter in the warehouse, e.g. '2024-Q4'
+    data_to: str = ""  # the latest quarter in the warehouse, e.g. '2024-Q4'
     is_sample: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)      # page-specific material (cards, tables, results)
+    extra: dict[str, Any] = field(default_factory=dict)  # page-specific material (cards, tables, results)
 
     @property
     def specs(self) -> list[FigureSpec]:
@@ -72,7 +73,6 @@ class PageView:
 
     def notes_at(self, place: str) -> list[Note]:
         return [n for n in self.notes if n.place == place]
-
 
 
 def meta(runner: Runner) -> dict[str, str]:
@@ -90,8 +90,10 @@ def sources(runner: Runner, source: str | None = None) -> list[Source]:
     return provenance.to_sources(runner.query(provenance.chart_sources, *args))
 
 
-def describe(params, runner: Runner, values: dict[str, Any], *,
-             hidden: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def describe(params, runner: Runner, values: dict[str, Any], *, hidden: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(label, value in words) for each parameter, for the briefing note's description of the view."""
-    return [(p.label, p.words(values[p.name], p.choices(runner, values))) for p in params
-            if p.name in values and p.name not in hidden]
+    return [
+        (p.label, p.words(values[p.name], p.choices(runner, values)))
+        for p in params
+        if p.name in values and p.name not in hidden
+    ]

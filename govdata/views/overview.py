@@ -1,20 +1,23 @@
 """Overview: headline figures for the latest comparable quarter and complete year, their sentences, and the trend."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from govdata.charts import incidents as charts
 from govdata.headlines import headlines
-from govdata.queries import coverage
-from govdata.queries import incidents as queries, releases
+from govdata.queries import coverage, releases
+from govdata.queries import incidents as queries
 from govdata.views.base import PageView, Runner, describe, meta, sources
 from govdata.views.params import Param
 
 PAGE = "overview"
 NAV_TITLE = "Overview"
 TITLE = "Personal data breaches reported to the ICO"
-INTRO = ("Headline figures from the ICO's *Data security incident trends* release, for the latest comparable "
-         "quarter and the latest complete year. Choose sectors to narrow every figure on this page.")
+INTRO = (
+    "Headline figures from the ICO's *Data security incident trends* release, for the latest comparable "
+    "quarter and the latest complete year. Choose sectors to narrow every figure on this page."
+)
 CARD_ROWS = (("year", "Latest complete year"), ("quarter", "Latest comparable quarter"))
 
 
@@ -23,8 +26,14 @@ def _sector_options(runner: Runner, values) -> dict[str, str]:
 
 
 PARAMS = (
-    Param("sector", "multi", "Sectors (leave empty for all sectors)", options=_sector_options, default=(),
-          describe=lambda v: ", ".join(v) if v else "all sectors"),
+    Param(
+        "sector",
+        "multi",
+        "Sectors (leave empty for all sectors)",
+        options=_sector_options,
+        default=(),
+        describe=lambda v: ", ".join(v) if v else "all sectors",
+    ),
 )
 
 
@@ -38,19 +47,25 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     sectors = list(values["sector"])
     ico = sources(runner, "ico_rows")
     figures = runner.query(queries.headline_figures, sectors)
-    revised = releases.headline_revisions(runner.query, figures, sectors)   # "revised from N in the last release"
+    revised = releases.headline_revisions(runner.query, figures, sectors)  # "revised from N in the last release"
     items = headlines(figures, sectors=sectors, is_sample=coverage.is_sample(info), revised=revised)
     trend = runner.query(queries.incident_trend, "quarter", None, sectors, True, True)
     by_category = runner.query(queries.incident_trend, "year", "incident_category", sectors, True, False)
     specs = {
-        "trend": runner.chart(charts.trend_chart, trend, sources=ico, period="quarter", rolling=True,
-                              sectors=sectors),
-        "by_category": runner.chart(charts.trend_chart, by_category, sources=ico, period="year",
-                                    breakdown="incident_category", sectors=sectors),
+        "trend": runner.chart(charts.trend_chart, trend, sources=ico, period="quarter", rolling=True, sectors=sectors),
+        "by_category": runner.chart(
+            charts.trend_chart, by_category, sources=ico, period="year", breakdown="incident_category", sectors=sectors
+        ),
     }
     cards = [(heading, [h for h in items if h.key.startswith(kind + "-")]) for kind, heading in CARD_ROWS]
-    return PageView(PAGE, TITLE, view_title(values), headlines=[h.sentence for h in items], figures=specs,
-                    filters=describe(PARAMS, runner, values), data_to=info.get("latest_quarter", ""),
-                    is_sample=coverage.is_sample(info),
-                    extra={"cards": [(heading, row) for heading, row in cards if row], "sources": ico,
-                           "headline_query": figures})
+    return PageView(
+        PAGE,
+        TITLE,
+        view_title(values),
+        headlines=[h.sentence for h in items],
+        figures=specs,
+        filters=describe(PARAMS, runner, values),
+        data_to=info.get("latest_quarter", ""),
+        is_sample=coverage.is_sample(info),
+        extra={"cards": [(heading, row) for heading, row in cards if row], "sources": ico, "headline_query": figures},
+    )

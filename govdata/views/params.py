@@ -9,6 +9,7 @@ Kinds: choice (one of the options), multi (several, a repeated parameter `name=a
 means "none chosen"), number (int or float within bounds), flag ('1'/'0', also true/false, yes/no, on/off) and
 text (a codec decides; used for the scenario tokens).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -19,8 +20,8 @@ from urllib.parse import parse_qs, urlencode
 KINDS = ("choice", "multi", "number", "flag", "text")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
-MAX_QUERY_CHARS = 8_000    # a longer query is refused whole (Streamlit's own limit is similar)
-MAX_VALUES = 200           # repeated values of one parameter beyond this are refused
+MAX_QUERY_CHARS = 8_000  # a longer query is refused whole (Streamlit's own limit is similar)
+MAX_VALUES = 200  # repeated values of one parameter beyond this are refused
 
 
 class Missing:
@@ -71,8 +72,8 @@ class Param:
     resets_with: tuple[str, ...] = ()
     decode: Callable[[str], Any] | None = None
     encode: Callable[[Any], str] | None = None
-    describe: Callable[[Any], str] | None = None   # the value as words for a note; default: option labels
-    widget: str | None = None                      # presentation hint for ui.state: 'radio', 'slider'
+    describe: Callable[[Any], str] | None = None  # the value as words for a note; default: option labels
+    widget: str | None = None  # presentation hint for ui.state: 'radio', 'slider'
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -113,8 +114,13 @@ class Param:
         if self.kind == "multi":
             return isinstance(value, list) and all(v in choices for v in value)
         if self.kind == "number":
-            return (isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
-                    and self.minimum <= value <= self.maximum and (not self.integral or float(value).is_integer()))
+            return (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and value == value
+                and self.minimum <= value <= self.maximum
+                and (not self.integral or float(value).is_integer())
+            )
         if self.kind == "flag":
             return isinstance(value, bool)
         return True
@@ -144,8 +150,9 @@ class Param:
                 reason = "not a whole number" if self.integral else "not a number"
                 return MISSING, ignored + [Ignored(self.name, text, reason)]
             if not self.valid(number, {}):
-                return MISSING, ignored + [Ignored(self.name, text,
-                                                   f"outside the range {self.minimum} to {self.maximum}")]
+                return MISSING, ignored + [
+                    Ignored(self.name, text, f"outside the range {self.minimum} to {self.maximum}")
+                ]
             return number, ignored
         if text == "":
             return MISSING, ignored
@@ -224,8 +231,9 @@ def parse(params: Sequence[Param], query: str | Mapping[str, Any], runner) -> Pa
         given = raw.get(param.name)
         if given:
             if len(given) > MAX_VALUES:
-                ignored.append(Ignored(param.name, given[0], f"given {len(given):,} times; at most "
-                                                             f"{MAX_VALUES} values are read"))
+                ignored.append(
+                    Ignored(param.name, given[0], f"given {len(given):,} times; at most {MAX_VALUES} values are read")
+                )
             else:
                 value, notes = param.read(given, options)
                 ignored += notes

@@ -4,6 +4,7 @@ Every input lives in the URL: sector, window, coverage now and in the scenario (
 edited assumptions (`fx`, govdata.scenarios' effects codec) and up to three saved scenarios (`s1`..`s3`, each
 'name~scenario token', govdata.scenarios.ScenarioInputs' token codec).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,11 +26,12 @@ INTRO = (
     "for the coverage you choose (public authorities must have a DPO since 25 May 2018). "
     "**What it is not:** a causal estimate or a forecast. Most effect sizes below are labelled assumptions "
     "because no published study measures them; change them in the table and the answer changes. Training and DPO "
-    "coverage are assumed independent, and the baseline rate is held flat.")
+    "coverage are assumed independent, and the baseline rate is held flat."
+)
 PREFERRED_SECTOR = "Local government"
 MAX_SAVED = 3
 SAVED_PARAMS = tuple(f"s{i}" for i in range(1, MAX_SAVED + 1))
-NAME_CHARS = sc.MAX_NAME   # a saved scenario's name is cut to this length
+NAME_CHARS = sc.MAX_NAME  # a saved scenario's name is cut to this length
 PERCENT = (0, 100)
 # the widgets offer exactly what a scenario token may carry (the model's bounds, never retyped here)
 WINDOW_QUARTERS = sc.TOKEN_BOUNDS["window_quarters"]
@@ -37,7 +39,7 @@ SEED_RANGE = sc.TOKEN_BOUNDS["seed"]
 RAMP_YEARS = sc.TOKEN_BOUNDS["ramp_years"]
 PROJECTION_YEARS = sc.TOKEN_BOUNDS["years"]
 CURRENT = "Current (unsaved)"
-COVERAGE_PARAMS = {"training": ("t0", "t1"), "dpo": ("d0", "d1")}   # intervention -> (current, scenario) params
+COVERAGE_PARAMS = {"training": ("t0", "t1"), "dpo": ("d0", "d1")}  # intervention -> (current, scenario) params
 
 
 def _sectors(runner: Runner, values) -> dict[str, str]:
@@ -47,11 +49,12 @@ def _sectors(runner: Runner, values) -> dict[str, str]:
 def _current(measure: str):
     def default(runner: Runner, values, options) -> int:
         return int(numbers.round_half_up(100 * sc.coverage_default(values["sector"], measure).value))
+
     return default
 
 
 def _effects(text: str) -> str:
-    sc.decode_effects(text, sc.load_effects())     # raises ScenarioInputError (a ValueError) when invalid
+    sc.decode_effects(text, sc.load_effects())  # raises ScenarioInputError (a ValueError) when invalid
     return text
 
 
@@ -60,36 +63,100 @@ def _percent(name: str, label: str, default, **extra) -> Param:
 
 
 PARAMS = (
-    Param("sector", "choice", "Sector", options=_sectors,
-          default=lambda runner, values, options: PREFERRED_SECTOR if PREFERRED_SECTOR in options else None),
-    Param("window", "number", "Baseline window (latest comparable quarters)", default=sc.DEFAULT_WINDOW_QUARTERS,
-          minimum=WINDOW_QUARTERS[0], maximum=WINDOW_QUARTERS[1],
-          help=f"Incidents over this many quarters, annualised. At least {sc.MIN_INCIDENTS} needed."),
-    _percent("t0", "Training: current coverage (%)", _current("training"), resets_with=("sector",),
-             help="Share of organisations that require it today."),
-    _percent("d0", "DPO: current coverage (%)", _current("dpo"), resets_with=("sector",),
-             help="Share of organisations with a DPO today."),
+    Param(
+        "sector",
+        "choice",
+        "Sector",
+        options=_sectors,
+        default=lambda runner, values, options: PREFERRED_SECTOR if PREFERRED_SECTOR in options else None,
+    ),
+    Param(
+        "window",
+        "number",
+        "Baseline window (latest comparable quarters)",
+        default=sc.DEFAULT_WINDOW_QUARTERS,
+        minimum=WINDOW_QUARTERS[0],
+        maximum=WINDOW_QUARTERS[1],
+        help=f"Incidents over this many quarters, annualised. At least {sc.MIN_INCIDENTS} needed.",
+    ),
+    _percent(
+        "t0",
+        "Training: current coverage (%)",
+        _current("training"),
+        resets_with=("sector",),
+        help="Share of organisations that require it today.",
+    ),
+    _percent(
+        "d0",
+        "DPO: current coverage (%)",
+        _current("dpo"),
+        resets_with=("sector",),
+        help="Share of organisations with a DPO today.",
+    ),
     _percent("t1", "Training: scenario coverage (%)", 100, widget="slider"),
     _percent("d1", "DPO: scenario coverage (%)", 100, widget="slider"),
-    Param("seed", "number", "Random seed", default=sc.DEFAULT_SEED, minimum=SEED_RANGE[0], maximum=SEED_RANGE[1],
-          help="Same seed and inputs give the same intervals."),
-    Param("ramp", "number", "Years to reach the scenario coverage (0 = at once)", default=sc.DEFAULT_RAMP_YEARS,
-          minimum=RAMP_YEARS[0], maximum=RAMP_YEARS[1]),
-    Param("years", "number", "Years to project", default=sc.DEFAULT_YEARS, minimum=PROJECTION_YEARS[0],
-          maximum=PROJECTION_YEARS[1]),
-    Param("fx", "text", "Edited assumptions", default="", decode=_effects,
-          describe=lambda v: v or "none (published/default values)"),
-    *(Param(name, "text", f"Saved scenario {i}", default=None, decode=sc.decode_saved,
+    Param(
+        "seed",
+        "number",
+        "Random seed",
+        default=sc.DEFAULT_SEED,
+        minimum=SEED_RANGE[0],
+        maximum=SEED_RANGE[1],
+        help="Same seed and inputs give the same intervals.",
+    ),
+    Param(
+        "ramp",
+        "number",
+        "Years to reach the scenario coverage (0 = at once)",
+        default=sc.DEFAULT_RAMP_YEARS,
+        minimum=RAMP_YEARS[0],
+        maximum=RAMP_YEARS[1],
+    ),
+    Param(
+        "years",
+        "number",
+        "Years to project",
+        default=sc.DEFAULT_YEARS,
+        minimum=PROJECTION_YEARS[0],
+        maximum=PROJECTION_YEARS[1],
+    ),
+    Param(
+        "fx",
+        "text",
+        "Edited assumptions",
+        default="",
+        decode=_effects,
+        describe=lambda v: v or "none (published/default values)",
+    ),
+    *(
+        Param(
+            name,
+            "text",
+            f"Saved scenario {i}",
+            default=None,
+            decode=sc.decode_saved,
             encode=lambda v: sc.encode_saved(*v) if v else "",
-            describe=lambda v: v[0] if v else "none") for i, name in enumerate(SAVED_PARAMS, 1)),
+            describe=lambda v: v[0] if v else "none",
+        )
+        for i, name in enumerate(SAVED_PARAMS, 1)
+    ),
 )
 
 
 def inputs(values: dict[str, Any]) -> sc.ScenarioInputs:
     """The model inputs the values describe (coverage as fractions)."""
-    return sc.ScenarioInputs(values["sector"], values["t0"] / 100, values["d0"] / 100, values["t1"] / 100,
-                             values["d1"] / 100, int(values["window"]), values["fx"], int(values["seed"]),
-                             int(values["ramp"]), int(values["years"]))
+    return sc.ScenarioInputs(
+        values["sector"],
+        values["t0"] / 100,
+        values["d0"] / 100,
+        values["t1"] / 100,
+        values["d1"] / 100,
+        int(values["window"]),
+        values["fx"],
+        int(values["seed"]),
+        int(values["ramp"]),
+        int(values["years"]),
+    )
 
 
 def saved(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -143,8 +210,9 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     Raises govdata.scenarios.ScenarioInputError when the inputs cannot be evaluated (e.g. too few incidents).
     """
     info = meta(runner)
-    view = PageView(PAGE, TITLE, view_title(values), data_to=info.get("latest_quarter", ""),
-                    is_sample=coverage.is_sample(info))
+    view = PageView(
+        PAGE, TITLE, view_title(values), data_to=info.get("latest_quarter", ""), is_sample=coverage.is_sample(info)
+    )
     if values.get("sector") is None:
         view.extra["empty"] = True
         return view
@@ -153,11 +221,23 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     result = runner.query(sc.evaluate_inputs, current.token())
     queries = list(result.baseline.queries)
     view.figures = {
-        "fan": runner.chart(charts.fan_chart, result.projection, sector=current.sector,
-                            window_label=result.baseline.window_label, ramp_years=current.ramp_years, sources=ico,
-                            queries=queries),
-        "avoided": runner.chart(charts.avoided_chart, result.by_class, sector=current.sector, sources=ico,
-                                total=result.metric("avoided_total"), queries=queries),
+        "fan": runner.chart(
+            charts.fan_chart,
+            result.projection,
+            sector=current.sector,
+            window_label=result.baseline.window_label,
+            ramp_years=current.ramp_years,
+            sources=ico,
+            queries=queries,
+        ),
+        "avoided": runner.chart(
+            charts.avoided_chart,
+            result.by_class,
+            sector=current.sector,
+            sources=ico,
+            total=result.metric("avoided_total"),
+            queries=queries,
+        ),
         "tornado": runner.chart(charts.tornado_chart, result.tornado, sector=current.sector, sources=ico),
     }
     compared: dict[str, sc.ScenarioResult] = {CURRENT: result}
@@ -172,9 +252,18 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     view.headlines = [s.summary for s in view.figures.values()]
     view.filters = describe(PARAMS, runner, values)
     defaults = sc.coverage_defaults(current.sector)
-    view.extra.update(result=result, inputs=current, compared=compared, comparison=table, failed=failed,
-                      coverage=defaults,
-                      methods=[sc.methods_note(r, name=n, coverage_sources=list(sc.coverage_defaults(r.baseline.sector).values()),
-                                               incident_sources=ico)
-                               for n, r in compared.items()])
+    view.extra.update(
+        result=result,
+        inputs=current,
+        compared=compared,
+        comparison=table,
+        failed=failed,
+        coverage=defaults,
+        methods=[
+            sc.methods_note(
+                r, name=n, coverage_sources=list(sc.coverage_defaults(r.baseline.sector).values()), incident_sources=ico
+            )
+            for n, r in compared.items()
+        ],
+    )
     return view

@@ -2,6 +2,7 @@
 
 The page builds only the view chosen (URL parameter `view`); the briefing pack and note build every view.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,13 +16,22 @@ from govdata.views.params import Param
 PAGE = "sectors"
 NAV_TITLE = "Sectors"
 TITLE = "Sector comparison"
-INTRO = ("Compare sectors' personal-data breach reports to the ICO: how many, how many cyber, which types, how fast "
-         "they were reported, what the ICO decided, and how that changed on a year earlier. Counts are distinct "
-         "incidents; the sectors are the ICO's best fit for each report.")
+INTRO = (
+    "Compare sectors' personal-data breach reports to the ICO: how many, how many cyber, which types, how fast "
+    "they were reported, what the ICO decided, and how that changed on a year earlier. Counts are distinct "
+    "incidents; the sectors are the ICO's best fit for each report."
+)
 DEFAULT_PICKS = 4  # how many of the largest sectors are picked when the URL names none
-VIEWS = {"volume": "Volume", "trend": "Quarterly trend", "cyber": "Cyber share", "types": "Incident types",
-         "timing": "Time to report", "decisions": "Decisions", "change": "Change on a year earlier"}
-TOP_TYPES = (1, 5, 10)     # incident types per sector: fewest, default, most
+VIEWS = {
+    "volume": "Volume",
+    "trend": "Quarterly trend",
+    "cyber": "Cyber share",
+    "types": "Incident types",
+    "timing": "Time to report",
+    "decisions": "Decisions",
+    "change": "Change on a year earlier",
+}
+TOP_TYPES = (1, 5, 10)  # incident types per sector: fewest, default, most
 
 
 def periods(runner: Runner, comparable_only: bool) -> dict[str, queries.Period]:
@@ -30,8 +40,10 @@ def periods(runner: Runner, comparable_only: bool) -> dict[str, queries.Period]:
 
 def _period_options(runner: Runner, values) -> dict[str, str]:
     choices = periods(runner, not values["q1_2019"])
-    return {key: (f"Last {p.quarters} quarters ({p.span})" if key == queries.LAST_FOUR else p.label)
-            for key, p in choices.items()}
+    return {
+        key: (f"Last {p.quarters} quarters ({p.span})" if key == queries.LAST_FOUR else p.label)
+        for key, p in choices.items()
+    }
 
 
 def _sector_options(runner: Runner, values) -> dict[str, str]:
@@ -39,16 +51,27 @@ def _sector_options(runner: Runner, values) -> dict[str, str]:
 
 
 PARAMS = (
-    Param("q1_2019", "flag", "Include Q1 2019 (not comparable)", default=False,
-          help="The ICO treats Q2 2019 as the first comparable quarter: incidents were recorded differently before."),
+    Param(
+        "q1_2019",
+        "flag",
+        "Include Q1 2019 (not comparable)",
+        default=False,
+        help="The ICO treats Q2 2019 as the first comparable quarter: incidents were recorded differently before.",
+    ),
     Param("period", "choice", "Period", options=_period_options, default=queries.LAST_FOUR),
-    Param("sectors", "multi", "Sectors to compare", options=_sector_options,
-          default=lambda runner, values, options: list(options)[:DEFAULT_PICKS],
-          help="Sectors are listed from most to fewest incidents.",
-          describe=lambda v: ", ".join(v) if v else "none picked (the rankings show every sector)"),
+    Param(
+        "sectors",
+        "multi",
+        "Sectors to compare",
+        options=_sector_options,
+        default=lambda runner, values, options: list(options)[:DEFAULT_PICKS],
+        help="Sectors are listed from most to fewest incidents.",
+        describe=lambda v: ", ".join(v) if v else "none picked (the rankings show every sector)",
+    ),
     Param("view", "choice", "View", options=VIEWS, default="volume", widget="radio"),
-    Param("top", "number", "Incident types per sector", default=TOP_TYPES[1], minimum=TOP_TYPES[0],
-          maximum=TOP_TYPES[2]),
+    Param(
+        "top", "number", "Incident types per sector", default=TOP_TYPES[1], minimum=TOP_TYPES[0], maximum=TOP_TYPES[2]
+    ),
 )
 
 
@@ -74,8 +97,11 @@ def _charts(runner: Runner, view: str, values, period, picked, comparable_only, 
             specs["time_to_report"] = runner.chart(charts.time_to_report, timing, period, ico, **options)
         return specs, []
     if not picked:
-        what = {"trend": "their quarterly trend", "types": "their most common incident types",
-                "decisions": "the ICO's decisions on their reports"}[view]
+        what = {
+            "trend": "their quarterly trend",
+            "types": "their most common incident types",
+            "decisions": "the ICO's decisions on their reports",
+        }[view]
         return {}, [Note(need.format(what), view)]
     if view == "trend":
         trend = runner.query(queries.sector_quarterly, period, picked, comparable_only)
@@ -92,8 +118,14 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     info = meta(runner)
     comparable_only = not values["q1_2019"]
     choices = periods(runner, comparable_only)
-    view = PageView(PAGE, TITLE, view_title(values), data_to=info.get("latest_quarter", ""),
-                    is_sample=coverage.is_sample(info), extra={"views": VIEWS, "empty": not choices})
+    view = PageView(
+        PAGE,
+        TITLE,
+        view_title(values),
+        data_to=info.get("latest_quarter", ""),
+        is_sample=coverage.is_sample(info),
+        extra={"views": VIEWS, "empty": not choices},
+    )
     if not choices:
         view.notes.append(Note("The warehouse holds no incidents to compare.", "", "info"))
         return view
@@ -102,15 +134,16 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     ico = sources(runner)
     volume_result = []
 
-    def volume():   # one query serves three views: run it once, and only when one of them is built
+    def volume():  # one query serves three views: run it once, and only when one of them is built
         if not volume_result:
             volume_result.append(runner.query(queries.sector_volume, period, picked, comparable_only))
         return volume_result[0]
 
     if not picked:
-        view.notes.append(Note("Pick one or more sectors above to compare them; the ranking below shows every "
-                               "sector.", "", "info"))
-    for name in (VIEWS if everything else [values["view"]]):
+        view.notes.append(
+            Note("Pick one or more sectors above to compare them; the ranking below shows every sector.", "", "info")
+        )
+    for name in VIEWS if everything else [values["view"]]:
         specs, notes = _charts(runner, name, values, period, picked, comparable_only, ico, volume)
         view.figures.update(specs)
         view.notes += notes

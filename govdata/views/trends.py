@@ -1,4 +1,5 @@
 """Trends: incidents per quarter or year, broken down and filtered, with the older quarterly tables for context."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,10 +14,12 @@ from govdata.views.params import Param
 PAGE = "trends"
 NAV_TITLE = "Trends"
 TITLE = "Trends in personal data breach reports"
-INTRO = ("Incidents reported to the ICO over time. Q1 2019 is left out by default because the ICO recorded "
-         "incidents differently before Q2 2019.")
+INTRO = (
+    "Incidents reported to the ICO over time. Q1 2019 is left out by default because the ICO recorded "
+    "incidents differently before Q2 2019."
+)
 NO_BREAKDOWN = "none"
-LEGACY = "legacy"          # the place of the older tables' section on the page
+LEGACY = "legacy"  # the place of the older tables' section on the page
 PERIOD_LABELS = {"quarter": "Quarter", "year": "Year"}
 MEASURE_LABELS = {"incidents": "Counts", "share_pct": "Shares (%)"}
 
@@ -30,22 +33,57 @@ def _legacy_options(runner: Runner, values) -> dict[str, str]:
 
 
 PARAMS = (
-    Param("period", "choice", "Period", options={p: PERIOD_LABELS[p] for p in queries.PERIODS}, default="quarter",
-          widget="radio"),
-    Param("breakdown", "choice", "Break down by",
-          options={NO_BREAKDOWN: "No breakdown (total)", **vocabulary.BREAKDOWNS}, default=NO_BREAKDOWN),
-    Param("measure", "choice", "Show", options={m: MEASURE_LABELS[m] for m in charts.MEASURES},
-          default="incidents", widget="radio"),
-    Param("sector", "multi", "Sectors (leave empty for all sectors)", options=_sector_options, default=(),
-          describe=lambda v: ", ".join(v) if v else "all sectors"),
+    Param(
+        "period",
+        "choice",
+        "Period",
+        options={p: PERIOD_LABELS[p] for p in queries.PERIODS},
+        default="quarter",
+        widget="radio",
+    ),
+    Param(
+        "breakdown",
+        "choice",
+        "Break down by",
+        options={NO_BREAKDOWN: "No breakdown (total)", **vocabulary.BREAKDOWNS},
+        default=NO_BREAKDOWN,
+    ),
+    Param(
+        "measure",
+        "choice",
+        "Show",
+        options={m: MEASURE_LABELS[m] for m in charts.MEASURES},
+        default="incidents",
+        widget="radio",
+    ),
+    Param(
+        "sector",
+        "multi",
+        "Sectors (leave empty for all sectors)",
+        options=_sector_options,
+        default=(),
+        describe=lambda v: ", ".join(v) if v else "all sectors",
+    ),
     Param("comparable", "flag", "Comparable quarters only (from Q2 2019)", default=True),
     Param("rolling", "flag", "Show 4-quarter rolling average (quarterly counts)", default=False),
     Param("legacy", "choice", "Older tables: break down by", options=_legacy_options, default="incident_category"),
     # Many groups (incident types): the largest N in colour, the rest summed as "All others"; N in the URL
-    Param("top", "number", "Groups shown (the rest summed as 'All others')", default=queries.DEFAULT_TOP,
-          minimum=1, maximum=queries.MAX_TOP),
-    Param("legacy_top", "number", "Older tables: types shown (the rest summed as 'All others')",
-          default=queries.DEFAULT_TOP, minimum=1, maximum=queries.MAX_TOP),
+    Param(
+        "top",
+        "number",
+        "Groups shown (the rest summed as 'All others')",
+        default=queries.DEFAULT_TOP,
+        minimum=1,
+        maximum=queries.MAX_TOP,
+    ),
+    Param(
+        "legacy_top",
+        "number",
+        "Older tables: types shown (the rest summed as 'All others')",
+        default=queries.DEFAULT_TOP,
+        minimum=1,
+        maximum=queries.MAX_TOP,
+    ),
 )
 
 
@@ -86,11 +124,28 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
         measure = "incidents"
     if rolling and (period != "quarter" or measure != "incidents"):
         notes.append(Note("The rolling average applies to quarterly counts only."))
-    trend = runner.query(queries.incident_trend, period, chosen, sectors, comparable,
-                         rolling and period == "quarter", _top(folds(breakdown), values["top"]))
-    specs = {"trend": runner.chart(charts.trend_chart, trend, sources=sources(runner, "ico_rows"), period=period,
-                                   breakdown=chosen, measure=measure, rolling=rolling, sectors=sectors,
-                                   comparable_only=comparable)}
+    trend = runner.query(
+        queries.incident_trend,
+        period,
+        chosen,
+        sectors,
+        comparable,
+        rolling and period == "quarter",
+        _top(folds(breakdown), values["top"]),
+    )
+    specs = {
+        "trend": runner.chart(
+            charts.trend_chart,
+            trend,
+            sources=sources(runner, "ico_rows"),
+            period=period,
+            breakdown=chosen,
+            measure=measure,
+            rolling=rolling,
+            sectors=sectors,
+            comparable_only=comparable,
+        )
+    }
 
     legacy_names = legacy_sectors(runner)
     if legacy_names:
@@ -101,14 +156,37 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
         if sectors and not legacy_filter:
             notes.append(Note("None of the chosen sectors appear in the older tables.", LEGACY, "info"))
         else:
-            legacy = runner.query(queries.legacy_counts, values["legacy"], legacy_filter,
-                                  _top(legacy_folds(values["legacy"]), values["legacy_top"]))
-            specs["legacy"] = runner.chart(charts.legacy_chart, legacy, sources=sources(runner, "ico_legacy"),
-                                           breakdown=values["legacy"], sectors=legacy_filter)
-    hidden = tuple(name for name, off in (("legacy", not legacy_names),
-                                          ("legacy_top", not legacy_names or not legacy_folds(values["legacy"])),
-                                          ("top", not folds(breakdown))) if off)
-    return PageView(PAGE, TITLE, view_title(values), headlines=[s.summary for s in specs.values()],
-                    figures=specs, notes=notes, filters=describe(PARAMS, runner, values, hidden=hidden),
-                    data_to=info.get("latest_quarter", ""), is_sample=coverage.is_sample(info),
-                    extra={"legacy_available": bool(legacy_names)})
+            legacy = runner.query(
+                queries.legacy_counts,
+                values["legacy"],
+                legacy_filter,
+                _top(legacy_folds(values["legacy"]), values["legacy_top"]),
+            )
+            specs["legacy"] = runner.chart(
+                charts.legacy_chart,
+                legacy,
+                sources=sources(runner, "ico_legacy"),
+                breakdown=values["legacy"],
+                sectors=legacy_filter,
+            )
+    hidden = tuple(
+        name
+        for name, off in (
+            ("legacy", not legacy_names),
+            ("legacy_top", not legacy_names or not legacy_folds(values["legacy"])),
+            ("top", not folds(breakdown)),
+        )
+        if off
+    )
+    return PageView(
+        PAGE,
+        TITLE,
+        view_title(values),
+        headlines=[s.summary for s in specs.values()],
+        figures=specs,
+        notes=notes,
+        filters=describe(PARAMS, runner, values, hidden=hidden),
+        data_to=info.get("latest_quarter", ""),
+        is_sample=coverage.is_sample(info),
+        extra={"legacy_available": bool(legacy_names)},
+    )

@@ -5,6 +5,7 @@ No mocks: each server is a separate process on a free loopback port, waited on v
 teardown; its log is kept so tests can assert that no traceback was written. Chromium runs headless with a fresh
 profile per test. Missing Chromium fails under CI and is a LOUD SKIP elsewhere.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,16 +18,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from e2e_helpers import RUN_TIMEOUT_MS, run_async
 
 from deploy import server as lifecycle
 from deploy.server import DASHBOARD, free_port
-from e2e_helpers import RUN_TIMEOUT_MS, run_async
 from govdata import settings
 
 ROOT = settings.PROJECT_ROOT
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.e2e
 
@@ -43,10 +52,16 @@ def _fail_or_skip(message: str):
 
 # ---------------------------------------------------------------- warehouses (real ETL)
 
+
 def build_warehouse(path: Path, *extra: str) -> subprocess.CompletedProcess:
     """`python3 -m etl build --warehouse PATH [extra]` exactly as an operator runs it; raises with its output."""
-    result = subprocess.run([sys.executable, "-m", "etl", "build", "--warehouse", str(path), *extra],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--warehouse", str(path), *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if result.returncode != 0:
         raise AssertionError(f"etl build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
@@ -62,9 +77,11 @@ def e2e_warehouse(sample_warehouse, tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------- the server
 
+
 @dataclass
 class Server:
     """A running `streamlit run dashboard.py` process bound to 127.0.0.1."""
+
     url: str
     warehouse: Path
     proc: subprocess.Popen
@@ -89,8 +106,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(warehouse: Path | None, log_dir: Path, *, env: dict | None = None, args: tuple[str, ...] = (),
-                   script: Path = DASHBOARD, port: int | None = None):
+def running_server(
+    warehouse: Path | None,
+    log_dir: Path,
+    *,
+    env: dict | None = None,
+    args: tuple[str, ...] = (),
+    script: Path = DASHBOARD,
+    port: int | None = None,
+):
     """Start the real dashboard on a free loopback port, wait for /_stcore/health, stop it afterwards.
 
     `script=SERVE` starts it the hosted way (serve.py); `port` fixes the port (e.g. for a sign-in redirect URI).
@@ -99,8 +123,9 @@ def running_server(warehouse: Path | None, log_dir: Path, *, env: dict | None = 
         pytest.fail(f"{script} does not exist: there is no app to test")
     port = port or free_port()
     log_path = Path(log_dir) / f"server-{port}.log"
-    proc = lifecycle.start(script, port, warehouse, log_path, secrets=Path(log_dir) / "no-secrets.toml", env=env,
-                           args=args)
+    proc = lifecycle.start(
+        script, port, warehouse, log_path, secrets=Path(log_dir) / "no-secrets.toml", env=env, args=args
+    )
     server = Server(f"http://127.0.0.1:{port}", Path(warehouse), proc, log_path, env or {})
     try:
         try:
@@ -143,18 +168,22 @@ def assert_clean_log(srv: Server, since: int = 0) -> None:
 
 # ---------------------------------------------------------------- the browser
 
+
 @pytest.fixture(scope="session")
 def chromium_driver(playwright_driver):
     """The process's one Playwright (tests/conftest.py), once Debian's Chromium is known to be there."""
     if not CHROMIUM.exists():
-        _fail_or_skip(f"Chromium not found at {CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH): "
-                      "the browser end-to-end tests cannot run")
+        _fail_or_skip(
+            f"Chromium not found at {CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH): "
+            "the browser end-to-end tests cannot run"
+        )
     return playwright_driver
 
 
 @dataclass
 class Browser:
     """One Chromium with a fresh profile; `dialogs` records every alert/confirm/prompt (none may ever fire)."""
+
     context: object
     dialogs: list = field(default_factory=list)
 
@@ -174,8 +203,12 @@ class Browser:
 def browser(chromium_driver):
     profile = tempfile.mkdtemp(prefix="e2e-chromium-")
     context = chromium_driver.chromium.launch_persistent_context(
-        user_data_dir=profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-        viewport={"width": 1400, "height": 1000})
+        user_data_dir=profile,
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 1000},
+    )
     try:
         yield Browser(context)
     finally:

@@ -1,5 +1,6 @@
 """Browser helpers for the end-to-end tests: wait for Streamlit to finish a run, check a page shows no error,
 and change filters the way a visitor does (keyboard for select boxes and sliders, clicks for the rest)."""
+
 from __future__ import annotations
 
 import ast
@@ -9,14 +10,21 @@ from pathlib import Path
 
 from govdata import settings
 
-RUN_TIMEOUT_MS = 90_000        # one page run (first runs fill caches and may start kaleido: be generous)
+RUN_TIMEOUT_MS = 90_000  # one page run (first runs fill caches and may start kaleido: be generous)
 # Signs of a leak or crash that must never reach a visitor's screen.
-TRACEBACK_MARKERS = ("Traceback", 'File "/', "site-packages", "duckdb.", "Binder Error", "Parser Error",
-                     "Catalog Error", "IO Error")
-GUARDED_ERROR = "something went wrong"   # ui.layout.guarded's message for an error it caught (and logged)
-APP_IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
-            '[data-test-script-state="notRunning"]')
-DRAWN = '[data-testid="stMain"] [data-testid="stElementContainer"]'   # the script has drawn something
+TRACEBACK_MARKERS = (
+    "Traceback",
+    'File "/',
+    "site-packages",
+    "duckdb.",
+    "Binder Error",
+    "Parser Error",
+    "Catalog Error",
+    "IO Error",
+)
+GUARDED_ERROR = "something went wrong"  # ui.layout.guarded's message for an error it caught (and logged)
+APP_IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+DRAWN = '[data-testid="stMain"] [data-testid="stElementContainer"]'  # the script has drawn something
 FILTER_WIDGETS = ("stSelectbox", "stMultiSelect", "stSlider", "stRadio")
 
 
@@ -141,8 +149,12 @@ def change_slider(page, box) -> str | None:
     return f"slider {_label(box)!r} from {before} with {key}"
 
 
-CHANGERS = {"stSelectbox": change_selectbox, "stMultiSelect": change_multiselect, "stSlider": change_slider,
-            "stRadio": change_radio}
+CHANGERS = {
+    "stSelectbox": change_selectbox,
+    "stMultiSelect": change_multiselect,
+    "stSlider": change_slider,
+    "stRadio": change_radio,
+}
 
 
 def filters_on(page) -> list[tuple[str, object]]:

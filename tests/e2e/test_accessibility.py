@@ -8,18 +8,18 @@
   when it gains focus), sidebar links, radios, check boxes and select boxes among them; charts add no stops;
 - the accessibility statement is linked from every page and states what the tests here actually do.
 """
+
 from __future__ import annotations
 
 import io
 import sys
 
 import pytest
-
 from conftest import ROOT, assert_clean_log, build_warehouse, running_server, under_ci
 from e2e_helpers import assert_no_error, dashboard_pages, open_page
+
 from govdata import accessibility
 from scripts import axe_audit
-
 
 pytestmark = pytest.mark.e2e
 VIEWS = axe_audit.audited_views()
@@ -51,8 +51,10 @@ def test_axe_finds_no_serious_or_critical_violation(path, query, server, browser
         if sideways > 1:
             failures.append(f"{width} px: the page scrolls sideways by {sideways} px")
         blocking = [v for v in result["violations"] if v["impact"] in axe_audit.BLOCKING]
-        print(f"/{path}?{query} at {width} px, axe-core {result['version']}: "
-              f"{dict(axe_audit.by_impact(result['violations'])) or 'no violations'}")
+        print(
+            f"/{path}?{query} at {width} px, axe-core {result['version']}: "
+            f"{dict(axe_audit.by_impact(result['violations'])) or 'no violations'}"
+        )
         print(axe_audit.describe(result["violations"]))
         if blocking:
             failures.append(f"{width} px:\n{axe_audit.describe(blocking)}")
@@ -69,8 +71,13 @@ def two_releases_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("two-releases")
     warehouse = root / "warehouse.duckdb"
     for name, extra in (("first.csv", ("--to", "2024Q3")), ("second.csv", ("--revise", "2023Q2=+4"))):
-        subprocess.run([sys.executable, "-m", "etl", "sample", "--rows", "6000", "--out", str(root / name), *extra],
-                       cwd=ROOT, check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "-m", "etl", "sample", "--rows", "6000", "--out", str(root / name), *extra],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         build_warehouse(warehouse, "--ico", str(root / name))
     with running_server(warehouse, root) as srv:
         yield srv
@@ -137,7 +144,9 @@ MAX_STOPS = 150
 ACTIVE_JS = """() => {
   let el = document.activeElement;
   if (!el || el === document.body) return null;
-  const described = el.getAttribute('aria-label') || (el.labels && el.labels[0] ? el.labels[0].textContent.trim().slice(0, 40) : '') || el.textContent.trim().slice(0, 40) || el.tagName;
+  const described = el.getAttribute('aria-label')
+    || (el.labels && el.labels[0] ? el.labels[0].textContent.trim().slice(0, 40) : '')
+    || el.textContent.trim().slice(0, 40) || el.tagName;
   const inChart = !!el.closest('[data-testid="stPlotlyChart"]');
   let shown = el;
   while (shown && shown.getBoundingClientRect().width < 6 && shown.parentElement) shown = shown.parentElement;
@@ -148,7 +157,7 @@ ACTIVE_JS = """() => {
   return {kind, described, inChart, x: r.left, y: r.top, w: r.width, h: r.height,
           vw: window.innerWidth, vh: window.innerHeight};
 }"""
-PAD = 10   # px around the control: where an outline or ring is drawn
+PAD = 10  # px around the control: where an outline or ring is drawn
 
 
 def _clip(stop: dict) -> dict:
@@ -177,15 +186,16 @@ def tab_stops(page) -> list[dict]:
         page.keyboard.press("Tab")
         page.wait_for_timeout(60)
         stop = page.evaluate(ACTIVE_JS)
-        if stop is None or (stops and stop["described"] == stops[0]["described"] and len(stops) > 5
-                            and stop["kind"] == stops[0]["kind"]):
+        if stop is None or (
+            stops and stop["described"] == stops[0]["described"] and len(stops) > 5 and stop["kind"] == stops[0]["kind"]
+        ):
             break
         clip = _clip(stop)
         focused = page.screenshot(clip=clip)
-        page.evaluate("() => document.activeElement.blur()")   # Tab goes on from here (Chromium)
+        page.evaluate("() => document.activeElement.blur()")  # Tab goes on from here (Chromium)
         page.wait_for_timeout(60)
         stop["changed"] = _changed_pixels(focused, page.screenshot(clip=clip))
-        stop["needed"] = int(stop["w"] + stop["h"])   # a 1 px line along half the outline, at least
+        stop["needed"] = int(stop["w"] + stop["h"])  # a 1 px line along half the outline, at least
         stops.append(stop)
     return stops
 
@@ -195,8 +205,10 @@ def test_every_control_shows_visible_focus_and_charts_add_no_stops(path, query, 
     page = browser.new_page()
     page.set_viewport_size({"width": 1440, "height": 900})
     open_page(page, server.page_url(path, query))
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
-                           ".every(c => c.querySelector('.main-svg'))")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+        ".every(c => c.querySelector('.main-svg'))"
+    )
     in_charts = page.evaluate("""() => [...document.querySelectorAll(
         '[data-testid="stPlotlyChart"] :is(a[href], button, input, [tabindex])')]
         .filter(e => e.tabIndex >= 0 && e.getClientRects().length).length""")
@@ -209,12 +221,16 @@ def test_every_control_shows_visible_focus_and_charts_add_no_stops(path, query, 
     kinds = {s["kind"] for s in stops}
     expected = {"sidebar link", "select", "button", "summary"} | ({"radio", "checkbox"} if path == "sectors" else set())
     assert expected <= kinds, f"/{path}: Tab never reached {expected - kinds}; it reached {sorted(kinds)}"
-    faint = [f"{s['kind']} {s['described']!r}: {s['changed']} px changed, {s['needed']} needed" for s in stops
-             if s["changed"] < s["needed"]]
+    faint = [
+        f"{s['kind']} {s['described']!r}: {s['changed']} px changed, {s['needed']} needed"
+        for s in stops
+        if s["changed"] < s["needed"]
+    ]
     assert not faint, f"/{path}: controls without a visible focus indicator:\n" + "\n".join(faint)
 
 
 # ---------------------------------------------------------------------------------------------------- statement
+
 
 def test_statement_is_linked_from_every_page_and_states_the_tests(server, browser):
     page = browser.new_page()
@@ -226,13 +242,17 @@ def test_statement_is_linked_from_every_page_and_states_the_tests(server, browse
         assert nav.count() == 1 and footer.count() == 1, f"/{path}: no link to the accessibility statement"
     page.set_viewport_size({"width": 390, "height": 844})
     open_page(page, server.page_url())
-    page.locator('.st-key-site-footer a[href$="accessibility"]').click()   # the sidebar is closed on a phone
+    page.locator('.st-key-site-footer a[href$="accessibility"]').click()  # the sidebar is closed on a phone
     page.wait_for_url("**/accessibility")
     open_page(page, page.url)
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert page.locator("h1").inner_text().startswith("Accessibility statement")
-    for heading in ("Feedback and reporting accessibility problems", "Non-accessible content",
-                    "Preparation of this accessibility statement", "Enforcement procedure"):
+    for heading in (
+        "Feedback and reporting accessibility problems",
+        "Non-accessible content",
+        "Preparation of this accessibility statement",
+        "Enforcement procedure",
+    ):
         assert heading in text
     assert f"axe-core {accessibility.axe_version()}" in text and accessibility.axe_version().startswith("4.")
     assert tuple(axe_audit.WIDTHS) == accessibility.WIDTHS_PX

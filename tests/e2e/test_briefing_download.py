@@ -1,11 +1,12 @@
 """The briefing note button in a real browser against the real server: the click builds the Word note off the
 script thread (every view of Sectors, on a fresh read-only connection) and the browser receives a .docx."""
+
 from __future__ import annotations
 
 import docx
 import pytest
-
 from e2e_helpers import RUN_TIMEOUT_MS, open_page
+
 from govdata import briefing, printing, warehouse
 from govdata.figures import SAMPLE_LABEL
 

@@ -5,22 +5,29 @@ around the plot) and every text the plot draws (axis titles, tick labels, legend
 lie inside the chart's box and the window (nothing clipped), and no two of them may overlap. Page-level sideways
 scrolling, tables and accessibility are tested elsewhere (the access tests); this test is about chart text only.
 """
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from conftest import assert_clean_log
 from e2e_helpers import assert_no_error, open_page
+
 from govdata.views import sectors as sectors_view
 
 pytestmark = pytest.mark.e2e
 WIDTHS = (390, 768, 1440)
 # every page's default view, the 22-way breakdown and every Sectors view (all sectors picked on one of them)
-VIEWS = ([("", ""), ("trends", ""), ("trends", "breakdown=incident_type&rolling=1&legacy=incident_type"),
-          ("surveys", ""), ("surveys", "org=all"), ("scenarios", ""), ("sources", "")]
-         + [("sectors", f"view={name}") for name in sectors_view.VIEWS])
+VIEWS = [
+    ("", ""),
+    ("trends", ""),
+    ("trends", "breakdown=incident_type&rolling=1&legacy=incident_type"),
+    ("surveys", ""),
+    ("surveys", "org=all"),
+    ("scenarios", ""),
+    ("sources", ""),
+] + [("sectors", f"view={name}") for name in sectors_view.VIEWS]
 
 # Boxes of every visible text of each chart container: page text (title, captions) and the plot's SVG text.
 MEASURE_JS = """() => {
@@ -59,7 +66,7 @@ def problems(panels: list[dict]) -> list[str]:
             if t["kind"] == "page" and t["overflow"]:
                 found.append(f"{panel['key']}: page text overflows its box: {t['text']!r}")
         for i, a in enumerate(texts):
-            for b in texts[i + 1:]:
+            for b in texts[i + 1 :]:
                 dx = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
                 dy = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
                 if dx > 1 and dy > 1:
@@ -69,12 +76,20 @@ def problems(panels: list[dict]) -> list[str]:
 
 def test_problems_finds_clipping_and_overlap():
     """The checker itself: it must flag a clipped label and two overlapping ones, and pass clean text."""
+
     def text(x0, x1, y0=0, y1=10, kind="plot"):
         return {"kind": kind, "text": f"{x0}", "x0": x0, "x1": x1, "y0": y0, "y1": y1, "overflow": False}
 
     frame = {"x0": 0, "x1": 100, "y0": 0, "y1": 100}
-    clean = [{"key": "k", "frame": frame, "plot": [{}], "window": 390,
-              "texts": [text(0, 40), text(50, 90), text(0, 40, 20, 30)]}]
+    clean = [
+        {
+            "key": "k",
+            "frame": frame,
+            "plot": [{}],
+            "window": 390,
+            "texts": [text(0, 40), text(50, 90), text(0, 40, 20, 30)],
+        }
+    ]
     assert problems(clean) == []
     clipped = [{**clean[0], "texts": [text(80, 130)]}]
     assert any("clipped" in p for p in problems(clipped))
@@ -93,8 +108,9 @@ def test_chart_text_is_never_clipped_or_overlapping(path, query, server, browser
         assert_no_error(page, f"/{path}?{query} at {width} px")
         expected = page.locator('[class*="st-key-figure-"]').count()
         # plotly draws after Streamlit reports idle: wait until every chart has its SVG
-        page.wait_for_function("n => document.querySelectorAll('[class*=\"st-key-figure-\"] .main-svg').length >= n",
-                               arg=expected)
+        page.wait_for_function(
+            "n => document.querySelectorAll('[class*=\"st-key-figure-\"] .main-svg').length >= n", arg=expected
+        )
         page.wait_for_timeout(500)
         panels = page.evaluate(MEASURE_JS)
         charts += len(panels)

@@ -1,5 +1,6 @@
 """serve.py sends Streamlit's bundles gzip-compressed to clients that accept it, and identical bytes uncompressed
 to those that do not (issue 11, item 8). Against the real server started the hosted way (serve.py)."""
+
 from __future__ import annotations
 
 import gzip
@@ -8,8 +9,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_clean_log, running_server
+
 from deploy.server import SERVE
 from ui.compressed_static import accepts_gzip
 
@@ -77,8 +78,12 @@ def test_largest_chunk_is_compressed_and_identity_is_unchanged(hosted):
 
 
 def test_nothing_outside_the_bundles_is_served(hosted):
-    for path in ("/static/../../serve.py", "/static/%2e%2e/%2e%2e/serve.py", "/static/js/../../../../ui/auth.py",
-                 "/static/js/missing.js"):
+    for path in (
+        "/static/../../serve.py",
+        "/static/%2e%2e/%2e%2e/serve.py",
+        "/static/js/../../../../ui/auth.py",
+        "/static/js/missing.js",
+    ):
         status, headers, body = fetch(hosted.url + path, Accept_Encoding="gzip")
         assert "content-encoding" not in headers, path
         assert b"import " not in body, path

@@ -2,6 +2,7 @@
 people are using the app, and a real rebuild (`python -m etl build --warehouse <same path>`) under load. Each gives
 a clear message or keeps serving the last good data; never a traceback, on screen or in the server log.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -13,16 +14,15 @@ import time
 
 import duckdb
 import pytest
-
 from conftest import assert_clean_log, build_warehouse, running_server, warm_up
 from e2e_helpers import GUARDED_ERROR, app_text, assert_no_error, open_page
+
 from govdata import settings
 from scripts.loadtest import Session
 
-
 pytestmark = pytest.mark.e2e
 
-UNAVAILABLE = "not available"     # ui.layout.show_unavailable: "The data warehouse is not available yet ..."
+UNAVAILABLE = "not available"  # ui.layout.show_unavailable: "The data warehouse is not available yet ..."
 SAMPLE_MARK = "SAMPLE DATA"
 ICO_FIXTURE = settings.PROJECT_ROOT / "tests" / "fixtures" / "ico" / "ico_rows_small.csv"
 
@@ -138,8 +138,7 @@ def test_replaced_mid_session_with_garbage_then_good(warehouse_copy, tmp_path, b
         assert_clean_log(srv)
 
 
-def test_rebuild_while_serving_shows_new_data_and_no_reader_sees_a_half_built_file(warehouse_copy, tmp_path,
-                                                                                     browser):
+def test_rebuild_while_serving_shows_new_data_and_no_reader_sees_a_half_built_file(warehouse_copy, tmp_path, browser):
     """`python -m etl build --warehouse <same path>` while the server runs and visitors keep re-running pages:
     every run during the build succeeds (old or new data, never a half-built file), and afterwards the page shows
     the new data — here the hand-written ICO fixture instead of the sample, so the sample banner goes away."""
@@ -161,18 +160,19 @@ def test_rebuild_while_serving_shows_new_data_and_no_reader_sees_a_half_built_fi
                             return
                         result = await session.run("" if i % 2 == 0 else "trends", "")
                         outcomes.append((result.ok, result.exceptions, result.text))
+
             await asyncio.gather(*(reader(i) for i in range(4)))
 
         thread = threading.Thread(target=lambda: asyncio.run(readers()), daemon=True)  # its own loop
         thread.start()
-        deadline = time.monotonic() + 60                # the readers are under way before the rebuild starts
+        deadline = time.monotonic() + 60  # the readers are under way before the rebuild starts
         while not outcomes and time.monotonic() < deadline:
             time.sleep(0.05)
         started = time.monotonic()
         build_warehouse(warehouse_copy, "--ico", str(ICO_FIXTURE))
         build_seconds = time.monotonic() - started
         built_at = len(outcomes)
-        deadline = time.monotonic() + 60   # runs started after the swap must show the new data
+        deadline = time.monotonic() + 60  # runs started after the swap must show the new data
         while time.monotonic() < deadline and not any(SAMPLE_MARK not in t for _, _, t in outcomes[built_at:]):
             time.sleep(0.5)
         stop.set()
@@ -184,8 +184,9 @@ def test_rebuild_while_serving_shows_new_data_and_no_reader_sees_a_half_built_fi
         assert not failed, f"{len(failed)} of {len(outcomes)} runs failed during the rebuild: {failed[:3]}"
         unavailable = [t for ok, _, t in outcomes if UNAVAILABLE in t]
         assert not unavailable, f"{len(unavailable)} runs saw no warehouse during the rebuild (half-built file?)"
-        assert any(SAMPLE_MARK not in t for _, _, t in outcomes[built_at:]), \
+        assert any(SAMPLE_MARK not in t for _, _, t in outcomes[built_at:]), (
             f"readers never saw the new data ({len(outcomes) - built_at} runs after the build)"
+        )
 
         open_page(page, srv.page_url())
         after = assert_no_crash(page, "after rebuild")

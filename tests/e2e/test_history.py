@@ -5,14 +5,15 @@ previous view (widgets, address and charts) and Forward redoes it. Every page an
 A spy on history.pushState counts the entries the app itself adds (Playwright's new tab starts with one entry for
 about:blank, so history.length alone would mislead).
 """
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from conftest import assert_clean_log
 from e2e_helpers import RUN_TIMEOUT_MS, change_selectbox, open_page, wait_idle
+
 from govdata import settings, views
 
 pytestmark = pytest.mark.e2e
@@ -42,15 +43,19 @@ def settle_on(page, query: str, chart_title: str) -> None:
     page.wait_for_function("q => location.search === q", arg=query, timeout=RUN_TIMEOUT_MS)
     page.wait_for_function(
         "([sel, t]) => { const e = document.querySelector(sel); return e && e.textContent === t; }",
-        arg=[FIRST_TITLE, chart_title], timeout=RUN_TIMEOUT_MS)
+        arg=[FIRST_TITLE, chart_title],
+        timeout=RUN_TIMEOUT_MS,
+    )
     wait_idle(page)
 
 
 def radio_choice(page, label: str) -> str:
     group = page.locator('[data-testid="stRadio"]').filter(has_text=label).first
-    return group.locator('[data-testid="stRadioOption"][data-selected="true"]').inner_text().strip() if group.locator(
-        '[data-testid="stRadioOption"][data-selected="true"]').count() else group.locator(
-        'label:has(input:checked)').inner_text().strip()
+    return (
+        group.locator('[data-testid="stRadioOption"][data-selected="true"]').inner_text().strip()
+        if group.locator('[data-testid="stRadioOption"][data-selected="true"]').count()
+        else group.locator("label:has(input:checked)").inner_text().strip()
+    )
 
 
 def test_back_and_forward_restore_each_view(server, browser):
@@ -74,17 +79,17 @@ def test_back_and_forward_restore_each_view(server, browser):
     wait_idle(page)
     assert pushes(page) == 2 and page.evaluate("history.length") == start_length + 2
     views_seen.append((page.evaluate("location.search"), first_chart_title(page), radio_choice(page, "Period")))
-    assert len({title for _, title, _ in views_seen}) == 3, views_seen   # three different charts
+    assert len({title for _, title, _ in views_seen}) == 3, views_seen  # three different charts
 
-    for query, title, period in reversed(views_seen[:-1]):              # Back, Back
+    for query, title, period in reversed(views_seen[:-1]):  # Back, Back
         page.go_back()
         settle_on(page, query, title)
         assert radio_choice(page, "Period") == period
-    for query, title, period in views_seen[1:]:                         # Forward, Forward
+    for query, title, period in views_seen[1:]:  # Forward, Forward
         page.go_forward()
         settle_on(page, query, title)
         assert radio_choice(page, "Period") == period
-    assert page.evaluate("history.length") == start_length + 2          # history steps add nothing
+    assert page.evaluate("history.length") == start_length + 2  # history steps add nothing
     assert pushes(page) == 2
     page.close()
     assert_clean_log(server, log_start)
@@ -95,8 +100,7 @@ def test_sectors_view_choice_is_in_the_address_and_undone_by_back(server, browse
     page.add_init_script(PUSH_SPY)
     open_page(page, server.page_url("sectors"))
     volume_title = first_chart_title(page)
-    page.locator('[data-testid="stRadio"]').filter(has_text="View").first.get_by_text("Cyber share",
-                                                                                   exact=True).click()
+    page.locator('[data-testid="stRadio"]').filter(has_text="View").first.get_by_text("Cyber share", exact=True).click()
     page.wait_for_function("() => location.search.includes('view=cyber')", timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
     assert pushes(page) == 1 and first_chart_title(page) != volume_title
@@ -107,15 +111,18 @@ def test_sectors_view_choice_is_in_the_address_and_undone_by_back(server, browse
     page.close()
 
 
-@pytest.mark.parametrize("url_path, query, title", [
-    ("", "", "Overview"),
-    ("trends", "sector=Local+government", "Trends: Local government"),
-    ("trends", "breakdown=incident_category", "Trends: All sectors by incident category"),
-    ("sectors", "view=decisions&period=2023", "Sectors: Decisions, 2023"),
-    ("surveys", "", "Surveys"),
-    ("scenarios", "sector=Health", "Scenarios: Health"),
-    ("sources", "", "Sources and methods"),
-])
+@pytest.mark.parametrize(
+    "url_path, query, title",
+    [
+        ("", "", "Overview"),
+        ("trends", "sector=Local+government", "Trends: Local government"),
+        ("trends", "breakdown=incident_category", "Trends: All sectors by incident category"),
+        ("sectors", "view=decisions&period=2023", "Sectors: Decisions, 2023"),
+        ("surveys", "", "Surveys"),
+        ("scenarios", "sector=Health", "Scenarios: Health"),
+        ("sources", "", "Sources and methods"),
+    ],
+)
 def test_each_page_and_view_has_its_own_browser_title(server, browser, url_path, query, title):
     page = browser.new_page()
     open_page(page, server.page_url(url_path, query))
@@ -128,8 +135,8 @@ def test_titles_cover_every_page():
     from e2e_helpers import dashboard_pages
 
     for url_path, nav_title, file in dashboard_pages():
-        if (url_path or views.DEFAULT_PAGE) not in views.PAGES:   # no data view: the accessibility statement
-            assert f"page_title=f\"{nav_title} statement" in (settings.PROJECT_ROOT / file).read_text(), file
+        if (url_path or views.DEFAULT_PAGE) not in views.PAGES:  # no data view: the accessibility statement
+            assert f'page_title=f"{nav_title} statement' in (settings.PROJECT_ROOT / file).read_text(), file
             continue
         view = views.load(url_path)
         assert view.NAV_TITLE == nav_title and re.search(rf"{view.PAGE}\.py$", file)

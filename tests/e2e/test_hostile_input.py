@@ -5,17 +5,17 @@ no database error text) — on every page, for every URL parameter the page read
 The broad sweep (every page x parameter x value) speaks Streamlit's websocket protocol (scripts/loadtest.py);
 the browser checks run every page with all of its parameters poisoned at once.
 """
+
 from __future__ import annotations
 
 import asyncio
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
-
 from e2e_helpers import TRACEBACK_MARKERS, app_text, assert_no_error, open_page, run_async
+
 from govdata import settings
 from scripts.loadtest import Session, discover
-
 
 pytestmark = pytest.mark.e2e
 
@@ -52,13 +52,14 @@ def page_params(server):
     return params
 
 
-SWEEP = ("sql_or", "sql_drop", "long", "unknown_sector", "script")   # per parameter; the rest in the browser test
+SWEEP = ("sql_or", "sql_drop", "long", "unknown_sector", "script")  # per parameter; the rest in the browser test
 
 
 def test_every_parameter_rejects_hostile_values(server, page_params):
     problems: list[str] = []
-    cases = [(url_path, name, label) for url_path, params in page_params.items()
-             for name in dict(params) for label in SWEEP]
+    cases = [
+        (url_path, name, label) for url_path, params in page_params.items() for name in dict(params) for label in SWEEP
+    ]
 
     async def check(url_path: str, name: str, label: str, gate: asyncio.Semaphore):
         value = HOSTILE[label]

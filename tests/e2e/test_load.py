@@ -4,23 +4,23 @@ must level off: the server's RSS after a repeated 20-session round stays within 
 
 Figures are printed (pytest -s) and written to $E2E_SCREENSHOTS/load.json.
 """
+
 from __future__ import annotations
 
 import json
 import os
 
 import pytest
-
 from conftest import assert_clean_log, running_server, warm_up
 from e2e_helpers import run_async
-from scripts.loadtest import discover, run_round, workload
 
+from scripts.loadtest import discover, run_round, workload
 
 pytestmark = pytest.mark.e2e
 
 ROUND_SECONDS = min(float(os.environ.get("E2E_LOAD_SECONDS", "15")), 120.0)
-MEMORY_GROWTH = 0.25        # a repeated round may grow RSS by at most 25 %
-P95_LIMIT_S = 30.0          # a generous ceiling on a 2-core test machine; the figures themselves are reported
+MEMORY_GROWTH = 0.25  # a repeated round may grow RSS by at most 25 %
+P95_LIMIT_S = 30.0  # a generous ceiling on a 2-core test machine; the figures themselves are reported
 
 
 def test_concurrent_sessions_no_errors_and_bounded_memory(e2e_warehouse, tmp_path, screenshots_dir):
@@ -38,15 +38,27 @@ def test_concurrent_sessions_no_errors_and_bounded_memory(e2e_warehouse, tmp_pat
             assert not stats.errors, f"{len(stats.errors)} errors with {sessions} sessions: {stats.errors[:5]}"
             assert stats.runs >= sessions, f"only {stats.runs} runs with {sessions} sessions"
         first20, second20 = rounds[2], rounds[3]
-        figures = {"round_seconds": ROUND_SECONDS, "server_rss_start_mib": round(start_rss / 1024, 1),
-                   "rounds": [{"sessions": r.sessions, "runs": r.runs, "errors": len(r.errors),
-                               "p50_ms": round(r.p50 * 1000), "p95_ms": round(r.p95 * 1000),
-                               "server_rss_mib": round(r.rss_kb / 1024, 1)} for r in rounds]}
+        figures = {
+            "round_seconds": ROUND_SECONDS,
+            "server_rss_start_mib": round(start_rss / 1024, 1),
+            "rounds": [
+                {
+                    "sessions": r.sessions,
+                    "runs": r.runs,
+                    "errors": len(r.errors),
+                    "p50_ms": round(r.p50 * 1000),
+                    "p95_ms": round(r.p95 * 1000),
+                    "server_rss_mib": round(r.rss_kb / 1024, 1),
+                }
+                for r in rounds
+            ],
+        }
         (screenshots_dir / "load.json").write_text(json.dumps(figures, indent=2))
         print(json.dumps(figures))
         assert second20.rss_kb <= first20.rss_kb * (1 + MEMORY_GROWTH), (
             f"server memory kept growing: {first20.rss_kb / 1024:.0f} MiB after the first 20-session round, "
-            f"{second20.rss_kb / 1024:.0f} MiB after the second")
+            f"{second20.rss_kb / 1024:.0f} MiB after the second"
+        )
         assert max(r.p95 for r in rounds) < P95_LIMIT_S, figures
         assert srv.healthy()
         assert_clean_log(srv)

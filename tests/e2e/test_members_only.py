@@ -6,6 +6,7 @@ or short cookie_secret, placeholder client settings, missing sign-in modules, no
 only the operator's message. The real sign-in through an OpenID Connect provider in Chromium is
 tests/e2e/test_signin_oidc.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,6 +25,7 @@ def hosted(monkeypatch):
     """As in a replica started through serve.py (AppTest runs the script in this process)."""
     monkeypatch.setitem(http_guard._state, "active", True)
 
+
 # A stand-in page behind the gate: content, a download, and the members' marker text.
 GATED_APP = f"""
 import sys
@@ -36,9 +38,13 @@ st.write("MEMBERS CONTENT 12345")
 st.download_button("Download CSV", data="a,b\\n1,2\\n", file_name="data.csv")
 """
 
-AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
-        "client_id": "dashboard", "client_secret": "not-a-real-secret",
-        "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "dashboard",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration",
+}
 
 
 def _run(secrets: dict, user: dict | None = None) -> AppTest:
@@ -55,7 +61,7 @@ def _run(secrets: dict, user: dict | None = None) -> AppTest:
 def _text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [e.value for e in at.error]
     parts += [c.value for c in at.caption]
-    return "\n".join(map(str, parts)).replace("\\", "")   # as read on the page (Markdown escapes removed)
+    return "\n".join(map(str, parts)).replace("\\", "")  # as read on the page (Markdown escapes removed)
 
 
 def _downloads(at: AppTest) -> list:
@@ -141,6 +147,7 @@ def test_dashboard_calls_the_gate_before_navigation():
 
 # ---------------------------------------------------------------- configurations that must not serve anybody
 
+
 def _refused(secrets: dict, caplog, *, expect: str, user: dict | None = None) -> AppTest:
     auth._logged.clear()
     with caplog.at_level(logging.ERROR, logger="dashboard.hosting"):
@@ -158,18 +165,21 @@ def _example_auth() -> dict:
     return dict(auth._example_values(), redirect_uri=AUTH["redirect_uri"])
 
 
-@pytest.mark.parametrize("secret, expect", [
-    ("CHANGE-ME-to-a-long-random-string", "placeholder"),
-    ("change-me-but-it-is-long-enough-really-yes-it-is", "placeholder"),
-    ("short-but-random-3f9a", f"{len('short-but-random-3f9a')} characters long"),
-])
+@pytest.mark.parametrize(
+    "secret, expect",
+    [
+        ("CHANGE-ME-to-a-long-random-string", "placeholder"),
+        ("change-me-but-it-is-long-enough-really-yes-it-is", "placeholder"),
+        ("short-but-random-3f9a", f"{len('short-but-random-3f9a')} characters long"),
+    ],
+)
 def test_placeholder_or_short_cookie_secret_is_refused(secret, expect, caplog):
     _refused({"auth": dict(AUTH, cookie_secret=secret), "dashboard": {"members_only": True}}, caplog, expect=expect)
 
 
 def test_secrets_copied_from_the_example_with_only_the_urls_changed_are_refused(caplog):
     copied = dict(_example_auth(), server_metadata_url="https://idp.example.org/.well-known/openid-configuration")
-    assert copied["cookie_secret"] == "CHANGE-ME-to-a-long-random-string"   # the committed example's value
+    assert copied["cookie_secret"] == "CHANGE-ME-to-a-long-random-string"  # the committed example's value
     at = _refused({"auth": copied, "dashboard": {"members_only": True}}, caplog, expect="cookie_secret")
     assert "CHANGE-ME-to-a-long-random-string" not in _text(at), "the message must not echo the secret"
 
@@ -181,8 +191,12 @@ def test_placeholder_client_id_is_refused(caplog):
 
 def test_missing_signin_module_is_named(monkeypatch, caplog):
     monkeypatch.setattr(auth, "SIGNIN_MODULES", auth.SIGNIN_MODULES + ("no_such_module_for_signin",))
-    _refused({"auth": AUTH, "dashboard": {"members_only": True}}, caplog, expect="no_such_module_for_signin",
-             user={"is_logged_in": False})
+    _refused(
+        {"auth": AUTH, "dashboard": {"members_only": True}},
+        caplog,
+        expect="no_such_module_for_signin",
+        user={"is_logged_in": False},
+    )
 
 
 def test_every_signin_module_is_installed():

@@ -2,15 +2,15 @@
 changed (by keyboard for select boxes and sliders), the address follows the filters, and a copied address reopens
 the same view. Screenshots go to $E2E_SCREENSHOTS (default: a temporary folder) for people to look at.
 """
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from conftest import assert_clean_log, under_ci
-from e2e_helpers import (app_text, assert_no_error, change_filter, dashboard_pages, filters_on, open_page,
-                         query_string)
+from e2e_helpers import app_text, assert_no_error, change_filter, dashboard_pages, filters_on, open_page, query_string
+
 from govdata import settings
 
 pytestmark = pytest.mark.e2e
@@ -92,8 +92,13 @@ def test_health_endpoint_and_no_directory_listing(server):
 
     with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=5) as response:
         assert response.status == 200 and response.read().strip() == b"ok"
-    for path in ("/dashboard.py", "/.streamlit/secrets.toml", "/data/warehouse.duckdb", "/app/static/../dashboard.py",
-                 "/app/static/%2e%2e/dashboard.py"):
+    for path in (
+        "/dashboard.py",
+        "/.streamlit/secrets.toml",
+        "/data/warehouse.duckdb",
+        "/app/static/../dashboard.py",
+        "/app/static/%2e%2e/dashboard.py",
+    ):
         try:
             with urllib.request.urlopen(f"{server.url}{path}", timeout=5) as response:
                 body = response.read()
@@ -119,5 +124,6 @@ def test_fresh_server_deep_link_runs_through_dashboard(e2e_warehouse, tmp_path, 
         # st.Page titles (capitalised) appear only when dashboard.py ran; legacy mode lists file names instead.
         assert all(title in nav.split() for _, title, _ in PAGES), (
             f"/{inner[0]} on a fresh server did not run through dashboard.py (navigation shows {nav!r}). "
-            "Fix: rename the pages/ folder (e.g. to app_pages/) so Streamlit's legacy pages-folder mode never starts")
+            "Fix: rename the pages/ folder (e.g. to app_pages/) so Streamlit's legacy pages-folder mode never starts"
+        )
         assert_no_error(page)

@@ -6,6 +6,7 @@ errors, both replicas used. Failover: one replica is killed mid-run; every visit
 the proxy and carries on on the other one. Plus what the proxy adds: security headers and CSP (no violation in
 Chromium), compression of static assets, /_stcore/metrics blocked, request-size limits, sticky sessions.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,11 +19,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import CHROMIUM, under_ci
+from e2e_helpers import assert_no_error, open_page, run_async
+
 from deploy import render
 from deploy.stack import NGINX, running_stack
-from e2e_helpers import assert_no_error, open_page, run_async
 from scripts import loadtest
 
 LOAD_SESSIONS = 20
@@ -34,8 +35,10 @@ KILL_AFTER_S = 8.0
 def _need_nginx() -> None:
     missing = [p for p in (Path(NGINX), render.MODULES_DIR / render.BROTLI_MODULES[0]) if not p.exists()]
     if missing:
-        message = (f"{', '.join(map(str, missing))} missing: the proxy tests need Debian's nginx and its brotli module "
-                   "(python3 run.py test installs them as root)")
+        message = (
+            f"{', '.join(map(str, missing))} missing: the proxy tests need Debian's nginx and its brotli module "
+            "(python3 run.py test installs them as root)"
+        )
         if under_ci():
             pytest.fail(message)
         pytest.skip("LOUD SKIP: " + message)
@@ -50,7 +53,7 @@ def _checked_stack(warehouse: Path, workdir: Path):
     for replica in running.replicas:
         log = replica.log()
         first = max(log.find("Traceback"), log.find("Uncaught app execution"))
-        assert first < 0, f"replica {replica.port} logged an error:\n{log[max(first - 3000, 0):first + 3000]}"
+        assert first < 0, f"replica {replica.port} logged an error:\n{log[max(first - 3000, 0) : first + 3000]}"
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +103,13 @@ def _workload(url: str):
 def test_proxy_headers_compression_limits_and_blocked_internals(stack):
     status, headers, body = _get(stack.url + "/")
     assert status == 200 and b"<html" in body.lower()
-    for name in ("x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy",
-                 "permissions-policy"):
+    for name in (
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+        "content-security-policy",
+        "permissions-policy",
+    ):
         assert name in headers, f"missing security header {name}"
     assert headers["content-security-policy"] == render.csp()
     assert headers.get("server") == "nginx", "server_tokens off: no version"
@@ -127,7 +135,7 @@ def test_sticky_sessions_keep_a_visitor_on_one_replica(stack):
         _get(stack.url + "/_stcore/health", {"Cookie": affinity})
     upstreams = _logged(stack, "/_stcore/health", lambda u: len(u) >= logged + 6)
     assert len(upstreams) >= 6 and len(set(upstreams[-6:])) == 1, upstreams
-    for _ in range(12):                               # new visitors (no cookie) are spread over the replicas
+    for _ in range(12):  # new visitors (no cookie) are spread over the replicas
         _get(stack.url + "/_stcore/health")
     spread = set(_logged(stack, "/_stcore/health", lambda u: len(u) >= logged + 18)[-12:])
     assert len(spread) == 2, f"12 new visitors all went to {spread}"
@@ -141,7 +149,7 @@ def test_load_through_the_proxy_20_sessions_no_errors(stack, capsys):
     assert not stats.errors, stats.errors[:10]
     assert stats.runs >= LOAD_SESSIONS * 2
     every = {f"127.0.0.1:{r.port}" for r in stack.replicas}
-    used = set(_logged(stack, "/_stcore/stream", lambda u: set(u) >= every))   # logged when each WebSocket closes
+    used = set(_logged(stack, "/_stcore/stream", lambda u: set(u) >= every))  # logged when each WebSocket closes
     assert used == every, f"sessions went only to {used}"
 
 
@@ -153,25 +161,31 @@ def test_failover_sessions_recover_on_the_other_replica(fresh_stack, capsys):
 
     def kill():
         time.sleep(KILL_AFTER_S)
-        victim.stop(signal.SIGKILL)                  # a crash, not a polite shutdown
+        victim.stop(signal.SIGKILL)  # a crash, not a polite shutdown
         killed_at["epoch"] = time.time()
 
     killer = threading.Thread(target=kill)
     killer.start()
-    stats = run_async(lambda: loadtest.run_round(stack.url, LOAD_SESSIONS, FAILOVER_SECONDS, queries, None,
-                                                 reconnect=True))
+    stats = run_async(
+        lambda: loadtest.run_round(stack.url, LOAD_SESSIONS, FAILOVER_SECONDS, queries, None, reconnect=True)
+    )
     killer.join()
     with capsys.disabled():
         print(f"\n[proxy failover] {stats.line()}")
     assert victim.proc.poll() is not None, "the replica was not stopped"
     assert not stats.errors, stats.errors[:10]
     assert stats.reconnected >= 1, "no session was on the stopped replica (the hash put all 20 on one replica?)"
-    assert stats.recovered == stats.reconnected, \
+    assert stats.recovered == stats.reconnected, (
         f"{stats.reconnected} sessions dropped, only {stats.recovered} carried on"
+    )
     time.sleep(1.0)
     # Each WebSocket is logged when it closes: its start is msec - request_time.
-    streams = [(upstream, float(end) - float(duration)) for upstream, duration, end in re.findall(
-        r'"GET /_stcore/stream[^"]*" 101 \d+ upstream=(\S+) request_time=(\S+) msec=(\S+)', stack.access_log())]
+    streams = [
+        (upstream, float(end) - float(duration))
+        for upstream, duration, end in re.findall(
+            r'"GET /_stcore/stream[^"]*" 101 \d+ upstream=(\S+) request_time=(\S+) msec=(\S+)', stack.access_log()
+        )
+    ]
     before = {u for u, start in streams if start < killed_at["epoch"]}
     after = [u for u, start in streams if start > killed_at["epoch"] + 0.1]
     assert f"127.0.0.1:{victim.port}" in before, f"no session was on the stopped replica before the stop: {before}"

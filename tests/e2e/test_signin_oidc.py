@@ -9,6 +9,7 @@ Also here, against the same kind of server: a download URL captured from the sig
 cookieless client (403) and gone once the session has ended (404); sign-in cookies forged with the example's
 secret or a wrong secret get nobody in; /_stcore/metrics answers 404.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,14 +19,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_clean_log, running_server
-from deploy.server import SERVE, free_port
 from e2e_helpers import app_text, open_page, wait_idle
+
+from deploy.server import SERVE, free_port
 
 MEMBER = "ana@example.gov.uk"
 MEMBER_NAME = "Ana Member"
-EXAMPLE_SECRET = "CHANGE-ME-to-a-long-random-string"     # the committed .streamlit/secrets.toml.example value
+EXAMPLE_SECRET = "CHANGE-ME-to-a-long-random-string"  # the committed .streamlit/secrets.toml.example value
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,10 @@ def oidc_provider():
     try:
         import oidc_provider_mock
     except ImportError as exc:  # pinned in the [test] extra: missing means the environment is broken
-        pytest.fail(f"oidc-provider-mock is not installed ({exc}); python3 run.py test installs it (pip install -e .[test])")
-    users = [oidc_provider_mock.User(sub=MEMBER, claims={"email": MEMBER, "email_verified": True,
-                                                         "name": MEMBER_NAME})]
+        pytest.fail(
+            f"oidc-provider-mock is not installed ({exc}); python3 run.py test installs it (pip install -e .[test])"
+        )
+    users = [oidc_provider_mock.User(sub=MEMBER, claims={"email": MEMBER, "email_verified": True, "name": MEMBER_NAME})]
     with oidc_provider_mock.run_server_in_thread(port=0, user_claims=users) as server:
         yield f"http://127.0.0.1:{server.server_port}"
 
@@ -48,7 +50,9 @@ def _secrets_file(path: Path, *, app_port: int, provider: str, cookie_secret: st
         f'cookie_secret = "{cookie_secret}"\n'
         'client_id = "dashboard-e2e"\n'
         f'client_secret = "{secrets.token_hex(16)}"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n', encoding="utf-8")
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -58,10 +62,12 @@ def members_server(e2e_warehouse, oidc_provider, tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("members-server")
     port = free_port()
     cookie_secret = secrets.token_hex(32)
-    secrets_path = _secrets_file(log_dir / "secrets.toml", app_port=port, provider=oidc_provider,
-                                 cookie_secret=cookie_secret)
-    with running_server(e2e_warehouse, log_dir, script=SERVE, port=port,
-                        args=(f"--secrets.files={secrets_path}",)) as srv:
+    secrets_path = _secrets_file(
+        log_dir / "secrets.toml", app_port=port, provider=oidc_provider, cookie_secret=cookie_secret
+    )
+    with running_server(
+        e2e_warehouse, log_dir, script=SERVE, port=port, args=(f"--secrets.files={secrets_path}",)
+    ) as srv:
         srv.extra_env["cookie_secret"] = cookie_secret
         yield srv
     assert_clean_log(srv)
@@ -79,8 +85,10 @@ def _fetch(url: str, cookies: dict[str, str] | None = None) -> tuple[int, bytes]
 
 
 def _shows_data(page) -> bool:
-    return page.locator('[data-testid="stPlotlyChart"]').count() > 0 or \
-        page.locator('[data-testid="stMetric"]').count() > 0
+    return (
+        page.locator('[data-testid="stPlotlyChart"]').count() > 0
+        or page.locator('[data-testid="stMetric"]').count() > 0
+    )
 
 
 def _members_only_gate(page) -> None:
@@ -96,10 +104,10 @@ def _sign_in(page, srv) -> None:
     open_page(page, srv.url)
     _members_only_gate(page)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)          # the provider's authorization form
+    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)  # the provider's authorization form
     page.get_by_placeholder("sub").fill(MEMBER)
     page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{srv.url}/**", timeout=30_000)                   # back through /oauth2callback
+    page.wait_for_url(f"{srv.url}/**", timeout=30_000)  # back through /oauth2callback
     wait_idle(page)
 
 
@@ -145,7 +153,7 @@ def test_captured_download_url_is_refused_without_the_session(members_server, br
     assert len(file_id) == 32 and int(file_id, 16) >= 0, f"not a 128-bit random id: {url}"
     cookies = {c["name"]: c["value"] for c in browser.context.cookies()}
     status, body = _fetch(url, cookies)
-    assert status == 200 and body, (status, body[:200])                      # the member's own browser: served
+    assert status == 200 and body, (status, body[:200])  # the member's own browser: served
     # A client without the member's cookie: refused while the session is still open.
     status, _ = _fetch(url)
     assert status == 403, f"a cookieless client got {status} for {url}"
@@ -173,8 +181,9 @@ def _forged_cookie(srv, secret: str) -> dict[str, str]:
     from ui import streamlit_private
 
     name = streamlit_private.user_cookie_name()
-    payload = json.dumps({"origin": srv.url, "is_logged_in": True, "email": MEMBER, "name": "Forged",
-                          "provider": "default"})
+    payload = json.dumps(
+        {"origin": srv.url, "is_logged_in": True, "email": MEMBER, "name": "Forged", "provider": "default"}
+    )
     return {name: streamlit_private.sign_cookie(secret, name, payload)}
 
 
@@ -189,15 +198,16 @@ def test_forged_sign_in_cookie_is_refused(members_server, browser, secret):
     assert "Forged" not in app_text(page)
 
 
-def test_example_secrets_refuse_to_serve_even_a_validly_signed_cookie(e2e_warehouse, oidc_provider, tmp_path,
-                                                                      browser):
+def test_example_secrets_refuse_to_serve_even_a_validly_signed_cookie(e2e_warehouse, oidc_provider, tmp_path, browser):
     """Secrets copied from the example with only the URLs changed: the server serves nobody, the log says why."""
     port = free_port()
-    secrets_path = _secrets_file(tmp_path / "secrets.toml", app_port=port, provider=oidc_provider,
-                                 cookie_secret=EXAMPLE_SECRET)
-    with running_server(e2e_warehouse, tmp_path, script=SERVE, port=port,
-                        args=(f"--secrets.files={secrets_path}",)) as srv:
-        cookie = _forged_cookie(srv, EXAMPLE_SECRET)   # "valid" for this server's own (placeholder) secret
+    secrets_path = _secrets_file(
+        tmp_path / "secrets.toml", app_port=port, provider=oidc_provider, cookie_secret=EXAMPLE_SECRET
+    )
+    with running_server(
+        e2e_warehouse, tmp_path, script=SERVE, port=port, args=(f"--secrets.files={secrets_path}",)
+    ) as srv:
+        cookie = _forged_cookie(srv, EXAMPLE_SECRET)  # "valid" for this server's own (placeholder) secret
         browser.context.add_cookies([{"name": k, "value": v, "url": srv.url} for k, v in cookie.items()])
         page = browser.new_page()
         open_page(page, srv.url)

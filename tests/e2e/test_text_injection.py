@@ -5,6 +5,7 @@ browser fetch an image from it, offer a link to it, and smuggle HTML into the co
 <a>, <b>, <br>). A bare URL and bidi/zero-width characters go into an ignored parameter. The page must show the
 names as plain text, fetch nothing from the beacon and contain no link to it.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -12,9 +13,9 @@ import threading
 import urllib.parse
 
 import pytest
-
 from conftest import free_port
 from e2e_helpers import app_text, assert_no_error, open_page
+
 from govdata import scenarios as sc
 
 
@@ -50,21 +51,20 @@ def test_hostile_scenario_names_and_values_render_as_text(server, browser, beaco
         "s3": f"[Sign in here]({beacon_url}/md-link)",
     }
     params = {k: f"{v}~{token}" for k, v in names.items()}
-    params["window"] = f"{beacon_url}/bare-url \u202eevil\u200b"            # ignored, echoed in a note
+    params["window"] = f"{beacon_url}/bare-url \u202eevil\u200b"  # ignored, echoed in a note
     page = browser.new_page()
     open_page(page, server.page_url("scenarios", urllib.parse.urlencode(params)))
     assert_no_error(page)
-    page.wait_for_timeout(1500)                      # give any image a chance to load
+    page.wait_for_timeout(1500)  # give any image a chance to load
     assert not hits, f"the browser fetched from the beacon: {hits}"
-    links = page.eval_on_selector_all(
-        "a[href]", "els => els.map(e => e.getAttribute('href'))")
+    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert not [h for h in links if "127.0.0.1" in h and beacon_url.rsplit(":", 1)[1] in h], links
     images = page.eval_on_selector_all("img[src]", "els => els.map(e => e.getAttribute('src'))")
     assert not [s for s in images if beacon_url in s], images
     text = app_text(page)
     assert "\u202e" not in text and "\u200b" not in text
-    text = text.replace("\u2060", "")                  # the invisible word joiners that stop auto-linking
-    assert f"{beacon_url}/bare-url" in text             # shown, as text
+    text = text.replace("\u2060", "")  # the invisible word joiners that stop auto-linking
+    assert f"{beacon_url}/bare-url" in text  # shown, as text
     # The names as stored: the characters the page allows, shown as plain text in the list and the chart.
     for raw in names.values():
         assert sc.scenario_name(raw, "?") in text
