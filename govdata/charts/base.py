@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -204,6 +204,22 @@ def _wrap_title(axis) -> None:
     # plotly never wraps an axis title: break it so it fits the narrowest plot (a phone's)
     if axis.title.text and "<br>" not in axis.title.text:
         axis.title.text = text.wrap_html(axis.title.text, LABEL_WRAP_PX, SMALL_PX)
+
+
+def listing(lead: str, parts: Iterable[str]) -> str:
+    """A summary sentence: `lead` (with its own ": " or space) then the parts joined by "; " and a full stop."""
+    return lead + "; ".join(parts) + "."
+
+
+def panel_shape(kind: str, axis: str, x0, x1, **style) -> dict:
+    """A layout shape from x0 to x1 spanning the full height of the panel on axis suffix `axis` ("", "2", ...): a
+    plain dict, because add_vrect/add_vline per panel are slow in plotly."""
+    return dict(type=kind, xref=f"x{axis}", yref=f"y{axis} domain", x0=x0, x1=x1, y0=0, y1=1, **style)
+
+
+def panel_vline(axis: str, x) -> dict:
+    """A dashed vertical line at `x` across the panel on axis suffix `axis`."""
+    return panel_shape("line", axis, x, x, line=dict(color=NEUTRAL, dash="dash", width=1))
 
 
 def mark_series_breaks(fig: go.Figure, x_min: str, x_max: str) -> None:

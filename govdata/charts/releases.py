@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers, quarters
-from govdata.charts.base import PALETTE, style
+from govdata.charts.base import PALETTE, listing, style
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.queries.releases import DIMENSIONS
@@ -163,7 +163,7 @@ def _summary(
         )
     elif old != new:
         parts.append("no sector, incident category or incident type appeared or disappeared")
-    return f"From the {old_label} to the {new_label}: " + "; ".join(parts) + "."
+    return listing(f"From the {old_label} to the {new_label}: ", parts)
 
 
 def comparison(

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers
-from govdata.charts.base import NEUTRAL, PALETTE, apply_rows, figure_spec, rows
+from govdata.charts.base import NEUTRAL, PALETTE, apply_rows, figure_spec, listing, rows
 from govdata.figures import FigureSpec, Source
 
 MODEL_NOTE = (
@@ -293,13 +293,13 @@ def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> Figu
         else f"'{best['scenario']}' avoids {_n(best['avoided_median'])} incidents a year (median); save scenarios "
         "to compare them"
     )
-    summary = (
-        "; ".join(
+    summary = listing(
+        "",
+        (
             f"{r.scenario}: {_n(r.avoided_median)} avoided a year (90% interval {_n(r.avoided_p05)} to "
             f"{_n(r.avoided_p95)})"
             for r in frame.itertuples()
-        )
-        + "."
+        ),
     )
     fig.update_layout(xaxis_title="Incidents avoided per year (median; lines: 90% interval)", showlegend=False)
     fig.update_xaxes(tickformat=",", zeroline=True, zerolinecolor=NEUTRAL)

@@ -18,6 +18,9 @@ from govdata.charts.base import (
     empty_spec,
     figure_spec,
     frame_of,
+    listing,
+    panel_shape,
+    panel_vline,
     rows,
     stacked_panels,
     time_axis,
@@ -81,6 +84,14 @@ def _small_note(frame: pd.DataFrame, base_column: str) -> list[str]:
         return []
     listed = ", ".join(f"{s} ({_incidents(n)})" for s, n in zip(small["sector"], small[base_column]))
     return [f"Small base: {listed}. " + min_base_rule()]
+
+
+def _spec(key, title, subtitle, fig, data, summary, sources, result, period: Period, *, height, notes=None, **kw):
+    """figure_spec as every sector chart calls it: data dated to the period's last quarter, and by default the note
+    on picked sectors with a small base of incidents."""
+    notes = _small_note(data, "sector_incidents") if notes is None else notes
+    date = quarters.label_at(period.last)
+    return figure_spec(key, title, subtitle, fig, data, summary, sources, result, notes, height, data_date=date, **kw)
 
 
 def _every(n: int) -> str:
@@ -194,18 +205,8 @@ def ranked(
         )
     )
     _value_axis(fig, 0.0, float(data[measure].max()))
-    return figure_spec(
-        key,
-        title,
-        subtitle,
-        fig,
-        data,
-        summary,
-        sources,
-        result,
-        data_date=quarters.label_at(period.last),
-        notes=notes,
-        height=apply_rows(fig, layout),
+    return _spec(
+        key, title, subtitle, fig, data, summary, sources, result, period, height=apply_rows(fig, layout), notes=notes
     )
 
 
@@ -246,7 +247,7 @@ def quarterly_multiples(
             f"{sector} from {int(low.incidents):,} ({quarters.label(low.year, low.quarter)}) to "
             f"{int(high.incidents):,} ({quarters.label(high.year, high.quarter)})"
         )
-    summary = f"Quarterly incidents {first} to {last} ranged: " + "; ".join(parts) + "."
+    summary = listing(f"Quarterly incidents {first} to {last} ranged: ", parts)
 
     fig, height, margin = stacked_panels(sectors, PANEL_PX)  # one column: readable on a phone and in print
     start = quarters.at(period.first).start_time
@@ -274,51 +275,17 @@ def quarterly_multiples(
         axis = "" if i == 0 else str(i + 1)
         # shapes as plain dicts, set once below: add_vrect/add_vline per panel are slow in plotly
         shapes.append(
-            dict(
-                type="rect",
-                xref=f"x{axis}",
-                yref=f"y{axis} domain",
-                x0=start,
-                x1=end,
-                y0=0,
-                y1=1,
-                fillcolor=PALETTE[1],
-                opacity=0.12,
-                line_width=0,
-                layer="below",
-            )
+            panel_shape("rect", axis, start, end, fillcolor=PALETTE[1], opacity=0.12, line_width=0, layer="below")
         )
         shapes.extend(
-            dict(
-                type="line",
-                xref=f"x{axis}",
-                yref=f"y{axis} domain",
-                x0=when,
-                x1=when,
-                y0=0,
-                y1=1,
-                line=dict(color=NEUTRAL, dash="dash", width=1),
-            )
-            for when, _ in SERIES_BREAKS
-            if x_min < when <= x_max
+            panel_vline(axis, when) for when, _ in SERIES_BREAKS if x_min < when <= x_max
         )  # only breaks inside the range
     fig.update_layout(shapes=shapes)
     fig.update_yaxes(rangemode="tozero", matches="y", tickformat=",", nticks=4)  # one scale, so sizes compare
     time_axis(fig)
     notes = [f"Dashed line: {label}." for when, label in SERIES_BREAKS if x_min < when <= x_max]
-    return figure_spec(
-        key,
-        title,
-        subtitle,
-        fig,
-        data,
-        summary,
-        sources,
-        result,
-        data_date=quarters.label_at(period.last),
-        notes=notes,
-        height=height,
-        margin=margin,
+    return _spec(
+        key, title, subtitle, fig, data, summary, sources, result, period, height=height, notes=notes, margin=margin
     )
 
 
@@ -357,15 +324,14 @@ def top_types(
             f"{common} was the most common incident type in {count} of the {len(sectors)} sectors picked, "
             f"{period.label}"
         )
-    summary = (
-        "Most common type: "
-        + "; ".join(
+    summary = listing(
+        "Most common type: ",
+        (
             f"{r.sector}, {r.incident_type} ({numbers.pct_text(r.pct_of_sector)}, {_incidents(r.incidents)}"
             + (f" of {int(r.sector_incidents):,}: small base" if r.small_base else "")
             + ")"
             for r in firsts.itertuples(index=False)
-        )
-        + "."
+        ),
     )
 
     # One list, each sector a bold header row over its types: type names sit above their bars (full width on a
@@ -398,19 +364,7 @@ def top_types(
         )
     )
     _value_axis(fig, 0.0, float(data["pct_of_sector"].max()))
-    return figure_spec(
-        key,
-        title,
-        subtitle,
-        fig,
-        data,
-        summary,
-        sources,
-        result,
-        data_date=quarters.label_at(period.last),
-        notes=_small_note(data, "sector_incidents"),
-        height=apply_rows(fig, layout),
-    )
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, period, height=apply_rows(fig, layout))
 
 
 # ---------------------------------------------------------------------------------------------- mixes
@@ -484,27 +438,14 @@ def time_to_report(
             f"None of the sectors picked had {MIN_BASE} or more incidents in {period.label}: shares within "
             "72 hours are shown but not ranked"
         )
-    summary = (
-        "Reported within 72 hours: "
-        + "; ".join(
+    summary = listing(
+        "Reported within 72 hours: ",
+        (
             f"{s} {share[s]} of {int(totals[s]):,}" + (" (small base, not ranked)" if small_base(totals[s]) else "")
             for s in order
-        )
-        + "."
+        ),
     )
-    return figure_spec(
-        key,
-        title,
-        subtitle,
-        fig,
-        data,
-        summary,
-        sources,
-        result,
-        data_date=quarters.label_at(period.last),
-        notes=_small_note(data, "sector_incidents"),
-        height=height,
-    )
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, period, height=height)
 
 
 def decisions(
@@ -533,29 +474,16 @@ def decisions(
         title = f"The most common decision differed across the {len(sectors)} sectors picked in {period.label}"
     else:
         title = f"'{common}' was the most common decision in {n} of the {len(sectors)} sectors picked, {period.label}"
-    summary = (
-        "Most common decision: "
-        + "; ".join(
+    summary = listing(
+        "Most common decision: ",
+        (
             f"{r.sector}, {r.decision} ({numbers.pct_text(r.pct_of_sector)}"
             + (f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "")
             + ")"
             for r in firsts.itertuples(index=False)
-        )
-        + "."
+        ),
     )
-    return figure_spec(
-        key,
-        title,
-        subtitle,
-        fig,
-        data,
-        summary,
-        sources,
-        result,
-        data_date=quarters.label_at(period.last),
-        notes=_small_note(data, "sector_incidents"),
-        height=height,
-    )
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, period, height=height)
 
 
 # ---------------------------------------------------------------------------------------------- change
@@ -666,16 +594,6 @@ def year_on_year(
     )
     fig.add_vline(x=0, line=dict(color=NEUTRAL, width=1))
     _value_axis(fig, min(0.0, float(shown["pct_change"].min())), max(0.0, float(shown["pct_change"].max())), pad=0.3)
-    return figure_spec(
-        key,
-        title,
-        subtitle,
-        fig,
-        data,
-        summary,
-        sources,
-        result,
-        data_date=quarters.label_at(period.last),
-        notes=notes,
-        height=apply_rows(fig, layout),
+    return _spec(
+        key, title, subtitle, fig, data, summary, sources, result, period, height=apply_rows(fig, layout), notes=notes
     )

@@ -20,6 +20,8 @@ from govdata.charts.base import (
     empty_spec,
     figure_spec,
     frame_of,
+    listing,
+    panel_vline,
     rows,
     stacked_panels,
     time_axis,
@@ -60,6 +62,19 @@ def _short_survey(row) -> str:
 
 
 CITE_COLUMNS = ["cite_publisher", "cite_author", "cite_title", "cite_published", "accessed", "cite_licence"]
+# every published figure's value, interval, date and citation, after the columns naming its survey or poll
+FIGURE_COLUMNS = [
+    "value_pct",
+    "base_n",
+    "ci_low",
+    "ci_high",
+    "value_text",
+    "figure_date",
+    "date_basis",
+    "source_url",
+    "notes",
+    *CITE_COLUMNS,
+]
 RESPONSE_TOPIC = "Response"  # response counts and rates: shares of all authorities, not of respondents
 
 
@@ -79,15 +94,21 @@ def part_with_n_empty(frame: pd.DataFrame, polarity: str) -> bool:
     return not (frame["base_n"].notna() & (frame["polarity"] == polarity)).any()
 
 
-def _error_x(frame: pd.DataFrame) -> dict:
+def _ci_error(frame: pd.DataFrame, value: str = "value_pct", *, thickness: float = 1.5, width: int = 4) -> dict:
+    """Error bars from each point's `value` to its 95% interval (none where the interval is unknown)."""
     return dict(
         type="data",
         symmetric=False,
-        array=(frame["ci_high"] - frame["value_pct"]).fillna(0).tolist(),
-        arrayminus=(frame["value_pct"] - frame["ci_low"]).fillna(0).tolist(),
-        thickness=1.5,
-        width=4,
+        array=(frame["ci_high"] - frame[value]).fillna(0).tolist(),
+        arrayminus=(frame[value] - frame["ci_low"]).fillna(0).tolist(),
+        thickness=thickness,
+        width=width,
     )
+
+
+def _points(size: int, colour, has_n) -> dict:
+    """Point markers: solid where the base n is published, hollow where it is not."""
+    return dict(size=size, color=colour, line=dict(width=2), symbol=["circle" if h else "circle-open" for h in has_n])
 
 
 # ------------------------------------------------------------------------------------------ council surveys
@@ -138,7 +159,7 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
                         symbol="circle" if has_n else "circle-open",
                         line=dict(width=2),
                     ),
-                    error_x=_error_x(part) if has_n else None,
+                    error_x=_ci_error(part) if has_n else None,
                     customdata=part[["value_text", "source_url", "base_n", "label"]].astype(str).values,
                     hovertemplate="%{customdata[3]}<br><b>%{x}%</b> (n=%{customdata[2]})<br>“%{customdata[0]}”"
                     "<br>%{customdata[1]}<extra></extra>",
@@ -172,12 +193,9 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
         f"from the base n and {len(frame) - with_ci} have no published base."
     )
     if len(disagree):
-        summary += (
-            " Outlets disagree on "
-            + "; ".join(
-                f"'{ind}' ({' vs '.join(numbers.pct_text(v) for v in vals)})" for (_, ind), vals in disagree.items()
-            )
-            + "."
+        summary += listing(
+            " Outlets disagree on ",
+            (f"'{ind}' ({' vs '.join(numbers.pct_text(v) for v in vals)})" for (_, ind), vals in disagree.items()),
         )
     notes = [CI_NOTE]
     if with_ci < len(frame):
@@ -205,17 +223,8 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
             "indicator",
             "polarity",
             "question",
-            "value_pct",
-            "base_n",
-            "ci_low",
-            "ci_high",
-            "value_text",
-            "figure_date",
-            "date_basis",
-            "source_url",
-            "notes",
+            *FIGURE_COLUMNS,
         ]
-        + CITE_COLUMNS
     ]
     subtitle = (
         f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
@@ -295,20 +304,8 @@ def trust_chart(
                 legendgroup=name,
                 showlegend=name not in shown_types,
                 line=dict(color=colour[otype], width=2),
-                marker=dict(
-                    size=10,
-                    color=colour[otype],
-                    line=dict(width=2),
-                    symbol=["circle" if h else "circle-open" for h in has_n],
-                ),
-                error_y=dict(
-                    type="data",
-                    symmetric=False,
-                    array=(part["ci_high"] - part["value_pct"]).fillna(0).tolist(),
-                    arrayminus=(part["value_pct"] - part["ci_low"]).fillna(0).tolist(),
-                    thickness=1.2,
-                    width=3,
-                ),
+                marker=_points(10, colour[otype], has_n),
+                error_y=_ci_error(part, thickness=1.2, width=3),
                 customdata=part[
                     ["organisation", "pollster", "publisher", "question", "response", "value_text", "date_basis"]
                 ]
@@ -386,17 +383,8 @@ def trust_chart(
             "organisation_type",
             "question",
             "response",
-            "value_pct",
-            "base_n",
-            "ci_low",
-            "ci_high",
-            "value_text",
-            "figure_date",
-            "date_basis",
-            "source_url",
-            "notes",
+            *FIGURE_COLUMNS,
         ]
-        + CITE_COLUMNS
     ]
     subtitle = (
         "Share of adults who trust or have high confidence in an organisation's handling of personal data, "
@@ -498,20 +486,8 @@ def timeline_chart(
                     name=legend,
                     legendgroup=panel,
                     showlegend=i == 0,
-                    marker=dict(
-                        size=9,
-                        color=colour,
-                        line=dict(width=2),
-                        symbol=["circle" if h else "circle-open" for h in has_n],
-                    ),
-                    error_y=dict(
-                        type="data",
-                        symmetric=False,
-                        array=(points["ci_high"] - points["value"]).fillna(0).tolist(),
-                        arrayminus=(points["value"] - points["ci_low"]).fillna(0).tolist(),
-                        thickness=1,
-                        width=2,
-                    ),
+                    marker=_points(9, colour, has_n),
+                    error_y=_ci_error(points, "value", thickness=1, width=2),
                     text=points["label"],
                     hovertemplate="%{text}: %{y}%<extra>" + series[:40] + "</extra>",
                 ),
@@ -521,21 +497,7 @@ def timeline_chart(
         fig.update_yaxes(range=[0, 100], ticksuffix="%", row=row, col=1)
     fig.update_yaxes(title_text="incidents", rangemode="tozero", row=1, col=1)
     gdpr = pd.Timestamp(vocabulary.GDPR_START)
-    fig.update_layout(
-        shapes=[
-            dict(
-                type="line",
-                xref=f"x{a}",
-                yref=f"y{a} domain",
-                x0=gdpr,
-                x1=gdpr,
-                y0=0,
-                y1=1,
-                line=dict(color=NEUTRAL, dash="dash", width=1),
-            )
-            for a in ("", "2", "3")
-        ]
-    )
+    fig.update_layout(shapes=[panel_vline(a, gdpr) for a in ("", "2", "3")])
     time_axis(fig)
     fig.update_xaxes(
         range=[frame["figure_date"].min() - pd.Timedelta(days=200), frame["figure_date"].max() + pd.Timedelta(days=200)]
