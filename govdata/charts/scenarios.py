@@ -120,6 +120,29 @@ def fan_chart(
     )
 
 
+def _avoided_bars(frame: pd.DataFrame, labels: list[str], colour: str, **trace) -> tuple:
+    """(rows layout, figure) of one horizontal bar per label: median incidents avoided a year, with whiskers to
+    its 90% interval (p05 to p95); `trace` adds the chart's own text and hover."""
+    layout = rows(labels)
+    interval = dict(
+        type="data",
+        symmetric=False,
+        array=frame["avoided_p95"] - frame["avoided_median"],
+        arrayminus=frame["avoided_median"] - frame["avoided_p05"],
+        color=NEUTRAL,
+    )
+    bar = go.Bar(
+        y=layout.mark_y,
+        x=frame["avoided_median"],
+        orientation="h",
+        width=layout.mark_height,
+        marker_color=colour,
+        error_x=interval,
+        **trace,
+    )
+    return layout, go.Figure(bar)
+
+
 def avoided_chart(
     by_class: pd.DataFrame, *, sector: str, sources: list[Source], total: dict | None = None, queries=None
 ) -> FigureSpec:
@@ -129,30 +152,19 @@ def avoided_chart(
     medians are never summed (a sum of medians is not the median of the sum).
     """
     frame = by_class.copy()
-    layout = rows(list(frame["class"]))  # class names above their bars: full width on a phone
-    fig = go.Figure(
-        go.Bar(
-            y=layout.mark_y,
-            x=frame["avoided_median"],
-            orientation="h",
-            width=layout.mark_height,
-            marker_color=PALETTE[2],
-            customdata=frame["class"],
-            error_x=dict(
-                type="data",
-                symmetric=False,
-                array=frame["avoided_p95"] - frame["avoided_median"],
-                arrayminus=frame["avoided_median"] - frame["avoided_p05"],
-                color=NEUTRAL,
-            ),
-            text=[
-                f"{_n(m)} ({_n(lo)} to {_n(hi)})"
-                for m, lo, hi in zip(frame["avoided_median"], frame["avoided_p05"], frame["avoided_p95"])
-            ],
-            textposition="none",
-            hovertemplate="%{customdata}: %{text} a year<extra></extra>",
-            name="Incidents avoided per year",
-        )
+    # class names above their bars: full width on a phone
+    layout, fig = _avoided_bars(
+        frame,
+        list(frame["class"]),
+        PALETTE[2],
+        customdata=frame["class"],
+        text=[
+            f"{_n(m)} ({_n(lo)} to {_n(hi)})"
+            for m, lo, hi in zip(frame["avoided_median"], frame["avoided_p05"], frame["avoided_p95"])
+        ],
+        textposition="none",
+        hovertemplate="%{customdata}: %{text} a year<extra></extra>",
+        name="Incidents avoided per year",
     )
     top = frame.sort_values("avoided_median", ascending=False).iloc[0]
     total_text = (
@@ -261,29 +273,17 @@ def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], 
 def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> FigureSpec:
     """Saved scenarios side by side: incidents avoided per year (median, 90% interval)."""
     frame = comparison.copy()
-    layout = rows(list(frame["scenario"]))
-    fig = go.Figure(
-        go.Bar(
-            y=layout.mark_y,
-            x=frame["avoided_median"],
-            orientation="h",
-            width=layout.mark_height,
-            marker_color=PALETTE[0],
-            error_x=dict(
-                type="data",
-                symmetric=False,
-                array=frame["avoided_p95"] - frame["avoided_median"],
-                arrayminus=frame["avoided_median"] - frame["avoided_p05"],
-                color=NEUTRAL,
-            ),
-            text=[_n(v) for v in frame["avoided_median"]],
-            textposition="none",
-            customdata=[
-                [name, f"{_n(lo)} to {_n(hi)}"]
-                for name, lo, hi in zip(frame["scenario"], frame["avoided_p05"], frame["avoided_p95"])
-            ],
-            hovertemplate="%{customdata[0]}: %{text} avoided a year (90% interval %{customdata[1]})<extra></extra>",
-        )
+    layout, fig = _avoided_bars(
+        frame,
+        list(frame["scenario"]),
+        PALETTE[0],
+        text=[_n(v) for v in frame["avoided_median"]],
+        textposition="none",
+        customdata=[
+            [name, f"{_n(lo)} to {_n(hi)}"]
+            for name, lo, hi in zip(frame["scenario"], frame["avoided_p05"], frame["avoided_p95"])
+        ],
+        hovertemplate="%{customdata[0]}: %{text} avoided a year (90% interval %{customdata[1]})<extra></extra>",
     )
     best = frame.sort_values("avoided_median", ascending=False).iloc[0]
     title = (

@@ -94,6 +94,12 @@ def part_with_n_empty(frame: pd.DataFrame, polarity: str) -> bool:
     return not (frame["base_n"].notna() & (frame["polarity"] == polarity)).any()
 
 
+def _spec(key, title, subtitle, fig, data, summary, frame: pd.DataFrame, result, notes, **kw) -> FigureSpec:
+    """figure_spec for a chart of published figures only: sourced and dated from the figures in `frame`."""
+    sources, date = sources_from(frame), _data_date(frame)
+    return figure_spec(key, title, subtitle, fig, data, summary, sources, result, notes, data_date=date, **kw)
+
+
 def _ci_error(frame: pd.DataFrame, value: str = "value_pct", *, thickness: float = 1.5, width: int = 4) -> dict:
     """Error bars from each point's `value` to its 95% interval (none where the interval is unknown)."""
     return dict(
@@ -230,19 +236,7 @@ def survey_chart(result: QueryResult | pd.DataFrame, topic: str | None = None) -
         f"Council information-governance survey results{' — ' + topic if topic else ''}, % of responding "
         f"councils or staff, {_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}"
     )
-    return figure_spec(
-        "surveys-results",
-        title,
-        subtitle,
-        fig,
-        data,
-        summary,
-        sources_from(frame),
-        result,
-        notes,
-        height=height,
-        data_date=_data_date(frame),
-    )
+    return _spec("surveys-results", title, subtitle, fig, data, summary, frame, result, notes, height=height)
 
 
 # --------------------------------------------------------------------------------------------- trust polls
@@ -390,18 +384,7 @@ def trust_chart(
         "Share of adults who trust or have high confidence in an organisation's handling of personal data, "
         f"{_year(frame['figure_date'].min())}-{_year(frame['figure_date'].max())}"
     )
-    return figure_spec(
-        "surveys-trust",
-        title,
-        subtitle,
-        fig,
-        data,
-        summary,
-        sources_from(frame),
-        result,
-        notes,
-        data_date=_data_date(frame),
-    )
+    return _spec("surveys-trust", title, subtitle, fig, data, summary, frame, result, notes)
 
 
 # ------------------------------------------------------------------------------------------ linked timeline
