@@ -11,19 +11,9 @@ import time
 from pathlib import Path
 
 from deploy import server
+from deploy.server import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - bench.browser imports them from here
 from govdata import settings
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # The script has finished (stApp's run state) and all the page's Plotly charts have drawn their SVG (the chart
 # component is loaded lazily, seconds after the script ends, so the expected count comes from an AppTest run).
 RENDERED_JS = """(expected) => {
@@ -61,7 +51,7 @@ def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300
     url = f"http://127.0.0.1:{port}"
     # The browser is launched first so its own start-up is not counted as the app's.
     with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         start = time.perf_counter()
         proc = server.start(script, port, warehouse, Path(tmp) / "server.log", args=("--global.developmentMode=false",))

@@ -1,7 +1,8 @@
 """One Streamlit server on 127.0.0.1: start it, wait until it is healthy, measure it, stop it.
 
-The one home for a server's life cycle, used by the hosted stack (deploy.stack), the load test
-(scripts/loadtest.py), the start-up and browser benchmarks (bench/) and the end-to-end tests (tests/e2e).
+The one home for a server's life cycle (and for the flags of the headless Chromium that visits it), used by the
+hosted stack (deploy.stack), the load test (scripts/loadtest.py), the start-up and browser benchmarks (bench/), the
+axe audit and the end-to-end tests (tests/e2e).
 Each server runs in its own session (so stopping it stops its children) with its output in a log file, and reads
 secrets only from the file it is given: never a developer's own .streamlit/secrets.toml by accident.
 """
@@ -22,6 +23,19 @@ DASHBOARD = ROOT / "dashboard.py"
 SERVE = ROOT / "serve.py"  # the hosted entry point (st.App + HTTP guard), as deployed behind the proxy
 HEALTH_TIMEOUT_S = 90.0
 POLL_S = 0.25
+# The headless Chromium that visits a server (end-to-end tests, benchmarks, the axe audit): Debian's, unless
+# $CHROMIUM_PATH names another, started with one set of flags so all of them measure the same browser.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class ServerError(RuntimeError):

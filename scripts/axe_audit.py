@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.startup import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from deploy.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1440, 390)

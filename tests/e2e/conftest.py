@@ -2,8 +2,10 @@
 built by the real ETL, and Debian's Chromium driven by Playwright.
 
 No mocks: each server is a separate process on a free loopback port, waited on via /_stcore/health and stopped at
-teardown; its log is kept so tests can assert that no traceback was written. Chromium runs headless with a fresh
-profile per test. Missing Chromium fails under CI and is a LOUD SKIP elsewhere.
+teardown; its log is kept so tests can assert that no traceback was written. Chromium runs headless, launched once
+per test process; each test gets a fresh browser context (its own cookies, storage and cache, as a new profile) that
+counts Streamlit's finished script runs (e2e_helpers.RUN_SPY), so waits end on an event rather than a pause. Missing
+Chromium fails under CI and is a LOUD SKIP elsewhere.
 """
 
 from __future__ import annotations
@@ -18,24 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from e2e_helpers import RUN_TIMEOUT_MS, run_async
+from e2e_helpers import RUN_SPY, RUN_TIMEOUT_MS, run_async
 
 from deploy import server as lifecycle
-from deploy.server import DASHBOARD, free_port
+from deploy.server import CHROMIUM, CHROMIUM_ARGS, DASHBOARD, free_port
 from govdata import settings
 
 ROOT = settings.PROJECT_ROOT
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+VIEWPORT = {"width": 1400, "height": 1000}
 
 pytestmark = pytest.mark.e2e
 
@@ -182,7 +174,8 @@ def chromium_driver(playwright_driver):
 
 @dataclass
 class Browser:
-    """One Chromium with a fresh profile; `dialogs` records every alert/confirm/prompt (none may ever fire)."""
+    """A fresh browser context (a new profile's cookies, storage and cache) in the process's Chromium; `dialogs`
+    records every alert/confirm/prompt (none may ever fire)."""
 
     context: object
     dialogs: list = field(default_factory=list)
@@ -199,21 +192,44 @@ class Browser:
         return page
 
 
+@pytest.fixture(scope="session")
+def chromium(chromium_driver):
+    """Debian's Chromium, launched once per test process (a launch costs about a second of CPU); tests share it
+    only through separate contexts."""
+    launched = chromium_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
 @pytest.fixture
-def browser(chromium_driver):
-    profile = tempfile.mkdtemp(prefix="e2e-chromium-")
-    context = chromium_driver.chromium.launch_persistent_context(
-        user_data_dir=profile,
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=CHROMIUM_ARGS,
-        viewport={"width": 1400, "height": 1000},
-    )
+def browser(chromium):
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.add_init_script(RUN_SPY)
     try:
         yield Browser(context)
     finally:
         context.close()
-        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def _module_tab(chromium):
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.add_init_script(RUN_SPY)
+    page = context.new_page()
+    page.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def tab(_module_tab):
+    """One tab shared by a module's tests that only open pages and look at them (they set no cookie, type nothing
+    and leave nothing behind but the last address): each visit is a full page load, and reusing the tab spares
+    Chromium a new renderer and the app's scripts a cold compile on every test. Reset to the default viewport."""
+    _module_tab.set_viewport_size(VIEWPORT)
+    return _module_tab
 
 
 @pytest.fixture(scope="session")

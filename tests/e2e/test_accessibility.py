@@ -39,9 +39,9 @@ def axe_ready():
 
 @pytest.mark.parametrize("path, query", VIEWS, ids=[f"{p or 'overview'}?{q}" for p, q in VIEWS])
 @pytest.mark.usefixtures("axe_ready")
-def test_axe_finds_no_serious_or_critical_violation(path, query, server, browser):
+def test_axe_finds_no_serious_or_critical_violation(path, query, server, tab):
     log_start = server.log_size()
-    page = browser.new_page()
+    page = tab
     failures = []
     for width in axe_audit.WIDTHS:
         result = axe_audit.audit(page, server.url, path, query, width)
@@ -58,7 +58,6 @@ def test_axe_finds_no_serious_or_critical_violation(path, query, server, browser
         print(axe_audit.describe(result["violations"]))
         if blocking:
             failures.append(f"{width} px:\n{axe_audit.describe(blocking)}")
-    page.close()
     assert not failures, f"/{path}?{query}: serious or critical accessibility violations\n" + "\n".join(failures)
     assert_clean_log(server, log_start)
 
@@ -85,9 +84,9 @@ def two_releases_server(tmp_path_factory):
 
 
 @pytest.mark.usefixtures("axe_ready")
-def test_axe_on_sources_with_a_release_comparison(two_releases_server, browser):
+def test_axe_on_sources_with_a_release_comparison(two_releases_server, tab):
     """Sources' second state: the comparison of two releases (chart, tables of revised and added quarters)."""
-    page = browser.new_page()
+    page = tab
     failures = []
     for width in axe_audit.WIDTHS:
         result = axe_audit.audit(page, two_releases_server.url, "sources", "", width)
@@ -97,7 +96,6 @@ def test_axe_on_sources_with_a_release_comparison(two_releases_server, browser):
         print(f"/sources (two releases) at {width} px: {dict(axe_audit.by_impact(result['violations']))}")
         if blocking:
             failures.append(f"{width} px:\n{axe_audit.describe(blocking)}")
-    page.close()
     assert not failures, "/sources with two releases: serious or critical violations\n" + "\n".join(failures)
 
 
@@ -129,11 +127,10 @@ def test_heading_checker():
 
 
 @pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
-def test_headings_are_in_order(path, server, browser):
-    page = browser.new_page()
+def test_headings_are_in_order(path, server, tab):
+    page = tab
     open_page(page, server.page_url(path))
     headings = [tuple(h) for h in page.evaluate(HEADINGS_JS)]
-    page.close()
     assert not heading_problems(headings), f"/{path}: {heading_problems(headings)}\nheadings: {headings}"
 
 
@@ -201,8 +198,8 @@ def tab_stops(page) -> list[dict]:
 
 
 @pytest.mark.parametrize("path, query", [("", ""), ("sectors", "view=volume")], ids=["overview", "sectors"])
-def test_every_control_shows_visible_focus_and_charts_add_no_stops(path, query, server, browser):
-    page = browser.new_page()
+def test_every_control_shows_visible_focus_and_charts_add_no_stops(path, query, server, tab):
+    page = tab
     page.set_viewport_size({"width": 1440, "height": 900})
     open_page(page, server.page_url(path, query))
     page.wait_for_function(
@@ -213,7 +210,6 @@ def test_every_control_shows_visible_focus_and_charts_add_no_stops(path, query, 
         '[data-testid="stPlotlyChart"] :is(a[href], button, input, [tabindex])')]
         .filter(e => e.tabIndex >= 0 && e.getClientRects().length).length""")
     stops = tab_stops(page)
-    page.close()
     for s in stops:
         print(f"{s['kind']:>12} {s['described'][:40]!r:44} changed {s['changed']:>5} of {s['needed']:>4} needed")
     assert in_charts == 0, f"/{path}: the charts hold {in_charts} keyboard stops (the plotly toolbar?)"
@@ -232,8 +228,8 @@ def test_every_control_shows_visible_focus_and_charts_add_no_stops(path, query, 
 # ---------------------------------------------------------------------------------------------------- statement
 
 
-def test_statement_is_linked_from_every_page_and_states_the_tests(server, browser):
-    page = browser.new_page()
+def test_statement_is_linked_from_every_page_and_states_the_tests(server, tab):
+    page = tab
     for path in PAGES:
         open_page(page, server.page_url(path))
         nav = page.locator('[data-testid="stSidebarNav"] a[href$="/accessibility"]')
@@ -257,4 +253,3 @@ def test_statement_is_linked_from_every_page_and_states_the_tests(server, browse
     assert f"axe-core {accessibility.axe_version()}" in text and accessibility.axe_version().startswith("4.")
     assert tuple(axe_audit.WIDTHS) == accessibility.WIDTHS_PX
     assert "1440 px and 390 px" in text
-    page.close()

@@ -52,6 +52,24 @@ MEASURE_JS = """() => {
 }"""
 
 
+# The measurement once the web fonts have loaded and it has stayed the same over SETTLE_FRAMES animation frames
+# (plotly may still be fitting a chart to its container just after drawing it).
+SETTLE_FRAMES = 5
+STABLE_JS = f"""async () => {{
+  const measure = {MEASURE_JS};
+  await document.fonts.ready;
+  const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  let last = JSON.stringify(measure()), same = 0;
+  for (let i = 0; i < 2000 && same < {SETTLE_FRAMES}; i++) {{
+    await frame();
+    const now = JSON.stringify(measure());
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }}
+  return JSON.parse(last);
+}}"""
+
+
 def problems(panels: list[dict]) -> list[str]:
     """Clipped or overlapping chart text, described for a person."""
     found = []
@@ -98,9 +116,9 @@ def test_problems_finds_clipping_and_overlap():
 
 
 @pytest.mark.parametrize("path, query", VIEWS, ids=[f"{p or 'overview'}?{q}" for p, q in VIEWS])
-def test_chart_text_is_never_clipped_or_overlapping(path, query, server, browser, screenshots_dir):
+def test_chart_text_is_never_clipped_or_overlapping(path, query, server, tab, screenshots_dir):
     log_start = server.log_size()
-    page = browser.new_page()
+    page = tab
     found, charts = [], 0
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
@@ -111,14 +129,12 @@ def test_chart_text_is_never_clipped_or_overlapping(path, query, server, browser
         page.wait_for_function(
             "n => document.querySelectorAll('[class*=\"st-key-figure-\"] .main-svg').length >= n", arg=expected
         )
-        page.wait_for_timeout(500)
-        panels = page.evaluate(MEASURE_JS)
+        panels = page.evaluate(STABLE_JS)
         charts += len(panels)
         found += [f"{width} px: {p}" for p in problems(panels)]
         if found and screenshots_dir:
             name = re.sub(r"[^a-z0-9]+", "-", f"{path or 'overview'}-{query}-{width}".lower())
             page.screenshot(path=str(screenshots_dir / f"chart-text-{name}.png"), full_page=True)
-    page.close()
     if path != "sources":
         assert charts, f"/{path}?{query}: no chart found to measure"
     assert not found, "\n".join(found[:30])

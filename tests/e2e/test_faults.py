@@ -39,11 +39,11 @@ def assert_no_crash(page, where: str) -> str:
 def _visit_all(srv, browser, where: str) -> list[str]:
     """Open the home page and one inner page; return their texts."""
     texts = []
+    page = browser.new_page()
     for url_path in ("", "trends"):
-        page = browser.new_page()
         open_page(page, srv.page_url(url_path))
         texts.append(assert_no_crash(page, f"{where} /{url_path}"))
-        page.close()
+    page.close()
     return texts
 
 

@@ -12,7 +12,7 @@ import re
 
 import pytest
 from conftest import assert_clean_log
-from e2e_helpers import RUN_TIMEOUT_MS, change_selectbox, open_page, wait_idle
+from e2e_helpers import RUN_TIMEOUT_MS, change_selectbox, finished_runs, open_page, wait_idle
 
 from govdata import settings, views
 
@@ -38,15 +38,16 @@ def first_chart_title(page) -> str:
     return page.locator(FIRST_TITLE).first.text_content()
 
 
-def settle_on(page, query: str, chart_title: str) -> None:
-    """Wait until the address shows `query` and the first chart's title is `chart_title` (the rerun has drawn)."""
+def settle_on(page, query: str, chart_title: str, runs: int) -> None:
+    """Wait until the address shows `query`, the first chart's title is `chart_title` (the rerun has drawn) and
+    the run that started after `runs` finished runs has finished."""
     page.wait_for_function("q => location.search === q", arg=query, timeout=RUN_TIMEOUT_MS)
     page.wait_for_function(
         "([sel, t]) => { const e = document.querySelector(sel); return e && e.textContent === t; }",
         arg=[FIRST_TITLE, chart_title],
         timeout=RUN_TIMEOUT_MS,
     )
-    wait_idle(page)
+    wait_idle(page, after=runs)
 
 
 def radio_choice(page, label: str) -> str:
@@ -68,26 +69,30 @@ def test_back_and_forward_restore_each_view(server, browser):
     views_seen = [("", first_chart_title(page), radio_choice(page, "Period"))]
 
     # change 1: the period (a radio, by click); change 2: the breakdown (a select box, by keyboard)
+    runs = finished_runs(page)
     page.locator('[data-testid="stRadio"]').filter(has_text="Period").first.get_by_text("Year", exact=True).click()
     page.wait_for_function("() => location.search.includes('period=year')", timeout=RUN_TIMEOUT_MS)
-    wait_idle(page)
+    wait_idle(page, after=runs)
     assert pushes(page) == 1 and page.evaluate("history.length") == start_length + 1
     views_seen.append((page.evaluate("location.search"), first_chart_title(page), radio_choice(page, "Period")))
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Break down by").first
+    runs = finished_runs(page)
     assert change_selectbox(page, box)
     page.wait_for_function("q => location.search !== q", arg=views_seen[-1][0], timeout=RUN_TIMEOUT_MS)
-    wait_idle(page)
+    wait_idle(page, after=runs)
     assert pushes(page) == 2 and page.evaluate("history.length") == start_length + 2
     views_seen.append((page.evaluate("location.search"), first_chart_title(page), radio_choice(page, "Period")))
     assert len({title for _, title, _ in views_seen}) == 3, views_seen  # three different charts
 
     for query, title, period in reversed(views_seen[:-1]):  # Back, Back
+        runs = finished_runs(page)
         page.go_back()
-        settle_on(page, query, title)
+        settle_on(page, query, title, runs)
         assert radio_choice(page, "Period") == period
     for query, title, period in views_seen[1:]:  # Forward, Forward
+        runs = finished_runs(page)
         page.go_forward()
-        settle_on(page, query, title)
+        settle_on(page, query, title, runs)
         assert radio_choice(page, "Period") == period
     assert page.evaluate("history.length") == start_length + 2  # history steps add nothing
     assert pushes(page) == 2
@@ -100,13 +105,15 @@ def test_sectors_view_choice_is_in_the_address_and_undone_by_back(server, browse
     page.add_init_script(PUSH_SPY)
     open_page(page, server.page_url("sectors"))
     volume_title = first_chart_title(page)
+    runs = finished_runs(page)
     page.locator('[data-testid="stRadio"]').filter(has_text="View").first.get_by_text("Cyber share", exact=True).click()
     page.wait_for_function("() => location.search.includes('view=cyber')", timeout=RUN_TIMEOUT_MS)
-    wait_idle(page)
+    wait_idle(page, after=runs)
     assert pushes(page) == 1 and first_chart_title(page) != volume_title
     assert page.title().startswith("Sectors: Cyber share")
+    runs = finished_runs(page)
     page.go_back()
-    settle_on(page, "", volume_title)
+    settle_on(page, "", volume_title, runs)
     assert radio_choice(page, "View") == "Volume" and page.title().startswith("Sectors: Volume")
     page.close()
 
@@ -123,11 +130,10 @@ def test_sectors_view_choice_is_in_the_address_and_undone_by_back(server, browse
         ("sources", "", "Sources and methods"),
     ],
 )
-def test_each_page_and_view_has_its_own_browser_title(server, browser, url_path, query, title):
-    page = browser.new_page()
+def test_each_page_and_view_has_its_own_browser_title(server, tab, url_path, query, title):
+    page = tab
     open_page(page, server.page_url(url_path, query))
     page.wait_for_function("t => document.title === t", arg=f"{title} · {SITE}", timeout=RUN_TIMEOUT_MS)
-    page.close()
 
 
 def test_titles_cover_every_page():

@@ -96,6 +96,7 @@ def test_unknown_parameters_are_harmless(server):
 
 
 def test_browser_executes_nothing_and_shows_notes(server, browser, page_params, screenshots_dir):
+    page = browser.new_page()  # one tab, each address a fresh document (a full page load)
     for label in ("script", "img", "sql_or", "long"):
         for url_path, params in page_params.items():
             if not params:
@@ -104,7 +105,6 @@ def test_browser_executes_nothing_and_shows_notes(server, browser, page_params, 
             if label == "long":  # one 10,000-character value per address (all at once exceeds URL limits)
                 names = names[:1]
             query = urlencode({name: HOSTILE[label] for name in names})
-            page = browser.new_page()
             open_page(page, server.page_url(url_path, query))
             where = f"/{url_path} with every parameter = <{label}>"
             assert_no_error(page, where)
@@ -117,5 +117,5 @@ def test_browser_executes_nothing_and_shows_notes(server, browser, page_params, 
             assert page.locator('a[href^="javascript:"]').count() == 0, where
             if label == "script":
                 page.screenshot(path=str(screenshots_dir / f"hostile-{url_path or 'home'}.png"), full_page=True)
-            page.close()
+    page.close()
     assert not browser.dialogs, f"a dialog fired: {browser.dialogs}"

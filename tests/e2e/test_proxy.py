@@ -95,6 +95,18 @@ def _logged(stack, path_pattern: str, done, timeout_s: float = 15.0) -> list[str
         time.sleep(0.05)
 
 
+def _logged_streams(stack, done, timeout_s: float = 15.0) -> list[tuple[str, str, str]]:
+    """(upstream, request_time, msec) of every WebSocket nginx logged, polled until `done(streams)` or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = re.findall(
+            r'"GET /_stcore/stream[^"]*" 101 \d+ upstream=(\S+) request_time=(\S+) msec=(\S+)', stack.access_log()
+        )
+        if done(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def _workload(url: str):
     pages, defaults = run_async(lambda: loadtest.discover(url))
     return loadtest.workload(pages, defaults, [])
@@ -178,12 +190,12 @@ def test_failover_sessions_recover_on_the_other_replica(fresh_stack, capsys):
     assert stats.recovered == stats.reconnected, (
         f"{stats.reconnected} sessions dropped, only {stats.recovered} carried on"
     )
-    time.sleep(1.0)
-    # Each WebSocket is logged when it closes: its start is msec - request_time.
+    # Each WebSocket is logged when it closes (its start is msec - request_time): wait for the lines of at least
+    # every visitor's first session and of each recovered visitor's new one.
     streams = [
         (upstream, float(end) - float(duration))
-        for upstream, duration, end in re.findall(
-            r'"GET /_stcore/stream[^"]*" 101 \d+ upstream=(\S+) request_time=(\S+) msec=(\S+)', stack.access_log()
+        for upstream, duration, end in _logged_streams(
+            stack, lambda found: len(found) >= LOAD_SESSIONS + stats.recovered
         )
     ]
     before = {u for u, start in streams if start < killed_at["epoch"]}

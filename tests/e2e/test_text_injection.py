@@ -55,8 +55,11 @@ def test_hostile_scenario_names_and_values_render_as_text(server, browser, beaco
     page = browser.new_page()
     open_page(page, server.page_url("scenarios", urllib.parse.urlencode(params)))
     assert_no_error(page)
-    page.wait_for_timeout(1500)  # give any image a chance to load
+    # every image in the document has loaded or failed: any request an injected image would make has been made
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
     assert not hits, f"the browser fetched from the beacon: {hits}"
+    requested = page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
+    assert not [r for r in requested if r.startswith(beacon_url)], requested
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert not [h for h in links if "127.0.0.1" in h and beacon_url.rsplit(":", 1)[1] in h], links
     images = page.eval_on_selector_all("img[src]", "els => els.map(e => e.getAttribute('src'))")
