@@ -218,10 +218,14 @@ if len(shown.extra["compared"]) > 1:
     st.dataframe(scenario_results.comparison_display(table))
 panel.show_figure(shown.figures["comparison"])
 
-notes = "\n\n---\n\n".join(shown.extra["methods"])
+
+def methods_text() -> str:
+    return "\n\n---\n\n".join(shown.extra["methods"]())
+
+
 st.download_button(
     "Methods note (Markdown)",
-    notes.encode("utf-8"),
+    lambda: methods_text().encode("utf-8"),
     file_name="scenario-methods-note.md",
     mime="text/markdown",
     key="scen_methods",
@@ -229,7 +233,8 @@ st.download_button(
     icon=":material/description:",
     help="The model, inputs, every assumption and its source, and the results",
 )
-with st.expander("Methods note"):
-    st.markdown(re.sub(r"(?m)^(#{1,4}) ", r"##\1 ", notes))  # its headings sit under this section's h2
+methods = panel.lazy_expander("Methods note", key="methods-open")
+if methods:
+    methods.markdown(re.sub(r"(?m)^(#{1,4}) ", r"##\1 ", methods_text()))  # its headings sit under this section's h2
 
 frame.downloads(view, shown, form)
