@@ -79,12 +79,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     specs["timeline"] = runner.chart(
         charts.timeline_chart, timeline, queries.LOCAL_GOVERNMENT, incident_sources=sources(runner, "ico_rows")
     )
+    filters = describe(PARAMS, runner, values)
     return page_view(
-        PAGE,
-        TITLE,
-        view_title(values),
-        info,
-        figures=specs,
-        filters=describe(PARAMS, runner, values),
-        extra={"headings": HEADINGS},
+        PAGE, TITLE, view_title(values), info, figures=specs, filters=filters, extra={"headings": HEADINGS}
     )

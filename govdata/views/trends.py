@@ -21,6 +21,9 @@ NO_BREAKDOWN = "none"
 LEGACY = "legacy"  # the place of the older tables' section on the page
 PERIOD_LABELS = {"quarter": "Quarter", "year": "Year"}
 MEASURE_LABELS = {"incidents": "Counts", "share_pct": "Shares (%)"}
+PERIOD_OPTIONS = {p: PERIOD_LABELS[p] for p in queries.PERIODS}
+MEASURE_OPTIONS = {m: MEASURE_LABELS[m] for m in charts.MEASURES}
+BREAKDOWN_OPTIONS = {NO_BREAKDOWN: "No breakdown (total)", **vocabulary.BREAKDOWNS}
 TOP_RANGE = (1, queries.MAX_TOP)
 
 
@@ -29,29 +32,9 @@ def _legacy_options(runner: Runner, values) -> dict[str, str]:
 
 
 PARAMS = (
-    Param(
-        "period",
-        "choice",
-        "Period",
-        options={p: PERIOD_LABELS[p] for p in queries.PERIODS},
-        default="quarter",
-        widget="radio",
-    ),
-    Param(
-        "breakdown",
-        "choice",
-        "Break down by",
-        options={NO_BREAKDOWN: "No breakdown (total)", **vocabulary.BREAKDOWNS},
-        default=NO_BREAKDOWN,
-    ),
-    Param(
-        "measure",
-        "choice",
-        "Show",
-        options={m: MEASURE_LABELS[m] for m in charts.MEASURES},
-        default="incidents",
-        widget="radio",
-    ),
+    Param("period", "choice", "Period", options=PERIOD_OPTIONS, default="quarter", widget="radio"),
+    Param("breakdown", "choice", "Break down by", options=BREAKDOWN_OPTIONS, default=NO_BREAKDOWN),
+    Param("measure", "choice", "Show", options=MEASURE_OPTIONS, default="incidents", widget="radio"),
     SECTOR_FILTER,
     Param("comparable", "flag", "Comparable quarters only (from Q2 2019)", default=True),
     Param("rolling", "flag", "Show 4-quarter rolling average (quarterly counts)", default=False),
@@ -155,13 +138,6 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
         )
         if off
     )
-    return page_view(
-        PAGE,
-        TITLE,
-        view_title(values),
-        info,
-        figures=specs,
-        notes=notes,
-        filters=describe(PARAMS, runner, values, hidden=hidden),
-        extra={"legacy_available": bool(legacy_names)},
-    )
+    filters = describe(PARAMS, runner, values, hidden=hidden)
+    extra = {"legacy_available": bool(legacy_names)}
+    return page_view(PAGE, TITLE, view_title(values), info, figures=specs, notes=notes, filters=filters, extra=extra)
