@@ -202,13 +202,13 @@ if len(shown.extra["compared"]) > 1:
 panel.show_figure(shown.figures["comparison"])
 
 notes = "\n\n---\n\n".join(shown.extra["methods"])
-st.download_button(
+panel.download(
+    st,
     "Methods note (Markdown)",
     notes.encode("utf-8"),
     file_name="scenario-methods-note.md",
     mime="text/markdown",
     key="scen_methods",
-    on_click="ignore",
     icon=":material/description:",
     help="The model, inputs, every assumption and its source, and the results",
 )
