@@ -21,10 +21,9 @@ import sys
 from pathlib import Path
 
 import duckdb
-import openpyxl
 import pytest
 from apptest_helpers import assert_no_exception, open_page, page
-from ico_site import IcoSite, make_release, sha256
+from ico_site import IcoSite, make_release, one_incident_workbook, sha256
 
 from govdata import settings
 from govdata import vocabulary as voc
@@ -243,27 +242,7 @@ def loaded(loaded_template, places):
 
 def _broken_release(path: Path) -> Path:
     """A workbook in the ICO's shape except that a column was renamed (the loader must refuse it)."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = voc.ICO_SHEET
-    ws.append([("Sector name" if c == "Sector" else c) for c in voc.ICO_COLUMNS])
-    ws.append(
-        [
-            "BI101",
-            2025,
-            "Qtr 1",
-            "Patients",
-            "Health data",
-            "No Further Action",
-            "Non Cyber",
-            "Data emailed to incorrect recipient",
-            "1 to 9",
-            "Health",
-            "Less than 24 hours",
-        ]
-    )
-    wb.save(path)
-    return path
+    return one_incident_workbook(path, 2025, 1, [("Sector name" if c == "Sector" else c) for c in voc.ICO_COLUMNS])
 
 
 @pytest.mark.parametrize("failure", ["offline", "page changed", "file invalid", "does not load"])
