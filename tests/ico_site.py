@@ -45,15 +45,15 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def etl_sample(out: Path, *args: str, rows: int = 6000, timeout: int = 300) -> subprocess.CompletedProcess:
+    """`python -m etl sample --rows ROWS --out OUT *args`, run as a user runs it (its output captured)."""
+    command = [sys.executable, "-m", "etl", "sample", "--rows", str(rows), "--out", str(out), *args]
+    return subprocess.run(command, cwd=settings.PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
+
+
 def make_release(out: Path, *args: str) -> Path:
     """`python -m etl sample --rows 6000 --out OUT *args` (e.g. '--to', '2024Q3'); raises with its output."""
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "sample", "--rows", "6000", "--out", str(out), *args],
-        cwd=settings.PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = etl_sample(out, *args)
     if result.returncode != 0:
         raise AssertionError(f"etl sample failed:\n{result.stdout}\n{result.stderr}")
     return out
