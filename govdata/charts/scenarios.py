@@ -5,6 +5,8 @@ Titles and summaries are computed from the frames; every chart carries the note 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -120,23 +122,11 @@ def fan_chart(
     )
 
 
-def _model_spec(
-    key: str,
-    title: str,
-    subtitle: str,
-    fig: go.Figure,
-    data: pd.DataFrame,
-    summary: str,
-    sources: list[Source],
-    queries=None,
-    *,
-    notes: tuple[str, ...] | list[str] = (),
-    layout: Rows | None = None,
-) -> FigureSpec:
-    """A scenario chart's spec: the model note first, then `notes`; a chart of rows (`layout`) is as tall as they
-    need."""
-    height = None if layout is None else apply_rows(fig, layout, extra_px=44)
-    return figure_spec(key, title, subtitle, fig, data, summary, sources, queries, [MODEL_NOTE, *notes], height)
+def _model_spec(*spec, notes: Sequence[str] = (), layout: Rows | None = None) -> FigureSpec:
+    """figure_spec(*spec) of a scenario chart: the model note first, then `notes`; a chart of rows (`layout`) is as
+    tall as they need."""
+    height = None if layout is None else apply_rows(spec[3], layout, extra_px=44)
+    return figure_spec(*spec, notes=[MODEL_NOTE, *notes], height=height)
 
 
 def _avoided_bars(frame: pd.DataFrame, labels: list[str], colour: str, **trace) -> tuple:
