@@ -110,6 +110,18 @@ def _most_common_title(named: str, what: str, count: int, picked: int, period: P
     return f"{named} was the most common {what} in {count} of the {picked} sectors picked, {period.label}"
 
 
+def _type_item(r) -> str:
+    """A sector's most common incident type, for the summary."""
+    small = f" of {int(r.sector_incidents):,}: small base" if r.small_base else ""
+    return f"{r.sector}, {r.incident_type} ({numbers.pct_text(r.pct_of_sector)}, {_incidents(r.incidents)}{small})"
+
+
+def _decision_item(r) -> str:
+    """A sector's most common decision, for the summary."""
+    small = f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else ""
+    return f"{r.sector}, {r.decision} ({numbers.pct_text(r.pct_of_sector)}{small})"
+
+
 def _no_incidents(key: str, subtitle: str, data: pd.DataFrame, sources, result, period: Period) -> FigureSpec:
     """The chart in place of one whose picked sectors had no incidents in the period."""
     return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
@@ -332,15 +344,7 @@ def top_types(
         f"{numbers.pct_text(lead.pct_of_sector)}"
     )
     title = _most_common_title(common, "incident type", count, len(sectors), period, single)
-    summary = listing(
-        "Most common type: ",
-        (
-            f"{r.sector}, {r.incident_type} ({numbers.pct_text(r.pct_of_sector)}, {_incidents(r.incidents)}"
-            + (f" of {int(r.sector_incidents):,}: small base" if r.small_base else "")
-            + ")"
-            for r in firsts.itertuples(index=False)
-        ),
-    )
+    summary = listing("Most common type: ", map(_type_item, firsts.itertuples(index=False)))
 
     # One list, each sector a bold header row over its types: type names sit above their bars (full width on a
     # phone); one colour, as the labels name the types (no more colours than the palette however many types).
@@ -485,15 +489,7 @@ def _decision_words(data: pd.DataFrame, period: Period) -> tuple[str, str]:
         f"{numbers.pct_text(firsts.iloc[0].pct_of_sector)}"
     )
     title = _most_common_title(f"'{common}'", "decision", n, len(sectors), period, single)
-    summary = listing(
-        "Most common decision: ",
-        (
-            f"{r.sector}, {r.decision} ({numbers.pct_text(r.pct_of_sector)}"
-            + (f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "")
-            + ")"
-            for r in firsts.itertuples(index=False)
-        ),
-    )
+    summary = listing("Most common decision: ", map(_decision_item, firsts.itertuples(index=False)))
     return title, summary
 
 
