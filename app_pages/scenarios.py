@@ -223,13 +223,13 @@ def methods_text() -> str:
     return "\n\n---\n\n".join(shown.extra["methods"]())
 
 
-st.download_button(
+panel.download(
+    st,
     "Methods note (Markdown)",
     lambda: methods_text().encode("utf-8"),
     file_name="scenario-methods-note.md",
     mime="text/markdown",
     key="scen_methods",
-    on_click="ignore",
     icon=":material/description:",
     help="The model, inputs, every assumption and its source, and the results",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -19,15 +20,31 @@ def under_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def read_rows(warehouse: Path, sql: str, params=()) -> list[tuple]:
+    """The rows `sql` returns from the warehouse file, opened read-only and closed again."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def fail_or_skip(message: str) -> NoReturn:
+    """A test that cannot run says so loudly: it fails under CI and is a LOUD SKIP elsewhere."""
+    if under_ci():
+        pytest.fail(message)
+    pytest.skip("LOUD SKIP: " + message)
+
+
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
     """../shared/data. Under CI its absence is a failure, never a skip."""
     path = settings.SHARED_DIR / "data"
     if not path.is_dir():
         message = f"published data folder {path} is missing: tests that check real published totals cannot run"
-        if under_ci():
-            pytest.fail(message)
-        pytest.skip("LOUD SKIP: " + message)
+        fail_or_skip(message)
     return path
 
 
@@ -42,9 +59,7 @@ def playwright_driver():
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         message = f"playwright is not installed ({exc}): the tests that drive Chromium cannot run"
-        if under_ci():
-            pytest.fail(message)
-        pytest.skip("LOUD SKIP: " + message)
+        fail_or_skip(message)
     with sync_playwright() as driver:
         yield driver
 
