@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import fail_or_skip
+from support import fail_or_skip
 
 import run
 from deploy import server
