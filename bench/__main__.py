@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import report
+from bench.browser import DEFAULT_REPS
 from bench.data import WORK_DIR, prepare, scale_label
 from bench.proc import run_child
 from govdata import settings
@@ -405,7 +406,9 @@ def main(argv: list[str] | None = None) -> int:
         help="only the browser first-visit benchmark (bench/browser.py) at the first --scales value "
         "(default 1x): bytes and time to first chart per page, direct and through the proxy",
     )
-    parser.add_argument("--browser-reps", type=int, default=3, help="loads per page and way of serving (median)")
+    parser.add_argument(
+        "--browser-reps", type=int, default=DEFAULT_REPS, help="rounds of loads per page and way of serving (median)"
+    )
     parser.add_argument(
         "--include-previous",
         action="store_true",

@@ -228,11 +228,11 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
         comparison=table,
         failed=failed,
         coverage=defaults,
-        methods=[
+        methods=lambda: [
             sc.methods_note(
                 r, name=n, coverage_sources=list(sc.coverage_defaults(r.baseline.sector).values()), incident_sources=ico
             )
             for n, r in compared.items()
-        ],
+        ],  # each compared scenario's methods note, written when asked for (a download, an opened expander)
     )
     return view
