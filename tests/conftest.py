@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
+from support import fail_or_skip
 
 from govdata import settings
 
@@ -14,28 +13,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ICO_FIXTURE = FIXTURES / "ico" / "ico_rows_small.csv"
 LEGACY_FIXTURE = FIXTURES / "legacy" / "legacy_small.xlsx"
 SAMPLE_TEST_ROWS = 6000
-
-
-def under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def read_rows(warehouse: Path, sql: str, params=()) -> list[tuple]:
-    """The rows `sql` returns from the warehouse file, opened read-only and closed again."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
-def fail_or_skip(message: str) -> NoReturn:
-    """A test that cannot run says so loudly: it fails under CI and is a LOUD SKIP elsewhere."""
-    if under_ci():
-        pytest.fail(message)
-    pytest.skip("LOUD SKIP: " + message)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import fail_or_skip
+from support import fail_or_skip
 
 from govdata import settings, warehouse
 from govdata.briefing import LinkError, page_view, resolve

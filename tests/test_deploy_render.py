@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import fail_or_skip
+from support import fail_or_skip
 
 from deploy import render
 

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
-from conftest import fail_or_skip
 from PIL import Image
+from support import fail_or_skip
 
 from govdata import export, warehouse
 from govdata.charts import incidents as charts

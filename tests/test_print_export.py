@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from chart_catalogue import every_chart
-from conftest import fail_or_skip
 from PIL import Image
+from support import fail_or_skip
 
 from govdata import export, printing
 

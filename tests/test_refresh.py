@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from apptest_helpers import assert_no_exception, open_page, page
-from conftest import read_rows
 from ico_site import IcoSite, make_release, one_incident_workbook, sha256
+from support import read_rows
 
 from govdata import settings
 from govdata import vocabulary as voc

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import read_rows
+from support import read_rows
 
 from etl.build import build
 from govdata.charts import releases as views

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import fail_or_skip
+from support import fail_or_skip
 
 import run
 from deploy import server
