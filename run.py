@@ -2,7 +2,8 @@
 """Set-up and run in one command, on a machine with only Python 3.11+.
 
     python3 run.py dashboard   # venv + the project (pip install -e .), builds the warehouse if missing (fetching the
-                               # ICO's newest release first when data/raw/ has none), serves on 127.0.0.1:8501
+                               # ICO's newest release first when data/raw/ has none), serves serve.py (compressed
+                               # bundles) on 127.0.0.1:8501
     python3 run.py test        # venv + the project with its test tools (pip install -e .[test]), Debian's chromium,
                                # nginx, LibreOffice and npm (axe-core) when root, then the whole test suite
     python3 run.py lint        # ruff: lint and format check, zero findings wanted (`lint --fix` fixes and formats)
@@ -221,9 +222,11 @@ def main(argv: list[str]) -> int:
     if command == "dashboard":
         ensure_venv()
         build_if_needed()
-        # Listens on 127.0.0.1 (server.address in .streamlit/config.toml) unless --server.address or
-        # STREAMLIT_SERVER_ADDRESS asks for another address (docs/HOSTING.md).
-        return run_child([str(PY), "-m", "streamlit", "run", str(ROOT / "dashboard.py"), *argv[1:]])
+        # serve.py, the hosted entry point: Streamlit's bundles gzip-compressed (a first visit moves ~2.5 MB, not
+        # ~7.5 MB), downloads bound to sessions, members-only mode available. Listens on 127.0.0.1
+        # (server.address in .streamlit/config.toml) unless --server.address or STREAMLIT_SERVER_ADDRESS asks
+        # for another address (docs/HOSTING.md).
+        return run_child([str(PY), "-m", "streamlit", "run", str(ROOT / "serve.py"), *argv[1:]])
     if command == "test":
         ensure_venv(("test",))
         ensure_chromium()

@@ -19,7 +19,10 @@ from ui import panel, state, tables
 from ui import view as frame
 
 EDITOR_KEY = "scen_effects_editor"
+EDIT_OPEN_KEY = "scen-effects-edit-open"  # the expander holding the editor
 BASE_KEY = "scen_effects_base"  # the effects token the editor's edits are relative to
+EFFECT_VALUES = ("low", "mode", "high")  # the editable columns
+EFFECT_TEXT = ("intervention", "outcome", "basis", "rationale", "source")
 
 form = frame.start(view)
 defaults = sc.load_effects()
@@ -65,45 +68,19 @@ with st.expander("Model settings"):
     form.widget("years", where=mcols[2])
 
 # ------------------------------------------------------------------------------------------------ assumptions
-st.header("Assumptions: effect sizes")
-st.caption(
-    "Relative risk reductions (0.1 = 10% fewer incidents in an organisation that trains / has a DPO). "
-    "'Late reporting' is the share reported after 72 hours. Edit low / most likely / high in place; "
-    "edited rows become your assumptions and travel in the link."
-)
+# The effect sizes in force: the address's, with the edits the editor (drawn below the results) made on its last
+# run. Worked out here, before the results, which come first on the page.
 if form.reloaded or BASE_KEY not in st.session_state:  # a new address: its assumptions, no pending edits
     st.session_state[BASE_KEY] = form.values["fx"]
     st.session_state.pop(EDITOR_KEY, None)
 base = sc.decode_effects(st.session_state[BASE_KEY], defaults)
-shown_effects = base[["intervention", "outcome", "low", "mode", "high", "basis", "rationale", "source"]]
-number = {
-    c: st.column_config.NumberColumn(
-        tables.label(c), min_value=EFFECT_MIN, max_value=EFFECT_MAX, step=0.01, format="%.2f", required=True
-    )
-    for c in ("low", "mode", "high")
-}
-number |= {
-    c: st.column_config.TextColumn(tables.label(c)) for c in ("intervention", "outcome", "basis", "rationale", "source")
-}
-edited = st.data_editor(
-    shown_effects,
-    key=EDITOR_KEY,
-    hide_index=True,
-    width="stretch",
-    num_rows="fixed",
-    disabled=["intervention", "outcome", "basis", "rationale", "source"],
-    column_config=number,
-)
+edit_error = None
 try:
-    merged = base.copy()
-    merged[["low", "mode", "high"]] = edited[["low", "mode", "high"]].astype(float).to_numpy()
+    merged = tables.with_editor_edits(base, EDITOR_KEY, EFFECT_VALUES)
+    merged[list(EFFECT_VALUES)] = merged[list(EFFECT_VALUES)].astype(float)
     form.set("fx", sc.encode_effects(merged, defaults))
-except (sc.ScenarioInputError, ValueError, TypeError) as exc:
-    st.error(
-        f"Assumption not used: {state.escape(str(exc), 300)} The starting values of the table are used until "
-        "it is fixed.",
-        icon="⚠️",
-    )
+except (sc.ScenarioInputError, ValueError, TypeError, IndexError) as exc:
+    edit_error = str(exc)
     form.set("fx", sc.encode_effects(base, defaults))
 
 
@@ -112,10 +89,6 @@ def reset_assumptions() -> None:
     st.session_state.pop(EDITOR_KEY, None)
     state.update_stored(view.PAGE, fx="")
 
-
-st.button(
-    "Reset assumptions to the published/default values", disabled=not form.values["fx"], on_click=reset_assumptions
-)
 
 saved = view.saved(form.values)
 form.commit()
@@ -161,6 +134,50 @@ if all_results:
 for role in ("fan", "avoided", "tornado"):
     panel.show_figure(shown.figures[role])
 
+st.header("Assumptions: effect sizes")
+st.caption(
+    "Relative risk reductions (0.1 = 10% fewer incidents in an organisation that trains / has a DPO). "
+    "'Late reporting' is the share reported after 72 hours. Change low / most likely / high under 'Edit the "
+    "assumptions'; edited rows become your assumptions and travel in the link."
+)
+if edit_error:
+    st.error(
+        f"Assumption not used: {state.escape(edit_error, 300)} The starting values of the table are used until "
+        "it is fixed.",
+        icon="⚠️",
+    )
+in_force = sc.decode_effects(form.values["fx"], defaults)
+tables.show_static(
+    in_force.assign(intervention=in_force["intervention"].map(INTERVENTION_LABELS)),
+    hide=("source", "url", "rationale"),
+    caption="Effect sizes in force",
+)
+# The editing grid (and its JavaScript) only once asked for: the table above shows the values in force.
+editor = panel.lazy_expander("Edit the assumptions (with their rationale and sources)", key=EDIT_OPEN_KEY)
+if editor:
+    number = {
+        c: st.column_config.NumberColumn(
+            tables.label(c), min_value=EFFECT_MIN, max_value=EFFECT_MAX, step=0.01, format="%.2f", required=True
+        )
+        for c in EFFECT_VALUES
+    }
+    number |= {c: st.column_config.TextColumn(tables.label(c)) for c in EFFECT_TEXT}
+    editor.data_editor(
+        base[["intervention", "outcome", *EFFECT_VALUES, "basis", "rationale", "source"]],
+        key=EDITOR_KEY,
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        disabled=list(EFFECT_TEXT),
+        column_config=number,
+    )
+else:  # closed: its edits are in the address now; a reopened editor starts from them
+    st.session_state[BASE_KEY] = form.values["fx"]
+    st.session_state.pop(EDITOR_KEY, None)
+st.button(
+    "Reset assumptions to the published/default values", disabled=not form.values["fx"], on_click=reset_assumptions
+)
+
 st.header("Save and compare scenarios")
 
 
@@ -201,18 +218,23 @@ if len(shown.extra["compared"]) > 1:
     st.dataframe(scenario_results.comparison_display(table))
 panel.show_figure(shown.figures["comparison"])
 
-notes = "\n\n---\n\n".join(shown.extra["methods"])
-st.download_button(
+
+def methods_text() -> str:
+    return "\n\n---\n\n".join(shown.extra["methods"]())
+
+
+panel.download(
+    st,
     "Methods note (Markdown)",
-    notes.encode("utf-8"),
+    lambda: methods_text().encode("utf-8"),
     file_name="scenario-methods-note.md",
     mime="text/markdown",
     key="scen_methods",
-    on_click="ignore",
     icon=":material/description:",
     help="The model, inputs, every assumption and its source, and the results",
 )
-with st.expander("Methods note"):
-    st.markdown(re.sub(r"(?m)^(#{1,4}) ", r"##\1 ", notes))  # its headings sit under this section's h2
+methods = panel.lazy_expander("Methods note", key="methods-open")
+if methods:
+    methods.markdown(re.sub(r"(?m)^(#{1,4}) ", r"##\1 ", methods_text()))  # its headings sit under this section's h2
 
 frame.downloads(view, shown, form)

@@ -28,14 +28,14 @@ loaded = data.cached_query(provenance.provenance)
 table = loaded.data
 tables.show_table(table, key="provenance-table", hide=("source",), caption="Sources loaded into the warehouse")
 provenance_csv = spreadsheet_cells.csv_bytes(table)
-st.download_button(
+panel.download(
+    st,
     "Provenance table (CSV)",
     provenance_csv,
     file_name="provenance.csv",
     mime="text/csv",
     key="provenance-csv",
-    on_click="ignore",
-    icon=":material/download:",
+    icon=panel.DATA_ICON,
     help="Every column of the provenance table, including each load report as JSON",
 )
 

@@ -30,7 +30,12 @@ for role, spec in shown.figures.items():
 
 st.header("Context figures")
 st.caption("Other published figures: earlier council breach counts, fines and data-sharing milestones, as cited.")
-tables.show_table(data.cached_query(queries.context_figures).data, key="context-table", caption="Context figures")
+# A wide table of long citations: built once opened, so a first visit loads no data-grid JavaScript
+context = panel.lazy_expander("Show the context figures, with their sources", key="context-open")
+if context:
+    tables.show_table(
+        data.cached_query(queries.context_figures).data, key="context-table", caption="Context figures", where=context
+    )
 
 checklist = panel.lazy_expander(
     "Socitm data-maturity checklist (questions a council can ask itself)", key="checklist-open"

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import report
+from bench.browser import DEFAULT_REPS
 from bench.data import WORK_DIR, prepare, scale_label
 from bench.proc import run_child
 from govdata import settings
@@ -127,6 +128,14 @@ def run_scale(scale: float, args) -> dict:
     return out
 
 
+def _pages(results: list[dict]):
+    """(scale's result, page, the same page's pandas-app run or None) for every page measured."""
+    for r in results:
+        pandas = {p["page"]: p for p in r["pandas"]}
+        for page in r["pages"]:
+            yield r, page, pandas.get(page["page"])
+
+
 def _stats(values: list[float]) -> tuple[float, float]:
     return report.percentile(values, 50), report.percentile(values, 95)
 
@@ -187,39 +196,37 @@ def render(results: list[dict], args, started: str) -> str:
         "",
     ]
     rows = []
-    for r in results:
-        pandas = {p["page"]: p for p in r["pandas"]}
-        for page in r["pages"]:
-            if "error" in page:
-                rows.append([scale_label(r["scale"]), page["page"], "ERROR: " + page["error"]] + [""] * 11)
-                continue
-            for name, timing in page["interactions"].items():
-                c50, c95 = _stats(timing["cold_ms"])
-                w50, w95 = _stats(timing["warm_ms"])
-                p = pandas.get(page["page"], {}).get("interactions", {}).get(name)
-                pc50 = _stats(p["cold_ms"])[0] if p else nan
-                pw50 = _stats(p["warm_ms"])[0] if p else nan
-                ok = c95 < TARGET["cold_ms"] and w95 < TARGET["warm_ms"]
-                cc95 = _stats(timing.get("cold_cpu_ms", []))[1]
-                wc95 = _stats(timing.get("warm_cpu_ms", []))[1]
-                rows.append(
-                    [
-                        scale_label(r["scale"]),
-                        page["page"],
-                        name,
-                        c50,
-                        c95,
-                        cc95,
-                        w50,
-                        w95,
-                        wc95,
-                        pc50,
-                        pw50,
-                        pc50 / c50 if p else nan,
-                        pw50 / w50 if p else nan,
-                        "met" if ok else "MISSED",
-                    ]
-                )
+    for r, page, pandas in _pages(results):
+        if "error" in page:
+            rows.append([scale_label(r["scale"]), page["page"], "ERROR: " + page["error"]] + [""] * 11)
+            continue
+        for name, timing in page["interactions"].items():
+            c50, c95 = _stats(timing["cold_ms"])
+            w50, w95 = _stats(timing["warm_ms"])
+            p = (pandas or {}).get("interactions", {}).get(name)
+            pc50 = _stats(p["cold_ms"])[0] if p else nan
+            pw50 = _stats(p["warm_ms"])[0] if p else nan
+            ok = c95 < TARGET["cold_ms"] and w95 < TARGET["warm_ms"]
+            cc95 = _stats(timing.get("cold_cpu_ms", []))[1]
+            wc95 = _stats(timing.get("warm_cpu_ms", []))[1]
+            rows.append(
+                [
+                    scale_label(r["scale"]),
+                    page["page"],
+                    name,
+                    c50,
+                    c95,
+                    cc95,
+                    w50,
+                    w95,
+                    wc95,
+                    pc50,
+                    pw50,
+                    pc50 / c50 if p else nan,
+                    pw50 / w50 if p else nan,
+                    "met" if ok else "MISSED",
+                ]
+            )
     lines += report.table(
         [
             "scale",
@@ -245,23 +252,20 @@ def render(results: list[dict], args, started: str) -> str:
         "",
     ]
     rows = []
-    for r in results:
-        pandas = {p["page"]: p for p in r["pandas"]}
-        for page in r["pages"]:
-            p = pandas.get(page["page"])
-            ratio = p["peak_rss_mb"] / page["peak_rss_mb"] if p else nan
-            rows.append(
-                [
-                    scale_label(r["scale"]),
-                    page["page"],
-                    page["peak_rss_mb"],
-                    p["peak_rss_mb"] if p else nan,
-                    ratio,
-                    page.get("first_run_ms", nan),
-                    p.get("first_run_ms", nan) if p else nan,
-                    ("met" if ratio >= TARGET["memory"] else "MISSED") if p else "n/a (no ICO rows)",
-                ]
-            )
+    for r, page, p in _pages(results):
+        ratio = p["peak_rss_mb"] / page["peak_rss_mb"] if p else nan
+        rows.append(
+            [
+                scale_label(r["scale"]),
+                page["page"],
+                page["peak_rss_mb"],
+                p["peak_rss_mb"] if p else nan,
+                ratio,
+                page.get("first_run_ms", nan),
+                p.get("first_run_ms", nan) if p else nan,
+                ("met" if ratio >= TARGET["memory"] else "MISSED") if p else "n/a (no ICO rows)",
+            ]
+        )
     lines += report.table(
         [
             "scale",
@@ -402,7 +406,9 @@ def main(argv: list[str] | None = None) -> int:
         help="only the browser first-visit benchmark (bench/browser.py) at the first --scales value "
         "(default 1x): bytes and time to first chart per page, direct and through the proxy",
     )
-    parser.add_argument("--browser-reps", type=int, default=3, help="loads per page and way of serving (median)")
+    parser.add_argument(
+        "--browser-reps", type=int, default=DEFAULT_REPS, help="rounds of loads per page and way of serving (median)"
+    )
     parser.add_argument(
         "--include-previous",
         action="store_true",

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.proc import ChildResult, run_child
-from govdata import settings
 
 # A full ICO release: about 180,000 rows for about 62,000 incidents (docs/ARCHITECTURE.md, "The ICO release").
 FULL_RELEASE_ROWS = 180_000
@@ -32,11 +31,12 @@ def scale_label(scale: float) -> str:
     return f"{scale:g}x"
 
 
-def _etl(command: str, cli_args: list[str], contract_call: str) -> list[str]:
-    """`-m etl <command> ...`; before the CLI exists, the same documented contract function called directly."""
-    if (settings.PROJECT_ROOT / "etl" / "__main__.py").exists():
-        return ["-m", "etl", command, *cli_args]
-    return ["-c", contract_call]
+def _etl(command: str, *cli_args: str) -> ChildResult:
+    """`python -m etl <command> ...` in a measured child; raises with the end of its errors when it fails."""
+    result = run_child(["-m", "etl", command, *cli_args], timeout=4 * 3600)
+    if result.returncode != 0:
+        raise RuntimeError(f"`python -m etl {command}` failed:\n{result.stderr[-3000:]}")
+    return result
 
 
 def prepare(scale: float, *, log=print) -> Dataset:
@@ -49,30 +49,12 @@ def prepare(scale: float, *, log=print) -> Dataset:
     done = csv.with_suffix(".done")  # the generator writes a sidecar marker beside the CSV, so no rename
     if not (csv.exists() and done.exists()):
         log(f"[bench] generating {rows:,} rows -> {csv}")
-        data.generate = run_child(
-            _etl(
-                "sample",
-                ["--rows", str(rows), "--out", str(csv)],
-                f"from etl.sample import write_sample; write_sample({str(csv)!r}, {rows})",
-            ),
-            timeout=4 * 3600,
-        )
-        if data.generate.returncode != 0:
-            raise RuntimeError(f"`python -m etl sample` failed:\n{data.generate.stderr[-3000:]}")
+        data.generate = _etl("sample", "--rows", str(rows), "--out", str(csv))
         done.write_text("complete\n")
     data.csv_mb = csv.stat().st_size / 2**20
     log(f"[bench] building warehouse from {csv.name} ({data.csv_mb:,.0f} MB)")
     warehouse.unlink(missing_ok=True)
-    data.build = run_child(
-        _etl(
-            "build",
-            ["--ico", str(csv), "--warehouse", str(warehouse)],
-            f"from etl.build import build; build({str(warehouse)!r}, {str(csv)!r})",
-        ),
-        timeout=4 * 3600,
-    )
-    if data.build.returncode != 0:
-        raise RuntimeError(f"`python -m etl build` failed:\n{data.build.stderr[-3000:]}")
+    data.build = _etl("build", "--ico", str(csv), "--warehouse", str(warehouse))
     data.warehouse_mb = warehouse.stat().st_size / 2**20
     import duckdb
 

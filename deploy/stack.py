@@ -67,19 +67,11 @@ class Stack:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def start_replica(
-    port: int,
-    warehouse: Path,
-    log_path: Path,
-    *,
-    secrets: Path | None = None,
-    env: dict | None = None,
-    args: tuple[str, ...] = (),
-    script: Path = SERVE,
-) -> subprocess.Popen:
+def start_replica(port: int, warehouse: Path, log_path: Path, *, script: Path = SERVE, **options) -> subprocess.Popen:
     """`python -m streamlit run serve.py` on 127.0.0.1:port (the production command, docs/HOSTING.md); `script`
-    serves another app the same way (the browser benchmark's one-chart yardstick)."""
-    return server.start(script, port, warehouse, log_path, secrets=secrets, env=env, args=args)
+    serves another app the same way (the browser benchmark's one-chart yardstick). `options`: those of
+    deploy.server.start (secrets, env, args)."""
+    return server.start(script, port, warehouse, log_path, **options)
 
 
 @contextlib.contextmanager

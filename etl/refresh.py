@@ -96,10 +96,15 @@ def _legacy_if_missing(
         return None, exc.one_line()
 
 
+def _refresh_command(warehouse: Path) -> str:
+    """The command a user runs to refresh this warehouse, as hints give it."""
+    return hints.etl_command("refresh", *hints.warehouse_args(warehouse))
+
+
 def _legacy_note(reason: str, warehouse: Path) -> str:
     return (
         f"Note: the older quarterly tables could not be fetched ({_clip(reason)}); the build goes on without "
-        f"them. Fetch them later with: {hints.etl_command('refresh', *hints.warehouse_args(warehouse))}"
+        f"them. Fetch them later with: {_refresh_command(warehouse)}"
     )
 
 
@@ -107,7 +112,7 @@ def _rejected(path: Path, exc: SourceError, warehouse: Path) -> SourceError:
     moved = raw_store.reject(path)
     exc.hint = ((exc.hint + " ") if exc.hint else "") + (
         f"The download was moved to {moved} and the warehouse is unchanged; once the loader handles the new "
-        f"format, run: {hints.etl_command('refresh', *hints.warehouse_args(warehouse))}"
+        f"format, run: {_refresh_command(warehouse)}"
     )
     return exc
 
@@ -210,7 +215,7 @@ def first_build(
         report.first_run_note = (
             f"Could not load the real ICO release ({_clip(reason)}), so the warehouse holds the "
             f"labelled SIMULATED SAMPLE. Load the real release later with: "
-            f"{hints.etl_command('refresh', *hints.warehouse_args(warehouse))}"
+            f"{_refresh_command(warehouse)}"
         )
     elif fetched is not None:
         kind = "a file marked as a SIMULATED SAMPLE" if report.is_sample else "the real ICO release"

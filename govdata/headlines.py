@@ -86,31 +86,17 @@ def headlines(
             continue
         caution = SMALL_BASE_WORDS if small_base(incidents) else ""
         cyber, within = int(row.cyber), int(row.within_72h)
-        cyber_share = numbers.share_text(cyber, incidents)
-        out.append(
-            Headline(
-                key=f"{row.kind}-cyber-share",
-                label=f"Cyber share, {when}",
-                value=cyber_share,
-                delta=None,
-                sentence=(
-                    f"{prefix}Cyber incidents made up {cyber_share} of the personal data breach reports the ICO "
-                    f"received{source} in {when} ({numbers.count(cyber)} of {numbers.count(incidents)}"
-                    f"{caution})."
-                ),
-            )
+        cyber_share, within_share = numbers.share_text(cyber, incidents), numbers.share_text(within, incidents)
+        cyber_sentence = (
+            f"{prefix}Cyber incidents made up {cyber_share} of the personal data breach reports the ICO "
+            f"received{source} in {when} ({numbers.count(cyber)} of {numbers.count(incidents)}{caution})."
         )
-        within_share = numbers.share_text(within, incidents)
-        out.append(
-            Headline(
-                key=f"{row.kind}-within-72h",
-                label=f"Reported within 72 hours, {when}",
-                value=within_share,
-                delta=None,
-                sentence=(
-                    f"{prefix}In {when}, {within_share} of personal data breach reports to the ICO{source} "
-                    f"({numbers.count(within)} of {numbers.count(incidents)}{caution}) {WITHIN_72H_WORDS}."
-                ),
-            )
+        within_sentence = (
+            f"{prefix}In {when}, {within_share} of personal data breach reports to the ICO{source} "
+            f"({numbers.count(within)} of {numbers.count(incidents)}{caution}) {WITHIN_72H_WORDS}."
         )
+        # shares carry no change on the year (delta None)
+        out.append(Headline(f"{row.kind}-cyber-share", f"Cyber share, {when}", cyber_share, None, cyber_sentence))
+        label = f"Reported within 72 hours, {when}"
+        out.append(Headline(f"{row.kind}-within-72h", label, within_share, None, within_sentence))
     return out

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from support import fail_or_skip
 
 from govdata import settings
 
@@ -15,19 +15,13 @@ LEGACY_FIXTURE = FIXTURES / "legacy" / "legacy_small.xlsx"
 SAMPLE_TEST_ROWS = 6000
 
 
-def under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
     """../shared/data. Under CI its absence is a failure, never a skip."""
     path = settings.SHARED_DIR / "data"
     if not path.is_dir():
         message = f"published data folder {path} is missing: tests that check real published totals cannot run"
-        if under_ci():
-            pytest.fail(message)
-        pytest.skip("LOUD SKIP: " + message)
+        fail_or_skip(message)
     return path
 
 
@@ -42,9 +36,7 @@ def playwright_driver():
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         message = f"playwright is not installed ({exc}): the tests that drive Chromium cannot run"
-        if under_ci():
-            pytest.fail(message)
-        pytest.skip("LOUD SKIP: " + message)
+        fail_or_skip(message)
     with sync_playwright() as driver:
         yield driver
 

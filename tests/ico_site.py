@@ -16,14 +16,28 @@ import sys
 import threading
 from pathlib import Path
 
+import openpyxl
+
 from govdata import settings
+from govdata import vocabulary as voc
 
 LANDING = "action-weve-taken/data-security-incident-trends/index.html"
 LEGACY = "files/categories.xlsx"
+# One incident's values after BI Reference, Year and Quarter, in the ICO's column order (a health-sector email error)
+ONE_INCIDENT = (
+    "Patients",
+    "Health data",
+    "No Further Action",
+    "Non Cyber",
+    "Data emailed to incorrect recipient",
+    "1 to 9",
+    "Health",
+    "Less than 24 hours",
+)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
         pass
 
 
@@ -31,27 +45,39 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def etl_sample(out: Path, *args: str, rows: int = 6000, timeout: int = 300) -> subprocess.CompletedProcess:
+    """`python -m etl sample --rows ROWS --out OUT *args`, run as a user runs it (its output captured)."""
+    command = [sys.executable, "-m", "etl", "sample", "--rows", str(rows), "--out", str(out), *args]
+    return subprocess.run(command, cwd=settings.PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
+
+
 def make_release(out: Path, *args: str) -> Path:
     """`python -m etl sample --rows 6000 --out OUT *args` (e.g. '--to', '2024Q3'); raises with its output."""
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "sample", "--rows", "6000", "--out", str(out), *args],
-        cwd=settings.PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = etl_sample(out, *args)
     if result.returncode != 0:
         raise AssertionError(f"etl sample failed:\n{result.stdout}\n{result.stderr}")
     return out
 
 
-class IcoSite:
-    """A real HTTP server in a thread, serving `root`; stop() shuts it down."""
+def one_incident_workbook(path: Path, year: int, quarter: int, columns=voc.ICO_COLUMNS) -> Path:
+    """A workbook in the ICO's shape (header `columns`) holding one incident, BI101, of `year` Qtr `quarter`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = voc.ICO_SHEET
+    ws.append(list(columns))
+    ws.append(["BI101", year, f"Qtr {quarter}", *ONE_INCIDENT])
+    wb.save(path)
+    return path
 
-    def __init__(self, root: Path):
+
+class IcoSite:
+    """A real HTTP server in a thread, serving `root` (with `handler`, a QuietHandler); stop() shuts it down."""
+
+    def __init__(self, root: Path, handler: type[QuietHandler] = QuietHandler):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        handler = functools.partial(_Quiet, directory=str(self.root))
+        handler = functools.partial(handler, directory=str(self.root))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -42,3 +42,46 @@ def test_quick_run_prints_tables(tmp_path):
     assert "ERROR" not in out
     # --quick never overwrites the committed results
     assert (results_md.read_bytes() if results_md.exists() else None) == before
+
+
+def test_browser_table_reports_medians_spread_and_extra_bundles():
+    """bench/browser.py's report from made-up loads (no browser, no timing asserted): medians over the rounds, the
+    spread, ratios to the one-chart page served the same way, the goals, and the bundles a page loads beyond it."""
+    from bench import browser
+
+    def loads(firsts, megabytes, bundles):
+        return browser.summarise(
+            [
+                {"first_chart_ms": f, "bytes": megabytes * 1e6, "ws_bytes": 5e3, "requests": 30}
+                | {"bundles_at_first_chart": bundles if f is not None else {}}
+                for f in firsts
+            ]
+        )
+
+    plotly = {"PlotlyChart": 1_400_000}
+    results = {
+        "reps": 3,
+        "cores": 2,
+        "loadavg_before": [0.4, 0.5, 0.6],
+        "loadavg_after": [0.9, 0.6, 0.6],
+        "configs": {
+            "proxy (nginx, deploy/stack.py)": {
+                "loadavg": [[0.4, 0.5, 0.6], [0.9, 0.6, 0.6]],
+                "minimal": loads([900, 1000, 5000], 2.0, plotly),
+                "pages": {
+                    "scenarios": loads([1400, 1300, 1200], 3.2, plotly | {"DataFrame": 150_000}),
+                    "sources": loads([None, None, None], 2.2, {}),
+                },
+            }
+        },
+    }
+    text = browser.render(results, "now", "python -m bench --browser")
+    rows = {
+        line.split("|")[2].strip(): [c.strip() for c in line.strip("|").split("|")]
+        for line in text.splitlines()
+        if line.startswith("| proxy")
+    }
+    assert rows["one-chart page"][5:7] == ["1,000", "900-5,000"]  # the median, not the mean, and the spread
+    assert rows["/scenarios"][7:10] == ["1.30", "met", "MISSED"]  # 1,300 / 1,000 ms; 3.2 MB
+    assert rows["/sources"][8:10] == ["n/a (no chart)", "met"]
+    assert "| /scenarios | 1 | 150 | DataFrame (150 KB) |" in text

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
-from conftest import under_ci
 from PIL import Image
+from support import fail_or_skip
 
 from govdata import export, warehouse
 from govdata.charts import incidents as charts
@@ -69,9 +69,7 @@ def test_citation_is_harvard_style(tiny_warehouse):
 def chromium():
     if not export.images_available():
         message = "no Chromium (set CHROMIUM_PATH or install chromium): PNG/SVG export cannot be tested"
-        if under_ci():
-            pytest.fail(message)
-        pytest.skip("LOUD SKIP: " + message)
+        fail_or_skip(message)
 
 
 @pytest.mark.usefixtures("chromium")

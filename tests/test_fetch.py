@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
-import threading
 import time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from ico_site import IcoSite, QuietHandler, one_incident_workbook
 
 from etl.fetch import FetchError, fetch, find_workbook_links, newest_workbook_link
 from govdata import vocabulary as voc
@@ -65,50 +63,18 @@ def test_page_without_link_is_a_fetch_error():
     assert info.value.kind == "page changed"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
 @pytest.fixture()
 def site(tmp_path):
     """A real HTTP server on 127.0.0.1 serving tmp_path/www; yields (root dir, base URL)."""
-    root = tmp_path / "www"
-    root.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = IcoSite(tmp_path / "www")
     try:
-        yield root, f"http://127.0.0.1:{server.server_address[1]}"
+        yield server.root, server.base
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        server.stop()
 
 
 def _workbook(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = voc.ICO_SHEET
-    ws.append(list(voc.ICO_COLUMNS))
-    ws.append(
-        [
-            "BI101",
-            2024,
-            "Qtr 4",
-            "Patients",
-            "Health data",
-            "No Further Action",
-            "Non Cyber",
-            "Data emailed to incorrect recipient",
-            "1 to 9",
-            "Health",
-            "Less than 24 hours",
-        ]
-    )
-    wb.save(path)
-    return path.read_bytes()
+    return one_incident_workbook(path, 2024, 4).read_bytes()
 
 
 def _publish(root: Path, links: list[str], page: str = "landing/index.html") -> None:
@@ -225,7 +191,7 @@ def test_a_republished_release_never_overwrites_the_kept_one(site, tmp_path):
         assert result.sha256_path.read_text() == f"{result.sha256}  {result.path.name}\n"
 
 
-class _Slow(_Quiet):
+class _Slow(QuietHandler):
     def do_GET(self):  # answers the landing page, then trickles the workbook far too slowly
         if self.path.endswith(".xlsx"):
             self.send_response(200)
@@ -243,23 +209,14 @@ def test_the_total_time_limit_bounds_a_slow_download(tmp_path):
     root = tmp_path / "www"
     name = NAME.format(q=4, y=2024, ext="xlsx")
     _publish(root, [f"/media2/a/{name}"])
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Slow, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = IcoSite(root, handler=_Slow)
     raw = tmp_path / "raw"
     started = time.monotonic()
     try:
         with pytest.raises(FetchError, match="did not finish within 2 s") as info:
-            fetch(
-                raw_dir=raw,
-                landing_url=f"http://127.0.0.1:{server.server_address[1]}/landing/index.html",
-                timeout=5,
-                max_seconds=2,
-            )
+            fetch(raw_dir=raw, landing_url=f"{server.base}/landing/index.html", timeout=5, max_seconds=2)
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        server.stop()
     assert time.monotonic() - started < 5
     assert info.value.kind == "offline"
     assert not list(raw.iterdir())  # the partial download is gone

@@ -53,6 +53,12 @@ def test_default_render(monkeypatch, tiny_warehouse):
     assert "published percentages from 3 survey(s)" in summaries
     assert "Local government" in summaries
     assert not at.info  # no ignored-parameter notes on a clean URL
+    # no data grid on a first visit: the context figures are built once their expander is opened
+    assert not at.dataframe
+    at.session_state["context-open"] = True
+    at.run()
+    context = [d.value for d in at.dataframe]
+    assert len(context) == 1 and "Publisher" in context[0].columns and len(context[0]) > 0
 
 
 def test_sample_warehouse_is_labelled(monkeypatch, sample_warehouse):

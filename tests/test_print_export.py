@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from chart_catalogue import every_chart
-from conftest import under_ci
 from PIL import Image
+from support import fail_or_skip
 
 from govdata import export, printing
 
@@ -35,9 +35,7 @@ def stressed(sample_warehouse):
 def chromium():
     if not export.images_available():
         message = "no Chromium (set CHROMIUM_PATH or install chromium): charts cannot be rendered for print"
-        if under_ci():
-            pytest.fail(message)
-        pytest.skip("LOUD SKIP: " + message)
+        fail_or_skip(message)
 
 
 # ------------------------------------------------------------------------------- layouts (no rendering)

@@ -21,10 +21,10 @@ import sys
 from pathlib import Path
 
 import duckdb
-import openpyxl
 import pytest
 from apptest_helpers import assert_no_exception, open_page, page
-from ico_site import IcoSite, make_release, sha256
+from ico_site import IcoSite, make_release, one_incident_workbook, sha256
+from support import read_rows
 
 from govdata import settings
 from govdata import vocabulary as voc
@@ -82,14 +82,6 @@ def _run_py():
     return module
 
 
-def _rows(warehouse: Path, sql: str, params=()):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -127,16 +119,16 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
     assert (raw / FIRST).read_bytes() == first.read_bytes()
     assert (raw / (FIRST + ".sha256")).read_text() == f"{sha256(first)}  {FIRST}\n"
     assert (raw / "legacy" / "categories.xlsx").read_bytes() == LEGACY_FIXTURE.read_bytes()
-    rows = _rows(
+    rows = read_rows(
         warehouse, "SELECT file, sha256, runs_to, is_current, source_url, fetched_at, first_loaded_at FROM ico_releases"
     )
     assert [r[:5] for r in rows] == [(FIRST, sha256(first), "2024-Q3", True, site.url_of(first))]
     assert rows[0][5] is not None
     first_loaded = rows[0][6]
-    assert _rows(warehouse, "SELECT sha256, source_url FROM provenance WHERE source = 'ico_legacy'") == [
+    assert read_rows(warehouse, "SELECT sha256, source_url FROM provenance WHERE source = 'ico_legacy'") == [
         (sha256(LEGACY_FIXTURE), site.legacy_url)
     ]
-    counts_first = _rows(warehouse, "SELECT * FROM ico_release_counts ORDER BY ALL")
+    counts_first = read_rows(warehouse, "SELECT * FROM ico_release_counts ORDER BY ALL")
 
     # 2. The next start does not fetch again; it reminds that the data are a sample (these releases are samples).
     _run_py().build_if_needed()
@@ -170,11 +162,11 @@ def test_first_run_then_refresh_keeps_every_release(site, places, release_files,
     assert open_cursor.execute("SELECT count(*) FROM ico_releases").fetchone() == (1,)  # its old, complete file
     open_cursor.close()
     assert sorted(p.name for p in raw.iterdir() if p.suffix == ".xlsx") == [FIRST, SECOND]
-    rows = _rows(warehouse, "SELECT file, is_current, first_loaded_at FROM ico_releases ORDER BY runs_to")
+    rows = read_rows(warehouse, "SELECT file, is_current, first_loaded_at FROM ico_releases ORDER BY runs_to")
     assert rows == [(FIRST, False, first_loaded), (SECOND, True, rows[1][2])]
     # The first release's figures survive exactly as they were loaded.
     assert (
-        _rows(warehouse, "SELECT * FROM ico_release_counts WHERE sha256 = $1 ORDER BY ALL", [sha256(first)])
+        read_rows(warehouse, "SELECT * FROM ico_release_counts WHERE sha256 = $1 ORDER BY ALL", [sha256(first)])
         == counts_first
     )
 
@@ -243,27 +235,7 @@ def loaded(loaded_template, places):
 
 def _broken_release(path: Path) -> Path:
     """A workbook in the ICO's shape except that a column was renamed (the loader must refuse it)."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = voc.ICO_SHEET
-    ws.append([("Sector name" if c == "Sector" else c) for c in voc.ICO_COLUMNS])
-    ws.append(
-        [
-            "BI101",
-            2025,
-            "Qtr 1",
-            "Patients",
-            "Health data",
-            "No Further Action",
-            "Non Cyber",
-            "Data emailed to incorrect recipient",
-            "1 to 9",
-            "Health",
-            "Less than 24 hours",
-        ]
-    )
-    wb.save(path)
-    return path
+    return one_incident_workbook(path, 2025, 1, [("Sector name" if c == "Sector" else c) for c in voc.ICO_COLUMNS])
 
 
 @pytest.mark.parametrize("failure", ["offline", "page changed", "file invalid", "does not load"])
@@ -357,7 +329,7 @@ def test_first_run_offline_builds_the_labelled_sample_and_says_why_in_one_line(
     loaded = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=600)
     assert loaded.returncode == 0, loaded.stderr
     # (the served release is itself a labelled sample, so the fallback sample stays in its history)
-    assert _rows(warehouse, "SELECT file FROM ico_releases WHERE is_current") == [(FIRST,)]
+    assert read_rows(warehouse, "SELECT file FROM ico_releases WHERE is_current") == [(FIRST,)]
 
 
 def test_first_run_with_a_file_that_does_not_load_falls_back_and_keeps_it_aside(tmp_path, places, site):
@@ -371,4 +343,4 @@ def test_first_run_with_a_file_that_does_not_load_falls_back_and_keeps_it_aside(
     note = _one_paragraph(report.first_run_note)
     assert note.startswith("Could not load the real ICO release (file invalid: ")
     assert (raw / "rejected" / broken.name).is_file() and not (raw / broken.name).exists()
-    assert _rows(warehouse, "SELECT is_sample FROM ico_releases") == [(True,)]
+    assert read_rows(warehouse, "SELECT is_sample FROM ico_releases") == [(True,)]

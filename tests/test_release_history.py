@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support import read_rows
 
 from etl.build import build
 from govdata.charts import releases as views
@@ -41,14 +42,6 @@ def _later_release(path: Path) -> Path:
     return path
 
 
-def _rows(path: Path, sql: str, params=()):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def two_releases(tmp_path_factory):
     """A warehouse that loaded release A (data-...-to-q4-2020.csv), then release B (...-to-q1-2021.csv)."""
@@ -58,7 +51,7 @@ def two_releases(tmp_path_factory):
     b = _later_release(root / "data-security-incidents-trends-q1-2019-to-q1-2021.csv")
     warehouse = root / "warehouse.duckdb"
     build(warehouse, ico=a, raw_dir=root / "noraw")
-    first = _rows(warehouse, "SELECT sha256, first_loaded_at FROM ico_releases")[0]
+    first = read_rows(warehouse, "SELECT sha256, first_loaded_at FROM ico_releases")[0]
     build(warehouse, ico=b, raw_dir=root / "noraw")
     return warehouse, a, b, first
 
@@ -75,7 +68,7 @@ def _incidents(release: Path, where: str = "true") -> int:
         folder = Path(tempfile.mkdtemp())
         build(folder / "alone.duckdb", ico=release, raw_dir=folder / "noraw")
         _COUNTED[release] = folder / "alone.duckdb"
-    return _rows(_COUNTED[release], f"SELECT count(*) FROM incident_facts WHERE {where}")[0][0]
+    return read_rows(_COUNTED[release], f"SELECT count(*) FROM incident_facts WHERE {where}")[0][0]
 
 
 def _sha(path: Path) -> str:
@@ -86,7 +79,7 @@ def _sha(path: Path) -> str:
 
 def test_both_releases_are_kept_with_their_facts(two_releases):
     warehouse, a, b, (first_sha, first_loaded) = two_releases
-    rows = _rows(
+    rows = read_rows(
         warehouse,
         "SELECT file, sha256, runs_to, is_current, first_loaded_at, fetched_at, source_url, "
         "incidents, is_sample FROM ico_releases ORDER BY runs_to",
@@ -99,9 +92,9 @@ def test_both_releases_are_kept_with_their_facts(two_releases):
     assert [r[5] for r in rows] == [None, None] and [r[6] for r in rows] == [None, None]  # given by hand
     assert [r[7] for r in rows] == [_incidents(a), _incidents(a) + 2] and not any(r[8] for r in rows)
     # Each release's counts sum to its incidents; the current one matches the incident tables exactly.
-    sums = dict(_rows(warehouse, "SELECT sha256, sum(incidents) FROM ico_release_counts GROUP BY 1"))
+    sums = dict(read_rows(warehouse, "SELECT sha256, sum(incidents) FROM ico_release_counts GROUP BY 1"))
     assert sums == {_sha(a): _incidents(a), _sha(b): _incidents(a) + 2}
-    assert _rows(
+    assert read_rows(
         warehouse,
         """
         SELECT count(*) FROM (SELECT year, quarter, sector, incident_category, incident_type, count(*) AS n
@@ -138,7 +131,7 @@ def test_what_changed_lists_exactly_the_added_and_revised_quarters(two_releases)
     }
     unassigned_quarter = next(
         (y, q)
-        for y, q, s in _rows(
+        for y, q, s in read_rows(
             warehouse, "SELECT year, quarter, sector FROM ico_release_counts WHERE sha256 = $1", [_sha(a)]
         )
         if s == "Unassigned"
@@ -198,9 +191,9 @@ def _sector_of_added() -> str:
 def test_rebuilding_the_same_release_keeps_one_row_and_its_first_load(tmp_path):
     warehouse = tmp_path / "w.duckdb"
     build(warehouse, ico=ICO, raw_dir=tmp_path / "noraw")
-    before = _rows(warehouse, "SELECT sha256, first_loaded_at FROM ico_releases")
+    before = read_rows(warehouse, "SELECT sha256, first_loaded_at FROM ico_releases")
     build(warehouse, ico=ICO, raw_dir=tmp_path / "noraw")
-    assert _rows(warehouse, "SELECT sha256, first_loaded_at FROM ico_releases") == before
+    assert read_rows(warehouse, "SELECT sha256, first_loaded_at FROM ico_releases") == before
     assert len(before) == 1
 
 
@@ -225,9 +218,9 @@ def test_a_deleted_warehouse_gets_its_history_back_from_the_kept_downloads(tmp_p
     warehouse = tmp_path / "w.duckdb"
     report = build(warehouse, raw_dir=raw)  # newest kept release, no previous warehouse
     assert report.releases.reloaded == [a.name] and report.releases.current["file"] == b.name
-    rows = _rows(warehouse, "SELECT file, is_current, fetched_at, source_url FROM ico_releases ORDER BY runs_to")
+    rows = read_rows(warehouse, "SELECT file, is_current, fetched_at, source_url FROM ico_releases ORDER BY runs_to")
     assert rows == [(a.name, False, fetched, "https://example.org/a.csv"), (b.name, True, None, None)]
-    assert _rows(warehouse, "SELECT sum(incidents) FROM ico_release_counts WHERE sha256 = $1", [_sha(a)]) == [
+    assert read_rows(warehouse, "SELECT sum(incidents) FROM ico_release_counts WHERE sha256 = $1", [_sha(a)]) == [
         (_incidents(a),)
     ]
 
@@ -235,10 +228,10 @@ def test_a_deleted_warehouse_gets_its_history_back_from_the_kept_downloads(tmp_p
 def test_sample_and_real_releases_are_never_mixed(tmp_path, sample_warehouse):
     warehouse = tmp_path / "w.duckdb"
     shutil.copy(sample_warehouse, warehouse)
-    assert _rows(warehouse, "SELECT is_sample FROM ico_releases") == [(True,)]
+    assert read_rows(warehouse, "SELECT is_sample FROM ico_releases") == [(True,)]
     report = build(warehouse, ico=ICO, raw_dir=tmp_path / "noraw")
     assert report.releases.dropped_other_kind == 1 and report.releases.carried == []
-    assert _rows(warehouse, "SELECT file, is_sample FROM ico_releases") == [(ICO.name, False)]
+    assert read_rows(warehouse, "SELECT file, is_sample FROM ico_releases") == [(ICO.name, False)]
 
 
 def test_a_warehouse_from_before_the_history_gives_up_its_release(tmp_path):
@@ -255,7 +248,7 @@ def test_a_warehouse_from_before_the_history_gives_up_its_release(tmp_path):
     new = _later_release(tmp_path / "data-security-incidents-trends-q1-2019-to-q1-2021.csv")
     report = build(warehouse, ico=new, raw_dir=tmp_path / "noraw")
     assert report.releases.carried == [old.name]
-    assert _rows(warehouse, "SELECT file, runs_to, incidents FROM ico_releases WHERE NOT is_current") == [
+    assert read_rows(warehouse, "SELECT file, runs_to, incidents FROM ico_releases WHERE NOT is_current") == [
         (old.name, "2020-Q4", _incidents(old))
     ]
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -320,7 +313,7 @@ def test_a_kept_download_that_no_longer_loads_is_a_warning_without_server_paths(
     assert report.releases.current["file"] == good.name and report.releases.reloaded == []
     [warning] = report.releases.warnings
     assert warning.startswith(f"the kept release {bad.name} could not be re-read") and str(tmp_path) not in warning
-    stored = _rows(warehouse, "SELECT load_report FROM provenance WHERE source = 'ico_rows'")[0][0]
+    stored = read_rows(warehouse, "SELECT load_report FROM provenance WHERE source = 'ico_rows'")[0][0]
     assert str(tmp_path) not in stored and bad.name in stored
 
 

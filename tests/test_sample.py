@@ -7,6 +7,7 @@ import csv
 import openpyxl
 import pandas as pd
 import pytest
+from ico_site import etl_sample
 
 from etl import sample
 from etl.sample import CALIBRATION_ROWS, is_sample_file, quarter_targets, sample_marker_path, write_sample
@@ -249,17 +250,8 @@ def test_revisions_change_only_the_revised_quarters_by_exactly_that_many_inciden
     ],
 )
 def test_bad_release_options_are_one_line_errors(tmp_path, args, problem):
-    import subprocess
-    import sys
-
     out = tmp_path / "s.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "sample", "--rows", "3000", "--out", str(out), *args],
-        cwd=settings.PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = etl_sample(out, *args, rows=3000, timeout=120)
     assert result.returncode == 1 and problem in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: ") and result.stderr.strip().count("\n") == 0
     assert not out.exists()

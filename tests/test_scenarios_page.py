@@ -79,6 +79,13 @@ def test_other_sector_invites_the_user_to_set_coverage(monkeypatch, sample_wareh
 
 def test_editing_an_assumption_changes_results_and_travels_in_the_url(monkeypatch, sample_warehouse):
     at = open_page(PAGE, sample_warehouse, monkeypatch)
+    # A first visit shows the effect sizes as a static table; the editing grid is drawn once its expander is open.
+    assert not at.dataframe
+    effects = next(t for t in at.table if "Most likely" in t.value.columns)
+    assert len(effects.value) == len(sc.load_effects())
+    at.session_state["scen-effects-edit-open"] = True
+    at.run()
+    assert len(at.dataframe) == 1, "the effect-size editor is not drawn in its open expander"
     at.session_state["scen_effects_editor"] = {
         "edited_rows": {0: {"mode": 0.2, "high": 0.4}},
         "added_rows": [],
@@ -95,6 +102,22 @@ def test_editing_an_assumption_changes_results_and_travels_in_the_url(monkeypatc
     assert any("is greater than high" in e.value and "not used" in e.value for e in at.error)
     default = scenario_results.figures(model(sample_warehouse).summary)
     assert metrics(at)["Incidents avoided a year"] == default["avoided_total"].value
+    # Closing the editor keeps the assumptions in force (they are in the address), edits and all.
+    at.session_state["scen_effects_editor"] = {
+        "edited_rows": {0: {"mode": 0.2, "high": 0.4}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.session_state["scen-effects-edit-open"] = False
+    at.run()
+    at.run()
+    assert_no_exception(at)
+    assert qp(at, "fx") == "the:0,0.2,0.4"
+    assert metrics(at)["Incidents avoided a year"] == expected["avoided_total"].value
+    effects = next(t for t in at.table if "Most likely" in t.value.columns)
+    row = effects.value.iloc[0].str.replace("\\", "")  # cells are escaped Markdown ("0\\.20" reads 0.20)
+    assert (row["Most likely"], row["High"]) == ("0.20", "0.40")
 
 
 def test_save_compare_url_round_trip_and_exports(monkeypatch, sample_warehouse, capture):

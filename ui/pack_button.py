@@ -27,7 +27,7 @@ import streamlit as st
 from govdata import export, warehouse
 from govdata.figures import FigureSpec
 from govdata.packs import build_pack, pack_file_name
-from ui import streamlit_private
+from ui import panel, streamlit_private
 
 MAX_PACKS = 12
 MAX_PACK_BYTES = 96 * 2**20
@@ -188,15 +188,15 @@ def pack_download(
             CACHE.put(view, data)
             return data
 
-    st.download_button(
+    panel.download(
+        st,
         "Download briefing pack (ZIP)",
-        data=build,
+        build,
         file_name=pack_file_name(page_title, is_sample=is_sample),
         mime="application/zip",
         key=key or f"briefing-pack-{page_title}",
         help=help_text,
         icon=":material/folder_zip:",
-        on_click="ignore",
         disabled=wait > 0,
     )
     if wait > 0:

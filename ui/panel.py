@@ -15,6 +15,9 @@ from govdata.figures import FigureSpec
 from ui import tables
 from ui.state import escape
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATA_ICON, IMAGE_ICON = ":material/download:", ":material/image:"
+
 
 def plotly_config(spec: FigureSpec) -> dict:
     """Plotly toolbar settings. The toolbar's buttons are keyboard stops (8 per chart); with server-side images
@@ -27,6 +30,14 @@ def plotly_config(spec: FigureSpec) -> dict:
         "modeBarButtons": [["toImage"]],
         "toImageButtonOptions": {"format": "png", "filename": export.file_stem(spec), "scale": 2},
     }
+
+
+def download(where, label: str, data, *, file_name: str, mime: str, key: str, help: str, icon: str, **extra) -> None:
+    """A download button in `where` (st or a container). A click does not rerun the page: the file is already
+    held, or built on demand by `data` when it is a function."""
+    where.download_button(
+        label, data, file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon, help=help, **extra
+    )
 
 
 def lazy_expander(label: str, *, key: str):
@@ -98,49 +109,31 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
             tables.show_table(spec.data, key=f"table-{key}", caption=f"Data behind the chart: {spec.title}")
     # one row of small buttons that wraps on a phone (columns would stack them one per line)
     row = st.container(horizontal=True, key=f"downloads-{key}")
-    row.download_button(
-        "CSV",
-        _file_maker(spec, export.to_csv),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key=f"csv-{key}",
-        on_click="ignore",
-        icon=":material/download:",
-        help=f"The data behind this chart{sample}",
+    data_files = (
+        ("csv", export.to_csv, "text/csv", f"The data behind this chart{sample}"),
+        ("xlsx", export.to_xlsx, XLSX_MIME, "Data sheet plus an 'about' sheet with title, source, notes and query"),
     )
-    row.download_button(
-        "XLSX",
-        _file_maker(spec, export.to_xlsx),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"xlsx-{key}",
-        on_click="ignore",
-        icon=":material/download:",
-        help="Data sheet plus an 'about' sheet with title, source, notes and query",
-    )
+    for fmt, writer, mime, tip in data_files:
+        file_name, made = f"{stem}.{fmt}", _file_maker(spec, writer)
+        download(row, fmt.upper(), made, file_name=file_name, mime=mime, key=f"{fmt}-{key}", help=tip, icon=DATA_ICON)
     if export.images_available():
         for fmt, icon_help in (("png", "300 dpi"), ("svg", "vector")):
             name, mime = export.image_name(spec, fmt)
             parts = "" if not name.endswith(".zip") else " (a ZIP of its parts: too long for one page)"
-            row.download_button(
-                fmt.upper(),
-                _image_maker(spec, fmt),
-                file_name=name,
-                mime=mime,
-                key=f"{fmt}-{key}",
-                on_click="ignore",
-                icon=":material/image:",
-                help=f"The chart laid out for a report page, 16 cm wide ({icon_help}), with its "
-                f"title, notes and source line{parts}",
+            tip = (
+                f"The chart laid out for a report page, 16 cm wide ({icon_help}), with its "
+                f"title, notes and source line{parts}"
             )
+            made = _image_maker(spec, fmt)
+            download(row, fmt.upper(), made, file_name=name, mime=mime, key=f"{fmt}-{key}", help=tip, icon=IMAGE_ICON)
         name, mime = export.image_name(spec, "png", size="slide")
-        row.download_button(
+        download(
+            row,
             "Slide",
             _image_maker(spec, "png", "slide"),
             file_name=name,
             mime=mime,
             key=f"slide-{key}",
-            on_click="ignore",
             icon=":material/slideshow:",
             help="The chart laid out for a 16:9 slide (PNG, 300 dpi), with its title and source "
             "line" + (" (a ZIP of its parts)" if name.endswith(".zip") else ""),

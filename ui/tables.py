@@ -1,7 +1,9 @@
 """Show tables for people: govdata.tables' display form in a Streamlit grid or a static table.
 
 Grids keep typed values (sorting a column sorts numbers and dates, not their text) and write them with the
-display form's formats; blanks show as govdata.tables.BLANK. Small label/value tables are static HTML tables.
+display form's formats; blanks show as govdata.tables.BLANK. Small tables (label/value pairs, a few rows a reader
+takes in at a glance) are static HTML tables: they wrap on a phone and load no data-grid JavaScript (~0.4 MB
+compressed) on a first visit.
 """
 
 from __future__ import annotations
@@ -69,6 +71,38 @@ def show_table(
         height=height,
         alt=caption,
     )
+
+
+def show_static(
+    frame: pd.DataFrame,
+    *,
+    caption: str,
+    labels: dict[str, str] | None = None,
+    hide: tuple[str, ...] = (),
+    where=None,
+) -> None:
+    """A small `frame` in its display form as a static table: labelled columns, every cell written as a reader
+    sees it (escaped: values from data files are shown as text)."""
+    text = tables.display_table(frame, labels=labels, hide=hide).text()
+    (where or st).table(text.map(lambda v: escape(v, MAX_CELL)), hide_index=True, alt=caption)
+
+
+def with_editor_edits(frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`frame` with the cell edits that st.data_editor(frame, key=key) holds from its last run applied to `columns`
+    (its other columns are disabled), so a page can use them before it draws the editor further down, or while
+    the editor is not drawn at all. The input frame is not changed.
+
+    Raises IndexError for an edited row outside `frame` (a stale edit)."""
+    out = frame.copy()
+    state = st.session_state.get(key) or {}
+    for row, changes in (state.get("edited_rows") or {}).items():
+        position = int(row)
+        if not 0 <= position < len(out):
+            raise IndexError(f"edited row {position} is not in the table")
+        for column, value in changes.items():
+            if column in columns:
+                out.loc[out.index[position], column] = value
+    return out
 
 
 def show_facts(

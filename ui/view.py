@@ -13,7 +13,7 @@ from govdata import export, views, warehouse
 from govdata.briefing.note import MIME, build_note, note_file_name
 from govdata.views.base import Direct, Note, PageView
 from govdata.views.params import query_string
-from ui import data, layout, state
+from ui import data, layout, panel, state
 from ui.pack_button import pack_download
 
 LOCAL_BASE = "http://localhost:8501"  # when the browser's address is unknown (tests), as `run.py dashboard` serves
@@ -79,15 +79,15 @@ def downloads(view: ModuleType, shown: PageView, form: state.Form, *, all_views:
     if not export.images_available():
         note_help += " Images are not available on this server (no Chromium); the note says so."
     left, right = st.columns(2)
-    left.download_button(
+    panel.download(
+        left,
         "Download briefing note (Word)",
-        data=lambda: build_note(full(), link=link, accessed=date.today()),
+        lambda: build_note(full(), link=link, accessed=date.today()),
         file_name=note_file_name(shown),
         mime=MIME,
         key=f"briefing-note-{view.PAGE}",
         help=note_help,
         icon=":material/description:",
-        on_click="ignore",
     )
     with right:
         pack_download(lambda: full().specs, view.TITLE, is_sample=shown.is_sample)

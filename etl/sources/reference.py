@@ -51,6 +51,10 @@ def _c(name: str, kind: str = "text", required: bool = True) -> Column:
 
 
 SOURCES_TABLE = "reference_sources"
+# A transcribed figure ends with the page it was read from, that page's licence and any note ...
+CITED = (_c("source_url", "source"), _c("licence"), _c("notes", required=False))
+# ... and a survey or poll figure is dated by its fieldwork and publication.
+FIELDWORK = (_c("fieldwork_start", "date", False), _c("fieldwork_end", "date", False), _c("published", "date", False))
 
 FILES: tuple[ReferenceFile, ...] = (
     # Every page a figure was read from, once: who published it, its title and date, when it was read. Charts
@@ -79,9 +83,7 @@ FILES: tuple[ReferenceFile, ...] = (
             _c("survey_id"),
             _c("survey_name"),
             _c("publisher"),
-            _c("fieldwork_start", "date", False),
-            _c("fieldwork_end", "date", False),
-            _c("published", "date", False),
+            *FIELDWORK,
             _c("population"),
             _c("base_n", "positive_int", False),
             _c("topic"),
@@ -91,9 +93,7 @@ FILES: tuple[ReferenceFile, ...] = (
             _c("value_pct", "pct", False),
             _c("value_count", "count", False),
             _c("value_text"),
-            _c("source_url", "source"),
-            _c("licence"),
-            _c("notes", required=False),
+            *CITED,
         ),
         key=("survey_id", "topic", "indicator", "source_url"),
     ),
@@ -106,9 +106,7 @@ FILES: tuple[ReferenceFile, ...] = (
             _c("poll_name"),
             _c("publisher"),
             _c("pollster"),
-            _c("fieldwork_start", "date", False),
-            _c("fieldwork_end", "date", False),
-            _c("published", "date", False),
+            *FIELDWORK,
             _c("population"),
             _c("base_n", "positive_int", False),
             _c("question"),
@@ -117,9 +115,7 @@ FILES: tuple[ReferenceFile, ...] = (
             _c("response"),
             _c("value_pct", "pct", False),
             _c("value_text"),
-            _c("source_url", "source"),
-            _c("licence"),
-            _c("notes", required=False),
+            *CITED,
         ),
         key=("poll_id", "question", "organisation", "response", "source_url"),
     ),
@@ -139,9 +135,7 @@ FILES: tuple[ReferenceFile, ...] = (
             _c("value", "number", False),
             _c("unit"),
             _c("value_text"),
-            _c("source_url", "source"),
-            _c("licence"),
-            _c("notes", required=False),
+            *CITED,
         ),
         key=("figure_id",),
     ),
@@ -155,8 +149,7 @@ FILES: tuple[ReferenceFile, ...] = (
             _c("question"),
             _c("immature_example", required=False),
             _c("mature_example", required=False),
-            _c("source_url", "source"),
-            _c("licence"),
+            *CITED[:2],
         ),
         key=("item_id",),
     ),

@@ -164,20 +164,22 @@ def figure_spec(
     *,
     data_date: str = "",
     sample_part: str = "",
+    alt_text: str | None = None,
 ) -> FigureSpec:
     """The styled FigureSpec of a chart: `result` (QueryResult, list of them or None) gives its queries, and the
-    alt text is the title and the one-sentence summary."""
+    alt text is the title and the one-sentence summary unless given. `data` is numbered from 0 (a frame that is
+    already is kept, not copied)."""
     spec = FigureSpec(
         key=key,
         title=title,
         subtitle=subtitle,
         figure=fig,
-        data=data.reset_index(drop=True),
+        data=data if data.index.equals(pd.RangeIndex(len(data))) else data.reset_index(drop=True),
         summary=summary,
         sources=list(sources),
         queries=queries_of(result),
         notes=list(notes or []),
-        alt_text=f"{title}. {summary}",
+        alt_text=f"{title}. {summary}" if alt_text is None else alt_text,
         data_date=data_date,
         sample_part=sample_part,
     )

@@ -11,7 +11,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers, quarters, vocabulary
-from govdata.charts.base import OTHER_COLOUR, SERIES_COLOURS, frame_of, mark_series_breaks, queries_of, style, time_axis
+from govdata.charts.base import (
+    OTHER_COLOUR,
+    SERIES_COLOURS,
+    figure_spec,
+    frame_of,
+    mark_series_breaks,
+    queries_of,
+    time_axis,
+)
 from govdata.figures import FigureSpec, Source
 from govdata.queries.base import QueryResult
 from govdata.queries.incidents import LEGACY_BREAKDOWNS, is_others
@@ -181,20 +189,11 @@ def trend_chart(
         notes.append(f"Hatched bars are partial years with fewer than four quarters of data: {', '.join(partial)}.")
     if rolling and period == "quarter" and measure == "incidents":
         notes.append("Dotted lines: 4-quarter average (mean of the quarter and the three before it).")
-    spec = FigureSpec(
-        key=key,
-        title=title,
-        subtitle=subtitle,
-        figure=fig,
-        data=frame,
-        summary=summary,
-        sources=list(sources),
-        queries=queries,
-        notes=notes,
-        alt_text=f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}",
-        data_date="" if frame.empty else str(frame["period"].iloc[-1]),
+    alt_text = f"{'Line' if period == 'quarter' else 'Bar'} chart. {summary}"
+    data_date = "" if frame.empty else str(frame["period"].iloc[-1])
+    return figure_spec(
+        key, title, subtitle, fig, frame, summary, sources, queries, notes, data_date=data_date, alt_text=alt_text
     )
-    return style(spec)
 
 
 def _trend_words(frame: pd.DataFrame, period: str, breakdown: str | None, sectors: Sequence[str]) -> tuple[str, str]:
@@ -285,17 +284,10 @@ def legacy_chart(
     folded = others_note(frame, label.replace(" (as labelled)", "")) if not frame.empty else None
     if folded:
         notes.append(folded)
-    spec = FigureSpec(
-        key=f"legacy-incidents-by-{breakdown.replace('_', '-')}",
-        title=title,
-        subtitle=f"Incidents per financial-year quarter by {label}, {scope}, {span}".rstrip(", "),
-        figure=fig,
-        data=frame,
-        summary=summary,
-        sources=list(sources),
-        queries=queries,
-        notes=notes,
-        alt_text=f"Stacked bar chart. {summary}",
-        data_date="" if frame.empty else f"{frame['period'].iloc[-1]} (financial year)",
+    key = f"legacy-incidents-by-{breakdown.replace('_', '-')}"
+    subtitle = f"Incidents per financial-year quarter by {label}, {scope}, {span}".rstrip(", ")
+    data_date = "" if frame.empty else f"{frame['period'].iloc[-1]} (financial year)"
+    alt_text = f"Stacked bar chart. {summary}"
+    return figure_spec(
+        key, title, subtitle, fig, frame, summary, sources, queries, notes, data_date=data_date, alt_text=alt_text
     )
-    return style(spec)

@@ -5,11 +5,13 @@ Titles and summaries are computed from the frames; every chart carries the note 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from govdata import numbers
-from govdata.charts.base import NEUTRAL, PALETTE, apply_rows, figure_spec, listing, rows
+from govdata.charts.base import NEUTRAL, PALETTE, Rows, apply_rows, figure_spec, listing, rows
 from govdata.figures import FigureSpec, Source
 
 MODEL_NOTE = (
@@ -107,7 +109,7 @@ def fan_chart(
             "avoided_p95",
         ]
     ]
-    return figure_spec(
+    return _model_spec(
         "scenario-fan",
         title,
         subtitle,
@@ -116,8 +118,15 @@ def fan_chart(
         summary,
         sources,
         queries,
-        [MODEL_NOTE, "Baseline held at the window's rate: no trend is assumed."],
+        notes=["Baseline held at the window's rate: no trend is assumed."],
     )
+
+
+def _model_spec(*spec, notes: Sequence[str] = (), layout: Rows | None = None) -> FigureSpec:
+    """figure_spec(*spec) of a scenario chart: the model note first, then `notes`; a chart of rows (`layout`) is as
+    tall as they need."""
+    height = None if layout is None else apply_rows(spec[3], layout, extra_px=44)
+    return figure_spec(*spec, notes=[MODEL_NOTE, *notes], height=height)
 
 
 def _avoided_bars(frame: pd.DataFrame, labels: list[str], colour: str, **trace) -> tuple:
@@ -197,7 +206,7 @@ def avoided_chart(
             "avoided_at_most_likely_values",
         ]
     ]
-    return figure_spec(
+    return _model_spec(
         "scenario-avoided-by-class",
         title,
         "Incidents avoided per year by class, Monte Carlo median with 90% interval",
@@ -206,12 +215,11 @@ def avoided_chart(
         summary,
         sources,
         queries,
-        [
-            MODEL_NOTE,
+        notes=[
             "Each bar is that class's own median: class medians need not "
-            "add up to the median of the total, which is stated on its own.",
+            "add up to the median of the total, which is stated on its own."
         ],
-        height=apply_rows(fig, layout, extra_px=44),
+        layout=layout,
     )
 
 
@@ -256,7 +264,7 @@ def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], 
         f"to {_n(hi.iloc[0])}."
     )
     data = tornado[["assumption", "input_low", "input_high", "headline_at_low", "headline_at_high", "central", "swing"]]
-    return figure_spec(
+    return _model_spec(
         "scenario-tornado",
         title,
         f"{headline}, Monte Carlo median ({_n(central)}, dotted line): each assumption fixed at its "
@@ -265,8 +273,7 @@ def tornado_chart(tornado: pd.DataFrame, *, sector: str, sources: list[Source], 
         data,
         summary,
         sources,
-        notes=[MODEL_NOTE],
-        height=apply_rows(fig, layout, extra_px=44),
+        layout=layout,
     )
 
 
@@ -303,7 +310,7 @@ def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> Figu
     )
     fig.update_layout(xaxis_title="Incidents avoided per year (median; lines: 90% interval)", showlegend=False)
     fig.update_xaxes(tickformat=",", zeroline=True, zerolinecolor=NEUTRAL)
-    return figure_spec(
+    return _model_spec(
         "scenario-comparison",
         title,
         "Incidents avoided per year, Monte Carlo median with 90% interval",
@@ -311,6 +318,5 @@ def comparison_chart(comparison: pd.DataFrame, *, sources: list[Source]) -> Figu
         frame,
         summary,
         sources,
-        notes=[MODEL_NOTE],
-        height=apply_rows(fig, layout, extra_px=44),
+        layout=layout,
     )

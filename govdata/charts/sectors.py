@@ -98,6 +98,35 @@ def _every(n: int) -> str:
     return "both" if n == 2 else f"all {n}"
 
 
+def _most_common_title(named: str, what: str, count: int, picked: int, period: Period, single: str) -> str:
+    """The title of a chart of each picked sector's most common `what` (e.g. 'decision'): `named` (as the title
+    writes it) comes first in `count` of the `picked` sectors; `single` is the title when one sector is picked."""
+    if picked == 1:
+        return single
+    if count == picked:
+        return f"{named} was the most common {what} in {_every(count)} sectors picked, {period.label}"
+    if count == 1:
+        return f"The most common {what} differed across the {picked} sectors picked in {period.label}"
+    return f"{named} was the most common {what} in {count} of the {picked} sectors picked, {period.label}"
+
+
+def _type_item(r) -> str:
+    """A sector's most common incident type, for the summary."""
+    small = f" of {int(r.sector_incidents):,}: small base" if r.small_base else ""
+    return f"{r.sector}, {r.incident_type} ({numbers.pct_text(r.pct_of_sector)}, {_incidents(r.incidents)}{small})"
+
+
+def _decision_item(r) -> str:
+    """A sector's most common decision, for the summary."""
+    small = f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else ""
+    return f"{r.sector}, {r.decision} ({numbers.pct_text(r.pct_of_sector)}{small})"
+
+
+def _no_incidents(key: str, subtitle: str, data: pd.DataFrame, sources, result, period: Period) -> FigureSpec:
+    """The chart in place of one whose picked sectors had no incidents in the period."""
+    return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -304,35 +333,18 @@ def top_types(
     top_n = int(data["rank"].max()) if not data.empty else 0
     subtitle = _subtitle(f"Top {top_n} incident types, % of each sector's incidents", period, comparable_only)
     if data.empty:
-        return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
+        return _no_incidents(key, subtitle, data, sources, result, period)
     sectors = list(dict.fromkeys(data["sector"]))
     firsts = data[data["rank"] == 1]
     leaders = firsts["incident_type"].value_counts()
     common, count = leaders.index[0], int(leaders.iloc[0])
-    if len(sectors) == 1:
-        lead = firsts.iloc[0]
-        title = (
-            f"{common} was {lead.sector}'s most common incident type in {period.label}: "
-            f"{numbers.pct_text(lead.pct_of_sector)}"
-        )
-    elif count == len(sectors):
-        title = f"{common} was the most common incident type in {_every(count)} sectors picked, {period.label}"
-    elif count == 1:
-        title = f"The most common incident type differed across the {len(sectors)} sectors picked in {period.label}"
-    else:
-        title = (
-            f"{common} was the most common incident type in {count} of the {len(sectors)} sectors picked, "
-            f"{period.label}"
-        )
-    summary = listing(
-        "Most common type: ",
-        (
-            f"{r.sector}, {r.incident_type} ({numbers.pct_text(r.pct_of_sector)}, {_incidents(r.incidents)}"
-            + (f" of {int(r.sector_incidents):,}: small base" if r.small_base else "")
-            + ")"
-            for r in firsts.itertuples(index=False)
-        ),
+    lead = firsts.iloc[0]
+    single = (
+        f"{common} was {lead.sector}'s most common incident type in {period.label}: "
+        f"{numbers.pct_text(lead.pct_of_sector)}"
     )
+    title = _most_common_title(common, "incident type", count, len(sectors), period, single)
+    summary = listing("Most common type: ", map(_type_item, firsts.itertuples(index=False)))
 
     # One list, each sector a bold header row over its types: type names sit above their bars (full width on a
     # phone); one colour, as the labels name the types (no more colours than the palette however many types).
@@ -406,16 +418,25 @@ def _mix(
     return data, fig, subtitle, apply_rows(fig, layout, extra_px=44)
 
 
+def _mix_chart(key, column, measure, words, result, period: Period, sources, comparable_only: bool) -> FigureSpec:
+    """A 100% stacked bar of `column` per picked sector; `words(data, period)` gives its title and summary."""
+    data, fig, subtitle, height = _mix(result, column, period, comparable_only, measure)
+    if fig is None:
+        return _no_incidents(key, subtitle, data, sources, result, period)
+    title, summary = words(data, period)
+    return _spec(key, title, subtitle, fig, data, summary, sources, result, period, height=height)
+
+
 def time_to_report(
     result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *, comparable_only: bool = True
 ) -> FigureSpec:
     """The full Time Taken to Report mix per picked sector; the title ranks the share within 72 hours."""
+    measure = "Time taken to report, % of each sector's incidents"
     key = "sectors-time-to-report"
-    data, fig, subtitle, height = _mix(
-        result, "time_to_report", period, comparable_only, "Time taken to report, % of each sector's incidents"
-    )
-    if fig is None:
-        return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
+    return _mix_chart(key, "time_to_report", measure, _timing_words, result, period, sources, comparable_only)
+
+
+def _timing_words(data: pd.DataFrame, period: Period) -> tuple[str, str]:
     within = data[data["time_to_report"].isin(vocabulary.WITHIN_72_HOURS)].groupby("sector")["incidents"].sum()
     totals = data.groupby("sector")["incidents"].sum()
     within = within.reindex(totals.index, fill_value=0)
@@ -445,45 +466,31 @@ def time_to_report(
             for s in order
         ),
     )
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, period, height=height)
+    return title, summary
 
 
 def decisions(
     result: QueryResult | pd.DataFrame, period: Period, sources: list[Source], *, comparable_only: bool = True
 ) -> FigureSpec:
     """The ICO's decisions per picked sector as a 100% stacked bar."""
+    measure = "Decision taken by the ICO, % of each sector's incidents"
     key = "sectors-decisions"
-    data, fig, subtitle, height = _mix(
-        result, "decision", period, comparable_only, "Decision taken by the ICO, % of each sector's incidents"
-    )
-    if fig is None:
-        return empty_spec(key, f"No incidents in the sectors picked in {period.label}", subtitle, data, sources, result)
+    return _mix_chart(key, "decision", measure, _decision_words, result, period, sources, comparable_only)
+
+
+def _decision_words(data: pd.DataFrame, period: Period) -> tuple[str, str]:
     ranked_rows = data.sort_values(["sector", "incidents", "decision"], ascending=[True, False, True])
     firsts = ranked_rows.groupby("sector", sort=False).head(1)
     counts = firsts["decision"].value_counts()
     common, n = counts.index[0], int(counts.iloc[0])
     sectors = firsts["sector"].tolist()
-    if len(sectors) == 1:
-        title = (
-            f"'{common}' was the most common decision for {sectors[0]} in {period.label}: "
-            f"{numbers.pct_text(firsts.iloc[0].pct_of_sector)}"
-        )
-    elif n == len(sectors):
-        title = f"'{common}' was the most common decision in {_every(n)} sectors picked, {period.label}"
-    elif n == 1:
-        title = f"The most common decision differed across the {len(sectors)} sectors picked in {period.label}"
-    else:
-        title = f"'{common}' was the most common decision in {n} of the {len(sectors)} sectors picked, {period.label}"
-    summary = listing(
-        "Most common decision: ",
-        (
-            f"{r.sector}, {r.decision} ({numbers.pct_text(r.pct_of_sector)}"
-            + (f" of {_incidents(r.sector_incidents)}: small base" if r.small_base else "")
-            + ")"
-            for r in firsts.itertuples(index=False)
-        ),
+    single = (
+        f"'{common}' was the most common decision for {sectors[0]} in {period.label}: "
+        f"{numbers.pct_text(firsts.iloc[0].pct_of_sector)}"
     )
-    return _spec(key, title, subtitle, fig, data, summary, sources, result, period, height=height)
+    title = _most_common_title(f"'{common}'", "decision", n, len(sectors), period, single)
+    summary = listing("Most common decision: ", map(_decision_item, firsts.itertuples(index=False)))
+    return title, summary
 
 
 # ---------------------------------------------------------------------------------------------- change

@@ -29,3 +29,8 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params: tuple | list = ()) -> 
     params = tuple(params)
     frame = con.execute(sql, list(params)).df()
     return QueryResult(frame, sql, params)
+
+
+def insert_after(frame: pd.DataFrame, column: str, name: str, values) -> None:
+    """Put a derived column `name` right after `column` (a figure stands beside the count it comes from)."""
+    frame.insert(frame.columns.get_loc(column) + 1, name, values)

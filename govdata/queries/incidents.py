@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import duckdb
 
 from govdata import numbers, quarters, vocabulary
-from govdata.queries.base import QueryResult, run
+from govdata.queries.base import QueryResult, insert_after, run
 from govdata.queries.registry import named_query, register
 
 PERIODS = ("quarter", "year")
@@ -181,16 +181,9 @@ def _with_numbers(result: QueryResult) -> QueryResult:
     frame = result.data
     frame.insert(0, "period", [quarters.label(y, q) for y, q in zip(frame["year"], frame["quarter"])])
     # Shares and changes from the integer counts, rounded once (the SQL returns counts only).
-    frame.insert(
-        frame.columns.get_loc("period_total") + 1,
-        "share_pct",
-        numbers.percent_column(frame["incidents"], frame["period_total"]),
-    )
-    frame.insert(
-        frame.columns.get_loc("incidents_year_earlier") + 1,
-        "change_pct",
-        numbers.change_column(frame["incidents"], frame["incidents_year_earlier"]),
-    )
+    insert_after(frame, "period_total", "share_pct", numbers.percent_column(frame["incidents"], frame["period_total"]))
+    earlier = frame["incidents_year_earlier"]
+    insert_after(frame, "incidents_year_earlier", "change_pct", numbers.change_column(frame["incidents"], earlier))
     if "rolling_mean_4q" in frame:
         frame["rolling_mean_4q"] = numbers.rounded_column(frame["rolling_mean_4q"], numbers.ESTIMATE_PLACES)
     return result

@@ -32,15 +32,17 @@ def _basis(t: str = "") -> str:
 
 
 _WHEN, _BASIS = _when(), _basis()
+# The columns a survey or poll figure (`r`) shares: its place in time, provenance and cited page (`s`).
+_PLACED_AND_CITED = f"""CAST({_when("r.")} AS DATE) AS figure_date, {_basis("r.")} AS date_basis,
+       r.population, r.source_url, r.licence, r.notes, r.source_line,
+       -- the cited page of this figure (data/reference/sources.csv): its own citation, never a template
+       s.publisher AS cite_publisher, s.author AS cite_author, s.title AS cite_title, s.published AS cite_published,
+       s.accessed, s.licence AS cite_licence"""
 
 SURVEY_SQL = f"""
 SELECT r.survey_id, r.survey_name, r.publisher, r.topic, r.indicator, r.polarity, r.question, r.value_pct,
        r.value_count, r.base_n, r.value_text, r.fieldwork_start, r.fieldwork_end, r.published,
-       CAST({_when("r.")} AS DATE) AS figure_date, {_basis("r.")} AS date_basis,
-       r.population, r.source_url, r.licence, r.notes, r.source_line,
-       -- the cited page of this figure (data/reference/sources.csv): its own citation, never a template
-       s.publisher AS cite_publisher, s.author AS cite_author, s.title AS cite_title, s.published AS cite_published,
-       s.accessed, s.licence AS cite_licence
+       {_PLACED_AND_CITED}
 FROM survey_results r JOIN reference_sources s USING (source_url)
 WHERE ($1::VARCHAR IS NULL OR r.topic = $1)
   AND ($2::VARCHAR IS NULL OR r.survey_id = $2)
@@ -86,10 +88,7 @@ def surveys(con: duckdb.DuckDBPyConnection) -> QueryResult:
 POLL_SQL = f"""
 SELECT r.poll_id, r.poll_name, r.publisher, r.pollster, r.organisation, r.organisation_type, r.question, r.response,
        r.value_pct, r.base_n, r.value_text, r.fieldwork_start, r.fieldwork_end, r.published,
-       CAST({_when("r.")} AS DATE) AS figure_date, {_basis("r.")} AS date_basis,
-       r.population, r.source_url, r.licence, r.notes, r.source_line,
-       s.publisher AS cite_publisher, s.author AS cite_author, s.title AS cite_title, s.published AS cite_published,
-       s.accessed, s.licence AS cite_licence
+       {_PLACED_AND_CITED}
 FROM poll_results r JOIN reference_sources s USING (source_url)
 WHERE ($1::VARCHAR IS NULL OR r.organisation_type = $1)
   AND ($2::VARCHAR IS NULL OR r.pollster = $2)

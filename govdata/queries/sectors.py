@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from govdata import numbers, quarters, vocabulary
-from govdata.queries.base import QueryResult, run
+from govdata.queries.base import QueryResult, insert_after, run
 from govdata.queries.registry import named_query
 from govdata.stats import small_base
 
@@ -112,34 +112,19 @@ def sector_volume(
         VOLUME_SQL,
         (period.first, period.last, comparable_only, list(selected), "Cyber", list(vocabulary.WITHIN_72_HOURS)),
     )
-    frame = result.data
-    frame.insert(
-        frame.columns.get_loc("quarters_in_period") + 1,
-        "incidents_per_quarter",
-        numbers.ratio_column(frame["incidents"], frame["quarters_in_period"]),
-    )
-    frame.insert(
-        frame.columns.get_loc("cyber_incidents") + 1,
-        "cyber_pct",
-        numbers.percent_column(frame["cyber_incidents"], frame["incidents"]),
-    )
-    frame.insert(
-        frame.columns.get_loc("within_72h") + 1,
-        "within_72h_pct",
-        numbers.percent_column(frame["within_72h"], frame["incidents"]),
-    )
-    frame["small_base"] = [small_base(n) for n in frame["incidents"]]
+    frame, incidents = result.data, result.data["incidents"]
+    quarters_in = frame["quarters_in_period"]
+    insert_after(frame, "quarters_in_period", "incidents_per_quarter", numbers.ratio_column(incidents, quarters_in))
+    for count, pct in (("cyber_incidents", "cyber_pct"), ("within_72h", "within_72h_pct")):
+        insert_after(frame, count, pct, numbers.percent_column(frame[count], incidents))
+    frame["small_base"] = [small_base(n) for n in incidents]
     return result
 
 
 def _add_pct_of_sector(result: QueryResult) -> QueryResult:
-    frame = result.data
-    frame.insert(
-        frame.columns.get_loc("sector_incidents") + 1,
-        "pct_of_sector",
-        numbers.percent_column(frame["incidents"], frame["sector_incidents"]),
-    )
-    frame["small_base"] = [small_base(n) for n in frame["sector_incidents"]]
+    frame, base = result.data, result.data["sector_incidents"]
+    insert_after(frame, "sector_incidents", "pct_of_sector", numbers.percent_column(frame["incidents"], base))
+    frame["small_base"] = [small_base(n) for n in base]
     return result
 
 

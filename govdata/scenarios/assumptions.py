@@ -102,15 +102,22 @@ class EffectArrays:
 
 def load_effects(path: Path = EFFECTS_CSV) -> pd.DataFrame:
     """The committed default effect sizes, validated (re-read when the file changes)."""
+    return _by_file(path, lambda p: validate_effects(_read_csv(p, EFFECT_COLUMNS), where=str(p)))
+
+
+_FILE_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def _by_file(path: Path, load) -> pd.DataFrame:
+    """`load(path)`, run again only when the file changes (its mtime or size): a page run reads these reference
+    tables many times. Each caller gets its own copy; errors are never cached."""
     stat = Path(path).stat() if Path(path).exists() else None
     key = (str(path), stat.st_mtime_ns if stat else None, stat.st_size if stat else None)
-    if key not in _EFFECTS_CACHE:
-        _EFFECTS_CACHE.clear()
-        _EFFECTS_CACHE[key] = validate_effects(_read_csv(path, EFFECT_COLUMNS), where=str(path))
-    return _EFFECTS_CACHE[key].copy()
-
-
-_EFFECTS_CACHE: dict[tuple, pd.DataFrame] = {}
+    if key not in _FILE_CACHE:
+        for old in [k for k in _FILE_CACHE if k[0] == key[0]]:
+            del _FILE_CACHE[old]
+        _FILE_CACHE[key] = load(path)
+    return _FILE_CACHE[key].copy()
 
 
 def validate_effects(frame: pd.DataFrame, where: str = "the assumptions table") -> pd.DataFrame:
@@ -216,6 +223,11 @@ class CoverageDefault:
 
 
 def load_coverage_defaults(path: Path = COVERAGE_CSV) -> pd.DataFrame:
+    """The current-coverage defaults, validated (re-read when the file changes)."""
+    return _by_file(path, _validated_coverage)
+
+
+def _validated_coverage(path: Path) -> pd.DataFrame:
     frame = _read_csv(path, ("sector", "measure", "value", "basis", "source", "url", "data_date", "rationale"))
     for i, row in frame.iterrows():
         if row["measure"] not in INTERVENTIONS:

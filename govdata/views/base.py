@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from govdata.figures import FigureSpec, Source
+from govdata.views.params import Param
 
 SITE_TITLE = "UK data-governance statistics"
 
@@ -75,6 +76,25 @@ class PageView:
         return [n for n in self.notes if n.place == place]
 
 
+def page_view(
+    page: str, title: str, view_title: str, info: dict[str, str], *, headlines: list[str] | None = None, **fields
+) -> PageView:
+    """A PageView dated by the warehouse's latest quarter (`info`: `meta`) and flagged when the warehouse holds
+    sample data; its headlines are its figures' summaries unless given."""
+    from govdata.queries import coverage
+
+    figures = fields.get("figures", {})
+    return PageView(
+        page,
+        title,
+        view_title,
+        headlines=[s.summary for s in figures.values()] if headlines is None else headlines,
+        data_to=info.get("latest_quarter", ""),
+        is_sample=coverage.is_sample(info),
+        **fields,
+    )
+
+
 def meta(runner: Runner) -> dict[str, str]:
     """warehouse_meta as a dict (schema_version, built_at, latest_quarter, latest_comparable_year, is_sample)."""
     from govdata.queries import coverage
@@ -97,3 +117,21 @@ def describe(params, runner: Runner, values: dict[str, Any], *, hidden: tuple[st
         for p in params
         if p.name in values and p.name not in hidden
     ]
+
+
+def sector_options(runner: Runner, values) -> dict[str, str]:
+    """Every sector in the warehouse, each its own label."""
+    from govdata.queries import coverage
+
+    return {s: s for s in runner.query(coverage.sectors).data["sector"]}
+
+
+# The pages that narrow every figure to some sectors share one URL parameter.
+SECTOR_FILTER = Param(
+    "sector",
+    "multi",
+    "Sectors (leave empty for all sectors)",
+    options=sector_options,
+    default=(),
+    describe=lambda v: ", ".join(v) if v else "all sectors",
+)

@@ -8,8 +8,7 @@ from govdata.charts import incidents as charts
 from govdata.headlines import headlines
 from govdata.queries import coverage, releases
 from govdata.queries import incidents as queries
-from govdata.views.base import PageView, Runner, describe, meta, sources
-from govdata.views.params import Param
+from govdata.views.base import SECTOR_FILTER, PageView, Runner, describe, meta, page_view, sources
 
 PAGE = "overview"
 NAV_TITLE = "Overview"
@@ -21,20 +20,7 @@ INTRO = (
 CARD_ROWS = (("year", "Latest complete year"), ("quarter", "Latest comparable quarter"))
 
 
-def _sector_options(runner: Runner, values) -> dict[str, str]:
-    return {s: s for s in runner.query(coverage.sectors).data["sector"]}
-
-
-PARAMS = (
-    Param(
-        "sector",
-        "multi",
-        "Sectors (leave empty for all sectors)",
-        options=_sector_options,
-        default=(),
-        describe=lambda v: ", ".join(v) if v else "all sectors",
-    ),
-)
+PARAMS = (SECTOR_FILTER,)
 
 
 def view_title(values: dict[str, Any]) -> str:
@@ -58,14 +44,13 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
         ),
     }
     cards = [(heading, [h for h in items if h.key.startswith(kind + "-")]) for kind, heading in CARD_ROWS]
-    return PageView(
+    return page_view(
         PAGE,
         TITLE,
         view_title(values),
+        info,
         headlines=[h.sentence for h in items],
         figures=specs,
         filters=describe(PARAMS, runner, values),
-        data_to=info.get("latest_quarter", ""),
-        is_sample=coverage.is_sample(info),
         extra={"cards": [(heading, row) for heading, row in cards if row], "sources": ico, "headline_query": figures},
     )

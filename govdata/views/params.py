@@ -256,3 +256,8 @@ def to_query(params: Sequence[Param], values: Mapping[str, Any]) -> dict[str, li
 def query_string(params: Sequence[Param], values: Mapping[str, Any]) -> str:
     """`to_query` as text, e.g. 'period=year&sector=Health&sector=Justice'."""
     return urlencode(to_query(params, values), doseq=True)
+
+
+def bounded(name: str, label: str, default: Any, bounds: tuple[int | float, int | float], **extra) -> Param:
+    """A number parameter from bounds[0] to bounds[1]."""
+    return Param(name, "number", label, default=default, minimum=bounds[0], maximum=bounds[1], **extra)

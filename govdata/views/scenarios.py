@@ -12,9 +12,8 @@ from typing import Any
 from govdata import numbers
 from govdata import scenarios as sc
 from govdata.charts import scenarios as charts
-from govdata.queries import coverage
-from govdata.views.base import PageView, Runner, describe, meta, sources
-from govdata.views.params import Param
+from govdata.views.base import PageView, Runner, describe, meta, page_view, sector_options, sources
+from govdata.views.params import Param, bounded
 
 PAGE = "scenarios"
 NAV_TITLE = "Scenarios"
@@ -42,10 +41,6 @@ CURRENT = "Current (unsaved)"
 COVERAGE_PARAMS = {"training": ("t0", "t1"), "dpo": ("d0", "d1")}  # intervention -> (current, scenario) params
 
 
-def _sectors(runner: Runner, values) -> dict[str, str]:
-    return {s: s for s in runner.query(coverage.sectors).data["sector"]}
-
-
 def _current(measure: str):
     def default(runner: Runner, values, options) -> int:
         return int(numbers.round_half_up(100 * sc.coverage_default(values["sector"], measure).value))
@@ -59,7 +54,7 @@ def _effects(text: str) -> str:
 
 
 def _percent(name: str, label: str, default, **extra) -> Param:
-    return Param(name, "number", label, default=default, minimum=PERCENT[0], maximum=PERCENT[1], **extra)
+    return bounded(name, label, default, PERCENT, **extra)
 
 
 PARAMS = (
@@ -67,16 +62,14 @@ PARAMS = (
         "sector",
         "choice",
         "Sector",
-        options=_sectors,
+        options=sector_options,
         default=lambda runner, values, options: PREFERRED_SECTOR if PREFERRED_SECTOR in options else None,
     ),
-    Param(
+    bounded(
         "window",
-        "number",
         "Baseline window (latest comparable quarters)",
-        default=sc.DEFAULT_WINDOW_QUARTERS,
-        minimum=WINDOW_QUARTERS[0],
-        maximum=WINDOW_QUARTERS[1],
+        sc.DEFAULT_WINDOW_QUARTERS,
+        WINDOW_QUARTERS,
         help=f"Incidents over this many quarters, annualised. At least {sc.MIN_INCIDENTS} needed.",
     ),
     _percent(
@@ -95,31 +88,9 @@ PARAMS = (
     ),
     _percent("t1", "Training: scenario coverage (%)", 100, widget="slider"),
     _percent("d1", "DPO: scenario coverage (%)", 100, widget="slider"),
-    Param(
-        "seed",
-        "number",
-        "Random seed",
-        default=sc.DEFAULT_SEED,
-        minimum=SEED_RANGE[0],
-        maximum=SEED_RANGE[1],
-        help="Same seed and inputs give the same intervals.",
-    ),
-    Param(
-        "ramp",
-        "number",
-        "Years to reach the scenario coverage (0 = at once)",
-        default=sc.DEFAULT_RAMP_YEARS,
-        minimum=RAMP_YEARS[0],
-        maximum=RAMP_YEARS[1],
-    ),
-    Param(
-        "years",
-        "number",
-        "Years to project",
-        default=sc.DEFAULT_YEARS,
-        minimum=PROJECTION_YEARS[0],
-        maximum=PROJECTION_YEARS[1],
-    ),
+    bounded("seed", "Random seed", sc.DEFAULT_SEED, SEED_RANGE, help="Same seed and inputs give the same intervals."),
+    bounded("ramp", "Years to reach the scenario coverage (0 = at once)", sc.DEFAULT_RAMP_YEARS, RAMP_YEARS),
+    bounded("years", "Years to project", sc.DEFAULT_YEARS, PROJECTION_YEARS),
     Param(
         "fx",
         "text",
@@ -210,9 +181,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     Raises govdata.scenarios.ScenarioInputError when the inputs cannot be evaluated (e.g. too few incidents).
     """
     info = meta(runner)
-    view = PageView(
-        PAGE, TITLE, view_title(values), data_to=info.get("latest_quarter", ""), is_sample=coverage.is_sample(info)
-    )
+    view = page_view(PAGE, TITLE, view_title(values), info)
     if values.get("sector") is None:
         view.extra["empty"] = True
         return view
@@ -259,11 +228,11 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
         comparison=table,
         failed=failed,
         coverage=defaults,
-        methods=[
+        methods=lambda: [
             sc.methods_note(
                 r, name=n, coverage_sources=list(sc.coverage_defaults(r.baseline.sector).values()), incident_sources=ico
             )
             for n, r in compared.items()
-        ],
+        ],  # each compared scenario's methods note, written when asked for (a download, an opened expander)
     )
     return view

@@ -10,7 +10,7 @@ from typing import Any
 from govdata.charts import sectors as charts
 from govdata.queries import coverage
 from govdata.queries import sectors as queries
-from govdata.views.base import Note, PageView, Runner, describe, meta, sources
+from govdata.views.base import Note, PageView, Runner, describe, meta, page_view, sources
 from govdata.views.params import Param
 
 PAGE = "sectors"
@@ -118,14 +118,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     info = meta(runner)
     comparable_only = not values["q1_2019"]
     choices = periods(runner, comparable_only)
-    view = PageView(
-        PAGE,
-        TITLE,
-        view_title(values),
-        data_to=info.get("latest_quarter", ""),
-        is_sample=coverage.is_sample(info),
-        extra={"views": VIEWS, "empty": not choices},
-    )
+    view = page_view(PAGE, TITLE, view_title(values), info, extra={"views": VIEWS, "empty": not choices})
     if not choices:
         view.notes.append(Note("The warehouse holds no incidents to compare.", "", "info"))
         return view

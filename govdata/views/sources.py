@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from govdata.charts import releases as release_views
-from govdata.queries import coverage, releases
-from govdata.views.base import PageView, Runner, meta, sources
+from govdata.queries import releases
+from govdata.views.base import PageView, Runner, meta, page_view, sources
 from govdata.views.params import Param
 
 PAGE = "sources"
@@ -62,14 +62,7 @@ PARAMS = (
 
 def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -> PageView:
     info = meta(runner)
-    shown = PageView(
-        PAGE,
-        TITLE,
-        TITLE,
-        data_to=info.get("latest_quarter", ""),
-        is_sample=coverage.is_sample(info),
-        extra={"meta": info},
-    )
+    shown = page_view(PAGE, TITLE, TITLE, info, extra={"meta": info})
     kept = runner.query(releases.releases)
     shown.extra["releases"] = kept
     ids = dict(zip(kept.data["release_id"], kept.data["sha256"]))

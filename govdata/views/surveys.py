@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from govdata.charts import surveys as charts
-from govdata.queries import coverage
 from govdata.queries import reference as queries
-from govdata.views.base import PageView, Runner, describe, meta, sources
+from govdata.views.base import PageView, Runner, describe, meta, page_view, sources
 from govdata.views.params import Param
 
 PAGE = "surveys"
@@ -80,14 +79,7 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     specs["timeline"] = runner.chart(
         charts.timeline_chart, timeline, queries.LOCAL_GOVERNMENT, incident_sources=sources(runner, "ico_rows")
     )
-    return PageView(
-        PAGE,
-        TITLE,
-        view_title(values),
-        headlines=[s.summary for s in specs.values()],
-        figures=specs,
-        filters=describe(PARAMS, runner, values),
-        data_to=info.get("latest_quarter", ""),
-        is_sample=coverage.is_sample(info),
-        extra={"headings": HEADINGS},
+    filters = describe(PARAMS, runner, values)
+    return page_view(
+        PAGE, TITLE, view_title(values), info, figures=specs, filters=filters, extra={"headings": HEADINGS}
     )

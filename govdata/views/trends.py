@@ -6,10 +6,9 @@ from typing import Any
 
 from govdata import vocabulary
 from govdata.charts import incidents as charts
-from govdata.queries import coverage
 from govdata.queries import incidents as queries
-from govdata.views.base import Note, PageView, Runner, describe, meta, sources
-from govdata.views.params import Param
+from govdata.views.base import SECTOR_FILTER, Note, PageView, Runner, describe, meta, page_view, sources
+from govdata.views.params import Param, bounded
 
 PAGE = "trends"
 NAV_TITLE = "Trends"
@@ -22,10 +21,10 @@ NO_BREAKDOWN = "none"
 LEGACY = "legacy"  # the place of the older tables' section on the page
 PERIOD_LABELS = {"quarter": "Quarter", "year": "Year"}
 MEASURE_LABELS = {"incidents": "Counts", "share_pct": "Shares (%)"}
-
-
-def _sector_options(runner: Runner, values) -> dict[str, str]:
-    return {s: s for s in runner.query(coverage.sectors).data["sector"]}
+PERIOD_OPTIONS = {p: PERIOD_LABELS[p] for p in queries.PERIODS}
+MEASURE_OPTIONS = {m: MEASURE_LABELS[m] for m in charts.MEASURES}
+BREAKDOWN_OPTIONS = {NO_BREAKDOWN: "No breakdown (total)", **vocabulary.BREAKDOWNS}
+TOP_RANGE = (1, queries.MAX_TOP)
 
 
 def _legacy_options(runner: Runner, values) -> dict[str, str]:
@@ -33,56 +32,17 @@ def _legacy_options(runner: Runner, values) -> dict[str, str]:
 
 
 PARAMS = (
-    Param(
-        "period",
-        "choice",
-        "Period",
-        options={p: PERIOD_LABELS[p] for p in queries.PERIODS},
-        default="quarter",
-        widget="radio",
-    ),
-    Param(
-        "breakdown",
-        "choice",
-        "Break down by",
-        options={NO_BREAKDOWN: "No breakdown (total)", **vocabulary.BREAKDOWNS},
-        default=NO_BREAKDOWN,
-    ),
-    Param(
-        "measure",
-        "choice",
-        "Show",
-        options={m: MEASURE_LABELS[m] for m in charts.MEASURES},
-        default="incidents",
-        widget="radio",
-    ),
-    Param(
-        "sector",
-        "multi",
-        "Sectors (leave empty for all sectors)",
-        options=_sector_options,
-        default=(),
-        describe=lambda v: ", ".join(v) if v else "all sectors",
-    ),
+    Param("period", "choice", "Period", options=PERIOD_OPTIONS, default="quarter", widget="radio"),
+    Param("breakdown", "choice", "Break down by", options=BREAKDOWN_OPTIONS, default=NO_BREAKDOWN),
+    Param("measure", "choice", "Show", options=MEASURE_OPTIONS, default="incidents", widget="radio"),
+    SECTOR_FILTER,
     Param("comparable", "flag", "Comparable quarters only (from Q2 2019)", default=True),
     Param("rolling", "flag", "Show 4-quarter rolling average (quarterly counts)", default=False),
     Param("legacy", "choice", "Older tables: break down by", options=_legacy_options, default="incident_category"),
     # Many groups (incident types): the largest N in colour, the rest summed as "All others"; N in the URL
-    Param(
-        "top",
-        "number",
-        "Groups shown (the rest summed as 'All others')",
-        default=queries.DEFAULT_TOP,
-        minimum=1,
-        maximum=queries.MAX_TOP,
-    ),
-    Param(
-        "legacy_top",
-        "number",
-        "Older tables: types shown (the rest summed as 'All others')",
-        default=queries.DEFAULT_TOP,
-        minimum=1,
-        maximum=queries.MAX_TOP,
+    bounded("top", "Groups shown (the rest summed as 'All others')", queries.DEFAULT_TOP, TOP_RANGE),
+    bounded(
+        "legacy_top", "Older tables: types shown (the rest summed as 'All others')", queries.DEFAULT_TOP, TOP_RANGE
     ),
 )
 
@@ -178,15 +138,6 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
         )
         if off
     )
-    return PageView(
-        PAGE,
-        TITLE,
-        view_title(values),
-        headlines=[s.summary for s in specs.values()],
-        figures=specs,
-        notes=notes,
-        filters=describe(PARAMS, runner, values, hidden=hidden),
-        data_to=info.get("latest_quarter", ""),
-        is_sample=coverage.is_sample(info),
-        extra={"legacy_available": bool(legacy_names)},
-    )
+    filters = describe(PARAMS, runner, values, hidden=hidden)
+    extra = {"legacy_available": bool(legacy_names)}
+    return page_view(PAGE, TITLE, view_title(values), info, figures=specs, notes=notes, filters=filters, extra=extra)

@@ -96,3 +96,25 @@ def test_accept_encoding_parsing():
     assert not accepts_gzip([(b"accept-encoding", b"gzip;q=0")])
     assert not accepts_gzip([(b"accept-encoding", b"br, identity")])
     assert not accepts_gzip([])
+
+
+def test_charted_pages_preload_the_chart_bundle(hosted):
+    """A page that opens with a chart asks for the plotly bundle in its shell (ui/chart_preload.py), compressed or
+    not; a page without one does not make visitors download it."""
+    from ui.chart_preload import CHARTED_PAGES, plotly_bundle
+
+    bundle = plotly_bundle()
+    assert bundle, "Streamlit's plotly bundle was not found: ui/chart_preload.PLOTLY_BUNDLE needs updating"
+    link = f'<link rel="modulepreload" crossorigin href="./static/js/{bundle}">'.encode()
+    for path in sorted(CHARTED_PAGES):
+        status, headers, body = fetch(f"{hosted.url}/{path}", Accept_Encoding="gzip, deflate, br")
+        assert status == 200 and headers.get("content-encoding") == "gzip", (path, headers)
+        assert int(headers["content-length"]) == len(body)
+        assert link in gzip.decompress(body), f"/{path}: no preload of {bundle}"
+        status, headers, body = fetch(f"{hosted.url}/{path}", Accept_Encoding="identity")
+        assert status == 200 and "content-encoding" not in headers and link in body, path
+    for path in ("sources", "accessibility"):
+        _, headers, body = fetch(f"{hosted.url}/{path}", Accept_Encoding="identity")
+        assert bundle.encode() not in body, f"/{path} has no chart but preloads {bundle}"
+    status, headers, body = fetch(f"{hosted.url}/static/js/{bundle}", Accept_Encoding="gzip")
+    assert status == 200 and headers.get("content-encoding") == "gzip"
