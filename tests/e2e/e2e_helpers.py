@@ -66,15 +66,18 @@ RUN_SPY = """(() => {
   }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                         attributeFilter: ['data-test-script-state']});
 })()"""
-# Idle: connected, not running, no 'Running...' widget, something drawn, and the awaited run finished. Should React
-# ever fold a very short run into one render (no "running" state in the DOM to count), an app left in that state for
-# QUIET_MS counts as idle too: the old fixed pause, now a fallback.
+# Idle: connected, not running, no 'Running...' widget, something drawn, the awaited run finished and the run state
+# unchanged for `settle` ms since (a fresh load waits SETTLE_MS: a rerun the page itself asks for, e.g. after writing
+# its address, starts well within that). Should React ever fold a very short run into one render (no "running" state
+# in the DOM to count), an app left in that state for QUIET_MS counts as idle too: the old fixed pause, now a fallback.
 QUIET_MS = 1500
-IDLE_JS = """([target, quietMs, appIdle, drawn]) => {
+SETTLE_MS = 300
+IDLE_JS = """([target, settleMs, quietMs, appIdle, drawn]) => {
   if (!document.querySelector(appIdle) || !document.querySelector(drawn)) return false;
   const status = document.querySelector('[data-testid="stStatusWidget"]');
   if (status && status.textContent.includes('Running')) return false;
-  return window.__e2eRuns >= target || performance.now() - window.__e2eChanged > quietMs;
+  const still = performance.now() - window.__e2eChanged;
+  return (window.__e2eRuns >= target && still >= settleMs) || still > quietMs;
 }"""
 
 
@@ -85,17 +88,17 @@ def finished_runs(page) -> int | None:
 
 def wait_idle(page, after: int | None = None) -> None:
     """Wait until Streamlit has finished running the script: connected, not running, no 'Running...' widget,
-    something drawn in the main area, and a run finished in this document (with `after`, the count of
-    finished_runs() taken before an action: a run finished since).
+    something drawn in the main area, and a run finished in this document: after a fresh load its first run, and
+    nothing started for SETTLE_MS since; with `after` (the count of finished_runs() taken before an action) a run
+    finished since.
 
     Pages without RUN_SPY (a script's own browser) fall back to checking that the idle state holds over two
     500 ms pauses (a fresh server reports "not running" once before its first run starts)."""
-    if after is None or finished_runs(page) is None:
-        _wait_idle_by_pauses(page)  # a fresh load: the event path failed test_faults under heavy load (unexplained)
+    if finished_runs(page) is None:
+        _wait_idle_by_pauses(page)
         return
-    page.wait_for_function(
-        IDLE_JS, arg=[(after or 0) + 1, QUIET_MS, APP_IDLE, DRAWN], timeout=RUN_TIMEOUT_MS, polling=50
-    )
+    target, settle = (1, SETTLE_MS) if after is None else (after + 1, 0)
+    page.wait_for_function(IDLE_JS, arg=[target, settle, QUIET_MS, APP_IDLE, DRAWN], timeout=RUN_TIMEOUT_MS, polling=50)
 
 
 def _wait_idle_by_pauses(page, settle_ms: int = 500) -> None:
