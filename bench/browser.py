@@ -27,7 +27,6 @@ import json
 import os
 import re
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -57,11 +56,8 @@ IDLE_JS = """() => { const app = document.querySelector('[data-testid="stApp"]')
 
 
 def pages() -> list[str]:
-    sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-    try:
-        from e2e_helpers import dashboard_pages
-    finally:
-        sys.path.remove(str(ROOT / "tests" / "e2e"))
+    from scripts.browser_pages import dashboard_pages
+
     return [path for path, _title, _file in dashboard_pages()]
 
 

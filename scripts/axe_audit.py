@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from deploy.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from scripts.browser_pages import RUN_SPY, dashboard_pages, open_page  # noqa: E402
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1440, 390)
@@ -47,11 +48,6 @@ def axe_source() -> str:
 
 def audited_views() -> list[tuple[str, str]]:
     """(url path, query) of every page the navigation lists, plus each Sectors view (a different chart each)."""
-    sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-    try:
-        from e2e_helpers import dashboard_pages
-    finally:
-        sys.path.remove(str(ROOT / "tests" / "e2e"))
     from govdata.views import sectors
 
     found = []
@@ -70,26 +66,15 @@ def run_axe(page) -> dict:
     return page.evaluate(RUN_AXE_JS)
 
 
-def wait_drawn(page) -> None:
-    """Streamlit idle and every chart's SVG drawn (plotly paints after the script run ends)."""
-    sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-    try:
-        from e2e_helpers import wait_idle
-    finally:
-        sys.path.remove(str(ROOT / "tests" / "e2e"))
-    wait_idle(page)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
-        ".every(c => c.querySelector('.main-svg'))",
-        timeout=90_000,
-    )
-    page.wait_for_timeout(300)
+# Layout settled: web fonts loaded and two animation frames since the charts drew (plotly fits a chart to its box).
+SETTLED_JS = """async () => { await document.fonts.ready;
+  for (let i = 0; i < 2; i++) await new Promise(r => requestAnimationFrame(r)); }"""
 
 
 def audit(page, base: str, path: str, query: str, width: int) -> dict:
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{base}/{path}" + (f"?{query}" if query else ""), wait_until="domcontentloaded")
-    wait_drawn(page)
+    open_page(page, f"{base}/{path}" + (f"?{query}" if query else ""))
+    page.evaluate(SETTLED_JS)
     return run_axe(page)
 
 
@@ -129,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
+        context = browser.new_context()
+        context.add_init_script(RUN_SPY)  # waits end on finished runs, not pauses
+        page = context.new_page()
         for path, query in audited_views():
             for width in WIDTHS:
                 results[(path, query, width)] = audit(page, args.url.rstrip("/"), path, query, width)

@@ -202,10 +202,6 @@ def test_every_control_shows_visible_focus_and_charts_add_no_stops(path, query, 
     page = tab
     page.set_viewport_size({"width": 1440, "height": 900})
     open_page(page, server.page_url(path, query))
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
-        ".every(c => c.querySelector('.main-svg'))"
-    )
     in_charts = page.evaluate("""() => [...document.querySelectorAll(
         '[data-testid="stPlotlyChart"] :is(a[href], button, input, [tabindex])')]
         .filter(e => e.tabIndex >= 0 && e.getClientRects().length).length""")
