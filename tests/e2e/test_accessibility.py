@@ -3,10 +3,10 @@
 - axe-core (pinned in package-lock.json, installed by `npm ci` via `python3 run.py test`) on every page and every
   Sectors view at 1440 and 390 px (and Sources comparing two releases): no serious or critical violation (every
   violation found is printed), and no page scrolls sideways;
-- headings in order on every page: one h1, no skipped level;
+- headings in order on every page: one h1, no skipped level; the accessibility statement linked from each;
 - keyboard focus: Tab through a page; every stop shows a visible focus indicator (pixels around the control change
   when it gains focus), sidebar links, radios, check boxes and select boxes among them; charts add no stops;
-- the accessibility statement is linked from every page and states what the tests here actually do.
+- the accessibility statement is reached from a phone and states what the tests here actually do.
 """
 
 from __future__ import annotations
@@ -127,11 +127,16 @@ def test_heading_checker():
 
 
 @pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
-def test_headings_are_in_order(path, server, tab):
+def test_headings_are_in_order_and_the_statement_is_linked(path, server, tab):
     page = tab
     open_page(page, server.page_url(path))
     headings = [tuple(h) for h in page.evaluate(HEADINGS_JS)]
     assert not heading_problems(headings), f"/{path}: {heading_problems(headings)}\nheadings: {headings}"
+    # the accessibility statement is linked from every page, in the navigation and the footer
+    nav = page.locator('[data-testid="stSidebarNav"] a[href$="/accessibility"]')
+    footer = page.locator('.st-key-site-footer a[href$="accessibility"]')
+    footer.first.wait_for(state="attached")
+    assert nav.count() == 1 and footer.count() == 1, f"/{path}: no link to the accessibility statement"
 
 
 # ---------------------------------------------------------------------------------------------------- focus
@@ -224,14 +229,9 @@ def test_every_control_shows_visible_focus_and_charts_add_no_stops(path, query, 
 # ---------------------------------------------------------------------------------------------------- statement
 
 
-def test_statement_is_linked_from_every_page_and_states_the_tests(server, tab):
+def test_statement_is_reached_on_a_phone_and_states_the_tests(server, tab):
+    """From a phone (the sidebar closed) through the footer link; the statement says what the tests here do."""
     page = tab
-    for path in PAGES:
-        open_page(page, server.page_url(path))
-        nav = page.locator('[data-testid="stSidebarNav"] a[href$="/accessibility"]')
-        footer = page.locator('.st-key-site-footer a[href$="accessibility"]')
-        footer.first.wait_for(state="attached")
-        assert nav.count() == 1 and footer.count() == 1, f"/{path}: no link to the accessibility statement"
     page.set_viewport_size({"width": 390, "height": 844})
     open_page(page, server.page_url())
     page.locator('.st-key-site-footer a[href$="accessibility"]').click()  # the sidebar is closed on a phone
