@@ -150,11 +150,14 @@ def ensure_document_tools() -> None:
         _apt_install(DOCUMENT_PACKAGES, "the briefing-note test")
 
 
-def run_child(args: list[str]) -> int:
-    """Run `args` in the foreground and return its exit code. A stop signal sent to run.py (SIGINT from Ctrl-C,
-    SIGTERM or SIGHUP from `kill`) is passed on to the child, which is killed if it has not stopped
-    STOP_GRACE_S seconds later: stopping run.py never leaves the server running."""
-    child = subprocess.Popen(args, cwd=ROOT)
+def run_child(args: list[str], *, own_group: bool = False) -> int:
+    """Run `args` and return its exit code. A stop signal sent to run.py (SIGINT from Ctrl-C, SIGTERM or SIGHUP
+    from `kill`) is passed on to the child, which is killed if it has not stopped STOP_GRACE_S seconds later:
+    stopping run.py never leaves the server running. With `own_group` the child gets its own process group, so a
+    terminal's Ctrl-C reaches run.py alone and the child hears it once, from run.py: the Streamlit server (uvicorn)
+    takes a second SIGINT as "stop now" and dies mid-shutdown with a traceback. Interactive children (pytest's
+    --pdb) stay in the terminal's group."""
+    child = subprocess.Popen(args, cwd=ROOT, process_group=0 if own_group else None)
     stop_asked: list[float] = []
 
     def forward(signum: int, _frame) -> None:
@@ -226,7 +229,7 @@ def main(argv: list[str]) -> int:
         # ~7.5 MB), downloads bound to sessions, members-only mode available. Listens on 127.0.0.1
         # (server.address in .streamlit/config.toml) unless --server.address or STREAMLIT_SERVER_ADDRESS asks
         # for another address (docs/HOSTING.md).
-        return run_child([str(PY), "-m", "streamlit", "run", str(ROOT / "serve.py"), *argv[1:]])
+        return run_child([str(PY), "-m", "streamlit", "run", str(ROOT / "serve.py"), *argv[1:]], own_group=True)
     if command == "test":
         ensure_venv(("test",))
         ensure_chromium()
