@@ -23,6 +23,15 @@ _DATE_FORMATS = {
     tables.QUARTER: "[Q]Q YYYY",
     tables.YEAR: "YYYY",
 }
+# Static tables on a phone: numbers, dates and short words stay whole ("0.30", "Q4 2024", "assumption"); the columns
+# of longer words (sentences, citations, URLs) give way and may break anywhere, so the table fits the screen
+# (ui/style.py). A word is short at up to SHORT_WORD_CHARS characters.
+SHORT_WORD_CHARS = 10
+_WHOLE_KINDS = frozenset(
+    {tables.COUNT, tables.PCT, tables.PROPORTION, tables.ESTIMATE, tables.NUMBER}
+    | {tables.DATE, tables.DATETIME, tables.QUARTER, tables.YEAR}
+)
+_KEEP_WORDS = {"overflow-wrap": "normal !important", "word-break": "normal !important"}
 ROW_LIMIT_HEIGHT = 420  # px: a grid taller than this scrolls inside itself (virtualised), the page does not
 
 
@@ -83,8 +92,24 @@ def show_static(
 ) -> None:
     """A small `frame` in its display form as a static table: labelled columns, every cell written as a reader
     sees it (escaped: values from data files are shown as text)."""
-    text = tables.display_table(frame, labels=labels, hide=hide).text()
-    (where or st).table(text.map(lambda v: escape(v, MAX_CELL)), hide_index=True, alt=caption)
+    display = tables.display_table(frame, labels=labels, hide=hide)
+    text = display.text()
+    keep = whole_word_columns(display, text)
+    rules = "; ".join(f"{k}: {v}" for k, v in _KEEP_WORDS.items())
+    headers = [{"selector": f"th.col_heading.col{i}", "props": rules} for i, c in enumerate(text.columns) if c in keep]
+    styled = text.map(lambda v: escape(v, MAX_CELL)).style.set_properties(subset=keep, **_KEEP_WORDS)
+    (where or st).table(styled.set_table_styles(headers), hide_index=True, alt=caption)
+
+
+def whole_word_columns(display: tables.DisplayTable, text: pd.DataFrame) -> list[str]:
+    """The columns of `display` (written out as `text`) whose words never break: numbers and dates, and text
+    columns whose label and cells have no word longer than SHORT_WORD_CHARS."""
+
+    def short_words(label: str) -> bool:
+        cells = [label, *text[label]]
+        return max((len(word) for cell in cells for word in str(cell).split()), default=0) <= SHORT_WORD_CHARS
+
+    return [c for c, column in display.columns.items() if column.kind in _WHOLE_KINDS or short_words(c)]
 
 
 def with_editor_edits(frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> pd.DataFrame:
