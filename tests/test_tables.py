@@ -137,3 +137,19 @@ def test_every_shown_column_has_a_label_from_the_vocabulary(con, frame_of):
         c for c in frame.columns if c not in tables.COLUMNS and c not in tables.HIDDEN and c not in ("year", "quarter")
     ]
     assert not unknown, f"columns without a label in govdata.tables.COLUMNS: {unknown}"
+
+
+def test_static_tables_keep_numbers_and_short_words_whole_and_let_long_words_break():
+    from ui.tables import whole_word_columns
+
+    frame = pd.DataFrame(
+        {
+            "outcome": ["phishing/social engineering", "late reporting"],  # a 15-character word: may break
+            "mode": [0.1, 0.05],  # a number: never breaks
+            "basis": ["assumption", "published"],  # short words: stay whole
+            "source": ["https://ico.org.uk/action-weve-taken/data-security-incident-trends/", None],  # may break
+        }
+    )
+    display = tables.display_table(frame)
+    labels = {name: tables.label_for(name).label for name in frame.columns}
+    assert whole_word_columns(display, display.text()) == [labels["mode"], labels["basis"]]

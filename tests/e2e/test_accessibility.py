@@ -2,7 +2,7 @@
 
 - axe-core (pinned in package-lock.json, installed by `npm ci` via `python3 run.py test`) on every page and every
   Sectors view at 1440 and 390 px (and Sources comparing two releases): no serious or critical violation (every
-  violation found is printed), and no page scrolls sideways;
+  violation found is printed), no page scrolls sideways, and no static table is cut off or breaks a number;
 - headings in order on every page: one h1, no skipped level; the accessibility statement linked from each;
 - keyboard focus: Tab through a page; every stop shows a visible focus indicator (pixels around the control change
   when it gains focus), sidebar links, radios, check boxes and select boxes among them; charts add no stops;
@@ -24,6 +24,25 @@ from scripts import axe_audit
 pytestmark = pytest.mark.e2e
 VIEWS = axe_audit.audited_views()
 PAGES = [path for path, _title, _file in dashboard_pages()]
+# Static tables read at every width: none wider than its box (cut off), no number broken over lines ("0.3" / "0").
+TABLES_JS = r"""() => {
+  const found = [];
+  for (const box of document.querySelectorAll('[data-testid="stTable"]')) {
+    const table = box.querySelector('table');
+    if (!table || !box.getClientRects().length) continue;
+    const over = table.getBoundingClientRect().right - Math.min(box.getBoundingClientRect().right, innerWidth);
+    if (over > 1) found.push(`a static table is cut off by ${Math.round(over)} px`);
+    for (const cell of box.querySelectorAll('td p')) {
+      const text = cell.textContent.trim();
+      if (!/^[-+\u2212]?[\d.,]+%?$/.test(text)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+      if (lines > 1) found.push(`the number "${text}" is broken over ${lines} lines`);
+    }
+  }
+  return found;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +69,7 @@ def test_axe_finds_no_serious_or_critical_violation(path, query, server, tab):
         sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if sideways > 1:
             failures.append(f"{width} px: the page scrolls sideways by {sideways} px")
+        failures += [f"{width} px: {problem}" for problem in page.evaluate(TABLES_JS)]
         blocking = [v for v in result["violations"] if v["impact"] in axe_audit.BLOCKING]
         print(
             f"/{path}?{query} at {width} px, axe-core {result['version']}: "
