@@ -13,6 +13,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ICO_FIXTURE = FIXTURES / "ico" / "ico_rows_small.csv"
 LEGACY_FIXTURE = FIXTURES / "legacy" / "legacy_small.xlsx"
 SAMPLE_TEST_ROWS = 6000
+pytest_plugins = ["longest_first"]  # files in order of their last measured duration, longest first
 
 
 @pytest.fixture(scope="session")
