@@ -33,6 +33,7 @@ from pathlib import Path
 from bench import report
 from bench.startup import CHROMIUM, CHROMIUM_ARGS
 from govdata import settings
+from scripts.browser_pages import APP_IDLE, DRAWN
 
 ROOT = settings.PROJECT_ROOT
 MINIMAL = ROOT / "bench" / "minimal_app.py"
@@ -50,9 +51,7 @@ FIRST_CHART_JS = """(() => {
   const watch = new MutationObserver(() => { if (seen()) { watch.disconnect(); mark(); } });
   watch.observe(document, {subtree: true, childList: true});
 })()"""
-IDLE_JS = """() => { const app = document.querySelector('[data-testid="stApp"]');
-  return app && app.getAttribute('data-test-script-state') === 'notRunning'
-         && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]'); }"""
+IDLE_JS = "([idle, drawn]) => !!document.querySelector(idle) && !!document.querySelector(drawn)"
 
 
 def pages() -> list[str]:
@@ -98,7 +97,7 @@ def load(browser, url: str) -> dict:
     page.add_init_script(FIRST_CHART_JS)
     try:
         page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_S * 1000)
-        page.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_S * 1000, polling=100)
+        page.wait_for_function(IDLE_JS, arg=[APP_IDLE, DRAWN], timeout=LOAD_TIMEOUT_S * 1000, polling=100)
         first = None
         with contextlib.suppress(PlaywrightTimeout):  # plotly draws after the script run ends; a page may have none
             page.wait_for_function("() => window.__firstChart !== undefined", timeout=CHART_WAIT_S * 1000, polling=50)

@@ -13,13 +13,13 @@ from pathlib import Path
 from deploy import server
 from deploy.server import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - bench.browser imports them from here
 from govdata import settings
+from scripts.browser_pages import APP_IDLE, DRAWN
 
-# The script has finished (stApp's run state) and all the page's Plotly charts have drawn their SVG (the chart
-# component is loaded lazily, seconds after the script ends, so the expected count comes from an AppTest run).
-RENDERED_JS = """(expected) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (!document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')) return false;
+# The script has finished with something drawn (scripts.browser_pages' selectors) and all the page's Plotly charts
+# have drawn their SVG (the chart component is loaded lazily, seconds after the script ends, so the expected count
+# comes from an AppTest run).
+RENDERED_JS = """([idle, drawn, expected]) => {
+  if (!document.querySelector(idle) || !document.querySelector(drawn)) return false;
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   return charts.length >= expected && charts.every(c => c.querySelector('.main-svg'));
 }"""
@@ -59,7 +59,7 @@ def measure(warehouse: Path, *, script: Path | None = None, timeout: float = 300
             server.wait_healthy(url, proc, log=Path(tmp) / "server.log", timeout_s=timeout, poll_s=0.02)
             health = time.perf_counter() - start
             page.goto(f"{url}/", wait_until="commit")
-            page.wait_for_function(RENDERED_JS, arg=expected, timeout=timeout * 1000, polling=50)
+            page.wait_for_function(RENDERED_JS, arg=[APP_IDLE, DRAWN, expected], timeout=timeout * 1000, polling=50)
             rendered = time.perf_counter() - start
             exceptions = page.locator('[data-testid="stException"]').count()
             charts = page.locator('[data-testid="stPlotlyChart"]').count()

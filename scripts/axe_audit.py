@@ -2,8 +2,8 @@
 """Accessibility audit with axe-core (from the npm registry: package.json / package-lock.json, `npm ci`) in
 Debian's Chromium: every page of a running dashboard, every Sectors view, at 1440 and 390 px.
 
-    python3 scripts/axe_audit.py http://127.0.0.1:8501            # table of violations by impact per page
-    python3 scripts/axe_audit.py URL --json out.json --screens DIR  # also the raw results and 390 px screenshots
+    .venv/bin/python scripts/axe_audit.py http://127.0.0.1:8501    # table of violations by impact per page
+    .venv/bin/python scripts/axe_audit.py URL --json out.json --screens DIR   # also raw results, 390 px screenshots
 
 tests/e2e/test_accessibility.py runs the same audit and fails on any serious or critical violation.
 """
@@ -16,12 +16,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from deploy.server import CHROMIUM, CHROMIUM_ARGS
+from scripts.browser_pages import RUN_SPY, dashboard_pages, open_page
 
-from deploy.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from scripts.browser_pages import RUN_SPY, dashboard_pages, open_page  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1440, 390)

@@ -6,9 +6,9 @@ it opens a page, waits for the script run to finish, then "changes a filter" by 
 query string, round-robin over the app's pages, for a bounded time. A run that shows an exception element counts
 as an error. Server memory is read from /proc/<pid>/status (Linux).
 
-    python3 scripts/loadtest.py                        # starts its own server on 127.0.0.1 (sample warehouse)
-    python3 scripts/loadtest.py --url http://127.0.0.1:8501 --pid 1234    # an already running local server
-    python3 scripts/loadtest.py --url http://127.0.0.1:8080 --reconnect   # through the proxy (deploy/stack.py)
+    .venv/bin/python scripts/loadtest.py                        # starts its own server on 127.0.0.1 (sample warehouse)
+    .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:8501 --pid 1234    # an already running local server
+    .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:8080 --reconnect   # through the proxy (deploy/stack.py)
 
 Like a browser, each visitor first loads the page (so a proxy's affinity cookie, if any, is sent on its WebSocket).
 With --reconnect a visitor whose connection drops (a replica stopped) opens a new session and carries on, as
@@ -30,15 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
+import websockets  # a dependency of streamlit itself
+
+from deploy import server
+from ui.streamlit_private import protocol_messages
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import websockets  # noqa: E402 - a dependency of streamlit itself
-
-from deploy import server  # noqa: E402
-from ui.streamlit_private import protocol_messages  # noqa: E402
 
 BackMsg, ForwardMsg, WidgetStates = protocol_messages()  # Streamlit's private protocol, isolated in one module
 

@@ -27,9 +27,7 @@ def hosted(monkeypatch):
 
 
 # A stand-in page behind the gate: content, a download, and the members' marker text.
-GATED_APP = f"""
-import sys
-sys.path.insert(0, {str(settings.PROJECT_ROOT)!r})
+GATED_APP = """
 import streamlit as st
 from ui.auth import require_member
 require_member()
