@@ -44,8 +44,9 @@ CHROMIUM_FONTS = [
 DOCUMENT_PACKAGES = ["libreoffice-writer", "poppler-utils"]
 NGINX_PACKAGES = ["nginx", "libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static"]
 # The suite runs in parallel workers (pytest-xdist): one per core, at most 4, each test file on one worker so a
-# file's shared server and fixtures start once. `python3 run.py test -n 0` runs it in one process.
-PYTEST_WORKERS = ["-n", "auto", "--maxprocesses=4", "--dist=loadfile"]
+# file's shared server and fixtures start once, handed out longest first (tests/longest_first.py orders them; xdist's
+# own reordering, by number of tests, is off). `python3 run.py test -n 0` runs it in one process.
+PYTEST_WORKERS = ["-n", "auto", "--maxprocesses=4", "--dist=loadfile", "--no-loadscope-reorder"]
 NGINX_BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_GRACE_S = 20  # after forwarding a stop signal, how long the child may take before it is killed

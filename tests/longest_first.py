@@ -1,9 +1,10 @@
 """Test files in order of their last measured duration, longest first, so parallel workers finish together.
 
-`run.py test` hands whole files to its workers (pytest-xdist, --dist=loadfile) in collection order, each worker
-taking the next file when it is free. A long file collected late leaves the other worker idle at the end (about
-30 s of an 8-minute run on 2 workers). Every run records each file's seconds (setup, call and teardown of its
-tests) in pytest's cache; the next run starts with the longest. Files without a recorded time (a new file, a
+`run.py test` hands whole files to its workers in collection order, each worker taking the next file when it is
+free (pytest-xdist --dist=loadfile --no-loadscope-reorder; xdist's own order, by number of tests, puts a file of
+200 quick tests before a file of 10 browser tests). A long file handed out late leaves the other worker idle at
+the end. Every run records each file's seconds (setup, call and teardown of its tests) in pytest's cache; the next
+run starts with the longest. Files without a recorded time (a new file, a
 clean clone) come first, in collection order. Items keep their order within a file.
 """
 
