@@ -4,8 +4,8 @@
 free (pytest-xdist --dist=loadfile --no-loadscope-reorder; xdist's own order, by number of tests, puts a file of
 200 quick tests before a file of 10 browser tests). A long file handed out late leaves the other worker idle at
 the end. Every run records each file's seconds (setup, call and teardown of its tests) in pytest's cache; the next
-run starts with the longest. Files without a recorded time (a new file, a
-clean clone) come first, in collection order. Items keep their order within a file.
+run starts with the longest. Files without a recorded time (a new file, a clean clone) come first, in collection
+order. Items keep their order within a file.
 """
 
 from __future__ import annotations
