@@ -94,11 +94,13 @@ def show_static(
     sees it (escaped: values from data files are shown as text)."""
     display = tables.display_table(frame, labels=labels, hide=hide)
     text = display.text()
-    keep = whole_word_columns(display, text)
+    keep = set(whole_word_columns(display, text))
     rules = "; ".join(f"{k}: {v}" for k, v in _KEEP_WORDS.items())
-    headers = [{"selector": f"th.col_heading.col{i}", "props": rules} for i, c in enumerate(text.columns) if c in keep]
-    styled = text.map(lambda v: escape(v, MAX_CELL)).style.set_properties(subset=keep, **_KEEP_WORDS)
-    (where or st).table(styled.set_table_styles(headers), hide_index=True, alt=caption)
+    # one rule per column (its header and cells), not one per cell: the table's CSS stays a few hundred bytes
+    columns = [i for i, c in enumerate(text.columns) if c in keep]
+    styles = [{"selector": f"{cell}.col{i}", "props": rules} for i in columns for cell in ("th.col_heading", "td")]
+    styled = text.map(lambda v: escape(v, MAX_CELL)).style.set_table_styles(styles)
+    (where or st).table(styled, hide_index=True, alt=caption)
 
 
 def whole_word_columns(display: tables.DisplayTable, text: pd.DataFrame) -> list[str]:
