@@ -23,11 +23,11 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 /* a cell's text wraps as its cell says (ui/tables.py keeps short-worded columns' words whole) */
 [data-testid="stTable"] [data-testid="stMarkdownContainer"], [data-testid="stTable"] p {{
   overflow-wrap: inherit !important; word-break: inherit !important; min-width: 0; }}
-@media (max-width: 640px) {{  /* phones: static tables a size smaller, so more of a row's words fit a line */
+@media (max-width: 640px) {{
+  /* phones: static tables a size smaller, so more of a row's words fit a line */
   [data-testid="stTable"] table {{ font-size: 0.8125rem !important; }}
   [data-testid="stTable"] th, [data-testid="stTable"] td {{ padding: 0.25rem 0.375rem !important; }}
-}}
-@media (max-width: 640px) {{  /* phones: headline cards three to a row (not one per line), so the chart comes sooner */
+  /* headline cards three to a row (not one per line), so the chart comes sooner */
   .st-key-cards [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; gap: 0.375rem !important; }}
   .st-key-cards [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 0 !important; width: auto !important; }}
   .st-key-cards [data-testid="stMetric"] {{ padding: 0.375rem 0.5rem !important; }}
