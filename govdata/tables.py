@@ -40,6 +40,7 @@ TEXT, COUNT, PCT, PROPORTION, ESTIMATE, NUMBER, DATE, DATETIME, QUARTER, YEAR, F
     "year",
     "flag",
 )
+NUMERIC_KINDS = frozenset({COUNT, PCT, PROPORTION, ESTIMATE, NUMBER})
 MAX_AUTO_PLACES = 2  # NUMBER columns (e.g. a 4-quarter mean, a cited figure): whole if all whole, else up to this
 
 
@@ -367,7 +368,7 @@ def display_table(
         if labels and name in labels:
             column = replace(column, label=labels[name])
         values = frame[name]
-        if column.kind in _NUMERIC and not _numeric(values):
+        if column.kind in NUMERIC_KINDS and not _numeric(values):
             column = replace(column, kind=TEXT)  # e.g. a load report's 'value' holding category names
         if column.kind == FLAG:
             values = values.map(lambda v: BLANK if is_blank(v) else ("Yes" if bool(v) else "No"))
@@ -392,9 +393,6 @@ def display_table(
         data[label] = list(values) if not isinstance(values, pd.Series) else values.to_numpy()
         columns[label] = replace(column, label=label)
     return DisplayTable(pd.DataFrame(data, index=frame.index), columns)
-
-
-_NUMERIC = frozenset({COUNT, PCT, PROPORTION, ESTIMATE, NUMBER})
 
 
 def _numeric(values: pd.Series) -> bool:

@@ -27,10 +27,7 @@ _DATE_FORMATS = {
 # of longer words (sentences, citations, URLs) give way and may break anywhere, so the table fits the screen
 # (ui/style.py). A word is short at up to SHORT_WORD_CHARS characters.
 SHORT_WORD_CHARS = 10
-_WHOLE_KINDS = frozenset(
-    {tables.COUNT, tables.PCT, tables.PROPORTION, tables.ESTIMATE, tables.NUMBER}
-    | {tables.DATE, tables.DATETIME, tables.QUARTER, tables.YEAR}
-)
+_WHOLE_KINDS = tables.NUMERIC_KINDS | frozenset(_DATE_FORMATS)
 _KEEP_WORDS = {"overflow-wrap": "normal !important", "word-break": "normal !important"}
 ROW_LIMIT_HEIGHT = 420  # px: a grid taller than this scrolls inside itself (virtualised), the page does not
 
