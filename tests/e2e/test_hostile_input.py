@@ -3,7 +3,7 @@ a visible note, nothing executed (no dialog in the browser, no injected element)
 no database error text) — on every page, for every URL parameter the page reads.
 
 The broad sweep (every page x parameter x value) speaks Streamlit's websocket protocol (scripts/loadtest.py);
-the browser checks run every page with all of its parameters poisoned at once.
+the browser checks load every page with all of its parameters poisoned at once, the payloads dealt round them.
 """
 
 from __future__ import annotations
@@ -95,18 +95,42 @@ def test_unknown_parameters_are_harmless(server):
     assert not _leaks(result.text, server)
 
 
+BROWSER = ("long", "script", "img", "sql_or")  # "long" first: at most one 10,000-character value per address
+
+
+def poisoned_queries(names: list[str], labels=BROWSER) -> list[dict[str, str]]:
+    """Query strings that put every label on the page and a payload in every parameter, in as few addresses as
+    that takes: the labels dealt round the parameters, one address per round ("long" only in the first)."""
+    rounds = -(-len(labels) // len(names))  # ceiling division
+    later = [label for label in labels if label != "long"]
+    queries = []
+    for r in range(rounds):
+        dealt = labels[r * len(names) : (r + 1) * len(names)]
+        padding = [later[i % len(later)] for i in range(len(names) - len(dealt))]
+        queries.append({name: HOSTILE[label] for name, label in zip(names, [*dealt, *padding])})
+    return queries
+
+
+def test_poisoned_queries_cover_every_label_and_parameter():
+    for names in (["a"], ["a", "b", "c"], list("abcdefg")):
+        queries = poisoned_queries(names)
+        used = {value for query in queries for value in query.values()}
+        assert used >= {HOSTILE[label] for label in BROWSER}, names
+        assert all(set(query) == set(names) for query in queries), names
+        assert all(list(query.values()).count(HOSTILE["long"]) <= 1 for query in queries), names
+        assert len(queries) == -(-len(BROWSER) // len(names)), names
+
+
 def test_browser_executes_nothing_and_shows_notes(server, browser, page_params, screenshots_dir):
     page = browser.new_page()  # one tab, each address a fresh document (a full page load)
-    for label in ("script", "img", "sql_or", "long"):
-        for url_path, params in page_params.items():
-            if not params:
-                continue
-            names = list(dict(params))
-            if label == "long":  # one 10,000-character value per address (all at once exceeds URL limits)
-                names = names[:1]
-            query = urlencode({name: HOSTILE[label] for name in names})
-            open_page(page, server.page_url(url_path, query))
-            where = f"/{url_path} with every parameter = <{label}>"
+    loads = 0
+    for url_path, params in page_params.items():
+        if not params:
+            continue
+        for n, values in enumerate(poisoned_queries(list(dict(params)))):
+            open_page(page, server.page_url(url_path, urlencode(values)))
+            loads += 1
+            where = f"/{url_path} with hostile values in every parameter (address {n + 1})"
             assert_no_error(page, where)
             text = app_text(page)
             assert NOTE in text, f"{where}: no visible note that the values were ignored"
@@ -115,7 +139,8 @@ def test_browser_executes_nothing_and_shows_notes(server, browser, page_params, 
             assert page.locator('[data-testid="stApp"] script').count() == 0, where
             assert page.locator('img[src="x"]').count() == 0, where
             assert page.locator('a[href^="javascript:"]').count() == 0, where
-            if label == "script":
+            if n == 0:
                 page.screenshot(path=str(screenshots_dir / f"hostile-{url_path or 'home'}.png"), full_page=True)
     page.close()
+    assert loads, "no page reads any URL parameter"
     assert not browser.dialogs, f"a dialog fired: {browser.dialogs}"
