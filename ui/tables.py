@@ -44,7 +44,7 @@ def column_config(display: tables.DisplayTable) -> dict:
         help_text = column.help or None
         if column.kind == tables.COUNT:
             config[label] = st.column_config.NumberColumn(help=help_text, format="%,d")
-        elif column.kind in (tables.PCT, tables.PROPORTION, tables.ESTIMATE, tables.NUMBER):
+        elif column.kind in tables.NUMERIC_KINDS:  # the other numeric kinds (counts are whole above)
             config[label] = st.column_config.NumberColumn(help=help_text, format=f"%,.{column.decimals()}f")
         elif column.kind == tables.DATETIME:
             config[label] = st.column_config.DatetimeColumn(help=help_text, format=_DATE_FORMATS[column.kind])
