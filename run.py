@@ -157,12 +157,13 @@ def run_child(args: list[str], *, own_group: bool = False) -> int:
     stopping run.py never leaves the server running. With `own_group` the child gets its own process group, so a
     terminal's Ctrl-C reaches run.py alone and the child hears it once, from run.py: the Streamlit server (uvicorn)
     takes a second SIGINT as "stop now" and dies mid-shutdown with a traceback. Interactive children (pytest's
-    --pdb) stay in the terminal's group."""
+    --pdb) stay in the terminal's group. Stopped by a signal, it returns 128 + the signal's number, as a shell
+    reports a job a signal stopped (130 for Ctrl-C), whatever the child's own code."""
     child = subprocess.Popen(args, cwd=ROOT, process_group=0 if own_group else None)
-    stop_asked: list[float] = []
+    stop_asked: list[tuple[float, int]] = []
 
     def forward(signum: int, _frame) -> None:
-        stop_asked.append(time.monotonic())
+        stop_asked.append((time.monotonic(), signum))
         if child.poll() is None:
             child.send_signal(signum)
 
@@ -170,9 +171,10 @@ def run_child(args: list[str], *, own_group: bool = False) -> int:
     try:
         while True:
             try:
-                return child.wait(timeout=0.5)
+                code = child.wait(timeout=0.5)
+                return 128 + stop_asked[0][1] if stop_asked else code
             except subprocess.TimeoutExpired:
-                if stop_asked and time.monotonic() - stop_asked[0] > STOP_GRACE_S:
+                if stop_asked and time.monotonic() - stop_asked[0][0] > STOP_GRACE_S:
                     _say(f"the child did not stop within {STOP_GRACE_S} s of the signal: killing it")
                     child.kill()
     finally:

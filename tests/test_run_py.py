@@ -66,15 +66,15 @@ def _listeners(port: int) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "stop",
+    "stop, exit_code",
     [
-        pytest.param(lambda proc: os.kill(proc.pid, signal.SIGTERM), id="kill-run.py-pid"),
+        pytest.param(lambda proc: os.kill(proc.pid, signal.SIGTERM), 128 + signal.SIGTERM, id="kill-run.py-pid"),
         # A terminal's Ctrl-C sends SIGINT to the whole foreground process group: run.py and its child alike.
-        pytest.param(lambda proc: os.killpg(proc.pid, signal.SIGINT), id="ctrl-c"),
+        pytest.param(lambda proc: os.killpg(proc.pid, signal.SIGINT), 128 + signal.SIGINT, id="ctrl-c"),
     ],
 )
 @pytest.mark.usefixtures("installed")
-def test_stopping_run_py_stops_the_server(tiny_warehouse, stop):
+def test_stopping_run_py_stops_the_server(tiny_warehouse, stop, exit_code):
     port = server.free_port()
     env = dict(os.environ, DASHBOARD_WAREHOUSE=str(tiny_warehouse))
     env.pop("STREAMLIT_SERVER_ADDRESS", None)
@@ -105,6 +105,7 @@ def test_stopping_run_py_stops_the_server(tiny_warehouse, stop):
         assert not [pid for pid in started if _alive(pid)], f"left running after run.py stopped: {output[-2000:]}"
         assert not _listeners(port), f"port {port} still listening after run.py stopped"
         assert "Traceback" not in output, output[-2000:]
+        assert proc.returncode == exit_code, f"run.py exited {proc.returncode}, not {exit_code} (128 + the signal)"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
