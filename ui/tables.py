@@ -28,7 +28,7 @@ _DATE_FORMATS = {
 # (ui/style.py). A word is short at up to SHORT_WORD_CHARS characters.
 SHORT_WORD_CHARS = 10
 _WHOLE_KINDS = tables.NUMERIC_KINDS | frozenset(_DATE_FORMATS)
-_KEEP_WORDS = {"overflow-wrap": "normal !important", "word-break": "normal !important"}
+_KEEP_WORDS = "overflow-wrap: normal !important; word-break: normal !important"  # CSS for a whole-word column
 ROW_LIMIT_HEIGHT = 420  # px: a grid taller than this scrolls inside itself (virtualised), the page does not
 
 
@@ -91,11 +91,11 @@ def show_static(
     sees it (escaped: values from data files are shown as text)."""
     display = tables.display_table(frame, labels=labels, hide=hide)
     text = display.text()
-    keep = set(whole_word_columns(display, text))
-    rules = "; ".join(f"{k}: {v}" for k, v in _KEEP_WORDS.items())
     # one rule per column (its header and cells), not one per cell: the table's CSS stays a few hundred bytes
-    columns = [i for i, c in enumerate(text.columns) if c in keep]
-    styles = [{"selector": f"{cell}.col{i}", "props": rules} for i in columns for cell in ("th.col_heading", "td")]
+    columns = [text.columns.get_loc(c) for c in whole_word_columns(display, text)]
+    styles = [
+        {"selector": f"{cell}.col{i}", "props": _KEEP_WORDS} for i in columns for cell in ("th.col_heading", "td")
+    ]
     styled = text.map(lambda v: escape(v, MAX_CELL)).style.set_table_styles(styles)
     (where or st).table(styled, hide_index=True, alt=caption)
 
