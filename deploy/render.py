@@ -59,14 +59,25 @@ class ProxyConfig:
             raise ValueError("--tls-cert and --tls-key go together")
 
 
-def inline_script_hashes() -> list[str]:
-    """CSP hashes of the inline <script> blocks in the installed Streamlit's index.html (one tiny flag today).
+# The one inline script serve.py adds to the shell of pages below the first (ui/page_shell.py reads the same file).
+BACKEND_BASE_JS = Path(__file__).resolve().parent.parent / "ui" / "backend_base.js"
 
-    Rendered where the app is installed; elsewhere (a proxy host without the app) none, and browsers then skip
-    that block, which only tells prerenderers to wait. tests/e2e/test_proxy.py checks no CSP violation occurs.
-    """
+
+def _script_hash(block: str) -> str:
     import base64
     import hashlib
+
+    return f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
+
+
+def inline_script_hashes() -> list[str]:
+    """CSP hashes of the inline <script> blocks of the pages: those in the installed Streamlit's index.html (one
+    tiny flag today) and serve.py's BACKEND_BASE_JS.
+
+    Rendered where the app is installed; elsewhere (a proxy host without the app) none, and browsers then skip
+    those blocks: the flag only tells prerenderers to wait, and without the address script Streamlit finds its
+    server one failed health check later. tests/e2e/test_proxy.py checks no CSP violation occurs.
+    """
     import importlib.util
 
     spec = importlib.util.find_spec("streamlit")
@@ -76,7 +87,9 @@ def inline_script_hashes() -> list[str]:
     if not index.exists():
         return []
     blocks = re.findall(r"<script>(.*?)</script>", index.read_text(encoding="utf-8"), re.S)
-    return [f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks]
+    if BACKEND_BASE_JS.exists():
+        blocks.append(BACKEND_BASE_JS.read_text(encoding="utf-8").strip())
+    return [_script_hash(b) for b in blocks]
 
 
 def csp() -> str:

@@ -14,6 +14,7 @@ import pytest
 from support import fail_or_skip
 
 from deploy import render
+from ui import page_shell
 
 NGINX = Path(os.environ.get("NGINX_PATH", "/usr/sbin/nginx"))
 
@@ -100,9 +101,10 @@ def test_brotli_follows_the_installed_module():
     assert ("brotli on;" in _site(brotli=True)) and ("brotli on;" not in _site(brotli=False))
 
 
-def test_csp_allows_exactly_the_inline_script_of_the_installed_streamlit():
+def test_csp_allows_exactly_the_inline_scripts_of_the_installed_streamlit_and_serve():
     index = Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "index.html"
     blocks = re.findall(r"<script>(.*?)</script>", index.read_text(), re.S)
+    blocks.append(page_shell.BACKEND_BASE_SCRIPT)  # serve.py's one inline script (ui/page_shell.py)
     expected = {f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks}
     assert set(render.inline_script_hashes()) == expected
     assert "'unsafe-inline'" not in render.csp().split("script-src", 1)[1].split(";")[0]

@@ -99,12 +99,13 @@ def test_accept_encoding_parsing():
 
 
 def test_charted_pages_preload_the_chart_bundle(hosted):
-    """A page that opens with a chart asks for the plotly bundle in its shell (ui/chart_preload.py), compressed or
-    not; a page without one does not make visitors download it."""
-    from ui.chart_preload import CHARTED_PAGES, plotly_bundle
+    """A page that opens with a chart asks for the plotly bundle in its shell (ui/page_shell.py), compressed or
+    not; a page without one does not make visitors download it. Every page below the first names the app's
+    address; the first page's shell is Streamlit's own."""
+    from ui.page_shell import CHARTED_PAGES, backend_base_tag, plotly_bundle
 
     bundle = plotly_bundle()
-    assert bundle, "Streamlit's plotly bundle was not found: ui/chart_preload.PLOTLY_BUNDLE needs updating"
+    assert bundle, "Streamlit's plotly bundle was not found: ui/page_shell.PLOTLY_BUNDLE needs updating"
     link = f'<link rel="modulepreload" crossorigin href="./static/js/{bundle}">'.encode()
     for path in sorted(CHARTED_PAGES):
         status, headers, body = fetch(f"{hosted.url}/{path}", Accept_Encoding="gzip, deflate, br")
@@ -116,5 +117,10 @@ def test_charted_pages_preload_the_chart_bundle(hosted):
     for path in ("sources", "accessibility"):
         _, headers, body = fetch(f"{hosted.url}/{path}", Accept_Encoding="identity")
         assert bundle.encode() not in body, f"/{path} has no chart but preloads {bundle}"
+    for path in ("trends", "scenarios", "sources", "accessibility"):
+        _, _, body = fetch(f"{hosted.url}/{path}", Accept_Encoding="identity")
+        assert body.count(backend_base_tag()) == 1, f"/{path}: the app's address is not named once"
+    _, _, body = fetch(f"{hosted.url}/", Accept_Encoding="identity")
+    assert backend_base_tag() not in body
     status, headers, body = fetch(f"{hosted.url}/static/js/{bundle}", Accept_Encoding="gzip")
     assert status == 200 and headers.get("content-encoding") == "gzip"

@@ -213,6 +213,8 @@ def test_pages_render_through_the_proxy_without_csp_violations(stack, browser, s
     page = browser.new_page()
     messages: list[str] = []
     page.on("console", lambda m: messages.append(m.text) if m.type == "error" else None)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
         for path in ("", "scenarios"):
@@ -221,3 +223,6 @@ def test_pages_render_through_the_proxy_without_csp_violations(stack, browser, s
             page.screenshot(path=str(screenshots_dir / f"proxy-{path or 'overview'}-{width}.png"))
     violations = [m for m in messages if "Content Security Policy" in m]
     assert not violations, violations[:5]
+    # the shell's address script ran under the CSP: Streamlit never took /scenarios for the app's base path
+    assert any("/_stcore/health" in url for url in asked)
+    assert not [url for url in asked if "/scenarios/_stcore/" in url], "the address script did not run"

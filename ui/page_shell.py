@@ -1,13 +1,22 @@
-"""serve.py's page shell asks for the chart code at once on pages that open with a chart.
+"""serve.py's page shell: the chart code asked for at once on pages that open with a chart, and the app's address
+given to Streamlit on every page below the first.
 
-Streamlit loads the code of each kind of element when the first element of that kind arrives over the WebSocket.
-A page's first chart therefore waited for the script to reach it and then queued the plotly bundle (~1.4 MB
-compressed, the largest file) behind the dozens of small bundles of the widgets above it (a browser opens six
-connections to a server). For the pages in CHARTED_PAGES the HTML shell gets a `<link rel="modulepreload">` for
-that bundle, beside Streamlit's own preload links, so the browser fetches it while Streamlit starts; the chart's
-own import then finds it loaded. Pages without a chart (Sources, the accessibility statement) get the shell
-unchanged and never download it. When the bundle or the shell's </head> cannot be found (another Streamlit
-version) the shell passes through unchanged; tests/e2e/test_compression.py notices.
+- **Chart code.** Streamlit loads the code of each kind of element when the first element of that kind arrives over
+  the WebSocket. A page's first chart therefore waited for the script to reach it and then queued the plotly bundle
+  (~1.4 MB compressed, the largest file) behind the dozens of small bundles of the widgets above it (a browser
+  opens six connections to a server). For the pages in CHARTED_PAGES the HTML shell gets a
+  `<link rel="modulepreload">` for that bundle, beside Streamlit's own preload links, so the browser fetches it
+  while Streamlit starts; the chart's own import then finds it loaded. Pages without a chart (Sources, the
+  accessibility statement) never download it.
+- **The app's address.** Opened at /trends, Streamlit's frontend does not know whether /trends is the app's base
+  path or a page of an app at /: it asks /trends/_stcore/health first, gets a 404, waits ~130 ms and only then
+  tries /. Every page below the first gets BACKEND_BASE_SCRIPT (ui/backend_base.js) before Streamlit's own
+  scripts: it sets `window.__streamlit.BACKEND_BASE_URL` (Streamlit's documented hook for hosts) to the page's
+  address without its last path segment, so the first health check is the right one. The proxy's CSP allows that
+  one inline script by its hash (deploy/render.py).
+
+When the bundle or the shell's </head> cannot be found (another Streamlit version) the shell passes through
+unchanged; tests/e2e/test_compression.py and tests/e2e/test_proxy.py notice.
 """
 
 from __future__ import annotations
@@ -19,11 +28,13 @@ from pathlib import Path
 from ui import http_guard
 from ui.compressed_static import accepts_gzip
 
-# URL paths (under the base path) of the pages whose first view has a chart; tests/test_chart_preload.py checks
+# URL paths (under the base path) of the pages whose first view has a chart; tests/test_pages_common.py checks
 # this against what each page draws.
 CHARTED_PAGES = frozenset({"", "trends", "sectors", "surveys", "scenarios"})
 PLOTLY_BUNDLE = "PlotlyChart.*.js"  # Streamlit's chunk holding plotly.js (the name carries a content hash)
 HEAD_END = b"</head>"
+# Run before Streamlit's module scripts (those are deferred); the same bytes are hashed for the proxy's CSP.
+BACKEND_BASE_SCRIPT = (Path(__file__).with_name("backend_base.js")).read_text(encoding="utf-8").strip()
 
 
 @cache
@@ -42,11 +53,30 @@ def preload_tag(bundle: str) -> bytes:
     return f'<link rel="modulepreload" crossorigin href="./static/js/{bundle}">'.encode()
 
 
+def backend_base_tag() -> bytes:
+    return f"<script>{BACKEND_BASE_SCRIPT}</script>".encode()
+
+
 def with_preload(html: bytes, bundle: str | None) -> bytes:
     """The shell with the preload link just before </head>, or unchanged when that cannot be done."""
     if bundle is None or HEAD_END not in html or bundle.encode() in html:
         return html
     return html.replace(HEAD_END, preload_tag(bundle) + HEAD_END, 1)
+
+
+def with_backend_base(html: bytes) -> bytes:
+    """The shell with BACKEND_BASE_SCRIPT just before </head> (once), or unchanged when there is no </head>."""
+    tag = backend_base_tag()
+    if HEAD_END not in html or tag in html:
+        return html
+    return html.replace(HEAD_END, tag + HEAD_END, 1)
+
+
+def shell_for(html: bytes, page: str, *, charted: frozenset[str] = CHARTED_PAGES) -> bytes:
+    """The shell served for `page` ('' = the first page, served at the base path itself: nothing to strip)."""
+    if page in charted:
+        html = with_preload(html, plotly_bundle())
+    return with_backend_base(html) if page else html
 
 
 def page_path(scope) -> str | None:
@@ -60,15 +90,16 @@ def page_path(scope) -> str | None:
     return path.strip("/") if "." not in path and not path.startswith("/_stcore") else None
 
 
-class ChartPreload:
-    """ASGI middleware: the HTML shell of a charted page, with the plotly bundle preloaded."""
+class PageShell:
+    """ASGI middleware: a page's HTML shell as `shell_for` writes it (plotly preloaded, the app's address set)."""
 
-    def __init__(self, app, *, pages: frozenset[str] = CHARTED_PAGES) -> None:
+    def __init__(self, app, *, charted: frozenset[str] = CHARTED_PAGES) -> None:
         self.app = app
-        self.pages = pages
+        self.charted = charted
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET" or page_path(scope) not in self.pages:
+        page = page_path(scope) if scope["type"] == "http" and scope.get("method") == "GET" else None
+        if page is None or not (page or page in self.charted):
             await self.app(scope, receive, send)
             return
         # Streamlit would gzip the shell: ask it for the plain file, and compress the changed one here
@@ -89,7 +120,7 @@ class ChartPreload:
             is_html = any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
             plain = not any(n.lower() == b"content-encoding" for n, _ in headers)
             if start.get("status") == 200 and is_html and plain:
-                changed = with_preload(content, plotly_bundle())
+                changed = shell_for(content, page, charted=self.charted)
                 if changed != content:
                     # another body than the file's: its validators no longer describe it (the shell is no-cache)
                     drop = (b"content-length", b"etag", b"last-modified", b"vary")
