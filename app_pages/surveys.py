@@ -1,5 +1,9 @@
 """Surveys and polls: council information-governance surveys, public trust in data handling, and both beside the
-ICO's incident counts for local government on one time axis."""
+ICO's incident counts for local government on one time axis.
+
+One view at a time, chosen in the URL (`view`), with the filters that view uses: a load draws one chart, and the
+briefing note and pack build every view when clicked.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,10 @@ from ui import data, panel, tables
 from ui import view as frame
 
 form = frame.start(view)
-left, middle, right = st.columns(3)
-form.widget("topic", where=left)
-form.widget("org", where=middle)
-form.widget("pollster", where=right)
+form.widget("view")
+filters = view.FILTERS[form.values["view"]]
+for name, column in zip(filters, st.columns(len(filters))):
+    form.widget(name, where=column)
 form.commit()
 shown = frame.build(view, form)
 
@@ -48,4 +52,4 @@ if checklist:
         where=checklist,
     )
 
-frame.downloads(view, shown, form)
+frame.downloads(view, shown, form, all_views=True)

@@ -45,15 +45,14 @@ def axe_source() -> str:
 
 
 def audited_views() -> list[tuple[str, str]]:
-    """(url path, query) of every page the navigation lists, plus each Sectors view (a different chart each)."""
-    from govdata.views import sectors
+    """(url path, query) of every page the navigation lists; each view of a page that shows one at a time (Sectors,
+    Surveys: a different chart each)."""
+    from govdata import views
 
     found = []
     for path, _title, _file in dashboard_pages():
-        if path == "sectors":
-            found += [(path, f"view={name}") for name in sectors.VIEWS]
-        else:
-            found.append((path, ""))
+        names = views.view_names(path) if (path or views.DEFAULT_PAGE) in views.PAGES else []
+        found += [(path, f"view={name}") for name in names] or [(path, "")]
     return found
 
 

@@ -29,6 +29,11 @@ def load(page: str) -> ModuleType:
     return importlib.import_module(f"govdata.views.{name}")
 
 
+def view_names(page: str) -> list[str]:
+    """The views of a page that shows one view at a time (its `view` URL parameter: Sectors, Surveys), else []."""
+    return list(getattr(load(page), "VIEWS", {}))
+
+
 def url_path(page: str) -> str:
     """The path the dashboard serves a page at: '' for the default page (served at '/'), else its name."""
     return "" if page == DEFAULT_PAGE else page

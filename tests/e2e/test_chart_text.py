@@ -14,20 +14,22 @@ import pytest
 from conftest import assert_clean_log
 from e2e_helpers import assert_no_error, open_page
 
-from govdata.views import sectors as sectors_view
+from govdata import views
 
 pytestmark = pytest.mark.e2e
 WIDTHS = (390, 768, 1440)
-# every page's default view, the 22-way breakdown and every Sectors view (all sectors picked on one of them)
+# every page's default view, the 22-way breakdown, every Sectors view and every Surveys view with all organisation
+# types (the longest legend)
 VIEWS = [
     ("", ""),
     ("trends", ""),
     ("trends", "breakdown=incident_type&rolling=1&legacy=incident_type"),
     ("surveys", ""),
-    ("surveys", "org=all"),
     ("scenarios", ""),
     ("sources", ""),
-] + [("sectors", f"view={name}") for name in sectors_view.VIEWS]
+]
+VIEWS += [("sectors", f"view={name}") for name in views.view_names("sectors")]
+VIEWS += [("surveys", f"view={name}&org=all") for name in views.view_names("surveys")]
 
 # Boxes of every visible text of each chart container: page text (title, captions) and the plot's SVG text.
 MEASURE_JS = """() => {
