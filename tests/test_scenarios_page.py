@@ -56,10 +56,41 @@ def test_defaults_show_the_model_output(monkeypatch, sample_warehouse):
     assert at.slider(key="url_t1").value == 100 and at.number_input(key="url_t0").value == 50
     assert at.number_input(key="url_d0").value == round(100 * D0)
     assert any("current: **50%**" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 4
+    # one part at a time below the headline figures: the projection first, so a load draws one chart
+    assert at.radio(key="url_view").value == "fan" and len(at.get("plotly_chart")) == 1
     assert dict(at.query_params) == {}  # loading writes nothing to the address (no history entry)
+    assert "url_years" not in [n.key for n in at.number_input]  # the model settings are closed
+    at.session_state["scen-settings-open"] = True
+    at.run()
     at.number_input(key="url_years").set_value(6).run()  # the first change writes the whole view
     assert qp(at, "t1") == "100" and qp(at, "sector") == "Local government" and qp(at, "years") == "6"
+    at.session_state["scen-settings-open"] = False
+    at.run()
+    at.slider(key="url_t1").set_value(90).run()  # the closed settings keep their values in the address
+    assert qp(at, "years") == "6" and qp(at, "t1") == "90"
+
+
+@pytest.mark.parametrize(
+    "part, heading, charts",
+    [
+        ("avoided", None, ["chart-scenario-avoided-by-class"]),
+        ("tornado", None, ["chart-scenario-tornado"]),
+        ("assumptions", "Assumptions: effect sizes", []),
+        ("compare", "Save and compare scenarios", ["chart-scenario-comparison"]),
+        ("methods", "Methods note", []),
+    ],
+)
+def test_each_part_is_shown_alone_and_goes_in_the_address(monkeypatch, sample_warehouse, part, heading, charts):
+    at = open_page(PAGE, sample_warehouse, monkeypatch)
+    at.radio(key="url_view").set_value(part).run()
+    assert_no_exception(at)
+    assert qp(at, "view") == part
+    assert [c.key for c in at.get("plotly_chart")] == charts
+    headers = [h.value for h in at.header]
+    assert headers[-1] == heading if heading else "Assumptions: effect sizes" not in headers
+    assert metrics(at), "the headline figures stay above every part"
+    again = open_page(PAGE, sample_warehouse, monkeypatch, {"view": part})  # a copied link reopens that part
+    assert [c.key for c in again.get("plotly_chart")] == charts
 
 
 def test_slider_change_updates_results_and_url(monkeypatch, sample_warehouse):
@@ -78,7 +109,7 @@ def test_other_sector_invites_the_user_to_set_coverage(monkeypatch, sample_wareh
 
 
 def test_editing_an_assumption_changes_results_and_travels_in_the_url(monkeypatch, sample_warehouse):
-    at = open_page(PAGE, sample_warehouse, monkeypatch)
+    at = open_page(PAGE, sample_warehouse, monkeypatch, {"view": "assumptions"})
     # A first visit shows the effect sizes as a static table; the editing grid is drawn once its expander is open.
     assert not at.dataframe
     effects = next(t for t in at.table if "Most likely" in t.value.columns)
@@ -118,15 +149,23 @@ def test_editing_an_assumption_changes_results_and_travels_in_the_url(monkeypatc
     effects = next(t for t in at.table if "Most likely" in t.value.columns)
     row = effects.value.iloc[0].str.replace("\\", "")  # cells are escaped Markdown ("0\\.20" reads 0.20)
     assert (row["Most likely"], row["High"]) == ("0.20", "0.40")
+    # Another part shown: the edited assumptions stay in force and in the address
+    at.radio(key="url_view").set_value("fan").run()
+    assert qp(at, "fx") == "the:0,0.2,0.4" and not at.table
+    assert metrics(at)["Incidents avoided a year"] == expected["avoided_total"].value
+
+
+def save_button(at):
+    return next(b for b in at.button if b.label == "Save this scenario")
 
 
 def test_save_compare_url_round_trip_and_exports(monkeypatch, sample_warehouse, capture):
-    at = open_page(PAGE, sample_warehouse, monkeypatch, capture=capture)
+    at = open_page(PAGE, sample_warehouse, monkeypatch, {"view": "compare"}, capture=capture)
     at.text_input(key="scen_name").input("Full coverage").run()
-    at.button[1].click().run()
+    save_button(at).click().run()
     at.slider(key="url_d1").set_value(80).run()
     at.text_input(key="scen_name").input("DPO 80").run()
-    at.button[1].click().run()
+    save_button(at).click().run()
     assert_no_exception(at)
     assert qp(at, "s1").startswith(f"Full coverage~Local government~4~0.5~{D0:g}~1~1~")
     assert qp(at, "s2").startswith(f"DPO 80~Local government~4~0.5~{D0:g}~1~0.8~")
@@ -139,6 +178,8 @@ def test_save_compare_url_round_trip_and_exports(monkeypatch, sample_warehouse, 
     assert csv.loc[2, "avoided_p95"] == pytest.approx(dpo80.loc["avoided_total", "p95"])
     assert list(csv["dpo_target"]) == [0.8, 1.0, 0.8]
     assert len(capture.download_bytes(button(at, "xlsx-scenario-comparison"))) > 1000
+    at.radio(key="url_view").set_value("methods").run()
+    assert "s2" in at.query_params  # the saved scenarios stay in the address whatever part is shown
     note = capture.download_bytes(button(at, "scen_methods")).decode()
     assert "# What-if scenario: Full coverage (Local government)" in note and "not a causal estimate" in note
     full_figures = scenario_results.figures(model(sample_warehouse).summary)
@@ -151,6 +192,7 @@ def test_save_compare_url_round_trip_and_exports(monkeypatch, sample_warehouse, 
     assert_no_exception(again)
     assert metrics(again) == metrics(at)
     assert again.slider(key="url_d1").value == 80
+    again.radio(key="url_view").set_value("compare").run()
     assert [m.value for m in again.markdown if m.value.startswith("**Full coverage**")]
     assert qp(again, "s2") == qp(at, "s2")
 
@@ -169,3 +211,21 @@ def test_rerun_with_ten_thousand_draws(monkeypatch, sample_warehouse):
     at.slider(key="url_t1").set_value(70).run()  # a new input: the model runs again (10,000 draws)
     assert_no_exception(at)
     assert at.query_params.get("t1") in ("70", ["70"])
+
+
+def test_briefing_note_and_pack_hold_every_chart(sample_warehouse):
+    """The page draws the part shown; what a briefing writer downloads holds all four charts."""
+    from govdata.views import scenarios as view
+    from govdata.views.base import Direct
+    from govdata.views.params import parse
+
+    con = connect(sample_warehouse)
+    try:
+        runner = Direct(con)
+        values = parse(view.PARAMS, "view=methods", runner).values
+        page, every = view.build(runner, values), view.build(runner, values, everything=True)
+    finally:
+        con.close()
+    assert list(page.figures) == []
+    assert list(every.figures) == ["fan", "avoided", "tornado", "comparison"]
+    assert "Show" not in [label for label, _ in every.filters]

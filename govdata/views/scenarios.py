@@ -2,7 +2,9 @@
 
 Every input lives in the URL: sector, window, coverage now and in the scenario (percentages), model settings,
 edited assumptions (`fx`, govdata.scenarios' effects codec) and up to three saved scenarios (`s1`..`s3`, each
-'name~scenario token', govdata.scenarios.ScenarioInputs' token codec).
+'name~scenario token', govdata.scenarios.ScenarioInputs' token codec). Below the headline figures the page shows
+one part at a time (`view`: one of the three result charts, the assumptions, saving and comparing, or the methods
+note), so a load draws one chart; the briefing note and pack hold every chart.
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ RAMP_YEARS = sc.TOKEN_BOUNDS["ramp_years"]
 PROJECTION_YEARS = sc.TOKEN_BOUNDS["years"]
 CURRENT = "Current (unsaved)"
 COVERAGE_PARAMS = {"training": ("t0", "t1"), "dpo": ("d0", "d1")}  # intervention -> (current, scenario) params
+# The parts of the page below the headline figures, one at a time; the first three are the result charts.
+VIEWS = {
+    "fan": "Incidents over time",
+    "avoided": "Incidents avoided",
+    "tornado": "What matters most",
+    "assumptions": "Assumptions",
+    "compare": "Save and compare",
+    "methods": "Methods",
+}
+RESULT_CHARTS = ("fan", "avoided", "tornado")
 
 
 def _current(measure: str):
@@ -111,6 +123,7 @@ PARAMS = (
         )
         for i, name in enumerate(SAVED_PARAMS, 1)
     ),
+    Param("view", "choice", "Show", options=VIEWS, default="fan", widget="radio"),
 )
 
 
@@ -175,8 +188,29 @@ def view_title(values: dict[str, Any]) -> str:
     return f"{NAV_TITLE}: {values['sector']}" if values.get("sector") else NAV_TITLE
 
 
+def _result_chart(runner: Runner, role: str, result, current: sc.ScenarioInputs, ico: list):
+    queries = list(result.baseline.queries)
+    if role == "fan":
+        return runner.chart(
+            charts.fan_chart,
+            result.projection,
+            sector=current.sector,
+            window_label=result.baseline.window_label,
+            ramp_years=current.ramp_years,
+            sources=ico,
+            queries=queries,
+        )
+    if role == "avoided":
+        total = result.metric("avoided_total")
+        return runner.chart(
+            charts.avoided_chart, result.by_class, sector=current.sector, sources=ico, total=total, queries=queries
+        )
+    return runner.chart(charts.tornado_chart, result.tornado, sector=current.sector, sources=ico)
+
+
 def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -> PageView:
-    """The scenario's results and charts, and the comparison with the saved scenarios.
+    """The scenario's results, the chart of the part shown (`view`) and the comparison with the saved scenarios;
+    every chart when `everything` (the briefing note and pack).
 
     Raises govdata.scenarios.ScenarioInputError when the inputs cannot be evaluated (e.g. too few incidents).
     """
@@ -188,26 +222,9 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     ico = sources(runner)
     current = inputs(values)
     result = runner.query(sc.evaluate_inputs, current.token())
-    queries = list(result.baseline.queries)
+    shown = values["view"]
     view.figures = {
-        "fan": runner.chart(
-            charts.fan_chart,
-            result.projection,
-            sector=current.sector,
-            window_label=result.baseline.window_label,
-            ramp_years=current.ramp_years,
-            sources=ico,
-            queries=queries,
-        ),
-        "avoided": runner.chart(
-            charts.avoided_chart,
-            result.by_class,
-            sector=current.sector,
-            sources=ico,
-            total=result.metric("avoided_total"),
-            queries=queries,
-        ),
-        "tornado": runner.chart(charts.tornado_chart, result.tornado, sector=current.sector, sources=ico),
+        role: _result_chart(runner, role, result, current, ico) for role in RESULT_CHARTS if everything or role == shown
     }
     compared: dict[str, sc.ScenarioResult] = {CURRENT: result}
     failed = []
@@ -217,9 +234,10 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
         except sc.ScenarioInputError as exc:
             failed.append((name, str(exc)))
     table = sc.comparison_table(compared)
-    view.figures["comparison"] = runner.chart(charts.comparison_chart, table, sources=ico)
+    if everything or shown == "compare":
+        view.figures["comparison"] = runner.chart(charts.comparison_chart, table, sources=ico)
     view.headlines = [s.summary for s in view.figures.values()]
-    view.filters = describe(PARAMS, runner, values)
+    view.filters = describe(PARAMS, runner, values, hidden=("view",))
     defaults = sc.coverage_defaults(current.sector)
     view.extra.update(
         result=result,

@@ -18,8 +18,8 @@ from govdata import views
 
 pytestmark = pytest.mark.e2e
 WIDTHS = (390, 768, 1440)
-# every page's default view, the 22-way breakdown, every Sectors view and every Surveys view with all organisation
-# types (the longest legend)
+# every page's default view, the 22-way breakdown, every Sectors view, every Surveys view with all organisation
+# types (the longest legend) and every Scenarios part with a chart
 VIEWS = [
     ("", ""),
     ("trends", ""),
@@ -30,6 +30,7 @@ VIEWS = [
 ]
 VIEWS += [("sectors", f"view={name}") for name in views.view_names("sectors")]
 VIEWS += [("surveys", f"view={name}&org=all") for name in views.view_names("surveys")]
+VIEWS += [("scenarios", f"view={name}") for name in ("avoided", "tornado", "compare")]
 
 # Boxes of every visible text of each chart container: page text (title, captions) and the plot's SVG text.
 MEASURE_JS = """() => {
