@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Accessibility audit with axe-core (from the npm registry: package.json / package-lock.json, `npm ci`) in
-Debian's Chromium: every page of a running dashboard, every Sectors view, at 1440 and 390 px.
+Debian's Chromium: every page of a running dashboard, every view of Sectors, Surveys and Scenarios, at 1440 and 390 px.
 
     .venv/bin/python scripts/axe_audit.py http://127.0.0.1:8501    # table of violations by impact per page
     .venv/bin/python scripts/axe_audit.py URL --json out.json --screens DIR   # also raw results, 390 px screenshots
