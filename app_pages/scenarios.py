@@ -123,7 +123,7 @@ if b.unmapped:
 
 mcols = results_area.columns(4)
 for col, card in zip(mcols, scenario_results.cards(result.summary)):
-    col.metric(card.label, card.value, help=card.caption, border=True)
+    col.metric(card.label, card.value, border=True)  # its interval is the caption below, not a second tooltip
     col.caption(card.caption)
 figures = scenario_results.figures(result.summary)
 notes = [f"Share reported within 72 hours now: {figures['share72_baseline'].with_interval}."]
