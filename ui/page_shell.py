@@ -11,9 +11,9 @@ given to Streamlit on every page below the first.
 - **The app's address.** Opened at /trends, Streamlit's frontend does not know whether /trends is the app's base
   path or a page of an app at /: it asks /trends/_stcore/health first, gets a 404, waits ~130 ms and only then
   tries /. Every page below the first gets BACKEND_BASE_SCRIPT (ui/backend_base.js) before Streamlit's own
-  scripts: it sets `window.__streamlit.BACKEND_BASE_URL` (Streamlit's documented hook for hosts) to the page's
-  address without its last path segment, so the first health check is the right one. The proxy's CSP allows that
-  one inline script by its hash (deploy/render.py).
+  scripts: it sets `window.__streamlit.BACKEND_BASE_URL` (read by Streamlit's frontend, for hosts that embed it)
+  to the page's address without its last path segment, so the first health check is the right one. The proxy's
+  CSP allows that one inline script by its hash (deploy/render.py).
 
 When the bundle or the shell's </head> cannot be found (another Streamlit version) the shell passes through
 unchanged; tests/e2e/test_compression.py and tests/e2e/test_proxy.py notice.

@@ -30,7 +30,8 @@ def load(page: str) -> ModuleType:
 
 
 def view_names(page: str) -> list[str]:
-    """The views of a page that shows one view at a time (its `view` URL parameter: Sectors, Surveys), else []."""
+    """The views of a page that shows one view at a time (its `view` URL parameter: Sectors, Surveys, Scenarios),
+    else []."""
     return list(getattr(load(page), "VIEWS", {}))
 
 

@@ -1,8 +1,9 @@
 """WCAG 2.2 AA in Chromium against the real server (issue 11, item 7).
 
 - axe-core (pinned in package-lock.json, installed by `npm ci` via `python3 run.py test`) on every page and every
-  Sectors, Surveys and Scenarios view at 1440 and 390 px (and Sources comparing two releases): no serious or critical violation (every
-  violation found is printed), no page scrolls sideways, and no static table is cut off or breaks a number;
+  Sectors, Surveys and Scenarios view at 1440 and 390 px (and Sources comparing two releases): no serious or
+  critical violation (every violation found is printed), no page scrolls sideways, and no static table is cut off
+  or breaks a number;
 - headings in order on every page: one h1, no skipped level; the accessibility statement linked from each;
 - keyboard focus: Tab through a page; every stop shows a visible focus indicator (pixels around the control change
   when it gains focus), sidebar links, radios, check boxes and select boxes among them; charts add no stops;
