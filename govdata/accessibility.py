@@ -127,8 +127,8 @@ def statement() -> list[Section]:
                 f"This statement was prepared on {PREPARED}. The website was last tested on {LAST_TESTED}, by the "
                 "project's developers.",
                 f"How it was tested: axe-core {axe_version()} (an automated checker of WCAG 2.0-2.2 A and AA rules and "
-                "best practices) run in Chromium on every page and every view of the pages that show one at a time "
-                f"(Sectors, Surveys, Scenarios), at window widths of {widths}, "
+                f"best practices) run in Chromium on every page at window widths of {widths}, and on every further "
+                f"view of the pages that show one view at a time (Sectors, Surveys, Scenarios) at {WIDTHS_PX[-1]} px, "
                 "with no serious or critical faults allowed; an automated keyboard test that moves through each page "
                 "with the Tab key and checks every control shows a visible focus indicator and that charts add no "
                 "toolbar stops; a check that headings are in order (one h1, no skipped levels); and a check that "
