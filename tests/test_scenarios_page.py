@@ -229,3 +229,23 @@ def test_briefing_note_and_pack_hold_every_chart(sample_warehouse):
     assert list(page.figures) == []
     assert list(every.figures) == ["fan", "avoided", "tornado", "comparison"]
     assert "Show" not in [label for label, _ in every.filters]
+
+
+def test_saved_scenarios_are_run_only_for_the_parts_that_show_them(sample_warehouse):
+    from govdata.views import scenarios as view
+    from govdata.views.base import Direct
+    from govdata.views.params import parse
+
+    token = sc.ScenarioInputs("Local government", 0.5, D0, 1.0, 0.8).token()
+    con = connect(sample_warehouse)
+    try:
+        runner = Direct(con)
+        shown = {
+            part: list(
+                view.build(runner, parse(view.PARAMS, f"view={part}&s1=Kept~{token}", runner).values).extra["compared"]
+            )
+            for part in ("fan", "compare", "methods")
+        }
+    finally:
+        con.close()
+    assert shown == {"fan": [view.CURRENT], "compare": [view.CURRENT, "Kept"], "methods": [view.CURRENT, "Kept"]}

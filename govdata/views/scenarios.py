@@ -228,7 +228,8 @@ def build(runner: Runner, values: dict[str, Any], *, everything: bool = False) -
     }
     compared: dict[str, sc.ScenarioResult] = {CURRENT: result}
     failed = []
-    for name, token in saved(values):
+    # the saved scenarios are run (a Monte Carlo each when not cached) only for the parts that show them
+    for name, token in saved(values) if everything or shown in ("compare", "methods") else []:
         try:
             compared[name] = runner.query(sc.evaluate_inputs, token)
         except sc.ScenarioInputError as exc:
