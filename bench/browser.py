@@ -9,7 +9,8 @@ For every page of the dashboard and for bench/minimal_app.py (one plotly chart),
 
 each load in a fresh browser context (empty cache, as a first visit) after one warm-up load (server caches filled):
 bytes on the wire (HTTP responses with headers, from Chromium's Network.loadingFinished, plus WebSocket frames)
-and time to first chart (navigation start to the first plotly SVG in the page, one animation frame later).
+and time to first chart (navigation start to the first plotly SVG in the page, one animation frame later), and the
+CPU time the app server process spent on each first load (Linux /proc: user + system, until the load went quiet).
 
 The one-chart page and the dashboard run side by side and their loads alternate, round by round (--browser-reps
 rounds, the order rotating), so a change in the machine's load during the run falls on both alike; figures are
@@ -119,9 +120,19 @@ def load(browser, url: str) -> dict:
         context.close()
 
 
+def process_cpu_ms(pid: int) -> float | None:
+    """User + system CPU time a process has used so far, in ms (Linux /proc); None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def summarise(runs: list[dict]) -> dict:
     """Median of each figure over the loads of one page; first chart also as its spread (lowest, highest)."""
     firsts = [r["first_chart_ms"] for r in runs if r["first_chart_ms"] is not None]
+    cpu = [r["server_cpu_ms"] for r in runs if r.get("server_cpu_ms") is not None]
     bundles: dict[str, int] = {}
     for run in runs:  # every bundle any load had by its first chart (the same in every load, in practice)
         bundles.update(run.get("bundles_at_first_chart", {}))
@@ -132,15 +143,18 @@ def summarise(runs: list[dict]) -> dict:
         "bytes": statistics.median(r["bytes"] for r in runs),
         "ws_bytes": statistics.median(r["ws_bytes"] for r in runs),
         "requests": statistics.median(r["requests"] for r in runs),
+        "server_cpu_ms": statistics.median(cpu) if cpu else None,
         "bundles_at_first_chart": bundles,
         "runs": runs,
     }
 
 
-def measure(browser, urls: dict[str, str], reps: int, log) -> dict[str, dict]:
+def measure(browser, urls: dict[str, str], reps: int, log, servers: dict[str, int] | None = None) -> dict[str, dict]:
     """`reps` rounds of one first visit to each of `urls` ({name: url}), after one warm-up visit each. Rounds
     alternate the pages (the order rotating by one each round), so slow spells of a shared machine fall on the
-    one-chart page and the dashboard's pages alike instead of on whichever was measured then."""
+    one-chart page and the dashboard's pages alike instead of on whichever was measured then. `servers`
+    ({name: pid}): the app server process whose CPU time each load of that name costs."""
+    servers = servers or {}
     names = list(urls)
     for name in names:
         load(browser, urls[name])  # warm-up: the server's caches (and its compressed bundles) filled
@@ -148,7 +162,12 @@ def measure(browser, urls: dict[str, str], reps: int, log) -> dict[str, dict]:
     for round_ in range(reps):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
-            runs[name].append(load(browser, urls[name]))
+            pid = servers.get(name)
+            before = process_cpu_ms(pid) if pid else None
+            run_ = load(browser, urls[name])
+            after = process_cpu_ms(pid) if pid else None
+            run_["server_cpu_ms"] = after - before if before is not None and after is not None else None
+            runs[name].append(run_)
         log(f"[bench] round {round_ + 1}/{reps} done, load average {os.getloadavg()[0]:.1f}")
     out = {name: summarise(runs[name]) for name in names}
     for name in names:
@@ -167,7 +186,7 @@ def _direct(warehouse: Path, script: Path, workdir: Path):
     replica = Replica(port, start_replica(port, warehouse, log_path, script=script), log_path)
     try:
         server.wait_healthy(replica.url, replica.proc, what=f"{script.name} on port {port}", log=log_path)
-        yield replica.url
+        yield replica.url, replica.proc.pid
     finally:
         replica.stop()
 
@@ -177,7 +196,7 @@ def _proxied(warehouse: Path, script: Path, workdir: Path):
     from deploy.stack import running_stack
 
     with running_stack(warehouse, replicas=1, script=script, workdir=workdir / f"stack-{script.stem}") as stack:
-        yield stack.url
+        yield stack.url, stack.replicas[0].proc.pid
 
 
 def _loadavg() -> list[float]:
@@ -203,9 +222,13 @@ def run(warehouse: Path, *, reps: int = DEFAULT_REPS, log=print) -> dict:
                 log(f"[bench] browser: {name}")
                 before = _loadavg()
                 try:
-                    with serve(warehouse, minimal, workdir) as base_url, serve(warehouse, app, workdir) as app_url:
+                    with (
+                        serve(warehouse, minimal, workdir) as (base_url, base_pid),
+                        serve(warehouse, app, workdir) as (app_url, app_pid),
+                    ):
                         urls = {"": base_url} | {f"page:{path}": f"{app_url}/{path}" for path in paths}
-                        measured = measure(browser, urls, reps, log)
+                        servers = {"": base_pid} | {name: app_pid for name in urls if name}
+                        measured = measure(browser, urls, reps, log, servers)
                 except (RuntimeError, FileNotFoundError) as exc:  # reported in the table, never hidden
                     results["configs"][name] = {"error": str(exc).splitlines()[0][:300]}
                     continue
@@ -218,6 +241,10 @@ def run(warehouse: Path, *, reps: int = DEFAULT_REPS, log=print) -> dict:
             browser.close()
     results["loadavg_after"] = _loadavg()
     return results
+
+
+def _cpu(m: dict) -> float:
+    return float(m["server_cpu_ms"]) if m.get("server_cpu_ms") is not None else float("nan")
 
 
 def _spread(m: dict) -> str:
@@ -234,7 +261,8 @@ def render(results: dict, when: str, command: str) -> str:
         f"one warm-up load per page, then {results['reps']} rounds alternating the one-chart page "
         "(bench/minimal_app.py) and every dashboard page, each served the same way and at the same time; "
         "figures are medians (first chart also lowest-highest). Bytes = HTTP responses with headers + WebSocket "
-        "frames; first chart = navigation start to the first plotly SVG in the page (one animation frame later). "
+        "frames; server CPU = user + system time of the app server process per first load (median); first chart = "
+        "navigation start to the first plotly SVG in the page (one animation frame later). "
         f"Goals: first chart <= {GOAL_RATIO}x the one-chart page; < {GOAL_PROXY_MB:g} MB per first load through "
         f"the proxy. Load average 1/5/15 min: {results.get('loadavg_before')} -> {results.get('loadavg_after')} "
         f"on {results.get('cores', '?')} cores (timings are only comparable within a run; a 1-minute load above "
@@ -244,7 +272,7 @@ def render(results: dict, when: str, command: str) -> str:
     rows = []
     for name, config in results["configs"].items():
         if "error" in config:
-            rows.append([name, "ERROR: " + config["error"]] + [""] * 8)
+            rows.append([name, "ERROR: " + config["error"]] + [""] * 9)
             continue
         base = config["minimal"]
         load = config.get("loadavg")
@@ -255,6 +283,7 @@ def render(results: dict, when: str, command: str) -> str:
                 base["bytes"] / 1e6,
                 1.0,
                 base["ws_bytes"] / 1e3,
+                _cpu(base),
                 float(base["first_chart_ms"] or nan),
                 _spread(base),
                 1.0,
@@ -273,6 +302,7 @@ def render(results: dict, when: str, command: str) -> str:
                     m["bytes"] / 1e6,
                     m["bytes"] / base["bytes"],
                     m["ws_bytes"] / 1e3,
+                    _cpu(m),
                     float(m["first_chart_ms"]) if m["first_chart_ms"] is not None else nan,
                     _spread(m),
                     ratio,
@@ -287,6 +317,7 @@ def render(results: dict, when: str, command: str) -> str:
             "MB",
             "bytes x one-chart",
             "WebSocket KB",
+            "server CPU ms",
             "first chart ms",
             "lowest-highest ms",
             "first chart x one-chart",

@@ -49,12 +49,12 @@ def test_browser_table_reports_medians_spread_and_extra_bundles():
     spread, ratios to the one-chart page served the same way, the goals, and the bundles a page loads beyond it."""
     from bench import browser
 
-    def loads(firsts, megabytes, bundles):
+    def loads(firsts, megabytes, bundles, cpu=(None, None, None)):
         return browser.summarise(
             [
-                {"first_chart_ms": f, "bytes": megabytes * 1e6, "ws_bytes": 5e3, "requests": 30}
+                {"first_chart_ms": f, "bytes": megabytes * 1e6, "ws_bytes": 5e3, "requests": 30, "server_cpu_ms": c}
                 | {"bundles_at_first_chart": bundles if f is not None else {}}
-                for f in firsts
+                for f, c in zip(firsts, cpu)
             ]
         )
 
@@ -69,7 +69,7 @@ def test_browser_table_reports_medians_spread_and_extra_bundles():
                 "loadavg": [[0.4, 0.5, 0.6], [0.9, 0.6, 0.6]],
                 "minimal": loads([900, 1000, 5000], 2.0, plotly),
                 "pages": {
-                    "scenarios": loads([1400, 1300, 1200], 3.2, plotly | {"DataFrame": 150_000}),
+                    "scenarios": loads([1400, 1300, 1200], 3.2, plotly | {"DataFrame": 150_000}, (250, 900, 230)),
                     "sources": loads([None, None, None], 2.2, {}),
                 },
             }
@@ -81,7 +81,8 @@ def test_browser_table_reports_medians_spread_and_extra_bundles():
         for line in text.splitlines()
         if line.startswith("| proxy")
     }
-    assert rows["one-chart page"][5:7] == ["1,000", "900-5,000"]  # the median, not the mean, and the spread
-    assert rows["/scenarios"][7:10] == ["1.30", "met", "MISSED"]  # 1,300 / 1,000 ms; 3.2 MB
-    assert rows["/sources"][8:10] == ["n/a (no chart)", "met"]
+    assert rows["one-chart page"][5:8] == ["–", "1,000", "900-5,000"]  # no CPU read; the median, not the mean
+    assert rows["/scenarios"][5] == "250"  # server CPU per load: the median
+    assert rows["/scenarios"][8:11] == ["1.30", "met", "MISSED"]  # 1,300 / 1,000 ms; 3.2 MB
+    assert rows["/sources"][9:11] == ["n/a (no chart)", "met"]
     assert "| /scenarios | 1 | 150 | DataFrame (150 KB) |" in text

@@ -44,6 +44,10 @@ class _Cache:
         self._locks: dict[Path, threading.Lock] = {}
         self._guard = threading.Lock()
 
+    def held(self, path: Path) -> bool:
+        """True once `path` has been compressed (or found not worth it): `get` then only reads a dict."""
+        return path in self._items
+
     def get(self, path: Path) -> Compressed | None:
         if path in self._items:
             return self._items[path]
@@ -97,6 +101,10 @@ class CompressedStatic:
         self.app = app
         self.root = (root or _static_root()).resolve()
         self.cache = _Cache()
+        # request path -> the bundle it names, for bundles found once: a first load asks for ~90 of them, and
+        # resolving each again costs a few system calls. Only existing files under their canonical path are kept,
+        # so its size is bounded by the files Streamlit ships, whatever paths visitors try.
+        self._found: dict[str, Path] = {}
 
     def _file(self, scope) -> Path | None:
         path = scope.get("path", "")
@@ -108,9 +116,14 @@ class CompressedStatic:
             path = path[len(base) :]
         if not path.startswith(STATIC_PREFIX) or not path.endswith(COMPRESSIBLE) or "\\" in path or "\0" in path:
             return None
+        found = self._found.get(path)
+        if found is not None:
+            return found
         candidate = (self.root / path.lstrip("/")).resolve()
         if not candidate.is_relative_to(self.root) or not candidate.is_file():
             return None
+        if str(candidate) == f"{self.root}{path}":  # kept only under its own name (not "./", "//" or ".." variants)
+            self._found[path] = candidate
         return candidate
 
     async def __call__(self, scope, receive, send) -> None:
@@ -125,9 +138,12 @@ class CompressedStatic:
         if not accepts_gzip(headers) or _header(headers, b"range") is not None:
             await self.app(scope, receive, send_varying(send))
             return
-        from anyio import to_thread
+        if self.cache.held(file):  # the usual case once a bundle has been sent: no worker thread needed
+            item = self.cache.get(file)
+        else:  # first request for this bundle: read and compress it off the event loop
+            from anyio import to_thread
 
-        item = await to_thread.run_sync(self.cache.get, file)
+            item = await to_thread.run_sync(self.cache.get, file)
         if item is None:
             await self.app(scope, receive, send_varying(send))
             return
