@@ -6,9 +6,9 @@ one DataFrame); each approach measured in its own process for a clean peak RSS. 
 the first full render in Chromium, and the briefing pack of every page. Prints the tables; writes bench/RESULTS.md
 (not with --quick). Generated files stay under /tmp/govdata-bench.
 
-`--browser` instead measures first visits in Chromium (bench/browser.py): bytes and time to first chart of every
-page, direct and through the proxy, against a one-chart page; its table goes to bench/results/browser.md and into
-bench/RESULTS.md.
+`--browser` instead measures first visits in Chromium (bench/browser.py): bytes, time to first chart and the app
+server's CPU time of every page, direct and through the proxy, against a one-chart page; its table goes to
+bench/results/browser.md and into bench/RESULTS.md.
 """
 
 from __future__ import annotations
