@@ -1,6 +1,7 @@
 """Page styling Streamlit's theme (.streamlit/config.toml) cannot express: a strong visible keyboard focus on every
 control (WCAG 2.4.7 / 2.4.13), static tables that wrap instead of scrolling sideways (a scrolling region would need
-to be focusable), a visible label on the phone-width "open the sidebar" button, compact headline cards on phones."""
+to be focusable), a visible label on the phone-width "open the sidebar" button, card labels that wrap instead of
+being cut, compact headline cards on phones."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 /* a cell's text wraps as its cell says (ui/tables.py keeps short-worded columns' words whole) */
 [data-testid="stTable"] [data-testid="stMarkdownContainer"], [data-testid="stTable"] p {{
   overflow-wrap: inherit !important; word-break: inherit !important; min-width: 0; }}
+/* a card's label wraps instead of being cut with "…" (four cards to a row leave ~250 px each on a desktop) */
+[data-testid="stMetricLabel"] * {{ white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }}
+[data-testid="stMetricLabel"] {{ height: auto !important; min-height: 1.5rem; }}
 @media (max-width: 640px) {{
   /* phones: static tables a size smaller, so more of a row's words fit a line */
   [data-testid="stTable"] table {{ font-size: 0.8125rem !important; }}
@@ -33,7 +38,7 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
   .st-key-cards [data-testid="stMetric"] {{ padding: 0.375rem 0.5rem !important; }}
   .st-key-cards [data-testid="stMetricValue"] {{ font-size: 1.25rem !important; }}
   .st-key-cards [data-testid="stMetricLabel"] p {{ font-size: 0.75rem !important; }}
-  .st-key-cards [data-testid="stMetricLabel"] *, .st-key-cards [data-testid="stMetricDelta"] * {{
+  .st-key-cards [data-testid="stMetricDelta"] * {{
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
   .st-key-cards [data-testid="stMetricDelta"] {{ font-size: 0.75rem !important; height: auto !important; }}
 }}

@@ -127,3 +127,22 @@ def test_fresh_server_deep_link_runs_through_dashboard(e2e_warehouse, tmp_path, 
             "Fix: rename the pages/ folder (e.g. to app_pages/) so Streamlit's legacy pages-folder mode never starts"
         )
         assert_no_error(page)
+
+
+# Each headline card's label, and whether any part of it is cut (its text wider than its box: an "…" or clipping).
+CARD_LABELS_JS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')].map(label => ({
+  text: label.textContent.trim(),
+  cut: [label, ...label.querySelectorAll('*')].some(el => el.scrollWidth > el.clientWidth + 1
+                                                         || el.scrollHeight > el.clientHeight + 1)}))"""
+
+
+@pytest.mark.parametrize("width", (1440, 390))
+def test_card_labels_are_shown_whole(server, tab, width):
+    """The headline cards of Overview and Scenarios show their whole label (it wraps) on a desktop and a phone."""
+    tab.set_viewport_size({"width": width, "height": 900})
+    for url_path in ("", "scenarios"):
+        open_page(tab, server.page_url(url_path))
+        labels = tab.evaluate(CARD_LABELS_JS)
+        assert labels, f"/{url_path}: no headline cards found"
+        cut = [label["text"] for label in labels if label["cut"]]
+        assert not cut, f"/{url_path} at {width} px: card labels cut short: {cut}"
