@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from bench import report
+from bench.proc import process_cpu_ms
 from bench.startup import CHROMIUM, CHROMIUM_ARGS
 from govdata import settings
 from scripts.browser_pages import APP_IDLE, DRAWN
@@ -120,15 +121,6 @@ def load(browser, url: str) -> dict:
         context.close()
 
 
-def process_cpu_ms(pid: int) -> float | None:
-    """User + system CPU time a process has used so far, in ms (Linux /proc); None where it cannot be read."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-
-
 def summarise(runs: list[dict]) -> dict:
     """Median of each figure over the loads of one page; first chart also as its spread (lowest, highest)."""
     firsts = [r["first_chart_ms"] for r in runs if r["first_chart_ms"] is not None]
@@ -164,10 +156,10 @@ def measure(browser, urls: dict[str, str], reps: int, log, servers: dict[str, in
         for name in names[shift:] + names[:shift]:
             pid = servers.get(name)
             before = process_cpu_ms(pid) if pid else None
-            run_ = load(browser, urls[name])
+            visit = load(browser, urls[name])
             after = process_cpu_ms(pid) if pid else None
-            run_["server_cpu_ms"] = after - before if before is not None and after is not None else None
-            runs[name].append(run_)
+            visit["server_cpu_ms"] = after - before if before is not None and after is not None else None
+            runs[name].append(visit)
         log(f"[bench] round {round_ + 1}/{reps} done, load average {os.getloadavg()[0]:.1f}")
     out = {name: summarise(runs[name]) for name in names}
     for name in names:

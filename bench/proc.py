@@ -1,4 +1,5 @@
-"""Running a child process and reading its peak resident memory (the kernel's own figure, via wait4)."""
+"""Running a child process and reading its peak resident memory (the kernel's own figure, via wait4); the CPU time
+another process has used (the app server a browser benchmark loads pages from)."""
 
 from __future__ import annotations
 
@@ -68,3 +69,12 @@ def current_peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_cpu_ms(pid: int) -> float | None:
+    """User + system CPU time a process has used so far, in ms (Linux /proc); None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")

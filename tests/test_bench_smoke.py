@@ -86,3 +86,13 @@ def test_browser_table_reports_medians_spread_and_extra_bundles():
     assert rows["/scenarios"][8:11] == ["1.30", "met", "MISSED"]  # 1,300 / 1,000 ms; 3.2 MB
     assert rows["/sources"][9:11] == ["n/a (no chart)", "met"]
     assert "| /scenarios | 1 | 150 | DataFrame (150 KB) |" in text
+
+
+def test_process_cpu_time_grows_with_work_and_is_none_for_no_process():
+    from bench.proc import process_cpu_ms
+
+    before = process_cpu_ms(os.getpid())
+    sum(i * i for i in range(3_000_000))  # ~0.1-0.3 s of CPU: more than the kernel's 10 ms tick
+    after = process_cpu_ms(os.getpid())
+    assert before is not None and after > before
+    assert process_cpu_ms(2**22 + 12345) is None  # above Linux's largest pid
