@@ -1,5 +1,5 @@
 """One chart panel: title, subtitle, figure, notes and source line, one-sentence summary, data table, downloads
-(CSV, XLSX, PNG, SVG), citation, query.
+(CSV, XLSX, PNG, SVG, slide: behind one "Download" button), citation, query.
 
 The figure holds the plot only; its title, subtitle, notes and source line (with the sample-data label) are page
 text around it, so they wrap at any screen width, can be selected and are read by screen readers. The PNG/SVG
@@ -107,8 +107,12 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
         with table:
             # labelled and formatted for reading; the CSV/XLSX below hold the raw columns
             tables.show_table(spec.data, key=f"table-{key}", caption=f"Data behind the chart: {spec.title}")
-    # one row of small buttons that wraps on a phone (columns would stack them one per line)
-    row = st.container(horizontal=True, key=f"downloads-{key}")
+    # One "Download" button per chart. Its panel is drawn only when opened (no rerun: the files are built on click),
+    # so a first view renders one element here instead of five: each download button is a labelled, styled element
+    # the browser builds before it draws the first chart (bench --browser: time to first chart).
+    box = st.popover("Download", icon=DATA_ICON, key=f"downloads-{key}")  # its panel says what each file is
+    box.caption(f"The data behind this chart{sample}")
+    row = box.container(horizontal=True, key=f"data-files-{key}")
     data_files = (
         ("csv", export.to_csv, "text/csv", f"The data behind this chart{sample}"),
         ("xlsx", export.to_xlsx, XLSX_MIME, "Data sheet plus an 'about' sheet with title, source, notes and query"),
@@ -117,6 +121,8 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
         file_name, made = f"{stem}.{fmt}", _file_maker(spec, writer)
         download(row, fmt.upper(), made, file_name=file_name, mime=mime, key=f"{fmt}-{key}", help=tip, icon=DATA_ICON)
     if export.images_available():
+        box.caption("The chart with its title, notes and source line, for a report page (16 cm wide) or a slide")
+        row = box.container(horizontal=True, key=f"image-files-{key}")
         for fmt, icon_help in (("png", "300 dpi"), ("svg", "vector")):
             name, mime = export.image_name(spec, fmt)
             parts = "" if not name.endswith(".zip") else " (a ZIP of its parts: too long for one page)"
@@ -139,7 +145,7 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
             "line" + (" (a ZIP of its parts)" if name.endswith(".zip") else ""),
         )
     else:
-        row.caption(
+        box.caption(
             "Image export is not available on this server: the camera button in the chart's toolbar "
             "saves the plot alone; copy its title and source line from above and below it."
         )

@@ -100,21 +100,30 @@ def test_back_and_forward_restore_each_view(server, browser):
     assert_clean_log(server, log_start)
 
 
-def test_sectors_view_choice_is_in_the_address_and_undone_by_back(server, browser):
+@pytest.mark.parametrize(
+    "page_name, group, choice",
+    [("sectors", "View", "cyber"), ("surveys", "View", "trust"), ("scenarios", "Show", "avoided")],
+)
+def test_view_choice_is_in_the_address_and_undone_by_back(server, browser, page_name, group, choice):
+    """On each page that shows one view at a time, choosing a view adds one history entry and puts it in the address
+    (and the browser title where the title names the view); Back restores the first view, its chart and title."""
+    labels = views.load(page_name).VIEWS
+    first_label, label = next(iter(labels.values())), labels[choice]
     page = browser.new_page()
     page.add_init_script(PUSH_SPY)
-    open_page(page, server.page_url("sectors"))
-    volume_title = first_chart_title(page)
+    open_page(page, server.page_url(page_name))
+    first_title, first_browser_title = first_chart_title(page), page.title()
     runs = finished_runs(page)
-    page.locator('[data-testid="stRadio"]').filter(has_text="View").first.get_by_text("Cyber share", exact=True).click()
-    page.wait_for_function("() => location.search.includes('view=cyber')", timeout=RUN_TIMEOUT_MS)
+    page.locator('[data-testid="stRadio"]').filter(has_text=group).first.get_by_text(label, exact=True).click()
+    page.wait_for_function("v => location.search.includes('view=' + v)", arg=choice, timeout=RUN_TIMEOUT_MS)
     wait_idle(page, after=runs)
-    assert pushes(page) == 1 and first_chart_title(page) != volume_title
-    assert page.title().startswith("Sectors: Cyber share")
+    assert pushes(page) == 1 and first_chart_title(page) != first_title
+    if first_label in first_browser_title:
+        assert label in page.title(), page.title()
     runs = finished_runs(page)
     page.go_back()
-    settle_on(page, "", volume_title, runs)
-    assert radio_choice(page, "View") == "Volume" and page.title().startswith("Sectors: Volume")
+    settle_on(page, "", first_title, runs)
+    assert radio_choice(page, group) == first_label and page.title() == first_browser_title
     page.close()
 
 

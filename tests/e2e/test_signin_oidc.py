@@ -144,9 +144,13 @@ def test_captured_download_url_is_refused_without_the_session(members_server, br
     srv = members_server
     page = browser.new_page()
     _sign_in(page, srv)
-    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=60_000)
+    opener = page.locator('[data-testid="stMain"] [data-testid="stPopoverButton"]:visible').first
+    opener.wait_for(timeout=60_000)
+    opener.click()  # a chart's files open in its "Download" panel
+    csv = page.locator('[data-testid="stDownloadButton"]').filter(has_text="CSV").first
+    csv.wait_for(timeout=30_000)
     with page.expect_download(timeout=60_000) as info:
-        page.locator('[data-testid="stDownloadButton"]').filter(has_text="CSV").first.click()
+        csv.click()
     url = info.value.url
     assert "/media/" in url, url
     file_id = url.rsplit("/", 1)[1].split(".")[0]
