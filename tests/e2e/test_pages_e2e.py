@@ -166,7 +166,7 @@ def test_chart_files_open_in_one_download_panel(server, tab, width):
     tab.set_viewport_size({"width": width, "height": 900})
     open_page(tab, server.page_url("trends"))
     assert not tab.evaluate(PANEL_BUTTONS_JS), "the chart's files are drawn before their panel is opened"
-    # :visible: Streamlit also keeps a hidden copy of a popover's button (0 px wide)
+    # :visible: the page also holds a hidden, 0 px wide copy of a popover's button
     opener = tab.locator('[data-testid="stMain"] [data-testid="stPopoverButton"]:visible').filter(has_text="Download")
     opener = opener.first
     opener.focus()
@@ -184,7 +184,7 @@ def test_chart_files_open_in_one_download_panel(server, tab, width):
     with tab.expect_download(timeout=60_000) as info:
         tab.locator('[data-testid="stPopoverBody"] [data-testid="stDownloadButton"]').filter(has_text="CSV").click()
     assert info.value.suggested_filename.endswith(".csv")
-    assert open(info.value.path(), "rb").read().strip(), "the CSV is empty"
+    assert info.value.path().read_bytes().strip(), "the CSV is empty"
     tab.keyboard.press("Escape")
     tab.wait_for_function(f"() => !({PANEL_BUTTONS_JS})().length", timeout=10_000)
     assert_no_error(tab, f"/trends at {width} px after a download")
