@@ -80,6 +80,11 @@ def audit(page, base: str, path: str, query: str, width: int) -> dict:
     return run_axe(page)
 
 
+def blocking(result: dict) -> list[dict]:
+    """The violations of an audit result that fail the tests: serious or critical."""
+    return [v for v in result["violations"] if v["impact"] in BLOCKING]
+
+
 def by_impact(violations: list[dict]) -> Counter:
     """Violations (rules) per impact level; the nodes each rule failed on are counted in `describe`."""
     return Counter(v["impact"] or "minor" for v in violations)

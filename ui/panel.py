@@ -111,10 +111,11 @@ def show_figure(spec: FigureSpec, *, key: str | None = None) -> None:
     # so a first view renders one element here instead of five: each download button is a labelled, styled element
     # the browser builds before it draws the first chart (bench --browser: time to first chart).
     box = st.popover("Download", icon=DATA_ICON, key=f"downloads-{key}")  # its panel says what each file is
-    box.caption(f"The data behind this chart{sample}")
+    data_line = f"The data behind this chart{sample}"
+    box.caption(data_line)
     row = box.container(horizontal=True, key=f"data-files-{key}")
     data_files = (
-        ("csv", export.to_csv, "text/csv", f"The data behind this chart{sample}"),
+        ("csv", export.to_csv, "text/csv", data_line),
         ("xlsx", export.to_xlsx, XLSX_MIME, "Data sheet plus an 'about' sheet with title, source, notes and query"),
     )
     for fmt, writer, mime, tip in data_files:

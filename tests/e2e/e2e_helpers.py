@@ -167,3 +167,21 @@ def run_async(make_coroutine):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+# A chart's files sit in the panel of its "Download" button (ui.panel.show_figure). `:visible`: the page also holds
+# a hidden, 0 px wide copy of a popover's button.
+DOWNLOAD_OPENER = '[data-testid="stMain"] [data-testid="stPopoverButton"]:visible'
+PANEL_DOWNLOAD = '[data-testid="stPopoverBody"] [data-testid="stDownloadButton"]'
+
+
+def open_chart_downloads(page, *, by_keyboard: bool = False) -> None:
+    """Open the first chart's download panel (a click, or focus and Enter) and wait for its buttons."""
+    opener = page.locator(DOWNLOAD_OPENER).filter(has_text="Download").first
+    opener.wait_for(timeout=RUN_TIMEOUT_MS)
+    if by_keyboard:
+        opener.focus()
+        page.keyboard.press("Enter")
+    else:
+        opener.click()
+    page.locator(PANEL_DOWNLOAD).first.wait_for(timeout=RUN_TIMEOUT_MS)

@@ -71,7 +71,7 @@ def test_axe_finds_no_serious_or_critical_violation(path, query, widths, server,
         if sideways > 1:
             failures.append(f"{width} px: the page scrolls sideways by {sideways} px")
         failures += [f"{width} px: {problem}" for problem in page.evaluate(TABLES_JS)]
-        blocking = [v for v in result["violations"] if v["impact"] in axe_audit.BLOCKING]
+        blocking = axe_audit.blocking(result)
         print(
             f"/{path}?{query} at {width} px, axe-core {result['version']}: "
             f"{dict(axe_audit.by_impact(result['violations'])) or 'no violations'}"
@@ -113,7 +113,7 @@ def test_axe_on_sources_with_a_release_comparison(two_releases_server, tab):
         result = axe_audit.audit(page, two_releases_server.url, "sources", "", width)
         assert "What changed between ICO releases" in page.locator('[data-testid="stMain"]').inner_text()
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1, "no release comparison chart shown"
-        blocking = [v for v in result["violations"] if v["impact"] in axe_audit.BLOCKING]
+        blocking = axe_audit.blocking(result)
         print(f"/sources (two releases) at {width} px: {dict(axe_audit.by_impact(result['violations']))}")
         if blocking:
             failures.append(f"{width} px:\n{axe_audit.describe(blocking)}")

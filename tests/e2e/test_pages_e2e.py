@@ -9,9 +9,20 @@ import re
 
 import pytest
 from conftest import assert_clean_log, under_ci
-from e2e_helpers import app_text, assert_no_error, change_filter, dashboard_pages, filters_on, open_page, query_string
+from e2e_helpers import (
+    PANEL_DOWNLOAD,
+    app_text,
+    assert_no_error,
+    change_filter,
+    dashboard_pages,
+    filters_on,
+    open_chart_downloads,
+    open_page,
+    query_string,
+)
 
-from govdata import settings
+from govdata import export, settings
+from scripts import axe_audit
 
 pytestmark = pytest.mark.e2e
 PAGES = dashboard_pages()
@@ -149,10 +160,9 @@ def test_card_labels_are_shown_whole(server, tab, width):
 
 
 # Every download button of the open panel: its label and where it sits.
-PANEL_BUTTONS_JS = """() => [
-  ...document.querySelectorAll('[data-testid="stPopoverBody"] [data-testid="stDownloadButton"]')
-].map(el => { const r = el.getBoundingClientRect();
-              return {text: el.textContent.trim(), left: r.left, right: r.right, vw: window.innerWidth}; })"""
+PANEL_BUTTONS_JS = f"""() => [...document.querySelectorAll('{PANEL_DOWNLOAD}')].map(el => {{
+  const r = el.getBoundingClientRect();
+  return {{text: el.textContent.trim(), left: r.left, right: r.right, vw: window.innerWidth}}; }})"""
 
 
 @pytest.mark.parametrize("width", (1440, 390))
@@ -160,18 +170,10 @@ def test_chart_files_open_in_one_download_panel(server, tab, width):
     """Each chart has one "Download" button (keyboard operable); its panel lists the data files and, when the server
     can render images, the report images and slide, all on screen at a phone's width too; axe finds no serious or
     critical violation in it; a file downloads without a rerun; Escape closes it."""
-    from govdata import export
-    from scripts import axe_audit
-
     tab.set_viewport_size({"width": width, "height": 900})
     open_page(tab, server.page_url("trends"))
     assert not tab.evaluate(PANEL_BUTTONS_JS), "the chart's files are drawn before their panel is opened"
-    # :visible: the page also holds a hidden, 0 px wide copy of a popover's button
-    opener = tab.locator('[data-testid="stMain"] [data-testid="stPopoverButton"]:visible').filter(has_text="Download")
-    opener = opener.first
-    opener.focus()
-    tab.keyboard.press("Enter")
-    tab.locator('[data-testid="stPopoverBody"] [data-testid="stDownloadButton"]').first.wait_for(timeout=30_000)
+    open_chart_downloads(tab, by_keyboard=True)
     buttons = tab.evaluate(PANEL_BUTTONS_JS)
     expected = ["CSV", "XLSX"] + (["PNG", "SVG", "Slide"] if export.images_available() else [])
     missing = [name for name in expected if not any(b["text"].endswith(name) for b in buttons)]
@@ -179,10 +181,10 @@ def test_chart_files_open_in_one_download_panel(server, tab, width):
     off = [b["text"] for b in buttons if b["left"] < 0 or b["right"] > b["vw"] + 1]
     assert not off, f"at {width} px these download buttons are off screen: {off}"
     result = axe_audit.run_axe(tab)
-    blocking = [v for v in result["violations"] if v["impact"] in axe_audit.BLOCKING]
+    blocking = axe_audit.blocking(result)
     assert not blocking, f"the open download panel at {width} px:\n{axe_audit.describe(blocking)}"
     with tab.expect_download(timeout=60_000) as info:
-        tab.locator('[data-testid="stPopoverBody"] [data-testid="stDownloadButton"]').filter(has_text="CSV").click()
+        tab.locator(PANEL_DOWNLOAD).filter(has_text="CSV").click()
     assert info.value.suggested_filename.endswith(".csv")
     assert info.value.path().read_bytes().strip(), "the CSV is empty"
     tab.keyboard.press("Escape")

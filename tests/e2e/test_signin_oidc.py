@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_clean_log, running_server
-from e2e_helpers import app_text, open_page, wait_idle
+from e2e_helpers import PANEL_DOWNLOAD, app_text, open_chart_downloads, open_page, wait_idle
 
 from deploy.server import SERVE, free_port
 
@@ -144,13 +144,9 @@ def test_captured_download_url_is_refused_without_the_session(members_server, br
     srv = members_server
     page = browser.new_page()
     _sign_in(page, srv)
-    opener = page.locator('[data-testid="stMain"] [data-testid="stPopoverButton"]:visible').first
-    opener.wait_for(timeout=60_000)
-    opener.click()  # a chart's files open in its "Download" panel
-    csv = page.locator('[data-testid="stDownloadButton"]').filter(has_text="CSV").first
-    csv.wait_for(timeout=30_000)
+    open_chart_downloads(page)
     with page.expect_download(timeout=60_000) as info:
-        csv.click()
+        page.locator(PANEL_DOWNLOAD).filter(has_text="CSV").first.click()
     url = info.value.url
     assert "/media/" in url, url
     file_id = url.rsplit("/", 1)[1].split(".")[0]
