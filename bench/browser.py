@@ -7,7 +7,9 @@ For every page of the dashboard and for bench/minimal_app.py (one plotly chart),
 - `direct, serve.py` — the hosted entry point (bundles gzip-compressed once, ui/compressed_static.py);
 - `proxy` — serve.py behind nginx as deployed (deploy/stack.py: brotli/gzip, one replica).
 
-each load in a fresh browser context (empty cache, as a first visit) after one warm-up load (server caches filled):
+each load in a fresh browser context (empty cache, as a first visit) after one warm-up load (server caches filled),
+started only once the machine's CPUs have been idle for a moment (bench.proc.wait_until_idle: the previous load's
+browser context and server session are torn down, not still competing with this one):
 bytes on the wire (HTTP responses with headers, from Chromium's Network.loadingFinished, plus WebSocket frames)
 and time to first chart (navigation start to the first plotly SVG in the page, one animation frame later), and the
 CPU time the app server process spent on each first load (Linux /proc: user + system, until the load went quiet).
@@ -32,7 +34,7 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.proc import process_cpu_ms
+from bench.proc import process_cpu_ms, wait_until_idle
 from bench.startup import CHROMIUM, CHROMIUM_ARGS
 from govdata import settings
 from scripts.browser_pages import APP_IDLE, DRAWN
@@ -44,7 +46,11 @@ GOAL_RATIO = 1.3
 GOAL_PROXY_MB = 3.0
 QUIET_MS = 1500  # no response finishing for this long after the first chart: the first load is over
 LOAD_TIMEOUT_S = 120
-DEFAULT_REPS = 5
+DEFAULT_REPS = 8
+# Before each load: the CPUs this idle for this long (two windows of half of it), waiting at most the timeout.
+IDLE_SHARE = 0.9
+IDLE_SPAN_S = 0.4
+IDLE_TIMEOUT_S = 15.0
 BUNDLE = re.compile(r"/static/(?:js|css)/(?P<name>[^/?]+?)\.[A-Za-z0-9_-]{8}\.(?:js|css)(?:\?|$)")
 CHART_WAIT_S = 15  # after the script run: a page with no chart by then has none
 FIRST_CHART_JS = """(() => {
@@ -136,6 +142,7 @@ def summarise(runs: list[dict]) -> dict:
         "ws_bytes": statistics.median(r["ws_bytes"] for r in runs),
         "requests": statistics.median(r["requests"] for r in runs),
         "server_cpu_ms": statistics.median(cpu) if cpu else None,
+        "busy_starts": sum(1 for r in runs if "idle_wait_s" in r and r["idle_wait_s"] is None),
         "bundles_at_first_chart": bundles,
         "runs": runs,
     }
@@ -155,10 +162,12 @@ def measure(browser, urls: dict[str, str], reps: int, log, servers: dict[str, in
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
             pid = servers.get(name)
+            waited = wait_until_idle(IDLE_SHARE, IDLE_SPAN_S / 2, 2, IDLE_TIMEOUT_S)
             before = process_cpu_ms(pid) if pid else None
             visit = load(browser, urls[name])
             after = process_cpu_ms(pid) if pid else None
             visit["server_cpu_ms"] = after - before if before is not None and after is not None else None
+            visit["idle_wait_s"] = waited
             runs[name].append(visit)
         log(f"[bench] round {round_ + 1}/{reps} done, load average {os.getloadavg()[0]:.1f}")
     out = {name: summarise(runs[name]) for name in names}
@@ -252,6 +261,8 @@ def render(results: dict, when: str, command: str) -> str:
         f"Run {when} by `{command}`: Debian Chromium via Playwright, 1440x900, empty cache per load, "
         f"one warm-up load per page, then {results['reps']} rounds alternating the one-chart page "
         "(bench/minimal_app.py) and every dashboard page, each served the same way and at the same time; "
+        f"each load started once the CPUs had been {IDLE_SHARE:.0%} idle for {IDLE_SPAN_S:g} s (or after "
+        f"{IDLE_TIMEOUT_S:g} s without: counted as busy starts); "
         "figures are medians (first chart also lowest-highest). Bytes = HTTP responses with headers + WebSocket "
         "frames; server CPU = user + system time of the app server process per first load (median); first chart = "
         "navigation start to the first plotly SVG in the page (one animation frame later). "
@@ -268,9 +279,10 @@ def render(results: dict, when: str, command: str) -> str:
             continue
         base = config["minimal"]
         load = config.get("loadavg")
+        busy = sum(m.get("busy_starts", 0) for m in [base, *config["pages"].values()])
         rows.append(
             [
-                name + (f" (load {load[0][0]} -> {load[1][0]})" if load else ""),
+                name + (f" (load {load[0][0]} -> {load[1][0]}; busy starts {busy})" if load else ""),
                 "one-chart page",
                 base["bytes"] / 1e6,
                 1.0,

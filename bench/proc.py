@@ -1,5 +1,6 @@
 """Running a child process and reading its peak resident memory (the kernel's own figure, via wait4); the CPU time
-another process has used (the app server a browser benchmark loads pages from)."""
+another process has used (the app server a browser benchmark loads pages from); waiting for the machine to go idle
+(so one browser load does not start while the last one is still being torn down)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,28 @@ def process_cpu_ms(pid: int) -> float | None:
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_idle_ticks() -> tuple[int, int]:
+    """(idle, total) clock ticks of all CPUs since boot (Linux /proc/stat; idle includes waiting for I/O)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)
+
+
+def wait_until_idle(
+    idle_share: float = 0.9, window_s: float = 0.2, windows: int = 2, timeout_s: float = 15.0, ticks=cpu_idle_ticks
+) -> float | None:
+    """Wait until the machine's CPUs were at least `idle_share` idle for `windows` windows in a row; the seconds
+    waited, or None when `timeout_s` passed first (a machine busy with other work: the caller reports it)."""
+    start = time.monotonic()
+    calm = 0
+    idle_before, total_before = ticks()
+    while time.monotonic() - start < timeout_s:
+        time.sleep(window_s)
+        idle, total = ticks()
+        share = (idle - idle_before) / max(1, total - total_before)
+        idle_before, total_before = idle, total
+        calm = calm + 1 if share >= idle_share else 0
+        if calm >= windows:
+            return time.monotonic() - start
+    return None

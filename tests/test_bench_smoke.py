@@ -96,3 +96,30 @@ def test_process_cpu_time_grows_with_work_and_is_none_for_no_process():
     after = process_cpu_ms(os.getpid())
     assert before is not None and after > before
     assert process_cpu_ms(2**22 + 12345) is None  # above Linux's largest pid
+
+
+def test_wait_until_idle_needs_calm_windows_in_a_row_and_gives_up_on_a_busy_machine():
+    """bench.proc.wait_until_idle from made-up /proc/stat ticks (idle, total): a load starts only after two calm
+    windows in a row; a machine that never calms down is reported (None) instead of waited for forever."""
+    from bench.proc import cpu_idle_ticks, wait_until_idle
+
+    def ticks_from(idle_per_window):  # each call: one more window, 100 ticks of which `idle` were idle
+        state = {"idle": 0, "total": 0, "calls": 0}
+        shares = iter(idle_per_window)
+
+        def ticks():
+            if state["calls"]:
+                state["idle"] += next(shares)
+                state["total"] += 100
+            state["calls"] += 1
+            return state["idle"], state["total"]
+
+        return ticks, state
+
+    ticks, state = ticks_from([20, 95, 30, 95, 92, 10])
+    assert wait_until_idle(0.9, 0.001, 2, 5.0, ticks) is not None
+    assert state["calls"] == 1 + 5  # the calm pair is windows 4 and 5, not 2 and 4
+    busy, _ = ticks_from([50] * 100_000)
+    assert wait_until_idle(0.9, 0.001, 2, 0.05, busy) is None
+    idle, total = cpu_idle_ticks()  # the real reading: idle ticks are part of all ticks
+    assert 0 <= idle <= total
