@@ -2,10 +2,12 @@
 
     python3 -m deploy.render --listen 80 --replica 127.0.0.1:8501 --replica 127.0.0.1:8502 \
         --server-name dashboard.example.org --out /etc/nginx/conf.d/dashboard.conf
+        # Streamlit's bundles are kept in --static-cache (default /var/cache/nginx/dashboard-static)
     python3 -m deploy.render ... --tls-cert /etc/ssl/dashboard.crt --tls-key /etc/ssl/dashboard.key   # HTTPS here
 
 `--standalone PREFIX` also writes PREFIX/nginx.conf, a complete configuration that runs from that folder as the
-current user (`nginx -p PREFIX -c PREFIX/nginx.conf`); the tests and deploy/stack.py use it.
+current user (`nginx -p PREFIX -c PREFIX/nginx.conf`, its bundle cache in PREFIX/static-cache); the tests and
+deploy/stack.py use it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import argparse
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent / "nginx"
@@ -33,6 +35,7 @@ CSP = (
     "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-src 'self'; "
     "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
+STATIC_CACHE = "/var/cache/nginx/dashboard-static"  # where nginx keeps Streamlit's bundles (created by nginx)
 _ADDRESS = re.compile(r"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$")
 
 
@@ -48,6 +51,7 @@ class ProxyConfig:
     burst: int = 200
     connections_per_ip: int = 64
     extra_listen: list[str] = field(default_factory=list)
+    static_cache: str = STATIC_CACHE
 
     def __post_init__(self):
         if not self.replicas:
@@ -57,6 +61,8 @@ class ProxyConfig:
                 raise ValueError(f"replica {replica!r} is not HOST:PORT")
         if bool(self.tls_cert) != bool(self.tls_key):
             raise ValueError("--tls-cert and --tls-key go together")
+        if not self.static_cache.startswith("/") or re.search(r"[\s;{}'\"$]", self.static_cache):
+            raise ValueError(f"--static-cache {self.static_cache!r} is not an absolute path nginx can take as it is")
 
 
 # The one inline script serve.py adds to the shell of pages below the first (ui/page_shell.py reads the same file).
@@ -133,6 +139,7 @@ def render_site(cfg: ProxyConfig) -> str:
         "REQ_RATE": str(cfg.requests_per_second),
         "REQ_BURST": str(cfg.burst),
         "CONN_PER_IP": str(cfg.connections_per_ip),
+        "STATIC_CACHE": cfg.static_cache,
     }
     return _fill(SITE_TEMPLATE.read_text(), values)
 
@@ -142,6 +149,8 @@ def render_standalone(cfg: ProxyConfig, prefix: Path) -> Path:
     prefix = Path(prefix).resolve()
     for sub in ("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
+    if cfg.static_cache == STATIC_CACHE:  # the system folder is not the current user's: keep the cache here
+        cfg = replace(cfg, static_cache=str(prefix / "static-cache"))
     site = prefix / "dashboard.conf"
     site.write_text(render_site(cfg))
     brotli = brotli_available() if cfg.brotli is None else cfg.brotli
@@ -180,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--brotli", choices=("auto", "on", "off"), default="auto")
+    parser.add_argument(
+        "--static-cache", default=STATIC_CACHE, help=f"where nginx keeps Streamlit's bundles (default {STATIC_CACHE})"
+    )
     parser.add_argument("--out", type=Path, help="site file to write (default: print it)")
     parser.add_argument("--standalone", type=Path, help="also write a complete nginx.conf running from this folder")
     args = parser.parse_args(argv)
@@ -191,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             args.tls_cert,
             args.tls_key,
             None if args.brotli == "auto" else args.brotli == "on",
+            static_cache=args.static_cache,
         )
     except ValueError as exc:
         parser.error(str(exc))

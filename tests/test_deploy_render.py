@@ -111,6 +111,21 @@ def test_csp_allows_exactly_the_inline_scripts_of_the_installed_streamlit_and_se
     assert "img-src 'self' data: blob:" in render.csp()  # no remote images, whatever text a page shows
 
 
+def test_only_streamlits_bundles_are_kept_by_the_proxy(tmp_path):
+    site = _site()
+    assert "proxy_cache_path /var/cache/nginx/dashboard-static " in site  # the system install's folder
+    locations = dict(re.findall(r"\n    location (?:= |\^~ )?(\S+) \{(.*?)\n    \}", site, re.S))
+    assert "proxy_cache dashboard_static;" in locations["/static/"]
+    assert site.count("proxy_cache dashboard_static;") == 1  # never pages, downloads, sign-in or the WebSocket
+    assert "proxy_cache_use_stale error timeout updating http_502 http_503;" in locations["/static/"]
+    render.render_standalone(render.ProxyConfig(["127.0.0.1:8501"]), tmp_path)
+    assert f"proxy_cache_path {tmp_path.resolve()}/static-cache " in (tmp_path / "dashboard.conf").read_text()
+    assert "proxy_cache_path /srv/cache " in _site(static_cache="/srv/cache")
+    for bad in ("relative/dir", "/tmp/x; evil", "/tmp/{x}"):
+        with pytest.raises(ValueError, match="--static-cache"):
+            render.ProxyConfig(["127.0.0.1:8501"], static_cache=bad)
+
+
 def test_bad_replica_address_is_refused():
     with pytest.raises(ValueError, match="HOST:PORT"):
         render.ProxyConfig(["127.0.0.1"])

@@ -139,6 +139,34 @@ def test_proxy_headers_compression_limits_and_blocked_internals(stack):
     assert status in (400, 431, 494), f"a 20 KB header got {status}"
 
 
+def test_bundles_reach_a_replica_once_then_come_from_the_proxy_cache(stack):
+    """After its first request a bundle is served by nginx itself (access log: cache HIT, no upstream), compressed
+    for each browser as before and byte for byte the same file."""
+    from streamlit import file_util
+
+    asked = stack.access_log()
+    bundles = sorted(Path(file_util.get_static_dir(), "static", "js").glob("*.js"))
+    # one nobody has asked this proxy for yet (and large enough to be compressed), so its first request is seen
+    bundle = next(f"static/js/{b.name}" for b in bundles if b.name not in asked and b.stat().st_size > 4096)
+    bodies = {}
+    for encoding in ("identity", "br", "gzip", "identity"):
+        status, headers, body = _get(f"{stack.url}/{bundle}", {"Accept-Encoding": encoding})
+        assert status == 200 and headers.get("content-encoding", "identity") == encoding, (encoding, headers)
+        bodies.setdefault(encoding, body)
+    assert bodies["br"] != bodies["identity"] and bodies["gzip"] != bodies["identity"]
+    served = _logged(stack, re.escape("/" + bundle), lambda found: len(found) >= 4)
+    lines = [line for line in stack.access_log().splitlines() if f"GET /{bundle} " in line]
+    assert len(served) == 4 and len(lines) == 4, lines
+    assert "cache=MISS" in lines[0] and "upstream=127.0.0.1:" in lines[0], lines[0]
+    for line in lines[1:]:
+        assert "cache=HIT" in line and "upstream=- " in line, line
+    for _ in range(2):
+        assert _get(stack.url + "/trends")[0] == 200
+    _logged(stack, "/trends ", lambda found: len(found) >= 2)
+    pages = [line for line in stack.access_log().splitlines() if '"GET /trends ' in line]
+    assert len(pages) >= 2 and all("cache=-" in line and "upstream=127.0.0.1:" in line for line in pages), pages
+
+
 def test_sticky_sessions_keep_a_visitor_on_one_replica(stack):
     _, headers, _ = _get(stack.url + "/")
     affinity = headers["set-cookie"].split(";")[0]
