@@ -121,7 +121,7 @@ if b.unmapped:
         + state.escape(", ".join(b.unmapped), 300)
     )
 
-mcols = results_area.columns(4)
+mcols = results_area.container(key="result-cards").columns(4)  # labels given equal room (ui/style.py)
 for col, card in zip(mcols, scenario_results.cards(result.summary)):
     col.metric(card.label, card.value, border=True)  # its interval is the caption below, not a second tooltip
     col.caption(card.caption)

@@ -28,6 +28,11 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 [data-testid="stMetricLabel"] * {{ white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }}
 [data-testid="stMetricLabel"] {{ height: auto !important; min-height: 1.5rem; }}
+/* Scenarios' result cards, four to a row above phone width: every label has room for two lines, so the values and
+   the intervals below them line up whether or not a label wraps */
+@media (min-width: 641px) {{
+  .st-key-result-cards [data-testid="stMetricLabel"] {{ min-height: 2lh !important; align-items: flex-start; }}
+}}
 @media (max-width: 640px) {{
   /* phones: static tables a size smaller, so more of a row's words fit a line */
   [data-testid="stTable"] table {{ font-size: 0.8125rem !important; }}

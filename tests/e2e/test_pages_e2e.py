@@ -159,6 +159,26 @@ def test_card_labels_are_shown_whole(server, tab, width):
         assert not cut, f"/{url_path} at {width} px: card labels cut short: {cut}"
 
 
+# Scenarios' result cards: where each card's box and the interval caption below it sit.
+RESULT_CARDS_JS = """() => [...document.querySelectorAll('.st-key-result-cards [data-testid="stColumn"]')].map(col => {
+  const card = col.querySelector('[data-testid="stMetric"]').getBoundingClientRect();
+  const caption = col.querySelector('[data-testid="stCaptionContainer"]').getBoundingClientRect();
+  return {top: card.top, bottom: card.bottom, caption: caption.top, left: card.left}; })"""
+
+
+@pytest.mark.parametrize("width", (1440, 768))
+def test_scenario_result_cards_line_up(server, tab, width):
+    """Four to a row, the Scenarios result cards are one height and their interval captions share a line, also when
+    one label wraps ("Reported within 72 hours, scenario" does at these widths)."""
+    tab.set_viewport_size({"width": width, "height": 900})
+    open_page(tab, server.page_url("scenarios"))
+    cards = tab.evaluate(RESULT_CARDS_JS)
+    assert len(cards) == 4 and len({round(c["top"]) for c in cards}) == 1, f"not four cards in one row: {cards}"
+    for edge in ("bottom", "caption"):
+        spread = max(c[edge] for c in cards) - min(c[edge] for c in cards)
+        assert spread <= 1, f"at {width} px the cards' {edge}s differ by {spread:.0f} px: {cards}"
+
+
 # Every download button of the open panel: its label and where it sits.
 PANEL_BUTTONS_JS = f"""() => [...document.querySelectorAll('{PANEL_DOWNLOAD}')].map(el => {{
   const r = el.getBoundingClientRect();
