@@ -88,7 +88,7 @@ def cpu_idle_ticks() -> tuple[int, int]:
 
 
 def wait_until_idle(
-    idle_share: float = 0.9, window_s: float = 0.2, windows: int = 2, timeout_s: float = 15.0, ticks=cpu_idle_ticks
+    idle_share: float, window_s: float, windows: int, timeout_s: float, ticks=cpu_idle_ticks
 ) -> float | None:
     """Wait until the machine's CPUs were at least `idle_share` idle for `windows` windows in a row; the seconds
     waited, or None when `timeout_s` passed first (a machine busy with other work: the caller reports it)."""

@@ -12,6 +12,7 @@ FOCUS = (
 )
 # Controls whose focusable element is visually hidden (radios, checkboxes, toggles, sliders' range input) or
 # inside a styled box (select boxes) show the outline on the visible box that holds it.
+PHONE_MAX_PX = 640  # at this width and below, Streamlit stacks columns: the phone rules apply
 CSS = f"""
 <style>
 a:focus-visible, button:focus-visible, summary:focus-visible, [role="button"]:focus-visible,
@@ -30,10 +31,10 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 [data-testid="stMetricLabel"] {{ height: auto !important; min-height: 1.5rem; }}
 /* Scenarios' result cards, four to a row above phone width: every label has room for two lines, so the values and
    the intervals below them line up whether or not a label wraps */
-@media (min-width: 641px) {{
+@media (min-width: {PHONE_MAX_PX + 1}px) {{
   .st-key-result-cards [data-testid="stMetricLabel"] {{ min-height: 2lh !important; align-items: flex-start; }}
 }}
-@media (max-width: 640px) {{
+@media (max-width: {PHONE_MAX_PX}px) {{
   /* phones: static tables a size smaller, so more of a row's words fit a line */
   [data-testid="stTable"] table {{ font-size: 0.8125rem !important; }}
   [data-testid="stTable"] th, [data-testid="stTable"] td {{ padding: 0.25rem 0.375rem !important; }}
